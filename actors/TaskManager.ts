@@ -1,0 +1,86 @@
+import createDebug from 'debug';
+import { Clock } from '../lib/time/Clock';
+import { TextWriter } from '../lib/runtime/StreamOperator';
+import { JobManagerMessage, TaskManagerMessage } from './messages';
+import { ActorSystem, TypedRef } from './nact';
+import { SpawnedSubtask, spawnSubtaskActor } from './SubtaskActor';
+
+const log = createDebug('brook:taskmanager');
+
+export interface TaskManagerDeps {
+  readonly system: ActorSystem;
+  readonly jobManager: TypedRef<JobManagerMessage>;
+  readonly taskManagerId: number;
+  readonly slots: number;
+  readonly clock: Clock;
+  readonly stdout: TextWriter;
+  readonly stderr: TextWriter;
+}
+
+/**
+ * A TaskManager: offers its slots to the JobManager, spawns the subtask actors the JobManager
+ * deploys into them (as its own children), and stops them when the job is released.
+ */
+export function spawnTaskManager(deps: TaskManagerDeps): TypedRef<TaskManagerMessage> {
+  const { system, jobManager, taskManagerId } = deps;
+  const running = new Map<string, Array<SpawnedSubtask & { executionId: string }>>();
+  const ref: TypedRef<TaskManagerMessage> = system.spawn<TaskManagerMessage>(jobManager, `taskmanager-${taskManagerId}`, {
+    receive(message, ctx) {
+      switch (message.type) {
+        case 'deploy': {
+          const spawned = message.deployments.map((d) => {
+            const { vertex, subtaskIndex, attemptNumber } = d.descriptor;
+            const name = `${message.jobId.slice(0, 8)}-task-${vertex.id}.${subtaskIndex}-${attemptNumber}`;
+            const s = spawnSubtaskActor(
+              { system, parent: ctx.self, jobManager, clock: deps.clock, stdout: deps.stdout, stderr: deps.stderr },
+              name,
+              message.jobId,
+              d.executionId,
+              d.descriptor,
+            );
+            log('tm %d deployed %s (%s)', taskManagerId, vertex.name, name);
+            return { ...s, executionId: d.executionId };
+          });
+          running.set(message.jobId, [...(running.get(message.jobId) ?? []), ...spawned]);
+          system.tell(jobManager, {
+            type: 'deployed',
+            jobId: message.jobId,
+            taskManagerId,
+            subtasks: spawned.map((s) => ({ executionId: s.executionId, ref: s.ref })),
+          });
+          break;
+        }
+        case 'release': {
+          // Cancel first (closes sockets, files and timers), then stop: nact would drop the
+          // actor's mailbox without running anything.
+          for (const s of running.get(message.jobId) ?? []) {
+            s.task.cancel();
+            system.stop(s.ref);
+          }
+          running.delete(message.jobId);
+          system.tell(jobManager, { type: 'released', jobId: message.jobId, taskManagerId });
+          break;
+        }
+        case 'collectMetrics':
+          system.tell(message.replyTo, {
+            taskManagerId,
+            subtasks: (running.get(message.jobId) ?? []).map((s) => ({
+              executionId: s.executionId,
+              state: s.task.executionState,
+              metrics: s.task.metrics(),
+            })),
+          });
+          break;
+        case 'describe':
+          system.tell(message.replyTo, {
+            name: ctx.name,
+            path: ctx.path,
+            children: ctx.children.map((name) => ({ name, path: `${ctx.path}/${name}`, children: [] })),
+          });
+          break;
+      }
+    },
+  });
+  system.tell(jobManager, { type: 'registerTaskManager', taskManagerId, slots: deps.slots, ref });
+  return ref;
+}

@@ -1,0 +1,89 @@
+import { JobExecutionResult } from '../lib/api/JobExecutionResult';
+import { JobStatus } from '../lib/api/JobStatus';
+import { JobGraph } from '../lib/graph/JobGraph';
+import { StreamPartitioner } from '../lib/partitioners/StreamPartitioner';
+import { TaskFailure } from '../lib/runtime/errors';
+import { ExecutionState } from '../lib/runtime/ExecutionState';
+import { TaskConfig } from '../lib/runtime/TaskConfig';
+import { TaskMessage } from '../lib/runtime/TaskMessage';
+import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
+import { TaskDescriptor } from '../lib/runtime/StreamTask';
+import { TypedRef } from './nact';
+
+/** The protocol between brook's actors: JobManager → TaskManagers → subtasks. */
+
+export interface ActorTreeNode {
+  readonly name: string;
+  readonly path: string;
+  readonly children: readonly ActorTreeNode[];
+}
+
+// ---- subtask
+
+export interface SubtaskWiring {
+  readonly inputs: ReadonlyArray<{ readonly index: number; readonly producer: TypedRef<SubtaskMessage>; readonly producerChannel: number }>;
+  readonly outputs: ReadonlyArray<{
+    readonly streamEdgeId: string;
+    readonly partitioner: StreamPartitioner<unknown>;
+    readonly channels: ReadonlyArray<{ readonly index: number; readonly consumer: TypedRef<SubtaskMessage>; readonly consumerChannel: number }>;
+  }>;
+}
+
+export type SubtaskMessage =
+  | TaskMessage
+  | { readonly type: 'start'; readonly wiring: SubtaskWiring }
+  | { readonly type: 'cancel' };
+
+// ---- task manager
+
+export interface SubtaskDeployment {
+  readonly executionId: string;
+  readonly descriptor: TaskDescriptor;
+}
+
+export type TaskManagerMessage =
+  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly SubtaskDeployment[] }
+  | { readonly type: 'release'; readonly jobId: string }
+  | { readonly type: 'collectMetrics'; readonly jobId: string; readonly replyTo: TypedRef<SubtaskMetricsReport> }
+  | { readonly type: 'describe'; readonly replyTo: TypedRef<ActorTreeNode> };
+
+export interface SubtaskMetricsReport {
+  readonly taskManagerId: number;
+  readonly subtasks: ReadonlyArray<{ readonly executionId: string; readonly state: ExecutionState; readonly metrics: TaskMetricsSnapshot }>;
+}
+
+// ---- job manager
+
+/** How the JobManager tells the submitter what happens to its job. */
+export interface JobListener {
+  onStatusChange(status: JobStatus): void;
+  onTerminated(outcome: { readonly result: JobExecutionResult } | { readonly error: Error }): void;
+}
+
+export interface JobSubmission {
+  readonly jobId: string;
+  readonly jobGraph: JobGraph;
+  readonly config: TaskConfig;
+  readonly listener: JobListener;
+}
+
+export type JobManagerMessage =
+  | { readonly type: 'registerTaskManager'; readonly taskManagerId: number; readonly slots: number; readonly ref: TypedRef<TaskManagerMessage> }
+  | { readonly type: 'submitJob'; readonly submission: JobSubmission }
+  | {
+      readonly type: 'deployed';
+      readonly jobId: string;
+      readonly taskManagerId: number;
+      readonly subtasks: ReadonlyArray<{ readonly executionId: string; readonly ref: TypedRef<SubtaskMessage> }>;
+    }
+  | {
+      readonly type: 'subtaskState';
+      readonly jobId: string;
+      readonly executionId: string;
+      readonly state: ExecutionState;
+      readonly failure?: TaskFailure;
+      readonly metrics?: TaskMetricsSnapshot;
+    }
+  | { readonly type: 'released'; readonly jobId: string; readonly taskManagerId: number }
+  | { readonly type: 'cancelJob'; readonly jobId: string }
+  | { readonly type: 'describe'; readonly replyTo: TypedRef<ActorTreeNode> };

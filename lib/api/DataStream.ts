@@ -1,0 +1,276 @@
+import { CollectSink } from '../connectors/sink/CollectSink';
+import { PrintSink } from '../connectors/sink/PrintSink';
+import { isSink, Sink, SinkContext, SinkFunction } from '../connectors/sink/SinkFunction';
+import { defaultSettings, OneInputTransformation, OperatorSettings, Transformation } from '../graph/Transformation';
+import { BroadcastPartitioner } from '../partitioners/BroadcastPartitioner';
+import { CustomPartitionerWrapper, Partitioner } from '../partitioners/CustomPartitionerWrapper';
+import { ForwardPartitioner } from '../partitioners/ForwardPartitioner';
+import { GlobalPartitioner } from '../partitioners/GlobalPartitioner';
+import { RebalancePartitioner } from '../partitioners/RebalancePartitioner';
+import { RescalePartitioner } from '../partitioners/RescalePartitioner';
+import { ShufflePartitioner } from '../partitioners/ShufflePartitioner';
+import { StreamPartitioner } from '../partitioners/StreamPartitioner';
+import { StreamFilter } from '../runtime/operators/StreamFilter';
+import { StreamFlatMap } from '../runtime/operators/StreamFlatMap';
+import { StreamMap } from '../runtime/operators/StreamMap';
+import { StreamSink } from '../runtime/operators/StreamSink';
+import { TimestampsAndWatermarksOperator } from '../runtime/operators/TimestampsAndWatermarksOperator';
+import { OperatorFactory } from '../runtime/StreamOperator';
+import { WatermarkStrategy } from '../time/WatermarkStrategy';
+import { checkParallelism, DataStreamSink } from './DataStreamSink';
+import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions';
+import type { KeyedStream } from './KeyedStream';
+import { OutputTag } from './OutputTag';
+import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
+
+/**
+ * A stream of T (Flink's DataStream): transformations return new streams; nothing runs until
+ * the environment executes the job.
+ */
+export class DataStream<T> {
+  /** Phantom member: a stream of T is not a stream of anything else. */
+  declare readonly __element?: (value: T) => T;
+
+  constructor(
+    readonly environment: StreamExecutionEnvironment,
+    readonly transformation: Transformation,
+  ) {}
+
+  map<R>(fn: MapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Map', () => new StreamMap<T, R>(fn));
+  }
+
+  flatMap<R>(fn: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Flat Map', () => new StreamFlatMap<T, R>(fn));
+  }
+
+  filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform<T>('Filter', () => new StreamFilter<T>(fn));
+  }
+
+  /** Partitions by a field of the record (checked by the compiler) or by a key selector. */
+  keyBy<F extends keyof T & string>(field: F): KeyedStream<T, T[F]>;
+  keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K>;
+  keyBy<K>(fieldOrSelector: string | KeySelector<T, K>): KeyedStream<T, K> {
+    const selector: KeySelector<T, K> =
+      typeof fieldOrSelector === 'function' ? fieldOrSelector : fieldSelector<T, K>(fieldOrSelector);
+    // Loaded here rather than at the top: KeyedStream extends DataStream, so a top-level import
+    // would make the two modules depend on each other while they load.
+    const { KeyedStream: Keyed } = require('./KeyedStream') as typeof import('./KeyedStream');
+    return new Keyed<T, K>(this, selector);
+  }
+
+  rebalance(): DataStream<T> {
+    return this.partition(new RebalancePartitioner<T>());
+  }
+
+  rescale(): DataStream<T> {
+    return this.partition(new RescalePartitioner<T>());
+  }
+
+  broadcast(): DataStream<T> {
+    return this.partition(new BroadcastPartitioner<T>());
+  }
+
+  forward(): DataStream<T> {
+    return this.partition(new ForwardPartitioner<T>());
+  }
+
+  global(): DataStream<T> {
+    return this.partition(new GlobalPartitioner<T>());
+  }
+
+  shuffle(): DataStream<T> {
+    return this.partition(new ShufflePartitioner<T>());
+  }
+
+  partitionCustom<K>(partitioner: Partitioner<K>, keySelector: KeySelector<T, K>): DataStream<T> {
+    return this.partition(new CustomPartitionerWrapper<T, K>(partitioner, keySelector));
+  }
+
+  /** Merges streams of the same type (no deduplication). */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const o of others) {
+      if (o.environment !== this.environment) throw new Error('cannot union streams of different environments');
+    }
+    return new DataStream<T>(this.environment, {
+      kind: 'union',
+      id: this.environment.nextTransformationId(),
+      inputs: [this.transformation, ...others.map((o) => o.transformation)],
+    });
+  }
+
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(strategy));
+  }
+
+  /** Scala API's assignAscendingTimestamps: monotonous timestamps taken from each element. */
+  assignAscendingTimestamps(extractor: (element: T) => number): SingleOutputStreamOperator<T> {
+    return this.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<T>().withTimestampAssigner((e) => extractor(e)));
+  }
+
+  /** Prints each record with Flink's prefix rule: "k> " from the sink's subtask when parallel. */
+  print(identifier?: string): DataStreamSink<T> {
+    return this.sinkTo(new PrintSink<T>('stdout', identifier));
+  }
+
+  printToErr(identifier?: string): DataStreamSink<T> {
+    return this.sinkTo(new PrintSink<T>('stderr', identifier));
+  }
+
+  /**
+   * A user sink: a function, or a SinkFunction object (one object shared by all parallel
+   * instances; use sinkTo with a Sink for one writer per subtask).
+   */
+  addSink(sink: SinkFunction<T> | ((value: T, context: SinkContext) => void)): DataStreamSink<T> {
+    const fn: SinkFunction<T> = typeof sink === 'function' ? { invoke: sink } : sink;
+    return this.addSinkOperator('Unnamed', () => fn);
+  }
+
+  /** A sink that creates one writer per parallel subtask. */
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    if (!isSink(sink)) throw new TypeError('sinkTo expects a Sink (an object with createWriter)');
+    return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx));
+  }
+
+  /** Runs the job and returns every record of this stream (bounded jobs; Flink's executeAndCollect). */
+  async executeAndCollect(jobName = 'Flink Streaming Job'): Promise<T[]> {
+    const sink = new CollectSink<T>();
+    this.sinkTo(sink);
+    await this.environment.execute(jobName);
+    return sink.values;
+  }
+
+  /** Adds a custom operator (Flink's transform). */
+  transform<R>(name: string, factory: OperatorFactory<T, R>, options: { keyed?: boolean } = {}): SingleOutputStreamOperator<R> {
+    const t: OneInputTransformation = {
+      kind: 'oneInput',
+      id: this.environment.nextTransformationId(),
+      settings: defaultSettings(name, 'ALWAYS'),
+      input: this.transformation,
+      operatorFactory: factory as OperatorFactory<unknown, unknown>,
+      keyed: options.keyed ?? false,
+    };
+    this.environment.addTransformation(t);
+    return new SingleOutputStreamOperator<R>(this.environment, t, t.settings);
+  }
+
+  protected partition(partitioner: StreamPartitioner<T>): DataStream<T> {
+    return new DataStream<T>(this.environment, {
+      kind: 'partition',
+      id: this.environment.nextTransformationId(),
+      input: this.transformation,
+      partitioner: partitioner as StreamPartitioner<unknown>,
+    });
+  }
+
+  private addSinkOperator(name: string, createWriter: ConstructorParameters<typeof StreamSink<T>>[0]): DataStreamSink<T> {
+    const settings = defaultSettings(name, 'ALWAYS');
+    this.environment.addTransformation({
+      kind: 'sink',
+      id: this.environment.nextTransformationId(),
+      settings,
+      input: this.transformation,
+      operatorFactory: () => new StreamSink<T>(createWriter, `Sink: ${settings.name}`) as never,
+    });
+    return new DataStreamSink<T>(settings);
+  }
+}
+
+/** A stream produced by one operator, whose settings can be changed (Flink's SingleOutputStreamOperator). */
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    transformation: Transformation,
+    protected readonly settings: OperatorSettings,
+  ) {
+    super(environment, transformation);
+  }
+
+  name(name: string): this {
+    this.settings.name = name;
+    return this;
+  }
+
+  getName(): string {
+    return this.settings.name;
+  }
+
+  /** A stable id for this operator's state across job versions (savepoints). */
+  uid(uid: string): this {
+    this.settings.uid = uid;
+    return this;
+  }
+
+  setParallelism(parallelism: number): this {
+    checkParallelism(parallelism);
+    this.settings.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.settings.parallelism ?? this.environment.getParallelism();
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    checkParallelism(maxParallelism);
+    this.settings.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  /** This operator will not be chained to its predecessor or successor. */
+  disableChaining(): this {
+    this.settings.chainingStrategy = 'NEVER';
+    return this;
+  }
+
+  /** This operator begins a new chain (it is not chained to its predecessor). */
+  startNewChain(): this {
+    this.settings.chainingStrategy = 'HEAD';
+    return this;
+  }
+
+  slotSharingGroup(group: string): this {
+    this.settings.slotSharingGroup = group;
+    return this;
+  }
+
+  /** The records this operator emitted to `tag` (late data, process function side outputs). */
+  getSideOutput<S>(tag: OutputTag<S>): DataStream<S> {
+    return new DataStream<S>(this.environment, {
+      kind: 'sideOutput',
+      id: this.environment.nextTransformationId(),
+      input: this.transformation,
+      tag: tag as OutputTag<unknown>,
+    });
+  }
+}
+
+/** A stream read from a source. */
+export class DataStreamSource<T> extends SingleOutputStreamOperator<T> {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    transformation: Transformation,
+    settings: OperatorSettings,
+    private readonly maxSourceParallelism: number | undefined,
+  ) {
+    super(environment, transformation, settings);
+  }
+
+  override setParallelism(parallelism: number): this {
+    if (this.maxSourceParallelism !== undefined && parallelism > this.maxSourceParallelism) {
+      throw new Error(`The parallelism of non parallel operator '${this.settings.name}' must be ${this.maxSourceParallelism}, got ${parallelism}`);
+    }
+    return super.setParallelism(parallelism);
+  }
+}
+
+function fieldSelector<T, K>(field: string): KeySelector<T, K> {
+  const selector = (value: T): K => {
+    const key = (value as Record<string, unknown>)[field];
+    if (key === undefined) throw new Error(`keyBy('${field}'): the record has no field '${field}'`);
+    return key as K;
+  };
+  Object.defineProperty(selector, 'name', { value: `field(${field})` });
+  return selector;
+}

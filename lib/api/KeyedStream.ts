@@ -1,0 +1,68 @@
+import { KeyGroupStreamPartitioner } from '../partitioners/KeyGroupStreamPartitioner';
+import { StreamGroupedReduce } from '../runtime/operators/StreamGroupedReduce';
+import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
+import { Window } from '../windowing/windows/Window';
+import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
+import { SumAggregator } from './aggregation/SumAggregator';
+import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { ComparableField, KeySelector, NumericField, ReduceFunction } from './functions';
+import { WindowedStream } from './WindowedStream';
+
+/**
+ * A stream partitioned by key (Flink's KeyedStream): records with the same key go to the same
+ * subtask, chosen by key group (murmur hash of Java's hashCode), so each key lands on the same
+ * subtask index as in Flink.
+ */
+export class KeyedStream<T, K> extends DataStream<T> {
+  constructor(
+    input: DataStream<T>,
+    readonly keySelector: KeySelector<T, K>,
+  ) {
+    super(input.environment, {
+      kind: 'partition',
+      id: input.environment.nextTransformationId(),
+      input: input.transformation,
+      partitioner: new KeyGroupStreamPartitioner<unknown, K>(keySelector as KeySelector<unknown, K>),
+    });
+  }
+
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Rolling reduce: emits the current reduced value of the key after every element. */
+  reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    return this.rolling('Keyed Reduce', fn);
+  }
+
+  /** Rolling sum of a numeric field; other fields keep the key's first record's values. */
+  sum(field: NumericField<T>): SingleOutputStreamOperator<T> {
+    return this.rolling('Keyed Aggregation', new SumAggregator<T>(field).reduce);
+  }
+
+  min(field: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.comparable(field, 'MIN');
+  }
+
+  max(field: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.comparable(field, 'MAX');
+  }
+
+  /** The whole record holding the smallest value of `field` (the first one on ties, unless `first` is false). */
+  minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.comparable(field, 'MINBY', first);
+  }
+
+  maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.comparable(field, 'MAXBY', first);
+  }
+
+  private comparable(field: string, type: AggregationType, first = true): SingleOutputStreamOperator<T> {
+    return this.rolling('Keyed Aggregation', new ComparableAggregator<T>(field, type, first).reduce);
+  }
+
+  private rolling(name: string, fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    const keySelector = this.keySelector;
+    return this.transform<T>(name, () => new StreamGroupedReduce<T, K>(keySelector, fn, name), { keyed: true });
+  }
+}

@@ -1,0 +1,263 @@
+import os from 'os';
+import { MiniCluster } from '../../actors/MiniCluster';
+import { CollectionSource } from '../connectors/source/CollectionSource';
+import { DataGeneratorOptions, DataGeneratorSource } from '../connectors/source/DataGeneratorSource';
+import { SocketTextSource } from '../connectors/source/SocketTextSource';
+import { Source } from '../connectors/source/Source';
+import { TextFileSource } from '../connectors/source/TextFileSource';
+import { executionPlan, ExecutionPlan } from '../graph/ExecutionPlan';
+import { explainJobGraph } from '../graph/explainJobGraph';
+import { createJobGraph, JobGraph, requiredSlots } from '../graph/JobGraph';
+import { StreamGraph } from '../graph/StreamGraph';
+import { generateStreamGraph } from '../graph/StreamGraphGenerator';
+import { defaultSettings, SourceTransformation, Transformation } from '../graph/Transformation';
+import { checkParallelism as checkMaxParallelism } from '../partitioners/keyGroups';
+import { TextWriter } from '../runtime/StreamOperator';
+import { DEFAULT_TASK_CONFIG, TaskConfig } from '../runtime/TaskConfig';
+import { Clock } from '../time/Clock';
+import { systemClock } from '../time/SystemClock';
+import { WatermarkStrategy } from '../time/WatermarkStrategy';
+import { DataStreamSource } from './DataStream';
+import { checkParallelism } from './DataStreamSink';
+import { ExecutionConfig } from './ExecutionConfig';
+import { JobClient } from './JobClient';
+import { JobExecutionResult } from './JobExecutionResult';
+
+export interface LocalEnvironmentOptions {
+  /** Default parallelism of operators (default: the number of CPU cores). */
+  readonly parallelism?: number;
+  readonly maxParallelism?: number;
+  /** TaskManagers of the local cluster (default 1). */
+  readonly numberOfTaskManagers?: number;
+  /** Slots per TaskManager (default: just enough for the job, as Flink's local environment). */
+  readonly slotsPerTaskManager?: number;
+  /** Where time comes from: the system clock, or a ManualClock in tests. */
+  readonly clock?: Clock;
+  /** Seeds every random choice (rebalance start, shuffle), so runs can be reproduced. */
+  readonly seed?: number;
+  readonly stdout?: TextWriter;
+  readonly stderr?: TextWriter;
+  /** Run on this cluster instead of starting one per execution (tests keep it to settle it). */
+  readonly cluster?: MiniCluster;
+  /** Records per network batch. */
+  readonly batchSize?: number;
+  /** Network batches in flight per channel before the producer waits (credit). */
+  readonly creditsPerChannel?: number;
+}
+
+const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
+const processStderr: TextWriter = { write: (s) => void process.stderr.write(s) };
+
+/**
+ * Where a streaming job is defined and run (Flink's StreamExecutionEnvironment). Defining is
+ * cheap and synchronous; `execute` builds the StreamGraph, the JobGraph (chained tasks) and
+ * runs the job on a local cluster of actors: a JobManager, TaskManagers and one actor per
+ * subtask.
+ */
+export class StreamExecutionEnvironment {
+  private readonly transformations: Transformation[] = [];
+  private readonly config = new ExecutionConfig();
+  private parallelism: number;
+  private maxParallelism: number | undefined;
+  private bufferTimeoutMs = DEFAULT_TASK_CONFIG.bufferTimeoutMs;
+  private chainingEnabled = true;
+  private idCounter = 0;
+
+  private constructor(private readonly options: LocalEnvironmentOptions) {
+    this.parallelism = options.parallelism ?? os.cpus().length;
+    checkParallelism(this.parallelism);
+    this.maxParallelism = options.maxParallelism;
+  }
+
+  /** A local environment with default settings (Flink's getExecutionEnvironment in an IDE). */
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment({});
+  }
+
+  static createLocalEnvironment(options: LocalEnvironmentOptions | number = {}): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment(typeof options === 'number' ? { parallelism: options } : options);
+  }
+
+  // ---- settings
+
+  setParallelism(parallelism: number): this {
+    checkParallelism(parallelism);
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  setMaxParallelism(maxParallelism: number): this {
+    checkMaxParallelism(maxParallelism, 1);
+    this.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  getMaxParallelism(): number | undefined {
+    return this.maxParallelism;
+  }
+
+  getConfig(): ExecutionConfig {
+    return this.config;
+  }
+
+  /** Flink's setBufferTimeout: ms before a partly filled batch is sent; 0 = at once, -1 = only when full. */
+  setBufferTimeout(timeoutMs: number): this {
+    if (!Number.isInteger(timeoutMs) || timeoutMs < -1) throw new RangeError(`buffer timeout must be -1, 0 or a positive integer, got ${timeoutMs}`);
+    this.bufferTimeoutMs = timeoutMs;
+    return this;
+  }
+
+  getBufferTimeout(): number {
+    return this.bufferTimeoutMs;
+  }
+
+  disableOperatorChaining(): this {
+    this.chainingEnabled = false;
+    return this;
+  }
+
+  isChainingEnabled(): boolean {
+    return this.chainingEnabled;
+  }
+
+  getClock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  // ---- sources
+
+  /** Lines from a TCP server; ends when the server closes the connection unless retries are asked for. */
+  socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = 0): DataStreamSource<string> {
+    return this.fromSource(new SocketTextSource(hostname, port, delimiter, maxRetry), undefined, 'Socket Stream');
+  }
+
+  fromElements<T>(...elements: T[]): DataStreamSource<T> {
+    return this.fromSource(new CollectionSource<T>(elements), undefined, 'Collection Source');
+  }
+
+  fromCollection<T>(elements: Iterable<T>): DataStreamSource<T> {
+    return this.fromSource(new CollectionSource<T>([...elements]), undefined, 'Collection Source');
+  }
+
+  /** The lines of a text file (bounded). */
+  readTextFile(path: string): DataStreamSource<string> {
+    const source = new TextFileSource(path);
+    return this.fromSource(source, undefined, source.name);
+  }
+
+  /** The numbers from..to inclusive, produced in parallel (Flink's fromSequence). */
+  fromSequence(from: number, to: number): DataStreamSource<number> {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from) throw new RangeError(`invalid sequence ${from}..${to}`);
+    return this.fromSource(new DataGeneratorSource<number>((i) => from + i, to - from + 1), undefined, 'Sequence Source');
+  }
+
+  /** Record i is generator(i), for i < count (Infinity for unbounded), optionally rate-limited. */
+  fromGenerator<T>(generator: (index: number) => T, count: number, options: DataGeneratorOptions = {}): DataStreamSource<T> {
+    const source = new DataGeneratorSource<T>(generator, count, options);
+    return this.fromSource(source, undefined, source.name);
+  }
+
+  /**
+   * Any Source. With a watermark strategy, timestamps and watermarks are produced inside the
+   * source task, as Flink's fromSource does; pass WatermarkStrategy.noWatermarks() or
+   * undefined for none.
+   */
+  fromSource<T>(source: Source<T>, watermarkStrategy: WatermarkStrategy<T> | undefined, name: string): DataStreamSource<T> {
+    const settings = defaultSettings(name, 'HEAD');
+    if (source.maxSourceParallelism !== undefined) settings.parallelism = Math.min(this.parallelism, source.maxSourceParallelism);
+    const t: SourceTransformation = {
+      kind: 'source',
+      id: this.nextTransformationId(),
+      settings,
+      source: source as Source<unknown>,
+      watermarkStrategy: watermarkStrategy as WatermarkStrategy<unknown> | undefined,
+    };
+    this.addTransformation(t);
+    return new DataStreamSource<T>(this, t, settings, source.maxSourceParallelism);
+  }
+
+  // ---- graphs and plans
+
+  getStreamGraph(jobName = 'Flink Streaming Job'): StreamGraph {
+    return generateStreamGraph(this.transformations, {
+      jobName,
+      defaultParallelism: this.parallelism,
+      maxParallelism: this.maxParallelism,
+      chainingEnabled: this.chainingEnabled,
+    });
+  }
+
+  getJobGraph(jobName = 'Flink Streaming Job'): JobGraph {
+    return createJobGraph(this.getStreamGraph(jobName));
+  }
+
+  /** Flink's execution plan JSON. */
+  getExecutionPlan(): string {
+    return JSON.stringify(this.getExecutionPlanObject(), null, 2);
+  }
+
+  getExecutionPlanObject(): ExecutionPlan {
+    return executionPlan(this.getStreamGraph());
+  }
+
+  /** The job's tasks and edges as text (REBALANCE / HASH / FORWARD). */
+  explain(jobName = 'Flink Streaming Job'): string {
+    return explainJobGraph(this.getJobGraph(jobName));
+  }
+
+  // ---- execution
+
+  /** Runs the job; resolves when it finishes (bounded sources) with per-task counts. */
+  async execute(jobName = 'Flink Streaming Job'): Promise<JobExecutionResult> {
+    const client = await this.executeAsync(jobName);
+    return client.getJobExecutionResult();
+  }
+
+  /** Submits the job and returns at once with a client to follow or cancel it. */
+  async executeAsync(jobName = 'Flink Streaming Job'): Promise<JobClient> {
+    const jobGraph = this.getJobGraph(jobName);
+    const taskConfig: TaskConfig = {
+      ...DEFAULT_TASK_CONFIG,
+      bufferTimeoutMs: this.bufferTimeoutMs,
+      autoWatermarkInterval: this.config.getAutoWatermarkInterval(),
+      seed: this.options.seed ?? DEFAULT_TASK_CONFIG.seed,
+      batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
+      creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
+    };
+    if (this.options.cluster) return this.options.cluster.submitJob(jobGraph, taskConfig);
+    const taskManagers = this.options.numberOfTaskManagers ?? 1;
+    const cluster = new MiniCluster({
+      numberOfTaskManagers: taskManagers,
+      slotsPerTaskManager: this.options.slotsPerTaskManager ?? Math.ceil(requiredSlots(jobGraph) / taskManagers),
+      clock: this.getClock(),
+      ...this.writers(),
+    });
+    const client = cluster.submitJob(jobGraph, taskConfig);
+    void client.getJobExecutionResult().then(
+      () => cluster.shutdown(),
+      () => cluster.shutdown(),
+    );
+    return client;
+  }
+
+  // ---- used by DataStream
+
+  /** @internal */
+  nextTransformationId(): number {
+    return ++this.idCounter;
+  }
+
+  /** @internal */
+  addTransformation(t: Transformation): void {
+    this.transformations.push(t);
+  }
+
+  /** @internal Where print sinks write. */
+  writers(): { stdout: TextWriter; stderr: TextWriter } {
+    return { stdout: this.options.stdout ?? processStdout, stderr: this.options.stderr ?? processStderr };
+  }
+}

@@ -1,0 +1,44 @@
+import type { Debugger } from 'debug';
+import { Clock } from '../../time/Clock';
+
+/** Flink FLIP-27's InputStatus: what a reader says after each poll. */
+export type InputStatus = 'MORE_AVAILABLE' | 'NOTHING_AVAILABLE' | 'END_OF_INPUT';
+
+export interface ReaderOutput<T> {
+  /** Emits a record; `timestamp` is its event time when the source knows it. */
+  collect(value: T, timestamp?: number): void;
+}
+
+export interface SourceReaderContext {
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly clock: Clock;
+  readonly log: Debugger;
+  /** Call when data became available after pollNext returned NOTHING_AVAILABLE. */
+  wakeup(): void;
+  /** Call when the reader failed outside pollNext (a socket error, say): fails the task. */
+  fail(error: Error): void;
+}
+
+/**
+ * Reads one parallel part of a source. The task polls it while its output has credit; when
+ * downstream is slow the task stops polling and the reader must stop reading (pause the
+ * socket, stop reading the file): that is how backpressure reaches the outside world.
+ */
+export interface SourceReader<T> {
+  start(): void;
+  /** Emit at most `maxRecords` records, then say whether more are available. */
+  pollNext(output: ReaderOutput<T>, maxRecords: number): InputStatus;
+  close(): void;
+}
+
+export type Boundedness = 'BOUNDED' | 'CONTINUOUS_UNBOUNDED';
+
+/** A source definition; `createReader` is called once per parallel subtask. */
+export interface Source<T> {
+  readonly name: string;
+  readonly boundedness: Boundedness;
+  /** 1 for sources that cannot run in parallel (socket, collection). */
+  readonly maxSourceParallelism?: number;
+  createReader(context: SourceReaderContext): SourceReader<T>;
+}

@@ -1,0 +1,93 @@
+import { OutputTag } from '../api/OutputTag';
+import { Source } from '../connectors/source/Source';
+import { StreamPartitioner } from '../partitioners/StreamPartitioner';
+import { OperatorFactory } from '../runtime/StreamOperator';
+import { WatermarkStrategy } from '../time/WatermarkStrategy';
+
+/** Flink's chaining strategies: NEVER = disableChaining(), HEAD = startNewChain(). */
+export type ChainingStrategy = 'ALWAYS' | 'HEAD' | 'NEVER';
+
+/** Settings every physical transformation carries; changed through the DataStream API. */
+export interface OperatorSettings {
+  name: string;
+  /** undefined: the environment's default parallelism. */
+  parallelism: number | undefined;
+  maxParallelism: number | undefined;
+  uid: string | undefined;
+  chainingStrategy: ChainingStrategy;
+  slotSharingGroup: string;
+}
+
+interface Base {
+  readonly id: number;
+}
+
+/**
+ * What the user declared, before any graph is built (Flink's Transformation tree). Ids come
+ * from the environment in order of declaration, so plans are reproducible; virtual steps such
+ * as keyBy use up an id, as in Flink.
+ */
+export type Transformation =
+  | SourceTransformation
+  | OneInputTransformation
+  | SinkTransformation
+  | PartitionTransformation
+  | UnionTransformation
+  | SideOutputTransformation;
+
+export interface SourceTransformation extends Base {
+  readonly kind: 'source';
+  readonly settings: OperatorSettings;
+  readonly source: Source<unknown>;
+  readonly watermarkStrategy: WatermarkStrategy<unknown> | undefined;
+}
+
+export interface OneInputTransformation extends Base {
+  readonly kind: 'oneInput';
+  readonly settings: OperatorSettings;
+  readonly input: Transformation;
+  readonly operatorFactory: OperatorFactory<unknown, unknown>;
+  /** Set for keyed operators (windows, rolling aggregations). */
+  readonly keyed: boolean;
+}
+
+export interface SinkTransformation extends Base {
+  readonly kind: 'sink';
+  readonly settings: OperatorSettings;
+  readonly input: Transformation;
+  readonly operatorFactory: OperatorFactory<unknown, never>;
+}
+
+export interface PartitionTransformation extends Base {
+  readonly kind: 'partition';
+  readonly input: Transformation;
+  readonly partitioner: StreamPartitioner<unknown>;
+}
+
+export interface UnionTransformation extends Base {
+  readonly kind: 'union';
+  readonly inputs: readonly Transformation[];
+}
+
+export interface SideOutputTransformation extends Base {
+  readonly kind: 'sideOutput';
+  readonly input: Transformation;
+  readonly tag: OutputTag<unknown>;
+}
+
+export type PhysicalTransformation = SourceTransformation | OneInputTransformation | SinkTransformation;
+
+export function isPhysical(t: Transformation): t is PhysicalTransformation {
+  return t.kind === 'source' || t.kind === 'oneInput' || t.kind === 'sink';
+}
+
+export function defaultSettings(name: string, chainingStrategy: ChainingStrategy): OperatorSettings {
+  return {
+    name,
+    parallelism: undefined,
+    maxParallelism: undefined,
+    uid: undefined,
+    chainingStrategy,
+    slotSharingGroup: 'default',
+  };
+}

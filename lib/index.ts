@@ -1,0 +1,64 @@
+// brook's public API, named as in Flink.
+export { StreamExecutionEnvironment } from './api/StreamExecutionEnvironment';
+export type { LocalEnvironmentOptions } from './api/StreamExecutionEnvironment';
+export { DataStream, SingleOutputStreamOperator, DataStreamSource } from './api/DataStream';
+export { KeyedStream } from './api/KeyedStream';
+export { WindowedStream } from './api/WindowedStream';
+export { DataStreamSink } from './api/DataStreamSink';
+export { ExecutionConfig } from './api/ExecutionConfig';
+export { OutputTag } from './api/OutputTag';
+export type { JobClient } from './api/JobClient';
+export type { JobExecutionResult, VertexResult } from './api/JobExecutionResult';
+export type { JobStatus } from './api/JobStatus';
+export type {
+  MapFunction,
+  FilterFunction,
+  FlatMapFunction,
+  ReduceFunction,
+  KeySelector,
+  Collector,
+  AggregateFunction,
+  NumericField,
+  ComparableField,
+} from './api/functions';
+
+export { Time } from './time/Time';
+export type { Duration } from './time/Time';
+export type { Clock } from './time/Clock';
+export { SystemClock, systemClock } from './time/SystemClock';
+export { ManualClock } from './time/ManualClock';
+export { WatermarkStrategy } from './time/WatermarkStrategy';
+export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from './time/WatermarkGenerator';
+export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './time/Watermark';
+
+export { TumblingEventTimeWindows } from './windowing/assigners/TumblingEventTimeWindows';
+export type { WindowAssigner } from './windowing/assigners/WindowAssigner';
+export { EventTimeTrigger } from './windowing/triggers/EventTimeTrigger';
+export type { Trigger, TriggerContext, TriggerResult } from './windowing/triggers/Trigger';
+export { TimeWindow } from './windowing/windows/TimeWindow';
+export type { Window } from './windowing/windows/Window';
+export type { ProcessWindowFunction, ProcessWindowContext } from './windowing/functions/ProcessWindowFunction';
+
+export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './connectors/source/Source';
+export { SocketTextSource } from './connectors/source/SocketTextSource';
+export { CollectionSource } from './connectors/source/CollectionSource';
+export { TextFileSource } from './connectors/source/TextFileSource';
+export { DataGeneratorSource } from './connectors/source/DataGeneratorSource';
+export type { Sink, SinkFunction, SinkContext, SinkRuntimeContext } from './connectors/sink/SinkFunction';
+export { PrintSink, printPrefix } from './connectors/sink/PrintSink';
+export { CollectSink } from './connectors/sink/CollectSink';
+
+export { MalformedRecordError, UserFunctionError, TaskFailure, JobExecutionError, NotEnoughSlotsError } from './runtime/errors';
+export type { StreamOperator, Output, OperatorContext, TextWriter } from './runtime/StreamOperator';
+export { AbstractStreamOperator } from './runtime/AbstractStreamOperator';
+
+export {
+  assignToKeyGroup,
+  assignKeyToParallelOperator,
+  computeDefaultMaxParallelism,
+  computeKeyGroupRangeForOperatorIndex,
+} from './partitioners/keyGroups';
+export { javaHashCode } from './partitioners/javaHashCode';
+export { murmurHash } from './partitioners/murmurHash';
+
+export { MiniCluster } from '../actors/MiniCluster';

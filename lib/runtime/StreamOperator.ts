@@ -1,0 +1,57 @@
+import type { Debugger } from 'debug';
+import { OutputTag } from '../api/OutputTag';
+import { Clock } from '../time/Clock';
+import { OperatorMetrics } from './TaskMetrics';
+import { ProcessingTimeService } from './ProcessingTimeService';
+import { WatermarkStatus } from './WatermarkStatus';
+
+/** Where an operator sends records, side-output records and watermarks. */
+export interface Output<T> {
+  collect(value: T, timestamp: number): void;
+  collectSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void;
+  emitWatermark(watermark: number): void;
+  emitWatermarkStatus(status: WatermarkStatus): void;
+}
+
+/** A line-oriented text sink (stdout, stderr, or a test buffer). */
+export interface TextWriter {
+  write(text: string): void;
+}
+
+/** What the runtime gives every operator instance. */
+export interface OperatorContext {
+  readonly operatorName: string;
+  readonly taskName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptNumber: number;
+  readonly clock: Clock;
+  readonly processingTimeService: ProcessingTimeService;
+  readonly metrics: OperatorMetrics;
+  readonly log: Debugger;
+  readonly stdout: TextWriter;
+  readonly stderr: TextWriter;
+  /** The interval of periodic watermark emission (ExecutionConfig.autoWatermarkInterval). */
+  readonly autoWatermarkInterval: number;
+}
+
+/**
+ * One operator of a chain. Records arrive one by one through plain calls (no allocation per
+ * record: value and timestamp are separate arguments); watermarks and status changes in band.
+ */
+export interface StreamOperator<IN, OUT> {
+  readonly name: string;
+  setup(context: OperatorContext, output: Output<OUT>): void;
+  open(): void;
+  processElement(value: IN, timestamp: number): void;
+  processWatermark(watermark: number): void;
+  processWatermarkStatus(status: WatermarkStatus): void;
+  /** All input has ended (bounded input): emit what is still buffered. */
+  endInput(): void;
+  /** Called once after each batch or control event, so sinks can write in bulk. */
+  flush(): void;
+  close(): void;
+}
+
+export type OperatorFactory<IN, OUT> = () => StreamOperator<IN, OUT>;

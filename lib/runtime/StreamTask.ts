@@ -1,0 +1,427 @@
+import createDebug, { Debugger } from 'debug';
+import { JobVertex } from '../graph/JobGraph';
+import { StreamNode } from '../graph/StreamGraph';
+import { StreamPartitioner } from '../partitioners/StreamPartitioner';
+import { Clock, TimerHandle } from '../time/Clock';
+import { SeededRandom } from '../util/SeededRandom';
+import { ChannelMessage } from './ChannelMessage';
+import { TaskFailure } from './errors';
+import { ExecutionState, isTerminal } from './ExecutionState';
+import { OperatorChain } from './OperatorChain';
+import { OutputChannel, OutputChannelListener } from './OutputChannel';
+import { Cancellable, ProcessingTimeService } from './ProcessingTimeService';
+import { RecordWriterOutput } from './RecordWriterOutput';
+import { StatusWatermarkValve, ValveOutput } from './StatusWatermarkValve';
+import { OperatorContext, StreamOperator, TextWriter } from './StreamOperator';
+import { TaskConfig } from './TaskConfig';
+import { TaskMessage } from './TaskMessage';
+import { OperatorMetrics, TaskMetricsSnapshot } from './TaskMetrics';
+import { WatermarkStatus } from './WatermarkStatus';
+
+/** What the task needs from whoever runs it (the subtask actor, or a test). */
+export interface TaskHost {
+  readonly clock: Clock;
+  readonly stdout: TextWriter;
+  readonly stderr: TextWriter;
+  /** Puts a message in this task's own mailbox. */
+  post(message: TaskMessage): void;
+  onStateChange(state: ExecutionState, failure?: TaskFailure): void;
+}
+
+export interface TaskDescriptor {
+  readonly jobName: string;
+  readonly vertex: JobVertex;
+  readonly subtaskIndex: number;
+  readonly attemptNumber: number;
+  readonly config: TaskConfig;
+}
+
+export interface InputChannelEndpoint {
+  readonly index: number;
+  /** Gives the producer back credit for batches this task has processed. */
+  returnCredit(credits: number): void;
+}
+
+export interface OutputChannelEndpoint {
+  readonly index: number;
+  readonly consumerChannel: number;
+  deliver(message: ChannelMessage): void;
+}
+
+export interface OutputEdgeEndpoint {
+  /** The StreamEdge this network edge carries. */
+  readonly streamEdgeId: string;
+  readonly partitioner: StreamPartitioner<unknown>;
+  readonly channels: readonly OutputChannelEndpoint[];
+}
+
+export interface TaskWiring {
+  readonly inputs: readonly InputChannelEndpoint[];
+  readonly outputs: readonly OutputEdgeEndpoint[];
+}
+
+interface ScheduledTimer {
+  readonly timestamp: number;
+  readonly callback: (timestamp: number) => void;
+  readonly handle: TimerHandle;
+}
+
+/**
+ * One subtask: runs its operator chain on what arrives in its mailbox. Input batches are
+ * processed only while every output channel can take more (credit-based flow control);
+ * otherwise they wait in the input queue, un-credited, so the producers upstream stop too.
+ * A source task polls its reader in slices of `sourceBatchSize` records, yielding between
+ * slices so other subtasks run. The task finishes once all input ended and all output left.
+ */
+export class StreamTask implements OutputChannelListener, ValveOutput, ProcessingTimeService {
+  readonly name: string;
+  readonly log: Debugger;
+  private state: ExecutionState = 'CREATED';
+  private chain!: OperatorChain;
+  private head!: StreamOperator<unknown, unknown>;
+  private headMetrics!: OperatorMetrics;
+  private valve!: StatusWatermarkValve;
+  private inputs: readonly InputChannelEndpoint[] = [];
+  private writers: RecordWriterOutput[] = [];
+  private channels: OutputChannel[] = [];
+  private readonly inputQueue: TaskMessage[] = [];
+  private inputHead = 0;
+  private endedInputs = 0;
+  private blockedChannels = 0;
+  private blockedSince: number | undefined;
+  private backPressuredTimeMs = 0;
+  private pollScheduled = false;
+  private sourceEnded = false;
+  private draining = false;
+  private finishing = false;
+  private flushTimer: TimerHandle | undefined;
+  private readonly timers = new Map<number, ScheduledTimer>();
+  private nextTimerId = 1;
+  private numRecordsIn = 0;
+  private numBatchesIn = 0;
+
+  constructor(
+    readonly descriptor: TaskDescriptor,
+    private readonly host: TaskHost,
+  ) {
+    const { vertex, subtaskIndex } = descriptor;
+    this.name = vertex.name;
+    this.log = createDebug(`brook:task:${vertex.name}#${subtaskIndex}`);
+  }
+
+  get executionState(): ExecutionState {
+    return this.state;
+  }
+
+  get isBackPressured(): boolean {
+    return this.blockedChannels > 0;
+  }
+
+  get currentInputWatermark(): number {
+    return this.valve?.currentWatermark ?? Number.MIN_SAFE_INTEGER;
+  }
+
+  /** Wires the channels, opens the operators and starts running. */
+  start(wiring: TaskWiring): void {
+    if (this.state !== 'CREATED') throw new Error(`task ${this.name} started twice`);
+    this.state = 'DEPLOYING';
+    try {
+      this.wire(wiring);
+      this.chain.open();
+      this.transition('RUNNING');
+      const source = this.chain.sourceOperator;
+      if (source) {
+        source.createReader({
+          wakeup: () => this.schedulePoll(),
+          fail: (error) => this.host.post({ type: 'readerFailed', error }),
+        });
+        source.startReader();
+        this.schedulePoll();
+      } else if (this.inputs.length === 0) {
+        throw new Error(`task '${this.name}' has neither a source nor inputs`);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Handles one mailbox message. Never throws: a failure fails the task and is reported. */
+  handle(message: TaskMessage): void {
+    if (isTerminal(this.state)) return;
+    try {
+      switch (message.type) {
+        case 'records':
+        case 'watermark':
+        case 'watermarkStatus':
+        case 'endOfInput':
+          this.inputQueue.push(message);
+          this.drainInput();
+          break;
+        case 'credit':
+          this.channels[message.outputChannel].addCredit(message.credits);
+          this.afterOutputProgress();
+          break;
+        case 'poll':
+          this.pollScheduled = false;
+          this.pollSource();
+          break;
+        case 'processingTimer':
+          this.fireTimer(message.timerId);
+          break;
+        case 'flushBuffers':
+          this.flushTimer = undefined;
+          for (const w of this.writers) w.flush();
+          break;
+        case 'readerFailed':
+          throw message.error;
+      }
+      if (this.descriptor.config.bufferTimeoutMs === 0) for (const w of this.writers) w.flush();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Stops the task where it stands (job cancelled or failed elsewhere). */
+  cancel(): void {
+    if (isTerminal(this.state)) return;
+    this.state = 'CANCELING';
+    this.release();
+    this.transition('CANCELED');
+  }
+
+  metrics(): TaskMetricsSnapshot {
+    let queuedOutputBatches = 0;
+    for (const c of this.channels) queuedOutputBatches += c.queuedMessages;
+    let numBatchesOut = 0;
+    for (const c of this.channels) numBatchesOut += c.numBatchesOut;
+    let numRecordsOut = 0;
+    for (const c of this.channels) numRecordsOut += c.numRecordsOut;
+    const blockedNow = this.blockedSince === undefined ? 0 : this.host.clock.now() - this.blockedSince;
+    return {
+      numRecordsIn: this.numRecordsIn,
+      numRecordsOut,
+      numBatchesIn: this.numBatchesIn,
+      numBatchesOut,
+      currentInputWatermark: this.currentInputWatermark,
+      inputChannelWatermarks: this.valve ? this.valve.channelWatermarks() : [],
+      backPressuredTimeMs: this.backPressuredTimeMs + blockedNow,
+      queuedInputMessages: this.inputQueue.length - this.inputHead,
+      queuedOutputBatches,
+      operators: this.chain ? this.chain.operators.map((o) => o.metrics.snapshot()) : [],
+    };
+  }
+
+  // ---- ProcessingTimeService: timers run from the mailbox, never in the middle of a batch.
+
+  getCurrentProcessingTime(): number {
+    return this.host.clock.now();
+  }
+
+  registerTimer(timestamp: number, callback: (timestamp: number) => void): Cancellable {
+    const id = this.nextTimerId++;
+    const delay = Math.max(0, timestamp - this.host.clock.now());
+    const handle = this.host.clock.setTimeout(() => this.host.post({ type: 'processingTimer', timerId: id }), delay);
+    this.timers.set(id, { timestamp, callback, handle });
+    return {
+      cancel: () => {
+        const t = this.timers.get(id);
+        if (!t) return;
+        this.host.clock.clearTimeout(t.handle);
+        this.timers.delete(id);
+      },
+    };
+  }
+
+  // ---- OutputChannelListener
+
+  onBlocked(): void {
+    if (this.blockedChannels++ === 0) this.blockedSince = this.host.clock.now();
+  }
+
+  onUnblocked(): void {
+    if (--this.blockedChannels === 0 && this.blockedSince !== undefined) {
+      this.backPressuredTimeMs += this.host.clock.now() - this.blockedSince;
+      this.blockedSince = undefined;
+    }
+  }
+
+  onBufferStarted(): void {
+    const timeout = this.descriptor.config.bufferTimeoutMs;
+    if (timeout > 0 && this.flushTimer === undefined) {
+      this.flushTimer = this.host.clock.setTimeout(() => this.host.post({ type: 'flushBuffers' }), timeout);
+    }
+  }
+
+  // ---- ValveOutput: the minimum watermark over input channels goes into the chain.
+
+  emitWatermark(watermark: number): void {
+    this.head.processWatermark(watermark);
+  }
+
+  emitWatermarkStatus(status: WatermarkStatus): void {
+    this.head.processWatermarkStatus(status);
+  }
+
+  // ---- internals
+
+  private wire(wiring: TaskWiring): void {
+    const { vertex, subtaskIndex, config } = this.descriptor;
+    const random = new SeededRandom(config.seed).derive(vertex.id * 65_537 + subtaskIndex);
+    const writers = new Map<string, RecordWriterOutput>();
+    for (const out of wiring.outputs) {
+      const channels = out.channels.map(
+        (c) => new OutputChannel(c.index, c.consumerChannel, c.deliver, config.creditsPerChannel, config.batchSize, this),
+      );
+      channels.forEach((c) => (this.channels[c.index] = c));
+      const partitioner = out.partitioner.copy();
+      partitioner.setup(channels.length, random);
+      const writer = new RecordWriterOutput(partitioner, channels);
+      writers.set(out.streamEdgeId, writer);
+      this.writers.push(writer);
+    }
+    this.inputs = wiring.inputs;
+    this.valve = new StatusWatermarkValve(wiring.inputs.length);
+    this.chain = new OperatorChain(vertex, writers, (node, metrics) => this.operatorContext(node, metrics));
+    this.head = this.chain.head.operator;
+    this.headMetrics = this.chain.head.metrics;
+  }
+
+  private operatorContext(node: StreamNode, metrics: OperatorMetrics): OperatorContext {
+    const { vertex, subtaskIndex, attemptNumber, config } = this.descriptor;
+    return {
+      operatorName: node.name,
+      taskName: vertex.name,
+      subtaskIndex,
+      parallelism: vertex.parallelism,
+      maxParallelism: vertex.maxParallelism,
+      attemptNumber,
+      clock: this.host.clock,
+      processingTimeService: this,
+      metrics,
+      log: this.log,
+      stdout: this.host.stdout,
+      stderr: this.host.stderr,
+      autoWatermarkInterval: config.autoWatermarkInterval,
+    };
+  }
+
+  private drainInput(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const head = this.head;
+      while (this.blockedChannels === 0 && this.inputHead < this.inputQueue.length && this.state === 'RUNNING') {
+        const message = this.inputQueue[this.inputHead];
+        this.inputQueue[this.inputHead++] = undefined as unknown as TaskMessage;
+        switch (message.type) {
+          case 'records': {
+            const { values, timestamps } = message;
+            const n = values.length;
+            this.headMetrics.numRecordsIn += n;
+            this.numRecordsIn += n;
+            this.numBatchesIn++;
+            for (let i = 0; i < n; i++) head.processElement(values[i], timestamps[i]);
+            this.inputs[message.channel].returnCredit(1);
+            break;
+          }
+          case 'watermark':
+            this.valve.inputWatermark(message.watermark, message.channel, this);
+            break;
+          case 'watermarkStatus':
+            this.valve.inputWatermarkStatus(message.status, message.channel, this);
+            break;
+          case 'endOfInput':
+            if (++this.endedInputs === this.inputs.length) this.endOfInput();
+            break;
+          default:
+            throw new Error(`unexpected message ${message.type} in the input queue`);
+        }
+      }
+      if (this.inputHead === this.inputQueue.length) {
+        this.inputQueue.length = 0;
+        this.inputHead = 0;
+      }
+      this.chain.flush();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private pollSource(): void {
+    const source = this.chain.sourceOperator;
+    if (!source || this.sourceEnded || this.state !== 'RUNNING') return;
+    if (this.blockedChannels > 0) return; // resumed by afterOutputProgress when credit returns
+    const status = source.emitNext(this.descriptor.config.sourceBatchSize);
+    this.chain.flush();
+    if (status === 'MORE_AVAILABLE') this.schedulePoll();
+    else if (status === 'END_OF_INPUT') {
+      this.sourceEnded = true;
+      this.log('source reached the end of its input');
+      this.endOfInput();
+    }
+  }
+
+  private schedulePoll(): void {
+    if (this.pollScheduled || this.sourceEnded) return;
+    this.pollScheduled = true;
+    this.host.post({ type: 'poll' });
+  }
+
+  private afterOutputProgress(): void {
+    if (this.blockedChannels > 0) return;
+    if (this.finishing) {
+      this.tryFinish();
+      return;
+    }
+    if (this.chain.sourceOperator) this.schedulePoll();
+    else this.drainInput();
+  }
+
+  /** All input has ended: let the chain flush, pass end-of-input on, and finish when sent. */
+  private endOfInput(): void {
+    this.chain.endInput();
+    this.chain.flush();
+    for (const w of this.writers) w.endOfInput();
+    this.finishing = true;
+    this.tryFinish();
+  }
+
+  private tryFinish(): void {
+    if (!this.finishing || this.blockedChannels > 0 || this.state !== 'RUNNING') return;
+    const errors = this.release();
+    if (errors.length > 0) throw errors[0];
+    this.transition('FINISHED');
+  }
+
+  private fireTimer(id: number): void {
+    const timer = this.timers.get(id);
+    if (!timer || this.state !== 'RUNNING') return;
+    this.timers.delete(id);
+    timer.callback(timer.timestamp);
+    this.chain.flush();
+  }
+
+  private fail(error: unknown): void {
+    if (isTerminal(this.state)) return;
+    const failure = new TaskFailure(this.name, this.descriptor.subtaskIndex, this.descriptor.vertex.parallelism, error);
+    this.log('failed: %s', failure.message);
+    this.state = 'FAILED';
+    this.release();
+    this.host.onStateChange('FAILED', failure);
+  }
+
+  /** Cancels timers and closes operators (sources close their sockets and files). */
+  private release(): unknown[] {
+    for (const t of this.timers.values()) this.host.clock.clearTimeout(t.handle);
+    this.timers.clear();
+    if (this.flushTimer !== undefined) this.host.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    return this.chain ? this.chain.close() : [];
+  }
+
+  private transition(state: ExecutionState): void {
+    this.state = state;
+    this.log('%s', state);
+    this.host.onStateChange(state);
+  }
+}

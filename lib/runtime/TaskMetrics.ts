@@ -1,0 +1,47 @@
+/** Counters of one operator inside one subtask. */
+export class OperatorMetrics {
+  numRecordsIn = 0;
+  numRecordsOut = 0;
+  /** Records a user function declared malformed (MalformedRecordError): skipped, not lost silently. */
+  numRecordsSkipped = 0;
+  /** Elements that arrived after their window's lateness and had no late-data output. */
+  numLateRecordsDropped = 0;
+  currentOutputWatermark = Number.MIN_SAFE_INTEGER;
+
+  constructor(readonly operatorName: string) {}
+
+  snapshot(): OperatorMetricsSnapshot {
+    return {
+      operatorName: this.operatorName,
+      numRecordsIn: this.numRecordsIn,
+      numRecordsOut: this.numRecordsOut,
+      numRecordsSkipped: this.numRecordsSkipped,
+      numLateRecordsDropped: this.numLateRecordsDropped,
+      currentOutputWatermark: this.currentOutputWatermark,
+    };
+  }
+}
+
+export interface OperatorMetricsSnapshot {
+  readonly operatorName: string;
+  readonly numRecordsIn: number;
+  readonly numRecordsOut: number;
+  readonly numRecordsSkipped: number;
+  readonly numLateRecordsDropped: number;
+  readonly currentOutputWatermark: number;
+}
+
+/** Counters and gauges of one subtask, as Flink's task IO metric group shows them. */
+export interface TaskMetricsSnapshot {
+  readonly numRecordsIn: number;
+  readonly numRecordsOut: number;
+  readonly numBatchesIn: number;
+  readonly numBatchesOut: number;
+  readonly currentInputWatermark: number;
+  readonly inputChannelWatermarks: ReadonlyArray<{ watermark: number; status: string }>;
+  /** Milliseconds spent unable to emit for lack of credit (backpressured). */
+  readonly backPressuredTimeMs: number;
+  readonly queuedInputMessages: number;
+  readonly queuedOutputBatches: number;
+  readonly operators: readonly OperatorMetricsSnapshot[];
+}

@@ -1,0 +1,29 @@
+import { Collector } from '../../api/functions';
+import { OutputTag } from '../../api/OutputTag';
+import { Window } from '../windows/Window';
+
+/** What a ProcessWindowFunction knows when it is called (Flink's ProcessWindowFunction.Context). */
+export interface ProcessWindowContext<W extends Window> {
+  readonly window: W;
+  currentWatermark(): number;
+  currentProcessingTime(): number;
+  /** Emits to a side output. */
+  output<S>(tag: OutputTag<S>, value: S): void;
+}
+
+/**
+ * A window function with window metadata. As a plain function or an object with `process`
+ * (and `clear`, called when the window is purged for good).
+ */
+export type ProcessWindowFunction<IN, OUT, K, W extends Window> =
+  | ((key: K, context: ProcessWindowContext<W>, elements: Iterable<IN>, out: Collector<OUT>) => void)
+  | {
+      process(key: K, context: ProcessWindowContext<W>, elements: Iterable<IN>, out: Collector<OUT>): void;
+      clear?(context: ProcessWindowContext<W>): void;
+      readonly name?: string;
+    };
+
+export function processWindowFunctionName(fn: ProcessWindowFunction<never, unknown, never, Window>): string {
+  if (typeof fn === 'function') return fn.name || 'ProcessWindowFunction';
+  return fn.name ?? fn.constructor?.name ?? 'ProcessWindowFunction';
+}
