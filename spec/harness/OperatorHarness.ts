@@ -1,0 +1,152 @@
+import createDebug from 'debug';
+import { OutputTag } from '../../lib/api/OutputTag';
+import { Cancellable, ProcessingTimeService } from '../../lib/runtime/ProcessingTimeService';
+import { OperatorContext, Output, StreamOperator, TextWriter } from '../../lib/runtime/StreamOperator';
+import { OperatorMetrics } from '../../lib/runtime/TaskMetrics';
+import { WatermarkStatus } from '../../lib/runtime/WatermarkStatus';
+import { ManualClock } from '../../lib/time/ManualClock';
+import { NO_TIMESTAMP } from '../../lib/time/Watermark';
+
+export type HarnessEvent<T> =
+  | { readonly kind: 'record'; readonly value: T; readonly timestamp: number }
+  | { readonly kind: 'watermark'; readonly watermark: number }
+  | { readonly kind: 'status'; readonly status: WatermarkStatus };
+
+export interface HarnessOptions {
+  readonly clock?: ManualClock;
+  readonly subtaskIndex?: number;
+  readonly parallelism?: number;
+  readonly maxParallelism?: number;
+  readonly autoWatermarkInterval?: number;
+}
+
+/**
+ * Flink's OneInputStreamOperatorTestHarness: feed one operator elements, watermarks and
+ * processing time on a manual clock, and read what it emitted, in order.
+ */
+export class OperatorHarness<IN, OUT> {
+  readonly clock: ManualClock;
+  readonly metrics: OperatorMetrics;
+  readonly events: HarnessEvent<OUT>[] = [];
+  readonly sideOutputs = new Map<string, Array<{ value: unknown; timestamp: number }>>();
+  readonly printed: string[] = [];
+  private mark = 0;
+
+  constructor(
+    readonly operator: StreamOperator<IN, OUT>,
+    options: HarnessOptions = {},
+  ) {
+    this.clock = options.clock ?? new ManualClock(0);
+    this.metrics = new OperatorMetrics(operator.name);
+    const clock = this.clock;
+    const timeService: ProcessingTimeService = {
+      getCurrentProcessingTime: () => clock.now(),
+      registerTimer(timestamp: number, callback: (ts: number) => void): Cancellable {
+        const handle = clock.setTimeout(() => callback(timestamp), timestamp - clock.now());
+        return { cancel: () => clock.clearTimeout(handle) };
+      },
+    };
+    const writer: TextWriter = { write: (s) => void this.printed.push(...s.split('\n').filter((l) => l.length > 0)) };
+    const context: OperatorContext = {
+      operatorName: operator.name,
+      taskName: operator.name,
+      subtaskIndex: options.subtaskIndex ?? 0,
+      parallelism: options.parallelism ?? 1,
+      maxParallelism: options.maxParallelism ?? 128,
+      attemptNumber: 0,
+      clock,
+      processingTimeService: timeService,
+      metrics: this.metrics,
+      log: createDebug(`brook:test:${operator.name}`),
+      stdout: writer,
+      stderr: writer,
+      autoWatermarkInterval: options.autoWatermarkInterval ?? 0,
+    };
+    const events = this.events;
+    const side = this.sideOutputs;
+    const metrics = this.metrics;
+    const output: Output<OUT> = {
+      collect(value: OUT, timestamp: number) {
+        metrics.numRecordsOut++;
+        events.push({ kind: 'record', value, timestamp });
+      },
+      collectSide<S>(tag: OutputTag<S>, value: S, timestamp: number) {
+        const list = side.get(tag.id) ?? [];
+        list.push({ value, timestamp });
+        side.set(tag.id, list);
+      },
+      emitWatermark(watermark: number) {
+        events.push({ kind: 'watermark', watermark });
+      },
+      emitWatermarkStatus(status: WatermarkStatus) {
+        events.push({ kind: 'status', status });
+      },
+    };
+    operator.setup(context, output);
+  }
+
+  open(): this {
+    this.operator.open();
+    return this;
+  }
+
+  element(value: IN, timestamp: number = NO_TIMESTAMP): this {
+    this.metrics.numRecordsIn++;
+    this.operator.processElement(value, timestamp);
+    return this;
+  }
+
+  watermark(watermark: number): this {
+    this.operator.processWatermark(watermark);
+    return this;
+  }
+
+  status(status: WatermarkStatus): this {
+    this.operator.processWatermarkStatus(status);
+    return this;
+  }
+
+  endInput(): this {
+    this.operator.endInput();
+    return this;
+  }
+
+  /** Advances processing time, firing due timers in order. */
+  advanceProcessingTime(ms: number): this {
+    this.clock.advance(ms);
+    return this;
+  }
+
+  setProcessingTime(time: number): this {
+    this.clock.set(time);
+    return this;
+  }
+
+  close(): void {
+    this.operator.close();
+  }
+
+  /** Records emitted so far, with their timestamps. */
+  records(): Array<{ value: OUT; timestamp: number }> {
+    return this.events.flatMap((e) => (e.kind === 'record' ? [{ value: e.value, timestamp: e.timestamp }] : []));
+  }
+
+  values(): OUT[] {
+    return this.records().map((r) => r.value);
+  }
+
+  watermarks(): number[] {
+    return this.events.flatMap((e) => (e.kind === 'watermark' ? [e.watermark] : []));
+  }
+
+  /** Events since the previous call (Flink tests compare output between watermarks this way). */
+  takeOutput(): HarnessEvent<OUT>[] {
+    const out = this.events.slice(this.mark);
+    this.mark = this.events.length;
+    return out;
+  }
+
+  sideOutput<S>(tag: OutputTag<S>): Array<{ value: S; timestamp: number }> {
+    return (this.sideOutputs.get(tag.id) ?? []) as Array<{ value: S; timestamp: number }>;
+  }
+}
