@@ -3,6 +3,7 @@ import { OutputTag } from '../api/OutputTag';
 import { Clock } from '../time/Clock';
 import { OperatorMetrics } from './TaskMetrics';
 import { ProcessingTimeService } from './ProcessingTimeService';
+import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from './state/OperatorStateSnapshot';
 import { WatermarkStatus } from './WatermarkStatus';
 
 /** Where an operator sends records, side-output records and watermarks. */
@@ -52,6 +53,14 @@ export interface StreamOperator<IN, OUT> {
   /** Called once after each batch or control event, so sinks can write in bulk. */
   flush(): void;
   close(): void;
+  /**
+   * Checkpointing. A stateful operator returns its state when a barrier passes it (cheaply:
+   * see OperatorStateSnapshot), receives it back before `open()` when the job is restored, and
+   * hears when a checkpoint completed (two-phase-commit sinks commit then).
+   */
+  snapshotState?(context: StateSnapshotContext): OperatorStateSnapshot;
+  initializeState?(context: StateInitializationContext): void;
+  notifyCheckpointComplete?(checkpointId: number): void;
 }
 
 export type OperatorFactory<IN, OUT> = () => StreamOperator<IN, OUT>;
