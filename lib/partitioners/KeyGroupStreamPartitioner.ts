@@ -28,6 +28,8 @@ export class KeyGroupStreamPartitioner<T, K> implements StreamPartitioner<T> {
   }
 
   selectChannel(value: T): number {
+    // One consumer: no need to hash (the keyed operator still applies the key selector).
+    if (this.channels === 1) return 0;
     return assignKeyToParallelOperator(this.keySelector(value), this.maxParallelism, this.channels);
   }
 

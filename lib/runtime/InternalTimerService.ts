@@ -52,7 +52,11 @@ export class InternalTimerService<K, N> {
   }
 
   registerEventTimeTimer(namespace: N, timestamp: number): void {
-    this.eventTimers.add(this.newEntry(namespace, timestamp));
+    // Hot path: a window registers its timer for every element; look it up before allocating.
+    const key = this.keyContext.getCurrentKey();
+    const keyId = keyIdentity(key);
+    if (this.eventTimers.contains(keyId, namespace, timestamp)) return;
+    this.eventTimers.add({ timestamp, key, namespace, keyId, seq: this.seq++ });
   }
 
   deleteEventTimeTimer(namespace: N, timestamp: number): void {
@@ -129,6 +133,10 @@ class TimerQueue<K, N> {
 
   get size(): number {
     return this.count;
+  }
+
+  contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
+    return this.index.get(keyId)?.get(namespace)?.has(timestamp) === true;
   }
 
   /** Returns false when an identical timer already exists. */

@@ -8,6 +8,8 @@ import { WindowAssigner } from './WindowAssigner';
 /** Fixed-size, non-overlapping event-time windows, aligned to the epoch plus an optional offset. */
 export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWindow> {
   readonly isMerging = false;
+  private lastStart = Number.NaN;
+  private lastAssigned: TimeWindow[] = [];
 
   private constructor(
     readonly size: number,
@@ -33,7 +35,13 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
       );
     }
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    // Consecutive elements mostly fall in the same window: hand out the same (frozen) window
+    // rather than allocating one per element; the operator then finds its pane by identity.
+    if (start !== this.lastStart) {
+      this.lastStart = start;
+      this.lastAssigned = Object.freeze([new TimeWindow(start, start + this.size)]) as TimeWindow[];
+    }
+    return this.lastAssigned;
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
