@@ -51,6 +51,9 @@ export { CollectSink } from './connectors/sink/CollectSink';
 export { MalformedRecordError, UserFunctionError, TaskFailure, JobExecutionError, NotEnoughSlotsError } from './runtime/errors';
 export type { StreamOperator, Output, OperatorContext, TextWriter } from './runtime/StreamOperator';
 export { AbstractStreamOperator } from './runtime/AbstractStreamOperator';
+export { backPressureLevel } from './runtime/BackPressureGauge';
+export type { BackPressureLevel, BackPressureSnapshot } from './runtime/BackPressureGauge';
+export type { TaskMetricsSnapshot, OperatorMetricsSnapshot } from './runtime/TaskMetrics';
 
 export {
   assignToKeyGroup,

@@ -4,6 +4,7 @@ import { StreamNode } from '../graph/StreamGraph';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { Clock, TimerHandle } from '../time/Clock';
 import { SeededRandom } from '../util/SeededRandom';
+import { BackPressureGauge } from './BackPressureGauge';
 import { ChannelMessage } from './ChannelMessage';
 import { TaskFailure } from './errors';
 import { ExecutionState, isTerminal } from './ExecutionState';
@@ -88,8 +89,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
   private inputHead = 0;
   private endedInputs = 0;
   private blockedChannels = 0;
-  private blockedSince: number | undefined;
-  private backPressuredTimeMs = 0;
+  private readonly backPressure = new BackPressureGauge();
   private pollScheduled = false;
   private sourceEnded = false;
   private draining = false;
@@ -128,6 +128,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     try {
       this.wire(wiring);
       this.chain.open();
+      this.backPressure.begin(this.host.clock.now());
       this.transition('RUNNING');
       const source = this.chain.sourceOperator;
       if (source) {
@@ -196,15 +197,14 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     for (const c of this.channels) numBatchesOut += c.numBatchesOut;
     let numRecordsOut = 0;
     for (const c of this.channels) numRecordsOut += c.numRecordsOut;
-    const blockedNow = this.blockedSince === undefined ? 0 : this.host.clock.now() - this.blockedSince;
     return {
+      ...this.backPressure.snapshot(this.host.clock.now()),
       numRecordsIn: this.numRecordsIn,
       numRecordsOut,
       numBatchesIn: this.numBatchesIn,
       numBatchesOut,
       currentInputWatermark: this.currentInputWatermark,
       inputChannelWatermarks: this.valve ? this.valve.channelWatermarks() : [],
-      backPressuredTimeMs: this.backPressuredTimeMs + blockedNow,
       queuedInputMessages: this.inputQueue.length - this.inputHead,
       queuedOutputBatches,
       operators: this.chain ? this.chain.operators.map((o) => o.metrics.snapshot()) : [],
@@ -235,14 +235,11 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
   // ---- OutputChannelListener
 
   onBlocked(): void {
-    if (this.blockedChannels++ === 0) this.blockedSince = this.host.clock.now();
+    if (this.blockedChannels++ === 0) this.backPressure.markBlocked(this.host.clock.now());
   }
 
   onUnblocked(): void {
-    if (--this.blockedChannels === 0 && this.blockedSince !== undefined) {
-      this.backPressuredTimeMs += this.host.clock.now() - this.blockedSince;
-      this.blockedSince = undefined;
-    }
+    if (--this.blockedChannels === 0) this.backPressure.markUnblocked(this.host.clock.now());
   }
 
   onBufferStarted(): void {

@@ -1,3 +1,5 @@
+import { BackPressureSnapshot } from './BackPressureGauge';
+
 /** Counters of one operator inside one subtask. */
 export class OperatorMetrics {
   numRecordsIn = 0;
@@ -32,15 +34,13 @@ export interface OperatorMetricsSnapshot {
 }
 
 /** Counters and gauges of one subtask, as Flink's task IO metric group shows them. */
-export interface TaskMetricsSnapshot {
+export interface TaskMetricsSnapshot extends BackPressureSnapshot {
   readonly numRecordsIn: number;
   readonly numRecordsOut: number;
   readonly numBatchesIn: number;
   readonly numBatchesOut: number;
   readonly currentInputWatermark: number;
   readonly inputChannelWatermarks: ReadonlyArray<{ watermark: number; status: string }>;
-  /** Milliseconds spent unable to emit for lack of credit (backpressured). */
-  readonly backPressuredTimeMs: number;
   readonly queuedInputMessages: number;
   readonly queuedOutputBatches: number;
   readonly operators: readonly OperatorMetricsSnapshot[];
