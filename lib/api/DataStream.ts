@@ -37,15 +37,15 @@ export class DataStream<T> {
   ) {}
 
   map<R>(fn: MapFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform<R>('Map', () => new StreamMap<T, R>(fn));
+    return this.transform<R>('Map', (name) => new StreamMap<T, R>(fn, name));
   }
 
   flatMap<R>(fn: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform<R>('Flat Map', () => new StreamFlatMap<T, R>(fn));
+    return this.transform<R>('Flat Map', (name) => new StreamFlatMap<T, R>(fn, name));
   }
 
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
-    return this.transform<T>('Filter', () => new StreamFilter<T>(fn));
+    return this.transform<T>('Filter', (name) => new StreamFilter<T>(fn, name));
   }
 
   /** Partitions by a field of the record (checked by the compiler) or by a key selector. */
@@ -101,7 +101,7 @@ export class DataStream<T> {
   }
 
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
-    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(strategy));
+    return this.transform<T>('Timestamps/Watermarks', (name) => new TimestampsAndWatermarksOperator<T>(strategy, name));
   }
 
   /** Scala API's assignAscendingTimestamps: monotonous timestamps taken from each element. */
@@ -171,7 +171,7 @@ export class DataStream<T> {
       id: this.environment.nextTransformationId(),
       settings,
       input: this.transformation,
-      operatorFactory: () => new StreamSink<T>(createWriter, `Sink: ${settings.name}`) as never,
+      operatorFactory: (name) => new StreamSink<T>(createWriter, name) as never,
     });
     return new DataStreamSink<T>(settings);
   }

@@ -63,6 +63,6 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   private rolling(name: string, fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
     const keySelector = this.keySelector;
-    return this.transform<T>(name, () => new StreamGroupedReduce<T, K>(keySelector, fn, name), { keyed: true });
+    return this.transform<T>(name, (opName) => new StreamGroupedReduce<T, K>(keySelector, fn, opName), { keyed: true });
   }
 }

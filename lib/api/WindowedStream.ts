@@ -118,7 +118,7 @@ export class WindowedStream<T, K, W extends Window> {
       lateDataOutputTag: this.lateTag,
     };
     if (this.lateness > 0 && !this.assigner.isEventTime()) throw new Error('allowedLateness applies to event-time windows only');
-    return this.input.transform<R>(name, () => new WindowOperator(config, name), { keyed: true });
+    return this.input.transform<R>(name, (opName) => new WindowOperator(config, opName), { keyed: true });
   }
 }
 

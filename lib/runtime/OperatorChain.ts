@@ -96,5 +96,5 @@ function createOperator(node: StreamNode): StreamOperator<unknown, unknown> {
   if (node.kind === 'source') {
     return new SourceOperator<unknown>(node.source!, node.watermarkStrategy, node.name);
   }
-  return node.operatorFactory!();
+  return node.operatorFactory!(node.name);
 }

@@ -63,4 +63,5 @@ export interface StreamOperator<IN, OUT> {
   notifyCheckpointComplete?(checkpointId: number): void;
 }
 
-export type OperatorFactory<IN, OUT> = () => StreamOperator<IN, OUT>;
+/** Creates one operator instance per subtask, named as its node (after any `.name(...)`). */
+export type OperatorFactory<IN, OUT> = (name: string) => StreamOperator<IN, OUT>;

@@ -1,7 +1,10 @@
-/** A duration in milliseconds, built the way Flink's `Time` is. */
+/**
+ * An amount of time in milliseconds, built the way Flink's `Time` is. It may be negative (a
+ * window offset such as `Time.hours(-8)` for a time zone); APIs that need a duration check it.
+ */
 export class Time {
   private constructor(private readonly ms: number) {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`Time must be a non-negative finite duration, got ${ms}`);
+    if (!Number.isFinite(ms)) throw new RangeError(`Time must be finite, got ${ms}`);
   }
 
   static milliseconds(n: number): Time {

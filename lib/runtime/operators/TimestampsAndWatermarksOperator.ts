@@ -18,8 +18,11 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
   private interval = 0;
   private timer: Cancellable | undefined;
 
-  constructor(private readonly strategy: WatermarkStrategy<T>) {
-    super('Timestamps/Watermarks');
+  constructor(
+    private readonly strategy: WatermarkStrategy<T>,
+    name = 'Timestamps/Watermarks',
+  ) {
+    super(name);
   }
 
   override open(): void {

@@ -23,7 +23,7 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
 
   /** `of(Time.seconds(5))`, or with an offset such as `of(Time.days(1), Time.hours(-8))` for a time zone. */
   static of(size: Duration, offset: Duration | number = 0): TumblingEventTimeWindows {
-    const off = typeof offset === 'number' ? offset : toMillis(offset);
+    const off = typeof offset === 'number' ? offset : offset.toMilliseconds();
     return new TumblingEventTimeWindows(toMillis(size), off);
   }
 
