@@ -13,14 +13,7 @@ async function demo(): Promise<number> {
   const port = await server.start();
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   defineIpCountJob(env, { host: '127.0.0.1', port }, 4);
-  process.stdout.write(`brook IpCount demo: a log server on 127.0.0.1:${port} sends "HH:mm:ss IP" lines; the job counts
-requests per IP in 5 s event-time windows. Its DAG:
-
-${env.explain('Socket Window IpCount')}
-
-Results ("k>" is the subtask that computed the line) appear as windows close. Ctrl-C to stop.
-
-`);
+  const plan = env.explain('Socket Window IpCount');
   const client = await env.executeAsync('Socket Window IpCount');
   const stop = (): void => {
     process.stderr.write('\nstopping…\n');
@@ -28,6 +21,14 @@ Results ("k>" is the subtask that computed the line) appear as windows close. Ct
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`brook IpCount demo: a log server on 127.0.0.1:${port} sends "HH:mm:ss IP" lines; the job counts
+requests per IP in 5 s event-time windows. Its DAG:
+
+${plan}
+
+Results ("k>" is the subtask that computed the line) appear as windows close. Ctrl-C to stop.
+
+`);
   try {
     const result = await client.getJobExecutionResult();
     process.stderr.write(`${inputSummary(result)}\n`);

@@ -47,6 +47,13 @@ export class LogServer {
 
   /** Resolves with the port it listens on. */
   start(): Promise<number> {
+    if (this.options.file) {
+      try {
+        fs.accessSync(this.options.file, fs.constants.R_OK);
+      } catch (e) {
+        return Promise.reject(new Error(`log server cannot read ${this.options.file}: ${(e as Error).message}`));
+      }
+    }
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => {

@@ -35,7 +35,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const server = new LogServer({ port, host: args.host, file: args.file, rate });
-  const actual = await server.start();
+  let actual: number;
+  try {
+    actual = await server.start();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
   const what = args.file ? `the lines of ${args.file}` : `a synthetic access log at ${rate ?? 20} lines/s`;
   process.stderr.write(`log server on ${args.host}:${actual}, serving ${what} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { defineIpCountJob } from '../samples/ipcount/IpCountJob';
-import { inputSummary } from '../samples/ipcount/main';
-import { runBoundedJob } from './harness/JobHarness';
+import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
+import { inputSummary } from '../../samples/ipcount/main';
+import { runBoundedJob } from '../harness/JobHarness';
 
-const SEED_LOG = path.join(__dirname, '../samples/ipcount/seed-access.log');
+const SEED_LOG = path.join(__dirname, '../../samples/ipcount/seed-access.log');
 
 /** The table printed in the seed lesson, at parallelism 4. */
 const SEED_TABLE = [
