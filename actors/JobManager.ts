@@ -7,19 +7,20 @@ import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../lib/runt
 import { ExecutionState, isTerminal } from '../lib/runtime/ExecutionState';
 import { OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
 import { Clock } from '../lib/time/Clock';
+import { clusterOverview, jobSnapshotReply } from './JobManagerQueries';
 import { ActorTreeNode, JobManagerMessage, JobSubmission, SubtaskDeployment, SubtaskMessage, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
 
 const log = createDebug('brook:jobmanager');
 
-interface TaskManagerInfo {
+export interface TaskManagerInfo {
   readonly id: number;
   readonly ref: TypedRef<TaskManagerMessage>;
   readonly slots: number;
   usedSlots: number;
 }
 
-interface ExecutionRecord {
+export interface ExecutionRecord {
   readonly execution: ExecutionVertex;
   readonly taskManagerId: number;
   ref: TypedRef<SubtaskMessage> | undefined;
@@ -27,7 +28,7 @@ interface ExecutionRecord {
   metrics: TaskMetricsSnapshot | undefined;
 }
 
-interface JobRun {
+export interface JobRun {
   readonly submission: JobSubmission;
   readonly graph: ExecutionGraph;
   readonly executions: Map<string, ExecutionRecord>;
@@ -242,6 +243,14 @@ export function spawnJobManager(system: ActorSystem, clock: Clock): TypedRef<Job
         case 'describe':
           describe({ name: ctx.name, path: ctx.path, children: [] }, message.replyTo);
           break;
+        case 'requestClusterOverview':
+          system.tell(message.replyTo, clusterOverview(clock.now(), taskManagers.values(), jobs.values()));
+          break;
+        case 'requestJob': {
+          const job = jobs.get(message.jobId);
+          system.tell(message.replyTo, job && jobSnapshotReply(clock.now(), job, taskManagers));
+          break;
+        }
       }
     },
   });

@@ -8,6 +8,7 @@ import { TaskConfig } from '../lib/runtime/TaskConfig';
 import { TaskMessage } from '../lib/runtime/TaskMessage';
 import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
 import { TaskDescriptor } from '../lib/runtime/StreamTask';
+import type { ClusterOverview, JobSnapshotReply } from './JobManagerQueries';
 import { TypedRef } from './nact';
 
 /** The protocol between brook's actors: JobManager → TaskManagers → subtasks. */
@@ -86,4 +87,7 @@ export type JobManagerMessage =
     }
   | { readonly type: 'released'; readonly jobId: string; readonly taskManagerId: number }
   | { readonly type: 'cancelJob'; readonly jobId: string }
-  | { readonly type: 'describe'; readonly replyTo: TypedRef<ActorTreeNode> };
+  | { readonly type: 'describe'; readonly replyTo: TypedRef<ActorTreeNode> }
+  // queries (REST API, dashboard, CLI): answered from the JobManager's state in one turn
+  | { readonly type: 'requestClusterOverview'; readonly replyTo: TypedRef<ClusterOverview> }
+  | { readonly type: 'requestJob'; readonly jobId: string; readonly replyTo: TypedRef<JobSnapshotReply | undefined> };

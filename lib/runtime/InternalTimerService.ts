@@ -87,6 +87,11 @@ export class InternalTimerService<K, N> {
     return this.eventTimers.size;
   }
 
+  /** The earliest pending event-time timer: what the watermark must reach for anything to fire. */
+  nextEventTimeTimer(): number | undefined {
+    return this.eventTimers.earliest();
+  }
+
   numProcessingTimeTimers(): number {
     return this.processingTimers.size;
   }

@@ -9,8 +9,17 @@ export class OperatorMetrics {
   /** Elements that arrived after their window's lateness and had no late-data output. */
   numLateRecordsDropped = 0;
   currentOutputWatermark = Number.MIN_SAFE_INTEGER;
+  private readonly gauges = new Map<string, () => number | null>();
 
   constructor(readonly operatorName: string) {}
+
+  /**
+   * Registers a value read when metrics are collected (Flink's MetricGroup.gauge), e.g. the
+   * window operator's next event-time timer. null means "no value now".
+   */
+  gauge(name: string, read: () => number | null): void {
+    this.gauges.set(name, read);
+  }
 
   snapshot(): OperatorMetricsSnapshot {
     return {
@@ -20,7 +29,14 @@ export class OperatorMetrics {
       numRecordsSkipped: this.numRecordsSkipped,
       numLateRecordsDropped: this.numLateRecordsDropped,
       currentOutputWatermark: this.currentOutputWatermark,
+      ...(this.gauges.size > 0 ? { gauges: this.readGauges() } : {}),
     };
+  }
+
+  private readGauges(): Record<string, number | null> {
+    const values: Record<string, number | null> = {};
+    for (const [name, read] of this.gauges) values[name] = read();
+    return values;
   }
 }
 
@@ -31,6 +47,8 @@ export interface OperatorMetricsSnapshot {
   readonly numRecordsSkipped: number;
   readonly numLateRecordsDropped: number;
   readonly currentOutputWatermark: number;
+  /** Operator-specific gauges registered with OperatorMetrics.gauge, read at snapshot time. */
+  readonly gauges?: Readonly<Record<string, number | null>>;
 }
 
 /** Counters and gauges of one subtask, as Flink's task IO metric group shows them. */

@@ -69,6 +69,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
 
   override open(): void {
     this.timers = new InternalTimerService<K, W>(this, this.context.processingTimeService, this);
+    // Read by the dashboard to answer "why does my window not fire?": the watermark must reach
+    // the next event-time timer (a window's end, or its cleanup time with allowed lateness).
+    this.metrics.gauge('numEventTimeTimers', () => this.timers.numEventTimeTimers());
+    this.metrics.gauge('nextEventTimeTimer', () => this.timers.nextEventTimeTimer() ?? null);
   }
 
   // KeyContext
