@@ -1,0 +1,309 @@
+import {
+  CheckpointStats,
+  CheckpointStatsSnapshot,
+  ClusterOverview,
+  EXECUTION_STATES,
+  JobOverview,
+  JobSnapshot,
+  SubtaskSnapshot,
+  VertexSnapshot,
+} from '../../actors/JobManagerQueries';
+import { isGloballyTerminal } from '../api/JobStatus';
+import { ExecutionState } from '../runtime/ExecutionState';
+import { MIN_WATERMARK } from '../time/Watermark';
+import { MeterHistory } from './MeterHistory';
+import {
+  BackPressureLevel,
+  CheckpointDetails,
+  CheckpointsBody,
+  JobDetailsBody,
+  JobIdsBody,
+  JobsOverviewBody,
+  JobSummary,
+  MinMaxAvg,
+  OverviewBody,
+  SubtaskDetails,
+  TaskCounts,
+  TaskManagersBody,
+  VertexDetailsBody,
+  VertexSummary,
+} from './RestTypes';
+import { channelWatermarks, diagnoseWindowWait } from './WindowWaitDiagnosis';
+
+/** Rates of one subtask over the last few seconds; null until there are two samples. */
+export interface SubtaskRates {
+  readonly recordsInPerSecond: number | null;
+  readonly recordsOutPerSecond: number | null;
+  /** Share of time back-pressured: Flink's backPressuredTimeMsPerSecond / 1000. */
+  readonly backPressureRatio: number | null;
+}
+
+const NO_RATES: SubtaskRates = { recordsInPerSecond: null, recordsOutPerSecond: null, backPressureRatio: null };
+
+/** Flink's thresholds (BackPressureLevel): ok ≤ 10 %, low ≤ 50 %, high above. */
+export function backPressureLevel(ratio: number | null): BackPressureLevel | null {
+  if (ratio === null) return null;
+  return ratio <= 0.1 ? 'ok' : ratio <= 0.5 ? 'low' : 'high';
+}
+
+/** Turns job snapshots into the REST API's bodies; keeps the samples that per-second rates need. */
+export class JobViews {
+  private readonly meters: MeterHistory;
+
+  constructor(rateWindowMs?: number) {
+    this.meters = new MeterHistory(rateWindowMs);
+  }
+
+  /** Records a snapshot's counters (at the JobManager's clock time) and returns each subtask's rates. */
+  rates(snapshot: JobSnapshot): ReadonlyMap<string, SubtaskRates> {
+    const rates = new Map<string, SubtaskRates>();
+    const jobKey = `${snapshot.overview.jobId}:`;
+    if (isGloballyTerminal(snapshot.overview.status)) {
+      this.meters.forget(jobKey);
+      return rates;
+    }
+    for (const v of snapshot.vertices) {
+      for (const s of v.subtasks) {
+        if (!s.metrics) continue;
+        const [inRate, outRate, bpMsPerSecond] = this.meters.record(s.executionId, snapshot.now, [
+          s.metrics.numRecordsIn,
+          s.metrics.numRecordsOut,
+          s.metrics.backPressuredTimeMs,
+        ]);
+        rates.set(s.executionId, {
+          recordsInPerSecond: inRate,
+          recordsOutPerSecond: outRate,
+          backPressureRatio: bpMsPerSecond === null ? null : Math.min(1, Math.max(0, bpMsPerSecond / 1000)),
+        });
+      }
+    }
+    return rates;
+  }
+
+  jobDetails(snapshot: JobSnapshot, rates: ReadonlyMap<string, SubtaskRates>): JobDetailsBody {
+    const statusCounts = countStates(snapshot.vertices.flatMap((v) => v.subtasks.map((s) => s.state)));
+    return {
+      ...jobSummary(snapshot.overview, snapshot.now),
+      now: snapshot.now,
+      'failure-cause': snapshot.failure ?? null,
+      vertices: snapshot.vertices.map((v) => vertexSummary(v, rates)),
+      'status-counts': statusCounts,
+      plan: snapshot.plan,
+    };
+  }
+
+  vertexDetails(snapshot: JobSnapshot, vertex: VertexSnapshot, rates: ReadonlyMap<string, SubtaskRates>): VertexDetailsBody {
+    const names = new Map(snapshot.vertices.map((v) => [v.id, `Task ${v.id} (${v.name})`]));
+    const vertexName = (id: number): string => names.get(id) ?? `Task ${id}`;
+    return {
+      id: String(vertex.id),
+      name: vertex.name,
+      parallelism: vertex.parallelism,
+      now: snapshot.now,
+      subtasks: vertex.subtasks.map((s) => subtaskDetails(vertex, s, rates.get(s.executionId) ?? NO_RATES, vertexName)),
+    };
+  }
+}
+
+export function overviewBody(cluster: ClusterOverview, version: string): OverviewBody {
+  const count = (...states: JobOverview['status'][]): number => cluster.jobs.filter((j) => states.includes(j.status)).length;
+  return {
+    taskmanagers: cluster.taskManagers.length,
+    'slots-total': cluster.taskManagers.reduce((n, tm) => n + tm.slots, 0),
+    'slots-available': cluster.taskManagers.reduce((n, tm) => n + tm.freeSlots, 0),
+    'jobs-running': cluster.jobs.length - count('FINISHED', 'CANCELED', 'FAILED'),
+    'jobs-finished': count('FINISHED'),
+    'jobs-cancelled': count('CANCELED'),
+    'jobs-failed': count('FAILED'),
+    'brook-version': version,
+  };
+}
+
+export function jobIdsBody(cluster: ClusterOverview): JobIdsBody {
+  return { jobs: cluster.jobs.map((j) => ({ id: j.jobId, status: j.status })) };
+}
+
+export function jobsOverviewBody(cluster: ClusterOverview): JobsOverviewBody {
+  // Newest first, as Flink's job list.
+  return { jobs: [...cluster.jobs].sort((a, b) => b.startTime - a.startTime).map((j) => jobSummary(j, cluster.now)) };
+}
+
+export function taskManagersBody(cluster: ClusterOverview): TaskManagersBody {
+  return { taskmanagers: cluster.taskManagers.map((tm) => ({ id: `taskmanager-${tm.id}`, slotsNumber: tm.slots, freeSlots: tm.freeSlots })) };
+}
+
+export function jobSummary(job: JobOverview, now: number): JobSummary {
+  return {
+    jid: job.jobId,
+    name: job.name,
+    state: job.status,
+    'start-time': job.startTime,
+    'end-time': job.endTime ?? -1,
+    duration: (job.endTime ?? now) - job.startTime,
+    tasks: taskCounts(job.tasks),
+  };
+}
+
+export function checkpointsBody(stats: CheckpointStatsSnapshot): CheckpointsBody {
+  const completed = stats.history.filter((c) => c.status === 'COMPLETED');
+  return {
+    counts: {
+      restored: stats.counts.restored,
+      total: stats.counts.total,
+      in_progress: stats.counts.inProgress,
+      completed: stats.counts.completed,
+      failed: stats.counts.failed,
+    },
+    summary: {
+      state_size: minMaxAvg(completed.map((c) => c.stateSize)),
+      end_to_end_duration: minMaxAvg(completed.map((c) => c.endToEndDurationMs)),
+    },
+    latest: {
+      completed: stats.latestCompleted ? checkpointDetails(stats.latestCompleted) : null,
+      savepoint: stats.latestSavepoint ? checkpointDetails(stats.latestSavepoint) : null,
+      failed: stats.latestFailed ? checkpointDetails(stats.latestFailed) : null,
+      restored: stats.restored
+        ? { id: stats.restored.id, restore_timestamp: stats.restored.restoreTimestamp, is_savepoint: stats.restored.isSavepoint }
+        : null,
+    },
+    history: stats.history.map(checkpointDetails),
+  };
+}
+
+function checkpointDetails(c: CheckpointStats): CheckpointDetails {
+  return {
+    id: c.id,
+    status: c.status,
+    is_savepoint: c.isSavepoint,
+    trigger_timestamp: c.triggerTimestamp,
+    latest_ack_timestamp: c.latestAckTimestamp ?? -1,
+    end_to_end_duration: c.endToEndDurationMs,
+    state_size: c.stateSize,
+    num_subtasks: c.numSubtasks,
+    num_acknowledged_subtasks: c.numAcknowledgedSubtasks,
+    ...(c.failureMessage !== undefined ? { failure_message: c.failureMessage } : {}),
+  };
+}
+
+function minMaxAvg(values: readonly number[]): MinMaxAvg {
+  if (values.length === 0) return { min: 0, max: 0, avg: 0 };
+  return { min: Math.min(...values), max: Math.max(...values), avg: values.reduce((a, b) => a + b, 0) / values.length };
+}
+
+function countStates(states: readonly ExecutionState[]): Record<ExecutionState, number> {
+  const counts = Object.fromEntries(EXECUTION_STATES.map((s) => [s, 0])) as Record<ExecutionState, number>;
+  for (const s of states) counts[s]++;
+  return counts;
+}
+
+function taskCounts(c: Readonly<Record<ExecutionState, number>>): TaskCounts {
+  return {
+    total: EXECUTION_STATES.reduce((n, s) => n + c[s], 0),
+    created: c.CREATED,
+    deploying: c.DEPLOYING,
+    running: c.RUNNING,
+    finished: c.FINISHED,
+    canceling: c.CANCELING,
+    canceled: c.CANCELED,
+    failed: c.FAILED,
+  };
+}
+
+/** Flink's aggregate state of a task from its subtasks' states (ExecutionJobVertex.getAggregateJobVertexState). */
+export function aggregateState(c: Readonly<Record<ExecutionState, number>>, parallelism: number): ExecutionState {
+  if (c.FAILED > 0) return 'FAILED';
+  if (c.CANCELING > 0) return 'CANCELING';
+  if (c.CANCELED > 0) return 'CANCELED';
+  if (c.RUNNING > 0) return 'RUNNING';
+  if (c.FINISHED > 0) return c.FINISHED === parallelism ? 'FINISHED' : 'RUNNING';
+  if (c.DEPLOYING > 0) return 'DEPLOYING';
+  return 'CREATED';
+}
+
+/** The watermark a subtask passes on: the lowest over the operators at the end of its chain. */
+function outputWatermark(vertex: VertexSnapshot, s: SubtaskSnapshot): number {
+  const ops = s.metrics?.operators ?? [];
+  let wm = Number.POSITIVE_INFINITY;
+  ops.forEach((o, i) => {
+    if (vertex.operators[i]?.isChainTail) wm = Math.min(wm, o.currentOutputWatermark);
+  });
+  return wm === Number.POSITIVE_INFINITY ? MIN_WATERMARK : wm;
+}
+
+function sumOf(values: ReadonlyArray<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
+}
+
+function vertexSummary(v: VertexSnapshot, rates: ReadonlyMap<string, SubtaskRates>): VertexSummary {
+  const states = countStates(v.subtasks.map((s) => s.state));
+  const reported = v.subtasks.filter((s) => s.metrics);
+  const r = v.subtasks.map((s) => rates.get(s.executionId) ?? NO_RATES);
+  const ops = reported.flatMap((s) => s.metrics!.operators);
+  const ratios = r.map((x) => x.backPressureRatio).filter((x): x is number => x !== null);
+  const ratio = ratios.length === 0 ? null : Math.max(...ratios);
+  const low = (f: (s: SubtaskSnapshot) => number): number => (reported.length === 0 ? MIN_WATERMARK : Math.min(...reported.map(f)));
+  return {
+    id: String(v.id),
+    name: v.name,
+    parallelism: v.parallelism,
+    maxParallelism: v.maxParallelism,
+    status: aggregateState(states, v.parallelism),
+    tasks: taskCounts(states),
+    metrics: {
+      'read-records': reported.reduce((n, s) => n + s.metrics!.numRecordsIn, 0),
+      'write-records': reported.reduce((n, s) => n + s.metrics!.numRecordsOut, 0),
+      'read-records-per-second': sumOf(r.map((x) => x.recordsInPerSecond)),
+      'write-records-per-second': sumOf(r.map((x) => x.recordsOutPerSecond)),
+      'current-input-watermark': low((s) => s.metrics!.currentInputWatermark),
+      'current-output-watermark': low((s) => outputWatermark(v, s)),
+      'records-skipped': ops.reduce((n, o) => n + o.numRecordsSkipped, 0),
+      'late-records-dropped': ops.reduce((n, o) => n + o.numLateRecordsDropped, 0),
+      'backpressure-ratio': ratio,
+      'backpressure-level': backPressureLevel(ratio),
+      'window-held-back': reported.some((s) => {
+        const wait = diagnoseWindowWait(s, () => '');
+        return wait !== null && wait.kind !== 'open';
+      }),
+    },
+  };
+}
+
+function subtaskDetails(vertex: VertexSnapshot, s: SubtaskSnapshot, rates: SubtaskRates, vertexName: (id: number) => string): SubtaskDetails {
+  const m = s.metrics;
+  const ops = m?.operators ?? [];
+  return {
+    subtask: s.subtaskIndex,
+    status: s.state,
+    attempt: 0,
+    'taskmanager-id': `taskmanager-${s.taskManagerId}`,
+    metrics: m
+      ? {
+          'read-records': m.numRecordsIn,
+          'write-records': m.numRecordsOut,
+          'read-batches': m.numBatchesIn,
+          'write-batches': m.numBatchesOut,
+          'read-records-per-second': rates.recordsInPerSecond,
+          'write-records-per-second': rates.recordsOutPerSecond,
+          'records-skipped': ops.reduce((n, o) => n + o.numRecordsSkipped, 0),
+          'late-records-dropped': ops.reduce((n, o) => n + o.numLateRecordsDropped, 0),
+          'queued-input-messages': m.queuedInputMessages,
+          'queued-output-batches': m.queuedOutputBatches,
+        }
+      : null,
+    watermarks: m ? { input: m.currentInputWatermark, output: outputWatermark(vertex, s), channels: channelWatermarks(s, vertexName) } : null,
+    backpressure: m
+      ? { ratio: rates.backPressureRatio, level: backPressureLevel(rates.backPressureRatio), 'back-pressured-time-ms': m.backPressuredTimeMs }
+      : null,
+    operators: ops.map((o) => ({
+      name: o.operatorName,
+      'records-in': o.numRecordsIn,
+      'records-out': o.numRecordsOut,
+      'records-skipped': o.numRecordsSkipped,
+      'late-records-dropped': o.numLateRecordsDropped,
+      'current-output-watermark': o.currentOutputWatermark,
+      gauges: o.gauges ?? {},
+    })),
+    'window-wait': diagnoseWindowWait(s, vertexName),
+  };
+}

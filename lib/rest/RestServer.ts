@@ -1,0 +1,243 @@
+import http from 'http';
+import { AddressInfo } from 'net';
+import createDebug from 'debug';
+import { JobManagerGateway } from '../../actors/JobManagerGateway';
+import { JobSnapshot } from '../../actors/JobManagerQueries';
+import { isGloballyTerminal } from '../api/JobStatus';
+import { DashboardAssets } from './DashboardAssets';
+import {
+  checkpointsBody,
+  JobViews,
+  jobIdsBody,
+  jobsOverviewBody,
+  overviewBody,
+  taskManagersBody,
+} from './JobViews';
+import { brookVersion } from './packageRoot';
+import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
+import { ConfigBody, ErrorBody } from './RestTypes';
+import { RouteParams, Router } from './Router';
+
+const log = createDebug('brook:rest');
+
+export interface RestServerOptions {
+  /** Default 127.0.0.1: only this machine can connect. */
+  readonly host?: string;
+  /** Default 8081, Flink's web port; 0 picks a free one. */
+  readonly port?: number;
+  /** Allow PATCH /jobs/:id?mode=cancel (Flink's web.cancel.enable). Default off: read-only. */
+  readonly enableCancel?: boolean;
+  /** Allow POST /jobs/:id/savepoints. Default off. */
+  readonly enableSavepoint?: boolean;
+  /** How often the dashboard refreshes, in ms (default 1000). */
+  readonly refreshIntervalMs?: number;
+  /** Per-second rates average over this span of samples (default 5000 ms on the cluster clock). */
+  readonly rateWindowMs?: number;
+}
+
+export const DEFAULT_WEB_PORT = 8081;
+
+/** Ids the JobManager hands out: 32 lower-case hex digits. */
+const JOB_ID = /^[0-9a-f]{32}$/;
+const VERTEX_ID = /^[1-9][0-9]{0,8}$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface Reply {
+  readonly status?: number;
+  readonly body: unknown;
+  /** Prometheus text instead of JSON. */
+  readonly text?: true;
+}
+
+type Handler = (params: RouteParams, url: URL) => Promise<Reply>;
+
+/**
+ * brook's REST API and web dashboard, served from the JobManager's process with node's http
+ * module (Flink's WebMonitorEndpoint). Read-only unless cancel or savepoint actions are
+ * enabled; binds to 127.0.0.1 by default and then answers only requests addressed to a
+ * loopback name (a page on another site cannot reach it through DNS rebinding). Every error
+ * is JSON: `{"errors": [...]}`.
+ */
+export class RestServer {
+  private readonly server: http.Server;
+  private readonly router = new Router<Handler>();
+  private readonly views: JobViews;
+  private readonly assets: DashboardAssets;
+  private readonly version = brookVersion();
+  private address: AddressInfo | undefined;
+
+  constructor(
+    private readonly gateway: JobManagerGateway,
+    private readonly options: RestServerOptions = {},
+  ) {
+    this.views = new JobViews(options.rateWindowMs);
+    this.assets = new DashboardAssets();
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.routes();
+  }
+
+  /** Starts listening; resolves with the dashboard's URL. */
+  async start(): Promise<string> {
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? DEFAULT_WEB_PORT, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.address = this.server.address() as AddressInfo;
+    log('REST API and dashboard on %s', this.url);
+    return this.url;
+  }
+
+  get url(): string {
+    if (!this.address) throw new Error('the REST server is not listening');
+    const host = this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
+    return `http://${host}:${this.address.port}/`;
+  }
+
+  close(): Promise<void> {
+    if (!this.address) return Promise.resolve();
+    this.address = undefined;
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private routes(): void {
+    const r = this.router;
+    r.add('GET', '/config', async () => ({ body: this.config() }));
+    r.add('GET', '/overview', async () => ({ body: overviewBody(await this.gateway.requestClusterOverview(), this.version) }));
+    r.add('GET', '/taskmanagers', async () => ({ body: taskManagersBody(await this.gateway.requestClusterOverview()) }));
+    r.add('GET', '/jobs/overview', async () => ({ body: jobsOverviewBody(await this.gateway.requestClusterOverview()) }));
+    r.add('GET', '/jobs', async () => ({ body: jobIdsBody(await this.gateway.requestClusterOverview()) }));
+    r.add('GET', '/jobs/:jobId', async (p) => {
+      const job = await this.job(p);
+      return { body: this.views.jobDetails(job, this.views.rates(job)) };
+    });
+    r.add('GET', '/jobs/:jobId/plan', async (p) => ({ body: { plan: (await this.job(p)).plan } }));
+    r.add('GET', '/jobs/:jobId/vertices/:vertexId', async (p) => {
+      const job = await this.job(p);
+      const vertex = VERTEX_ID.test(p.vertexId) ? job.vertices.find((v) => v.id === Number(p.vertexId)) : undefined;
+      if (!vertex) throw new HttpError(404, `job ${job.overview.jobId} has no task with id '${p.vertexId}' (ids are 1..${job.vertices.length})`);
+      return { body: this.views.vertexDetails(job, vertex, this.views.rates(job)) };
+    });
+    r.add('GET', '/jobs/:jobId/checkpoints', async (p) => {
+      const job = await this.job(p);
+      if (!job.checkpoints) throw new HttpError(404, `checkpointing is not enabled for job ${job.overview.jobId}`);
+      return { body: checkpointsBody(job.checkpoints) };
+    });
+    r.add('PATCH', '/jobs/:jobId', async (p, url) => this.cancel(p, url));
+    r.add('POST', '/jobs/:jobId/savepoints', async (p) => this.savepoint(p));
+    r.add('GET', '/metrics', async () => ({ body: await this.prometheus(), text: true }));
+  }
+
+  private config(): ConfigBody {
+    return {
+      'refresh-interval': this.options.refreshIntervalMs ?? 1000,
+      'brook-version': this.version,
+      features: { 'web-cancel': this.options.enableCancel ?? false, 'web-savepoint': this.options.enableSavepoint ?? false },
+    };
+  }
+
+  private async job(p: RouteParams): Promise<JobSnapshot> {
+    if (!JOB_ID.test(p.jobId)) throw new HttpError(404, `'${p.jobId}' is not a job id (32 hex digits)`);
+    const job = await this.gateway.requestJob(p.jobId);
+    if (!job) throw new HttpError(404, `no job with id ${p.jobId}`);
+    return job;
+  }
+
+  /** Flink's PATCH /jobs/:jobid?mode=cancel: 202 once the cancellation is under way. */
+  private async cancel(p: RouteParams, url: URL): Promise<Reply> {
+    if (!this.options.enableCancel) throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)');
+    const mode = url.searchParams.get('mode') ?? 'cancel';
+    if (mode !== 'cancel') throw new HttpError(400, `unknown mode '${mode}': only mode=cancel is supported`);
+    const job = await this.job(p);
+    if (isGloballyTerminal(job.overview.status)) throw new HttpError(409, `job ${job.overview.jobId} already ended (${job.overview.status})`);
+    this.gateway.cancelJob(job.overview.jobId);
+    log('cancel requested for job %s', job.overview.jobId);
+    return { status: 202, body: {} };
+  }
+
+  private async savepoint(p: RouteParams): Promise<Reply> {
+    if (!this.options.enableSavepoint) throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled');
+    const job = await this.job(p);
+    throw new HttpError(501, `job ${job.overview.jobId} cannot take a savepoint: this JobManager has no CheckpointCoordinator yet`);
+  }
+
+  private async prometheus(): Promise<string> {
+    const cluster = await this.gateway.requestClusterOverview();
+    const out = new PrometheusExposition();
+    exportCluster(out, cluster);
+    const running = cluster.jobs.filter((j) => !isGloballyTerminal(j.status));
+    const jobs = await Promise.all(running.map((j) => this.gateway.requestJob(j.jobId)));
+    for (const job of jobs) if (job) exportJob(out, job, this.views.rates(job));
+    return out.render();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      this.send(res, method, 400, { errors: ['malformed request URL'] });
+      return;
+    }
+    try {
+      this.checkHost(req);
+      const match = this.router.match(method, url.pathname);
+      if (match.kind === 'found') {
+        const reply = await match.handler(match.params, url);
+        if (reply.text) this.sendText(res, method, reply.status ?? 200, reply.body as string);
+        else this.send(res, method, reply.status ?? 200, reply.body);
+        return;
+      }
+      if (match.kind === 'methodNotAllowed') throw new HttpError(405, `${method} is not allowed on ${url.pathname}`, { Allow: match.allowed.join(', ') });
+      const asset = method === 'GET' || method === 'HEAD' ? this.assets.get(url.pathname) : undefined;
+      if (!asset) throw new HttpError(404, `not found: ${url.pathname}`);
+      res.writeHead(200, {
+        'Content-Type': asset.contentType,
+        'Content-Length': asset.body.length,
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+      });
+      res.end(method === 'HEAD' ? undefined : asset.body);
+    } catch (e) {
+      const error = e instanceof HttpError ? e : new HttpError(503, `the JobManager did not answer: ${(e as Error).message}`);
+      if (!(e instanceof HttpError)) log('%s %s failed: %s', method, url.pathname, (e as Error).stack);
+      const body: ErrorBody = { errors: [error.message] };
+      this.send(res, method, error.status, body, error.headers);
+    }
+  }
+
+  /** Bound to loopback, only loopback names are accepted in Host (DNS rebinding protection). */
+  private checkHost(req: http.IncomingMessage): void {
+    const bound = this.options.host ?? '127.0.0.1';
+    if (!LOOPBACK.has(bound)) return;
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    if (!LOOPBACK.has(host)) throw new HttpError(403, `requests must be addressed to 127.0.0.1 or localhost, not '${host}'`);
+  }
+
+  private send(res: http.ServerResponse, method: string, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
+    res.end(method === 'HEAD' ? undefined : text);
+  }
+
+  private sendText(res: http.ServerResponse, method: string, status: number, text: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.end(method === 'HEAD' ? undefined : text);
+  }
+}
