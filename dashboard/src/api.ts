@@ -1,0 +1,59 @@
+import type {
+  CheckpointsBody,
+  ConfigBody,
+  ErrorBody,
+  JobDetailsBody,
+  JobsOverviewBody,
+  OverviewBody,
+  VertexDetailsBody,
+} from '../../lib/rest/RestTypes';
+
+export type {
+  CheckpointsBody,
+  ConfigBody,
+  JobDetailsBody,
+  JobSummary,
+  JobsOverviewBody,
+  OverviewBody,
+  SubtaskDetails,
+  VertexDetailsBody,
+  VertexSummary,
+  WindowWait,
+  ChannelWatermark,
+} from '../../lib/rest/RestTypes';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { cache: 'no-store', ...init });
+  const text = await res.text();
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      message = (JSON.parse(text) as ErrorBody).errors.join('; ');
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(res.status, message);
+  }
+  return JSON.parse(text) as T;
+}
+
+const job = (id: string): string => `/jobs/${encodeURIComponent(id)}`;
+
+export const api = {
+  config: () => call<ConfigBody>('/config'),
+  overview: () => call<OverviewBody>('/overview'),
+  jobs: () => call<JobsOverviewBody>('/jobs/overview'),
+  job: (id: string) => call<JobDetailsBody>(job(id)),
+  vertex: (id: string, vertexId: string) => call<VertexDetailsBody>(`${job(id)}/vertices/${encodeURIComponent(vertexId)}`),
+  checkpoints: (id: string) => call<CheckpointsBody>(`${job(id)}/checkpoints`),
+  cancel: (id: string) => call<Record<string, never>>(`${job(id)}?mode=cancel`, { method: 'PATCH' }),
+};
