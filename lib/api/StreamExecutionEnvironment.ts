@@ -219,16 +219,9 @@ export class StreamExecutionEnvironment {
 
   /** Submits the job and returns at once with a client to follow or cancel it. */
   async executeAsync(jobName = 'Flink Streaming Job'): Promise<JobClient> {
+    if (this.options.cluster) return this.executeOn(this.options.cluster, jobName);
     const jobGraph = this.getJobGraph(jobName);
-    const taskConfig: TaskConfig = {
-      ...DEFAULT_TASK_CONFIG,
-      bufferTimeoutMs: this.bufferTimeoutMs,
-      autoWatermarkInterval: this.config.getAutoWatermarkInterval(),
-      seed: this.options.seed ?? DEFAULT_TASK_CONFIG.seed,
-      batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
-      creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
-    };
-    if (this.options.cluster) return this.options.cluster.submitJob(jobGraph, taskConfig);
+    const taskConfig = this.taskConfig();
     const taskManagers = this.options.numberOfTaskManagers ?? 1;
     const cluster = new MiniCluster({
       numberOfTaskManagers: taskManagers,
@@ -242,6 +235,25 @@ export class StreamExecutionEnvironment {
       () => cluster.shutdown(),
     );
     return client;
+  }
+
+  /**
+   * Submits the job to a cluster the caller started and keeps (the CLI's, which serves the REST
+   * API and dashboard from its JobManager); returns at once with a client.
+   */
+  executeOn(cluster: MiniCluster, jobName = 'Flink Streaming Job'): JobClient {
+    return cluster.submitJob(this.getJobGraph(jobName), this.taskConfig());
+  }
+
+  private taskConfig(): TaskConfig {
+    return {
+      ...DEFAULT_TASK_CONFIG,
+      bufferTimeoutMs: this.bufferTimeoutMs,
+      autoWatermarkInterval: this.config.getAutoWatermarkInterval(),
+      seed: this.options.seed ?? DEFAULT_TASK_CONFIG.seed,
+      batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
+      creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
+    };
   }
 
   // ---- used by DataStream

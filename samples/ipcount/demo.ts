@@ -1,45 +1,51 @@
-import { StreamExecutionEnvironment } from '../../lib';
-import { LogServer } from '../logserver/LogServer';
-import { defineIpCountJob } from './IpCountJob';
+import { runJobFile } from '../../lib/cli/runJob';
+import * as ipCountJob from './job';
 import { inputSummary } from './main';
 
 /**
  * `npm start`: the seed lesson in one process, with nothing to install: a log server streaming
- * a live synthetic access log, and the IpCount job at parallelism 4 reading it and printing
- * each 5 s window as it closes. Ctrl-C stops both cleanly.
+ * a live synthetic access log, the IpCount job at parallelism 4 reading it and printing each
+ * 5 s window as it closes, and the web dashboard showing the job as the lesson draws it.
+ * Ctrl-C stops everything cleanly.
  */
 async function demo(): Promise<number> {
-  const server = new LogServer({ port: 0, rate: 40 });
-  const port = await server.start();
-  const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  defineIpCountJob(env, { host: '127.0.0.1', port }, 4);
-  const plan = env.explain('Socket Window IpCount');
-  const client = await env.executeAsync('Socket Window IpCount');
+  let stopping = false;
+  let cancel: (() => void) | undefined;
   const stop = (): void => {
     process.stderr.write('\nstopping…\n');
-    void client.cancel();
+    stopping = true;
+    cancel?.();
   };
+  // Installed before the demo says Ctrl-C works; a Ctrl-C before submission cancels at submission.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.stdout.write(`brook IpCount demo: a log server on 127.0.0.1:${port} sends "HH:mm:ss IP" lines; the job counts
+  const outcome = await runJobFile(ipCountJob, {
+    parallelism: 4,
+    args: ['--demo', '--rate', '40'],
+    dashboard: {},
+    beforeRun: ({ env, jobName, dashboardUrl }) =>
+      process.stdout.write(`brook IpCount demo: a log server on 127.0.0.1 sends "HH:mm:ss IP" lines; the job counts
 requests per IP in 5 s event-time windows. Its DAG:
 
-${plan}
+${env.explain(jobName)}
+
+Dashboard: ${dashboardUrl}
 
 Results ("k>" is the subtask that computed the line) appear as windows close. Ctrl-C to stop.
 
-`);
-  try {
-    const result = await client.getJobExecutionResult();
-    process.stderr.write(`${inputSummary(result)}\n`);
+`),
+    onSubmitted: (client) => {
+      cancel = () => void client.cancel();
+      if (stopping) cancel();
+    },
+  });
+  if (outcome.status === 'FINISHED') {
+    process.stderr.write(`${inputSummary(outcome.result)}\n`);
     return 0;
-  } catch (e) {
-    if (client.getJobStatus() === 'CANCELED') return 0;
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    await server.close();
   }
+  if (outcome.status === 'CANCELED') return 0;
+  process.stderr.write(`${outcome.error.message}\n`);
+  return 1;
 }
 
 demo().then((code) => (process.exitCode = code));

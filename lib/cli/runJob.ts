@@ -1,0 +1,119 @@
+import createDebug from 'debug';
+import { JobManagerGateway } from '../../actors/JobManagerGateway';
+import { MiniCluster } from '../../actors/MiniCluster';
+import { JobClient } from '../api/JobClient';
+import { JobExecutionResult } from '../api/JobExecutionResult';
+import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
+import { requiredSlots } from '../graph/JobGraph';
+import { JobViews } from '../rest/JobViews';
+import { DEFAULT_WEB_PORT, RestServer } from '../rest/RestServer';
+import { TextWriter } from '../runtime/StreamOperator';
+import { Clock, TimerHandle } from '../time/Clock';
+import { systemClock } from '../time/SystemClock';
+import { defineFromJobFile, JobFile, runCleanups } from './JobFile';
+import { ProgressLine, progressText, TerminalStream } from './ProgressLine';
+
+const log = createDebug('brook:cli');
+
+export interface DashboardOptions {
+  /** A port, or undefined for Flink's 8081 (a free port when 8081 is taken). */
+  readonly port?: number;
+  readonly host?: string;
+  readonly enableCancel?: boolean;
+}
+
+export interface RunJobOptions {
+  readonly jobName?: string;
+  /** The environment's default parallelism (`-p`). */
+  readonly parallelism?: number;
+  readonly args?: readonly string[];
+  /** Serve the REST API and dashboard while the job runs. */
+  readonly dashboard?: DashboardOptions;
+  /** Where the job's print sinks write (the process's stdout by default). */
+  readonly stdout?: TextWriter;
+  /** Messages and the progress line (shown only when this is a terminal). */
+  readonly stderr?: TerminalStream;
+  readonly clock?: Clock;
+  /** How often the progress line refreshes (ms). */
+  readonly progressIntervalMs?: number;
+  /** Called once the job is defined and the dashboard listens, just before submission. */
+  readonly beforeRun?: (info: { readonly env: StreamExecutionEnvironment; readonly jobName: string; readonly dashboardUrl: string | undefined }) => void;
+  /** Called with the submitted job's client (to cancel it, or follow it). */
+  readonly onSubmitted?: (client: JobClient) => void;
+}
+
+export type RunJobOutcome =
+  | { readonly status: 'FINISHED'; readonly result: JobExecutionResult }
+  | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error };
+
+const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
+
+async function startDashboard(gateway: JobManagerGateway, options: DashboardOptions): Promise<RestServer> {
+  const make = (port: number): RestServer => new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel });
+  const server = make(options.port ?? DEFAULT_WEB_PORT);
+  try {
+    await server.start();
+    return server;
+  } catch (e) {
+    // Flink's port is only a default: when it is taken, any free port will do.
+    if (options.port !== undefined || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    log('port %d is taken; using a free one', DEFAULT_WEB_PORT);
+    const fallback = make(0);
+    await fallback.start();
+    return fallback;
+  }
+}
+
+/**
+ * Runs a job file on a local cluster in this process (one TaskManager with just enough slots,
+ * as Flink's local environment), optionally with the REST API and dashboard served from its
+ * JobManager, and a progress line on a terminal. Resolves when the job ended.
+ */
+export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Promise<RunJobOutcome> {
+  const clock = options.clock ?? systemClock;
+  const stderr: TerminalStream = options.stderr ?? process.stderr;
+  const progress = new ProgressLine(stderr);
+  const stdout = progress.around(options.stdout ?? processStdout);
+  const errWriter = progress.around({ write: (s) => void stderr.write(s) });
+  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter });
+  const jobName = options.jobName ?? job.jobName ?? 'brook job';
+  const cleanups = await defineFromJobFile(job, env, options.args ?? []);
+  let cluster: MiniCluster | undefined;
+  let server: RestServer | undefined;
+  let timer: TimerHandle | undefined;
+  try {
+    cluster = new MiniCluster({ numberOfTaskManagers: 1, slotsPerTaskManager: requiredSlots(env.getJobGraph(jobName)), clock, stdout, stderr: errWriter });
+    const gateway = new JobManagerGateway(cluster.system, cluster.jobManager);
+    if (options.dashboard) server = await startDashboard(gateway, options.dashboard);
+    options.beforeRun?.({ env, jobName, dashboardUrl: server?.url });
+    const client = env.executeOn(cluster, jobName);
+    options.onSubmitted?.(client);
+    if (progress.enabled) {
+      const views = new JobViews();
+      const tick = (): void => {
+        timer = clock.setTimeout(() => {
+          gateway
+            .requestJob(client.jobId)
+            .then((snapshot) => {
+              if (snapshot && timer !== undefined) progress.show(progressText(views.jobDetails(snapshot, views.rates(snapshot))));
+            })
+            .catch((e: Error) => log('progress: %s', e.message))
+            .finally(() => timer !== undefined && tick());
+        }, options.progressIntervalMs ?? 1000);
+      };
+      tick();
+    }
+    try {
+      return { status: 'FINISHED', result: await client.getJobExecutionResult() };
+    } catch (e) {
+      return { status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', error: e as Error };
+    }
+  } finally {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    progress.clear();
+    await server?.close();
+    await cluster?.shutdown();
+    await runCleanups(cleanups);
+  }
+}
