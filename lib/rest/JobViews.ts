@@ -9,6 +9,7 @@ import {
   VertexSnapshot,
 } from '../../actors/JobManagerQueries';
 import { isGloballyTerminal } from '../api/JobStatus';
+import { backPressureLevel } from '../runtime/BackPressureGauge';
 import { ExecutionState } from '../runtime/ExecutionState';
 import { MIN_WATERMARK } from '../time/Watermark';
 import { MeterHistory } from './MeterHistory';
@@ -34,16 +35,13 @@ import { channelWatermarks, diagnoseWindowWait } from './WindowWaitDiagnosis';
 export interface SubtaskRates {
   readonly recordsInPerSecond: number | null;
   readonly recordsOutPerSecond: number | null;
-  /** Share of time back-pressured: Flink's backPressuredTimeMsPerSecond / 1000. */
-  readonly backPressureRatio: number | null;
 }
 
-const NO_RATES: SubtaskRates = { recordsInPerSecond: null, recordsOutPerSecond: null, backPressureRatio: null };
+const NO_RATES: SubtaskRates = { recordsInPerSecond: null, recordsOutPerSecond: null };
 
-/** Flink's thresholds (BackPressureLevel): ok ≤ 10 %, low ≤ 50 %, high above. */
-export function backPressureLevel(ratio: number | null): BackPressureLevel | null {
-  if (ratio === null) return null;
-  return ratio <= 0.1 ? 'ok' : ratio <= 0.5 ? 'low' : 'high';
+/** Flink's thresholds (the subtask's BackPressureGauge): ok ≤ 10 %, low ≤ 50 %, high above; REST spells them lower-case. */
+function restLevel(ratio: number | null): BackPressureLevel | null {
+  return ratio === null ? null : (backPressureLevel(ratio).toLowerCase() as BackPressureLevel);
 }
 
 /** Turns job snapshots into the REST API's bodies; keeps the samples that per-second rates need. */
@@ -65,16 +63,8 @@ export class JobViews {
     for (const v of snapshot.vertices) {
       for (const s of v.subtasks) {
         if (!s.metrics) continue;
-        const [inRate, outRate, bpMsPerSecond] = this.meters.record(s.executionId, snapshot.now, [
-          s.metrics.numRecordsIn,
-          s.metrics.numRecordsOut,
-          s.metrics.backPressuredTimeMs,
-        ]);
-        rates.set(s.executionId, {
-          recordsInPerSecond: inRate,
-          recordsOutPerSecond: outRate,
-          backPressureRatio: bpMsPerSecond === null ? null : Math.min(1, Math.max(0, bpMsPerSecond / 1000)),
-        });
+        const [inRate, outRate] = this.meters.record(s.executionId, snapshot.now, [s.metrics.numRecordsIn, s.metrics.numRecordsOut]);
+        rates.set(s.executionId, { recordsInPerSecond: inRate, recordsOutPerSecond: outRate });
       }
     }
     return rates;
@@ -240,7 +230,7 @@ function vertexSummary(v: VertexSnapshot, rates: ReadonlyMap<string, SubtaskRate
   const reported = v.subtasks.filter((s) => s.metrics);
   const r = v.subtasks.map((s) => rates.get(s.executionId) ?? NO_RATES);
   const ops = reported.flatMap((s) => s.metrics!.operators);
-  const ratios = r.map((x) => x.backPressureRatio).filter((x): x is number => x !== null);
+  const ratios = reported.map((s) => s.metrics!.backPressureRatio);
   const ratio = ratios.length === 0 ? null : Math.max(...ratios);
   const low = (f: (s: SubtaskSnapshot) => number): number => (reported.length === 0 ? MIN_WATERMARK : Math.min(...reported.map(f)));
   return {
@@ -260,7 +250,7 @@ function vertexSummary(v: VertexSnapshot, rates: ReadonlyMap<string, SubtaskRate
       'records-skipped': ops.reduce((n, o) => n + o.numRecordsSkipped, 0),
       'late-records-dropped': ops.reduce((n, o) => n + o.numLateRecordsDropped, 0),
       'backpressure-ratio': ratio,
-      'backpressure-level': backPressureLevel(ratio),
+      'backpressure-level': restLevel(ratio),
       'window-held-back': reported.some((s) => {
         const wait = diagnoseWindowWait(s, () => '');
         return wait !== null && wait.kind !== 'open';
@@ -293,7 +283,7 @@ function subtaskDetails(vertex: VertexSnapshot, s: SubtaskSnapshot, rates: Subta
       : null,
     watermarks: m ? { input: m.currentInputWatermark, output: outputWatermark(vertex, s), channels: channelWatermarks(s, vertexName) } : null,
     backpressure: m
-      ? { ratio: rates.backPressureRatio, level: backPressureLevel(rates.backPressureRatio), 'back-pressured-time-ms': m.backPressuredTimeMs }
+      ? { ratio: m.backPressureRatio, level: restLevel(m.backPressureRatio), 'back-pressured-time-ms': m.backPressuredTimeMs }
       : null,
     operators: ops.map((o) => ({
       name: o.operatorName,

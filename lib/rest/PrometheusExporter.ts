@@ -92,13 +92,8 @@ export function exportJob(out: PrometheusExposition, job: JobSnapshot, rates: Re
         .add('brook_task_numBuffersOut', 'counter', 'Network batches sent.', labels, m.numBatchesOut)
         .add('brook_task_currentInputWatermark', 'gauge', 'The minimum watermark over the active input channels.', labels, m.currentInputWatermark)
         .add('brook_task_backPressuredTimeMs', 'counter', 'Milliseconds spent unable to emit for lack of credit.', labels, m.backPressuredTimeMs)
-        .add(
-          'brook_task_backPressuredTimeMsPerSecond',
-          'gauge',
-          'Milliseconds per second spent back-pressured (last seconds).',
-          labels,
-          r?.backPressureRatio === null || r === undefined ? null : r.backPressureRatio * 1000,
-        )
+        .add('brook_task_backPressuredTimeMsPerSecond', 'gauge', 'Milliseconds per second spent back-pressured (last 5 s interval).', labels, m.backPressuredTimeMsPerSecond)
+        .add('brook_task_backPressureRatio', 'gauge', 'Share of time back-pressured, 0..1 (Flink UI: ok <= 0.1 < low <= 0.5 < high).', labels, m.backPressureRatio)
         .add('brook_task_inputQueueLength', 'gauge', 'Input messages waiting in the subtask queue.', labels, m.queuedInputMessages)
         .add('brook_task_outputQueueLength', 'gauge', 'Output batches waiting for credit.', labels, m.queuedOutputBatches);
       m.inputChannelWatermarks.forEach((c, channel) =>

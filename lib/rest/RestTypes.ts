@@ -203,7 +203,7 @@ export interface SubtaskDetails {
     readonly channels: readonly ChannelWatermark[];
   } | null;
   readonly backpressure: {
-    /** Share of the last few seconds spent unable to emit for lack of credit (0..1). */
+    /** Share of time spent unable to emit for lack of credit (0..1), over the last complete 5 s interval. */
     readonly ratio: number | null;
     readonly level: BackPressureLevel | null;
     readonly 'back-pressured-time-ms': number;
