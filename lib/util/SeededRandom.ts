@@ -25,6 +25,13 @@ export class SeededRandom {
 
   /** A new generator whose sequence depends on this seed and `salt`, for per-subtask streams. */
   derive(salt: number): SeededRandom {
-    return new SeededRandom((Math.imul(this.state ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(salt + 1, 0xc2b2ae35)) >>> 0);
+    // murmur3's finaliser over seed and salt: nearby seeds give unrelated streams.
+    let h = (this.state ^ Math.imul(salt + 1, 0x9e3779b9)) >>> 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return new SeededRandom(h >>> 0);
   }
 }
