@@ -1,6 +1,7 @@
 import { MIN_WATERMARK } from '../time/Watermark';
 import { KeyId, keyIdentity } from './KeyIdentity';
 import { Cancellable, ProcessingTimeService } from './ProcessingTimeService';
+import { sameNamespace } from './state/Namespace';
 import { TimerHeap } from './TimerHeap';
 
 export interface InternalTimer<K, N> {
@@ -25,10 +26,23 @@ interface TimerEntry<K, N> extends InternalTimer<K, N> {
   readonly keyId: KeyId;
 }
 
+/** A timer as a checkpoint holds it: plain data; `seq` keeps the firing order of equal timestamps. */
+export interface TimerSnapshot {
+  readonly timestamp: number;
+  readonly key: unknown;
+  readonly namespace: unknown;
+  readonly seq: number;
+}
+
+export interface TimerServiceSnapshot {
+  readonly event: TimerSnapshot[];
+  readonly processing: TimerSnapshot[];
+}
+
 /**
  * Flink's InternalTimerService: event-time and processing-time timers per (key, namespace,
  * timestamp), deduplicated, fired in timestamp order (ties in registration order). Namespaces
- * are compared by identity: callers (the window operator) pass canonical namespace objects.
+ * are compared by value (windows by `equals`), so a restored window finds its timers.
  */
 export class InternalTimerService<K, N> {
   private seq = 0;
@@ -64,7 +78,7 @@ export class InternalTimerService<K, N> {
   }
 
   registerProcessingTimeTimer(namespace: N, timestamp: number): void {
-    const entry = this.newEntry(namespace, timestamp);
+    const entry = this.newEntry(this.keyContext.getCurrentKey(), namespace, timestamp);
     if (this.processingTimers.add(entry)) this.scheduleNextProcessingTimer();
   }
 
@@ -96,6 +110,27 @@ export class InternalTimerService<K, N> {
     return this.processingTimers.size;
   }
 
+  /** The live timers, grouped by `keyGroupOf(key)` (Flink copies its timer heaps at the barrier too). */
+  snapshot(keyGroupOf: (key: K) => number): Map<number, TimerServiceSnapshot> {
+    const out = new Map<number, TimerServiceSnapshot>();
+    const group = (kg: number): TimerServiceSnapshot => {
+      let s = out.get(kg);
+      if (!s) out.set(kg, (s = { event: [], processing: [] }));
+      return s;
+    };
+    for (const e of this.eventTimers.live()) group(keyGroupOf(e.key)).event.push(toSnapshot(e));
+    for (const e of this.processingTimers.live()) group(keyGroupOf(e.key)).processing.push(toSnapshot(e));
+    return out;
+  }
+
+  /** Adds restored timers (their namespaces already live again), in their original order. */
+  restore(event: readonly TimerSnapshot[], processing: readonly TimerSnapshot[]): void {
+    const bySeq = (a: TimerSnapshot, b: TimerSnapshot): number => a.timestamp - b.timestamp || a.seq - b.seq;
+    for (const t of [...event].sort(bySeq)) this.eventTimers.add(this.newEntry(t.key as K, t.namespace as N, t.timestamp));
+    for (const t of [...processing].sort(bySeq)) this.processingTimers.add(this.newEntry(t.key as K, t.namespace as N, t.timestamp));
+    this.scheduleNextProcessingTimer();
+  }
+
   /** Releases the scheduled processing-time callback (task shutdown). */
   close(): void {
     this.scheduled?.handle.cancel();
@@ -124,16 +159,19 @@ export class InternalTimerService<K, N> {
     };
   }
 
-  private newEntry(namespace: N, timestamp: number): TimerEntry<K, N> {
-    const key = this.keyContext.getCurrentKey();
+  private newEntry(key: K, namespace: N, timestamp: number): TimerEntry<K, N> {
     return { timestamp, key, namespace, keyId: keyIdentity(key), seq: this.seq++ };
   }
 }
 
-/** A heap plus a (key, namespace, timestamp) index for deduplication and lazy deletion. */
+function toSnapshot(e: TimerEntry<unknown, unknown>): TimerSnapshot {
+  return { timestamp: e.timestamp, key: e.key, namespace: e.namespace, seq: e.seq };
+}
+
+/** A heap plus a (key, timestamp) → namespaces index for deduplication and lazy deletion. */
 class TimerQueue<K, N> {
   private readonly heap = new TimerHeap<TimerEntry<K, N>>();
-  private readonly index = new Map<KeyId, Map<N, Map<number, TimerEntry<K, N>>>>();
+  private readonly index = new Map<KeyId, Map<number, TimerEntry<K, N>[]>>();
   private count = 0;
 
   get size(): number {
@@ -141,30 +179,34 @@ class TimerQueue<K, N> {
   }
 
   contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
-    return this.index.get(keyId)?.get(namespace)?.has(timestamp) === true;
+    const list = this.index.get(keyId)?.get(timestamp);
+    return list !== undefined && list.some((e) => sameNamespace(e.namespace, namespace));
   }
 
   /** Returns false when an identical timer already exists. */
   add(entry: TimerEntry<K, N>): boolean {
-    let byNamespace = this.index.get(entry.keyId);
-    if (!byNamespace) this.index.set(entry.keyId, (byNamespace = new Map()));
-    let byTime = byNamespace.get(entry.namespace);
-    if (!byTime) byNamespace.set(entry.namespace, (byTime = new Map()));
-    if (byTime.has(entry.timestamp)) return false;
-    byTime.set(entry.timestamp, entry);
+    let byTime = this.index.get(entry.keyId);
+    if (!byTime) this.index.set(entry.keyId, (byTime = new Map()));
+    const list = byTime.get(entry.timestamp);
+    if (list === undefined) byTime.set(entry.timestamp, [entry]);
+    else if (list.some((e) => sameNamespace(e.namespace, entry.namespace))) return false;
+    else list.push(entry);
     this.heap.push(entry);
     this.count++;
     return true;
   }
 
   remove(keyId: KeyId, namespace: N, timestamp: number): void {
-    const byNamespace = this.index.get(keyId);
-    const byTime = byNamespace?.get(namespace);
-    if (!byTime || !byTime.delete(timestamp)) return;
+    const byTime = this.index.get(keyId);
+    const list = byTime?.get(timestamp);
+    if (!list) return;
+    const i = list.findIndex((e) => sameNamespace(e.namespace, namespace));
+    if (i < 0) return;
     this.count--;
-    if (byTime.size === 0) {
-      byNamespace!.delete(namespace);
-      if (byNamespace!.size === 0) this.index.delete(keyId);
+    if (list.length > 1) list.splice(i, 1);
+    else {
+      byTime!.delete(timestamp);
+      if (byTime!.size === 0) this.index.delete(keyId);
     }
   }
 
@@ -182,6 +224,10 @@ class TimerQueue<K, N> {
     return top;
   }
 
+  *live(): IterableIterator<TimerEntry<K, N>> {
+    for (const byTime of this.index.values()) for (const list of byTime.values()) yield* list;
+  }
+
   /** Heap entries whose index entry was deleted (or replaced) are skipped lazily. */
   private dropDeleted(): void {
     for (;;) {
@@ -192,6 +238,7 @@ class TimerQueue<K, N> {
   }
 
   private isLive(e: TimerEntry<K, N>): boolean {
-    return this.index.get(e.keyId)?.get(e.namespace)?.get(e.timestamp) === e;
+    const list = this.index.get(e.keyId)?.get(e.timestamp);
+    return list !== undefined && list.includes(e);
   }
 }

@@ -1,23 +1,18 @@
 import { Collector, KeySelector } from '../api/functions';
 import { OutputTag } from '../api/OutputTag';
-import { AbstractStreamOperator } from '../runtime/AbstractStreamOperator';
-import { InternalTimer, InternalTimerService, KeyContext, Triggerable } from '../runtime/InternalTimerService';
-import { KeyId, keyIdentity } from '../runtime/KeyIdentity';
+import { InternalTimer, InternalTimerService, Triggerable } from '../runtime/InternalTimerService';
+import { AbstractKeyedStreamOperator } from '../runtime/operators/AbstractKeyedStreamOperator';
+import { VOID_NAMESPACE } from '../runtime/state/Namespace';
+import { StateTable } from '../runtime/state/StateTable';
 import { MAX_WATERMARK } from '../time/Watermark';
-import { WindowAssigner, WindowAssignerContext } from './assigners/WindowAssigner';
+import { isMergingAssigner, MergingWindowAssigner, WindowAssigner, WindowAssignerContext } from './assigners/WindowAssigner';
 import { InternalWindowFunction } from './functions/InternalWindowFunction';
-import { ProcessWindowContext } from './functions/ProcessWindowFunction';
 import { WindowContents } from './functions/WindowContents';
-import { Trigger, TriggerContext, TriggerState, isFire, isPurge } from './triggers/Trigger';
+import { MergingWindowSet, WindowMapping } from './MergingWindowSet';
+import { Trigger, isFire, isPurge } from './triggers/Trigger';
+import { WindowProcessContext, WindowTriggerContext } from './WindowContexts';
+import { restoreWindow } from './windows/restoreWindow';
 import { Window } from './windows/Window';
-
-/** One (key, window) pane: its accumulator and its trigger's state. */
-interface Pane<W extends Window, ACC> {
-  readonly window: W;
-  accumulator: ACC;
-  hasContents: boolean;
-  triggerState: Map<string, unknown> | undefined;
-}
 
 export interface WindowOperatorConfig<IN, K, W extends Window, ACC, R, OUT> {
   readonly keySelector: KeySelector<IN, K>;
@@ -30,34 +25,37 @@ export interface WindowOperatorConfig<IN, K, W extends Window, ACC, R, OUT> {
 }
 
 /**
- * Flink's WindowOperator for non-merging windows. Per element: assign windows, skip windows
- * that are already late (maxTimestamp + allowedLateness <= watermark), add to the pane, ask the
- * trigger; an element that went into no window and is itself late goes to the late-data side
- * output or is counted as dropped. A watermark first fires every due timer, in timestamp
- * order, and only then is forwarded, so window results precede the watermark that closed them.
- * Results carry the window's maxTimestamp as their timestamp.
+ * Flink's WindowOperator, for merging (session) and non-merging windows. Per element: assign
+ * windows (merging them into the key's in-flight windows for sessions), skip windows that are
+ * already late (maxTimestamp + allowedLateness <= watermark), add to the window's contents in
+ * keyed state, ask the trigger; an element that went into no window and is itself late goes to
+ * the late-data side output or is counted as dropped. A watermark first fires every due timer,
+ * in timestamp order, and only then is forwarded. Results carry the window's maxTimestamp.
  */
 export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
-  extends AbstractStreamOperator<IN, OUT>
-  implements Triggerable<K, W>, KeyContext<K>, WindowAssignerContext
+  extends AbstractKeyedStreamOperator<IN, OUT, K>
+  implements Triggerable<K, W>, WindowAssignerContext
 {
-  private readonly panes = new Map<KeyId, Pane<W, ACC>[]>();
-  private timers!: InternalTimerService<K, W>;
-  private currentKey!: K;
-  private currentKeyId!: KeyId;
-  private readonly triggerContext = new PaneTriggerContext<W>(this);
-  private readonly processContext = new PaneProcessContext<W>(this);
-  private readonly collector: Collector<OUT> & { timestamp: number };
+  protected windowState!: StateTable<K, W, ACC>;
+  private mergingSets: StateTable<K, null, readonly WindowMapping<W>[]> | undefined;
+  protected timers!: InternalTimerService<K, W>;
+  protected readonly triggerContext: WindowTriggerContext<W>;
+  protected readonly processContext: WindowProcessContext<W>;
+  protected readonly collector: Collector<OUT> & { timestamp: number };
 
   constructor(
-    private readonly config: WindowOperatorConfig<IN, K, W, ACC, R, OUT>,
+    protected readonly config: WindowOperatorConfig<IN, K, W, ACC, R, OUT>,
     name: string,
   ) {
     super(name);
-    if (config.assigner.isMerging) {
-      throw new Error(`${config.assigner.toString()} merges windows; this operator handles only non-merging assigners`);
-    }
     if (config.allowedLateness < 0) throw new RangeError('allowedLateness must be >= 0');
+    if (config.assigner.isMerging && !config.trigger.canMerge()) {
+      throw new Error(`A merging window assigner cannot be used with a trigger that does not support merging (${config.trigger.toString()})`);
+    }
+    const timers = (): InternalTimerService<unknown, W> => this.timers as InternalTimerService<unknown, W>;
+    const backend = () => this.keyed.backend as never;
+    this.triggerContext = new WindowTriggerContext<W>(timers, backend);
+    this.processContext = new WindowProcessContext<W>(timers, backend, (tag, value) => this.output.collectSide(tag, value, this.collector.timestamp));
     const self = this;
     this.collector = {
       timestamp: 0,
@@ -68,79 +66,75 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   }
 
   override open(): void {
-    this.timers = new InternalTimerService<K, W>(this, this.context.processingTimeService, this);
+    const contents = this.config.contents;
+    this.windowState = this.keyed.backend.createTable<W, ACC>('window-contents', (a) => contents.copy(a), restoreWindow);
+    if (this.config.assigner.isMerging) {
+      this.mergingSets = this.keyed.backend.createTable<null, readonly WindowMapping<W>[]>('merging-window-set', (m) => m, () => null);
+    }
+    this.timers = this.keyed.getInternalTimerService<W>('window-timers', this, restoreWindow);
     // Read by the dashboard to answer "why does my window not fire?": the watermark must reach
     // the next event-time timer (a window's end, or its cleanup time with allowed lateness).
     this.metrics.gauge('numEventTimeTimers', () => this.timers.numEventTimeTimers());
     this.metrics.gauge('nextEventTimeTimer', () => this.timers.nextEventTimeTimer() ?? null);
   }
 
-  // KeyContext
-  getCurrentKey(): K {
-    return this.currentKey;
-  }
-
-  setCurrentKey(key: K): void {
-    this.currentKey = key;
-    this.currentKeyId = keyIdentity(key);
-  }
-
   getCurrentProcessingTime(): number {
     return this.context.processingTimeService.getCurrentProcessingTime();
-  }
-
-  get timerService(): InternalTimerService<K, W> {
-    return this.timers;
   }
 
   get currentWatermark(): number {
     return this.timers.currentWatermark();
   }
 
-  /** Number of live (key, window) panes; for tests and metrics. */
+  /** Number of (key, window) contents held; for tests and metrics. */
   numberOfPanes(): number {
-    let n = 0;
-    for (const list of this.panes.values()) n += list.length;
-    return n;
+    return this.windowState.size();
   }
 
   processElement(value: IN, timestamp: number): void {
-    const { assigner, trigger, contents, allowedLateness } = this.config;
-    let key: K;
     try {
-      key = this.config.keySelector(value);
+      this.setCurrentKey(this.config.keySelector(value));
     } catch (e) {
       this.userFunctionFailed(e, value);
       return;
     }
-    this.setCurrentKey(key);
+    const { assigner, trigger, allowedLateness } = this.config;
     const windows = assigner.assignWindows(value, timestamp, this);
     let skipped = true;
+    const mergingSet = isMergingAssigner(assigner) ? this.mergingWindowSet(assigner) : undefined;
     for (const assigned of windows) {
-      if (this.isWindowLate(assigned)) continue;
+      let window = assigned;
+      let stateWindow = assigned;
+      if (mergingSet) {
+        window = mergingSet.addWindow(assigned, (result, merged, stateResult, mergedStates) => this.merge(result, merged, stateResult, mergedStates));
+        if (this.isWindowLate(window)) {
+          mergingSet.retireWindow(window);
+          continue;
+        }
+        stateWindow = mergingSet.getStateWindow(window)!;
+      } else if (this.isWindowLate(window)) {
+        continue;
+      }
       skipped = false;
-      const pane = this.paneFor(assigned, true)!;
       try {
-        pane.accumulator = contents.add(pane.accumulator, value);
+        this.addElement(stateWindow, value, timestamp);
       } catch (e) {
         this.userFunctionFailed(e, value);
         return;
       }
-      pane.hasContents = true;
-      const result = trigger.onElement(value, timestamp, pane.window, this.triggerContext.bind(pane.window));
-      if (isFire(result)) this.emitWindowContents(pane);
-      if (isPurge(result)) this.purge(pane);
-      this.registerCleanupTimer(pane.window);
+      const result = trigger.onElement(value, timestamp, window, this.triggerContext.bind(window));
+      if (isFire(result)) {
+        const acc = this.windowState.get(stateWindow);
+        if (acc !== undefined) this.emitWindowContents(window, stateWindow, acc);
+      }
+      if (isPurge(result)) this.windowState.remove(stateWindow);
+      this.registerCleanupTimer(window);
     }
+    if (mergingSet) this.persist(mergingSet);
     if (skipped && assigner.isEventTime() && timestamp + allowedLateness <= this.currentWatermark) {
       if (this.config.lateDataOutputTag) this.output.collectSide(this.config.lateDataOutputTag, value, timestamp);
       else this.metrics.numLateRecordsDropped++;
     }
-  }
-
-  override processWatermark(watermark: number): void {
-    this.timers.advanceWatermark(watermark);
-    super.processWatermark(watermark);
   }
 
   onEventTime(timer: InternalTimer<K, W>): void {
@@ -151,67 +145,99 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     this.onTimer(timer, false);
   }
 
-  override close(): void {
-    this.timers?.close();
+  /** Adds an element to the contents of `stateWindow`. */
+  protected addElement(stateWindow: W, value: IN, _timestamp: number): void {
+    const acc = this.windowState.getForUpdate(stateWindow);
+    this.windowState.put(stateWindow, this.config.contents.add(acc, value));
+  }
+
+  /** Runs the window function on the contents; results are stamped with window.maxTimestamp. */
+  protected emitWindowContents(window: W, _stateWindow: W, acc: ACC): void {
+    this.collector.timestamp = window.maxTimestamp();
+    try {
+      const result = this.config.contents.getResult(acc);
+      this.config.windowFunction.process(this.getCurrentKey(), this.processContext.bind(window), result, this.collector);
+    } catch (e) {
+      this.userFunctionFailed(e, { key: this.getCurrentKey(), window: String(window) });
+    }
   }
 
   private onTimer(timer: InternalTimer<K, W>, eventTime: boolean): void {
     const window = timer.namespace;
-    const pane = this.paneFor(window, false);
+    let stateWindow = window;
+    const mergingSet = isMergingAssigner(this.config.assigner) ? this.mergingWindowSet(this.config.assigner) : undefined;
+    if (mergingSet) {
+      const s = mergingSet.getStateWindow(window);
+      // Flink: a timer of a window that no longer exists (a trigger that left a timer behind).
+      if (s === undefined) return;
+      stateWindow = s;
+    }
     const ctx = this.triggerContext.bind(window);
     const result = eventTime
       ? this.config.trigger.onEventTime(timer.timestamp, window, ctx)
       : this.config.trigger.onProcessingTime(timer.timestamp, window, ctx);
-    if (pane && isFire(result)) this.emitWindowContents(pane);
-    if (pane && isPurge(result)) this.purge(pane);
+    if (isFire(result)) {
+      const acc = this.windowState.get(stateWindow);
+      if (acc !== undefined) this.emitWindowContents(window, stateWindow, acc);
+    }
+    if (isPurge(result)) this.windowState.remove(stateWindow);
     if (this.config.assigner.isEventTime() === eventTime && this.isCleanupTime(window, timer.timestamp)) {
-      this.clearAllState(window);
+      this.clearAllState(window, stateWindow, mergingSet);
     }
+    if (mergingSet) this.persist(mergingSet);
   }
 
-  /** The canonical pane of `window` for the current key; timers use its window object. */
-  paneFor(window: W, create: boolean): Pane<W, ACC> | undefined {
-    let list = this.panes.get(this.currentKeyId);
-    if (list) {
-      for (const p of list) if (p.window === window || p.window.equals(window)) return p;
+  /** Flink's merge function: checks, trigger onMerge, clear merged windows, merge their contents. */
+  private merge(result: W, mergedWindows: W[], stateWindowResult: W, mergedStateWindows: W[]): void {
+    const { assigner, allowedLateness } = this.config;
+    if (assigner.isEventTime() && result.maxTimestamp() + allowedLateness <= this.currentWatermark) {
+      throw new Error(
+        `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. ` +
+          `Current watermark: ${this.currentWatermark} window: ${String(result)}`,
+      );
+    } else if (!assigner.isEventTime() && result.maxTimestamp() <= this.getCurrentProcessingTime()) {
+      throw new Error(
+        `The end timestamp of a processing-time window cannot become earlier than the current processing time by merging. ` +
+          `Current processing time: ${this.getCurrentProcessingTime()} window: ${String(result)}`,
+      );
     }
-    if (!create) return undefined;
-    const pane: Pane<W, ACC> = {
-      window,
-      accumulator: this.config.contents.createAccumulator(),
-      hasContents: false,
-      triggerState: undefined,
-    };
-    if (!list) this.panes.set(this.currentKeyId, (list = []));
-    list.push(pane);
-    return pane;
-  }
-
-  private emitWindowContents(pane: Pane<W, ACC>): void {
-    if (!pane.hasContents) return;
-    this.collector.timestamp = pane.window.maxTimestamp();
-    const result = this.config.contents.getResult(pane.accumulator);
+    const ctx = this.triggerContext.bind(result);
+    ctx.mergedWindows = mergedWindows;
     try {
-      this.config.windowFunction.process(this.currentKey, this.processContext.bind(pane.window), result, this.collector);
-    } catch (e) {
-      this.userFunctionFailed(e, { key: this.currentKey, window: pane.window.toString() });
+      this.config.trigger.onMerge?.(result, ctx);
+    } finally {
+      ctx.mergedWindows = [];
     }
+    for (const m of mergedWindows) {
+      this.config.trigger.clear(m, this.triggerContext.bind(m));
+      this.deleteCleanupTimer(m);
+    }
+    let target = this.windowState.getForUpdate(stateWindowResult);
+    for (const source of mergedStateWindows) {
+      const acc = this.windowState.get(source);
+      if (acc === undefined) continue;
+      this.windowState.remove(source);
+      target = target === undefined ? this.config.contents.copy(acc) : this.config.contents.merge(target, acc);
+    }
+    if (target !== undefined) this.windowState.put(stateWindowResult, target);
   }
 
-  private purge(pane: Pane<W, ACC>): void {
-    pane.accumulator = this.config.contents.createAccumulator();
-    pane.hasContents = false;
-  }
-
-  private clearAllState(window: W): void {
-    const list = this.panes.get(this.currentKeyId);
-    if (list) {
-      const i = list.findIndex((p) => p.window === window || p.window.equals(window));
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.panes.delete(this.currentKeyId);
-    }
+  private clearAllState(window: W, stateWindow: W, mergingSet: MergingWindowSet<W> | undefined): void {
+    this.windowState.remove(stateWindow);
     this.config.trigger.clear(window, this.triggerContext.bind(window));
     this.config.windowFunction.clear(this.processContext.bind(window));
+    mergingSet?.retireWindow(window);
+  }
+
+  private mergingWindowSet(assigner: MergingWindowAssigner<IN, W>): MergingWindowSet<W> {
+    return new MergingWindowSet<W>(assigner as MergingWindowAssigner<unknown, W>, this.mergingSets!.get(VOID_NAMESPACE));
+  }
+
+  private persist(set: MergingWindowSet<W>): void {
+    const changes = set.takeChanges();
+    if (!changes) return;
+    if (changes.mapping.length === 0) this.mergingSets!.remove(VOID_NAMESPACE);
+    else this.mergingSets!.put(VOID_NAMESPACE, changes.mapping);
   }
 
   /** Flink: event-time windows are cleaned up at maxTimestamp + allowedLateness. */
@@ -225,7 +251,7 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     return time === this.cleanupTime(window);
   }
 
-  private isWindowLate(window: W): boolean {
+  protected isWindowLate(window: W): boolean {
     return this.config.assigner.isEventTime() && this.cleanupTime(window) <= this.currentWatermark;
   }
 
@@ -236,73 +262,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     else this.timers.registerProcessingTimeTimer(window, t);
   }
 
-  /** Trigger state lives on the pane; a pane is created only when state is written. */
-  triggerStateOf(window: W, create: boolean): Map<string, unknown> | undefined {
-    const pane = this.paneFor(window, create);
-    if (!pane) return undefined;
-    return (pane.triggerState ??= new Map());
-  }
-
-  emitSide<S>(tag: OutputTag<S>, value: S): void {
-    this.output.collectSide(tag, value, this.collector.timestamp);
-  }
-}
-
-class PaneTriggerContext<W extends Window> implements TriggerContext {
-  private window!: W;
-
-  constructor(private readonly op: WindowOperator<never, unknown, W, unknown, unknown, unknown>) {}
-
-  bind(window: W): this {
-    this.window = window;
-    return this;
-  }
-
-  getCurrentWatermark(): number {
-    return this.op.currentWatermark;
-  }
-  getCurrentProcessingTime(): number {
-    return this.op.getCurrentProcessingTime();
-  }
-  registerEventTimeTimer(time: number): void {
-    this.op.timerService.registerEventTimeTimer(this.window, time);
-  }
-  deleteEventTimeTimer(time: number): void {
-    this.op.timerService.deleteEventTimeTimer(this.window, time);
-  }
-  registerProcessingTimeTimer(time: number): void {
-    this.op.timerService.registerProcessingTimeTimer(this.window, time);
-  }
-  deleteProcessingTimeTimer(time: number): void {
-    this.op.timerService.deleteProcessingTimeTimer(this.window, time);
-  }
-  getState<V>(name: string): TriggerState<V> {
-    const window = this.window;
-    return {
-      get: () => this.op.triggerStateOf(window, false)?.get(name) as V | undefined,
-      update: (v: V) => void this.op.triggerStateOf(window, true)!.set(name, v),
-      clear: () => void this.op.triggerStateOf(window, false)?.delete(name),
-    };
-  }
-}
-
-class PaneProcessContext<W extends Window> implements ProcessWindowContext<W> {
-  window!: W;
-
-  constructor(private readonly op: WindowOperator<never, unknown, W, unknown, unknown, unknown>) {}
-
-  bind(window: W): this {
-    this.window = window;
-    return this;
-  }
-
-  currentWatermark(): number {
-    return this.op.currentWatermark;
-  }
-  currentProcessingTime(): number {
-    return this.op.getCurrentProcessingTime();
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.op.emitSide(tag, value);
+  private deleteCleanupTimer(window: W): void {
+    const t = this.cleanupTime(window);
+    if (t === MAX_WATERMARK) return;
+    if (this.config.assigner.isEventTime()) this.timers.deleteEventTimeTimer(window, t);
+    else this.timers.deleteProcessingTimeTimer(window, t);
   }
 }

@@ -1,6 +1,8 @@
 import createDebug from 'debug';
 import { OutputTag } from '../../lib/api/OutputTag';
+import { computeKeyGroupRangeForOperatorIndex } from '../../lib/partitioners/keyGroups';
 import { Cancellable, ProcessingTimeService } from '../../lib/runtime/ProcessingTimeService';
+import { OperatorStateSnapshot } from '../../lib/runtime/state/OperatorStateSnapshot';
 import { OperatorContext, Output, StreamOperator, TextWriter } from '../../lib/runtime/StreamOperator';
 import { OperatorMetrics } from '../../lib/runtime/TaskMetrics';
 import { WatermarkStatus } from '../../lib/runtime/WatermarkStatus';
@@ -31,12 +33,18 @@ export class OperatorHarness<IN, OUT> {
   readonly sideOutputs = new Map<string, Array<{ value: unknown; timestamp: number }>>();
   readonly printed: string[] = [];
   private mark = 0;
+  private readonly subtaskIndex: number;
+  private readonly parallelism: number;
+  private readonly maxParallelism: number;
 
   constructor(
     readonly operator: StreamOperator<IN, OUT>,
     options: HarnessOptions = {},
   ) {
     this.clock = options.clock ?? new ManualClock(0);
+    this.subtaskIndex = options.subtaskIndex ?? 0;
+    this.parallelism = options.parallelism ?? 1;
+    this.maxParallelism = options.maxParallelism ?? 128;
     this.metrics = new OperatorMetrics(operator.name);
     const clock = this.clock;
     const timeService: ProcessingTimeService = {
@@ -87,6 +95,31 @@ export class OperatorHarness<IN, OUT> {
 
   open(): this {
     this.operator.open();
+    return this;
+  }
+
+  /**
+   * Takes a checkpoint of the operator, as a barrier would, and passes it through
+   * structuredClone as a checkpoint store would: what comes back is what a restore gets.
+   */
+  snapshot(checkpointId = 1): OperatorStateSnapshot {
+    if (!this.operator.snapshotState) throw new Error(`${this.operator.name} has no state to snapshot`);
+    return structuredClone(this.operator.snapshotState({ checkpointId, timestamp: this.clock.now() }));
+  }
+
+  /**
+   * Restores the operator (before open) from snapshots of the old subtasks, redistributed as
+   * the checkpoint issue specifies: this subtask's key groups from every snapshot, and a round
+   * robin share of the operator-state entries.
+   */
+  initializeState(snapshots: OperatorStateSnapshot | readonly OperatorStateSnapshot[]): this {
+    if (!this.operator.initializeState) throw new Error(`${this.operator.name} has no state to restore`);
+    const all = Array.isArray(snapshots) ? snapshots : [snapshots as OperatorStateSnapshot];
+    const range = computeKeyGroupRangeForOperatorIndex(this.maxParallelism, this.parallelism, this.subtaskIndex);
+    const keyed = new Map<number, unknown>();
+    for (const s of all) for (const [kg, v] of s.keyed ?? []) if (kg >= range.start && kg <= range.end) keyed.set(kg, v);
+    const operatorEntries = all.flatMap((s) => s.operator ?? []).filter((_, i) => i % this.parallelism === this.subtaskIndex);
+    this.operator.initializeState({ isRestored: true, keyGroupRange: range, keyed, operator: operatorEntries });
     return this;
   }
 

@@ -1,13 +1,14 @@
 import { KeySelector, ReduceFunction } from '../../api/functions';
-import { AbstractStreamOperator } from '../AbstractStreamOperator';
-import { KeyId, keyIdentity } from '../KeyIdentity';
+import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../state/Namespace';
+import { StateTable } from '../state/StateTable';
+import { AbstractKeyedStreamOperator } from './AbstractKeyedStreamOperator';
 
 /**
  * Rolling reduce on a keyed stream (Flink's StreamGroupedReduceOperator): keeps the current
- * value per key and emits it after every element.
+ * value per key in keyed state and emits it after every element.
  */
-export class StreamGroupedReduce<T, K> extends AbstractStreamOperator<T, T> {
-  private readonly values = new Map<KeyId, T>();
+export class StreamGroupedReduce<T, K> extends AbstractKeyedStreamOperator<T, T, K> {
+  private values!: StateTable<K, null, T>;
 
   constructor(
     private readonly keySelector: KeySelector<T, K>,
@@ -17,13 +18,18 @@ export class StreamGroupedReduce<T, K> extends AbstractStreamOperator<T, T> {
     super(name);
   }
 
+  override open(): void {
+    // Reduced values are replaced, never changed in place: a snapshot may share them.
+    this.values = this.keyed.backend.createTable<null, T>('_op_state', (v) => v, restorePrimitiveNamespace);
+  }
+
   processElement(value: T, timestamp: number): void {
     let next: T;
     try {
-      const id = keyIdentity(this.keySelector(value));
-      const current = this.values.get(id);
+      this.setCurrentKey(this.keySelector(value));
+      const current = this.values.get(VOID_NAMESPACE);
       next = current === undefined ? value : this.reduce(current, value);
-      this.values.set(id, next);
+      this.values.put(VOID_NAMESPACE, next);
     } catch (e) {
       this.userFunctionFailed(e, value);
       return;
@@ -32,6 +38,6 @@ export class StreamGroupedReduce<T, K> extends AbstractStreamOperator<T, T> {
   }
 
   numberOfKeys(): number {
-    return this.values.size;
+    return this.values.size();
   }
 }

@@ -1,11 +1,10 @@
-import { Collector } from '../../api/functions';
+import { AggregateFunction, Collector, ReduceFunction } from '../../api/functions';
 import { Window } from '../windows/Window';
-import { ProcessWindowContext, ProcessWindowFunction, processWindowFunctionName } from './ProcessWindowFunction';
+import { ProcessWindowContext, ProcessWindowFunction, WindowFunction, processWindowFunctionName } from './ProcessWindowFunction';
 
 /**
  * How the window operator turns a window's contents into output. `R` is what the contents
- * yield: a single aggregate (reduce/aggregate) or all the elements (process without
- * pre-aggregation).
+ * yield: a single aggregate (reduce/aggregate) or all the elements (process, evictors).
  */
 export interface InternalWindowFunction<R, OUT, K, W extends Window> {
   readonly name: string;
@@ -43,5 +42,70 @@ export class UserProcessWindowFunction<IN, OUT, K, W extends Window> implements 
 
   clear(context: ProcessWindowContext<W>): void {
     if (typeof this.fn !== 'function') this.fn.clear?.(context);
+  }
+}
+
+/** Flink's legacy WindowFunction (apply), over all elements or the pre-aggregated value. */
+export class UserWindowFunction<IN, OUT, K, W extends Window> implements InternalWindowFunction<unknown, OUT, K, W> {
+  readonly name: string;
+
+  constructor(
+    private readonly fn: WindowFunction<IN, OUT, K, W>,
+    private readonly singleValue: boolean,
+  ) {
+    this.name = fn.name || 'WindowFunction';
+  }
+
+  process(key: K, context: ProcessWindowContext<W>, contents: unknown, out: Collector<OUT>): void {
+    this.fn(key, context.window, (this.singleValue ? [contents] : contents) as Iterable<IN>, out);
+  }
+
+  clear(): void {}
+}
+
+/**
+ * With an evictor the elements are kept and reduced only when the window fires (Flink's
+ * ReduceApplyProcessWindowFunction); an empty window (all evicted) emits nothing.
+ */
+export class ReduceApplyWindowFunction<T, OUT, K, W extends Window> implements InternalWindowFunction<Iterable<T>, OUT, K, W> {
+  readonly name: string;
+
+  constructor(
+    private readonly reduce: ReduceFunction<T>,
+    private readonly inner: InternalWindowFunction<T, OUT, K, W>,
+  ) {
+    this.name = inner.name;
+  }
+
+  process(key: K, context: ProcessWindowContext<W>, contents: Iterable<T>, out: Collector<OUT>): void {
+    let acc: T | undefined;
+    for (const v of contents) acc = acc === undefined ? v : this.reduce(acc, v);
+    if (acc !== undefined) this.inner.process(key, context, acc, out);
+  }
+
+  clear(context: ProcessWindowContext<W>): void {
+    this.inner.clear(context);
+  }
+}
+
+/** Flink's AggregateApplyWindowFunction: aggregates the kept elements when the window fires. */
+export class AggregateApplyWindowFunction<IN, ACC, V, OUT, K, W extends Window> implements InternalWindowFunction<Iterable<IN>, OUT, K, W> {
+  readonly name: string;
+
+  constructor(
+    private readonly fn: AggregateFunction<IN, ACC, V>,
+    private readonly inner: InternalWindowFunction<V, OUT, K, W>,
+  ) {
+    this.name = inner.name;
+  }
+
+  process(key: K, context: ProcessWindowContext<W>, contents: Iterable<IN>, out: Collector<OUT>): void {
+    let acc = this.fn.createAccumulator();
+    for (const v of contents) acc = this.fn.add(v, acc);
+    this.inner.process(key, context, this.fn.getResult(acc), out);
+  }
+
+  clear(context: ProcessWindowContext<W>): void {
+    this.inner.clear(context);
   }
 }

@@ -1,5 +1,6 @@
 import { Collector } from '../../api/functions';
 import { OutputTag } from '../../api/OutputTag';
+import { KeyedStateStore } from '../../runtime/state/KeyedStateStore';
 import { Window } from '../windows/Window';
 
 /** What a ProcessWindowFunction knows when it is called (Flink's ProcessWindowFunction.Context). */
@@ -7,6 +8,10 @@ export interface ProcessWindowContext<W extends Window> {
   readonly window: W;
   currentWatermark(): number;
   currentProcessingTime(): number;
+  /** Keyed state of this key and window, cleared by your `clear` when the window is purged. */
+  windowState(): KeyedStateStore;
+  /** Keyed state of this key, across all its windows. */
+  globalState(): KeyedStateStore;
   /** Emits to a side output. */
   output<S>(tag: OutputTag<S>, value: S): void;
 }
@@ -23,7 +28,11 @@ export type ProcessWindowFunction<IN, OUT, K, W extends Window> =
       readonly name?: string;
     };
 
+/** Flink's legacy WindowFunction (WindowedStream.apply): key, window, elements. */
+export type WindowFunction<IN, OUT, K, W extends Window> = (key: K, window: W, elements: Iterable<IN>, out: Collector<OUT>) => void;
+
 export function processWindowFunctionName(fn: ProcessWindowFunction<never, unknown, never, Window>): string {
   if (typeof fn === 'function') return fn.name || 'ProcessWindowFunction';
-  return fn.name ?? fn.constructor?.name ?? 'ProcessWindowFunction';
+  const ctor = (fn as { constructor?: { name?: string } }).constructor?.name;
+  return fn.name ?? (ctor && ctor !== 'Object' ? ctor : 'ProcessWindowFunction');
 }

@@ -1,23 +1,24 @@
 import { AggregateFunction, ReduceFunction } from '../../api/functions';
+import { copyStateValue } from '../../runtime/state/heap/AbstractHeapState';
 
 /**
- * How a window keeps its contents: incrementally (reduce, aggregate: one accumulator per
- * window, no buffering of elements) or as a list (process without pre-aggregation).
+ * How a window keeps its contents in keyed state: incrementally (reduce, aggregate: one
+ * accumulator per window, no buffering of elements) or as a list (process without
+ * pre-aggregation, evictors). An empty window has no accumulator at all.
  */
 export interface WindowContents<IN, ACC, R> {
   /** Named in the operator name, e.g. SumAggregator. */
   readonly name: string;
   readonly kind: 'reduce' | 'aggregate' | 'list';
-  createAccumulator(): ACC;
-  add(accumulator: ACC, value: IN): ACC;
+  /** Adds `value` to the accumulator (undefined for an empty window); may change it in place. */
+  add(accumulator: ACC | undefined, value: IN): ACC;
   getResult(accumulator: ACC): R;
   merge(a: ACC, b: ACC): ACC;
+  /** A copy to change in place when a snapshot still holds the accumulator. */
+  copy(accumulator: ACC): ACC;
 }
 
-const EMPTY: unique symbol = Symbol('empty');
-type Reduced<T> = T | typeof EMPTY;
-
-export class ReducingContents<T> implements WindowContents<T, Reduced<T>, T> {
+export class ReducingContents<T> implements WindowContents<T, T, T> {
   readonly kind = 'reduce' as const;
 
   constructor(
@@ -25,23 +26,21 @@ export class ReducingContents<T> implements WindowContents<T, Reduced<T>, T> {
     readonly name: string,
   ) {}
 
-  createAccumulator(): Reduced<T> {
-    return EMPTY;
+  add(accumulator: T | undefined, value: T): T {
+    return accumulator === undefined ? value : this.reduce(accumulator, value);
   }
 
-  add(accumulator: Reduced<T>, value: T): Reduced<T> {
-    return accumulator === EMPTY ? value : this.reduce(accumulator, value);
-  }
-
-  getResult(accumulator: Reduced<T>): T {
-    if (accumulator === EMPTY) throw new Error('empty window has no reduced value');
+  getResult(accumulator: T): T {
     return accumulator;
   }
 
-  merge(a: Reduced<T>, b: Reduced<T>): Reduced<T> {
-    if (a === EMPTY) return b;
-    if (b === EMPTY) return a;
+  merge(a: T, b: T): T {
     return this.reduce(a, b);
+  }
+
+  /** Reduce results are new values (functions must not change their inputs): share them. */
+  copy(accumulator: T): T {
+    return accumulator;
   }
 }
 
@@ -53,12 +52,8 @@ export class AggregatingContents<IN, ACC, OUT> implements WindowContents<IN, ACC
     readonly name: string,
   ) {}
 
-  createAccumulator(): ACC {
-    return this.fn.createAccumulator();
-  }
-
-  add(accumulator: ACC, value: IN): ACC {
-    return this.fn.add(value, accumulator);
+  add(accumulator: ACC | undefined, value: IN): ACC {
+    return this.fn.add(value, accumulator === undefined ? this.fn.createAccumulator() : accumulator);
   }
 
   getResult(accumulator: ACC): OUT {
@@ -68,17 +63,19 @@ export class AggregatingContents<IN, ACC, OUT> implements WindowContents<IN, ACC
   merge(a: ACC, b: ACC): ACC {
     return this.fn.merge(a, b);
   }
+
+  /** Accumulators are often changed in place by `add`: deep copy. */
+  copy(accumulator: ACC): ACC {
+    return copyStateValue(accumulator);
+  }
 }
 
 export class ListContents<T> implements WindowContents<T, T[], T[]> {
   readonly kind = 'list' as const;
   readonly name = 'ListState';
 
-  createAccumulator(): T[] {
-    return [];
-  }
-
-  add(accumulator: T[], value: T): T[] {
+  add(accumulator: T[] | undefined, value: T): T[] {
+    if (accumulator === undefined) return [value];
     accumulator.push(value);
     return accumulator;
   }
@@ -87,7 +84,13 @@ export class ListContents<T> implements WindowContents<T, T[], T[]> {
     return accumulator;
   }
 
+  /** Flink's HeapListState merge: the target's elements, then the source's. */
   merge(a: T[], b: T[]): T[] {
     return a.concat(b);
+  }
+
+  /** Elements are records, never changed: a shallow copy of the list is enough. */
+  copy(accumulator: T[]): T[] {
+    return accumulator.slice();
   }
 }

@@ -1,5 +1,5 @@
 import { Window } from '../windows/Window';
-import { Trigger, TriggerContext, TriggerResult } from './Trigger';
+import { OnMergeContext, Trigger, TriggerContext, TriggerResult } from './Trigger';
 
 /** Flink's EventTimeTrigger: fires once the watermark passes the window's maxTimestamp. */
 export class EventTimeTrigger implements Trigger<unknown, Window> {
@@ -32,12 +32,12 @@ export class EventTimeTrigger implements Trigger<unknown, Window> {
     return true;
   }
 
-  onMerge(window: Window, ctx: TriggerContext): void {
-    // Only register if the watermark has not passed the end of the merged window yet.
+  onMerge(window: Window, ctx: OnMergeContext): void {
+    // Flink: only register if the watermark has not passed the end of the merged window yet.
     if (window.maxTimestamp() > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(window.maxTimestamp());
   }
 
   toString(): string {
-    return 'EventTimeTrigger';
+    return 'EventTimeTrigger()';
   }
 }

@@ -1,3 +1,5 @@
+import { AnyStateDescriptor } from '../../runtime/state/StateDescriptor';
+import { StateFor } from '../../runtime/state/HeapKeyedStateBackend';
 import { Window } from '../windows/Window';
 
 /** Flink's TriggerResult: whether to evaluate the window function, and whether to clear contents. */
@@ -11,14 +13,7 @@ export function isPurge(r: TriggerResult): boolean {
   return r === 'PURGE' || r === 'FIRE_AND_PURGE';
 }
 
-/** A small per-(key, window) value a trigger may keep (e.g. a count). */
-export interface TriggerState<V> {
-  get(): V | undefined;
-  update(value: V): void;
-  clear(): void;
-}
-
-/** What a trigger may do for the (key, window) it is called about. */
+/** What a trigger may do for the (key, window) it is called about (Flink's Trigger.TriggerContext). */
 export interface TriggerContext {
   getCurrentWatermark(): number;
   getCurrentProcessingTime(): number;
@@ -26,23 +21,32 @@ export interface TriggerContext {
   deleteEventTimeTimer(time: number): void;
   registerProcessingTimeTimer(time: number): void;
   deleteProcessingTimeTimer(time: number): void;
-  /** Per-(key, window) trigger state under `name`. */
-  getState<V>(name: string): TriggerState<V>;
+  /** Keyed state of this (key, window), e.g. a ReducingState counting elements. */
+  getPartitionedState<D extends AnyStateDescriptor>(descriptor: D): StateFor<D>;
 }
 
-/** Also passed on merge, so a trigger can re-register timers for the merged window. */
-export type OnMergeContext = TriggerContext;
+/** Passed to onMerge: the state of the merged windows can be merged into the new window's. */
+export interface OnMergeContext extends TriggerContext {
+  mergePartitionedState(descriptor: AnyStateDescriptor): void;
+}
 
 /**
- * Flink's Trigger: decides when a window fires. Implement it to write your own; onMerge is
- * needed only for merging (session) windows.
+ * Flink's Trigger: decides when a window fires. Implement it to write your own (as a class:
+ * its name appears in the operator name); onMerge is needed only for merging (session) windows.
  */
 export interface Trigger<T, W extends Window> {
   onElement(element: T, timestamp: number, window: W, ctx: TriggerContext): TriggerResult;
   onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
   onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
+  /** The window is being removed: delete its timers and state. */
   clear(window: W, ctx: TriggerContext): void;
   canMerge(): boolean;
   onMerge?(window: W, ctx: OnMergeContext): void;
   toString(): string;
+}
+
+/** The name Flink prints in operator names: the trigger's class name. */
+export function triggerName(trigger: Trigger<never, never>): string {
+  const ctor = (trigger as { constructor?: { name?: string } }).constructor?.name;
+  return ctor && ctor !== 'Object' ? ctor : 'Trigger';
 }

@@ -11,10 +11,11 @@ export class TimeWindow implements Window {
     return this.end - 1;
   }
 
-  equals(other: Window): boolean {
+  equals(other: unknown): boolean {
     return other instanceof TimeWindow && this.start === other.start && this.end === other.end;
   }
 
+  /** Flink: touching windows intersect too (a.start <= b.end && a.end >= b.start). */
   intersects(other: TimeWindow): boolean {
     return this.start <= other.end && this.end >= other.start;
   }
@@ -34,5 +35,30 @@ export class TimeWindow implements Window {
    */
   static getWindowStartWithOffset(timestamp: number, offset: number, windowSize: number): number {
     return timestamp - ((timestamp - offset + windowSize) % windowSize);
+  }
+
+  /**
+   * Flink's TimeWindow.mergeWindows: sort by start, merge runs of intersecting windows and
+   * report each run of two or more with its cover. Equal windows count once.
+   */
+  static mergeWindows(windows: readonly TimeWindow[], merge: (toBeMerged: TimeWindow[], mergeResult: TimeWindow) => void): void {
+    const sorted = [...windows].sort((a, b) => a.start - b.start);
+    let current: { cover: TimeWindow; members: TimeWindow[] } | undefined;
+    const runs: { cover: TimeWindow; members: TimeWindow[] }[] = [];
+    for (const w of sorted) {
+      if (current && current.cover.intersects(w)) {
+        current.cover = current.cover.cover(w);
+        if (!current.members.some((m) => m.equals(w))) current.members.push(w);
+      } else {
+        current = { cover: w, members: [w] };
+        runs.push(current);
+      }
+    }
+    for (const run of runs) if (run.members.length > 1) merge(run.members, run.cover);
+  }
+
+  /** The window again from its plain (structured-cloned) form. */
+  static restore(plain: { start: number; end: number }): TimeWindow {
+    return plain instanceof TimeWindow ? plain : new TimeWindow(plain.start, plain.end);
   }
 }

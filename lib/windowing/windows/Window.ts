@@ -2,5 +2,5 @@
 export interface Window {
   maxTimestamp(): number;
   /** Value equality: two assignments of the same window must compare equal. */
-  equals(other: Window): boolean;
+  equals(other: unknown): boolean;
 }

@@ -1,0 +1,16 @@
+import { TimerServiceSnapshot } from '../InternalTimerService';
+import { KeyGroupStateMap } from './StateTable';
+
+/**
+ * What a keyed operator's snapshot holds for one key group (the values of
+ * OperatorStateSnapshot.keyed): each named state's key-group map, taken by reference at the
+ * barrier, and the timers of each named timer service. Plain data throughout.
+ */
+export interface KeyGroupSnapshot {
+  readonly states: Record<string, KeyGroupStateMap<unknown, unknown, unknown>>;
+  readonly timers: Record<string, TimerServiceSnapshot>;
+}
+
+export function isKeyGroupSnapshot(value: unknown): value is KeyGroupSnapshot {
+  return typeof value === 'object' && value !== null && 'states' in value && 'timers' in value;
+}

@@ -1,0 +1,184 @@
+import { KeyId } from '../KeyIdentity';
+import { NamespaceRestorer, sameNamespace } from './Namespace';
+
+/** One (key, namespace) value. Shared with a snapshot when version <= the snapshot's version. */
+export interface StateEntry<N, V> {
+  readonly namespace: N;
+  value: V;
+  version: number;
+}
+
+/** All namespaces of one key. A key has few (one, or its live windows), so they are a list. */
+export interface KeyRow<K, N, V> {
+  readonly key: K;
+  readonly entries: StateEntry<N, V>[];
+  readonly version: number;
+}
+
+/** The state of one key group: what a snapshot holds, by reference. */
+export type KeyGroupStateMap<K, N, V> = Map<KeyId, KeyRow<K, N, V>>;
+
+/** What a table needs from its backend: the current key and the copy-on-write versions. */
+export interface StateTableContext<K> {
+  readonly currentKey: K;
+  readonly currentKeyId: KeyId;
+  /** Index of the current key's group within this subtask's key-group range. */
+  readonly currentKeyGroupIndex: number;
+  /** Version stamped on objects created now. */
+  readonly version: number;
+  /** Objects with a version <= this are referenced by a snapshot: copy before changing them. */
+  readonly snapshotVersion: number;
+}
+
+/**
+ * One named state of a keyed operator (Flink's StateTable over CopyOnWriteStateMaps): a native
+ * Map per key group, KeyId → the key's row of namespaces. A snapshot keeps references to the
+ * key-group maps; afterwards the first write to a map, a row or an entry copies that object
+ * (and `copyValue` copies a value about to be changed in place), so the snapshot stays as it
+ * was at the barrier while the job goes on. See bench/state for why native maps and not
+ * immutable's persistent maps.
+ */
+export class StateTable<K, N, V> {
+  private readonly maps: Array<KeyGroupStateMap<K, N, V> | undefined>;
+  private readonly mapVersions: number[];
+
+  constructor(
+    readonly name: string,
+    private readonly ctx: StateTableContext<K>,
+    numberOfKeyGroups: number,
+    /** Copies a value before it is changed in place after a snapshot (identity for immutable values). */
+    readonly copyValue: (value: V) => V,
+  ) {
+    this.maps = new Array(numberOfKeyGroups).fill(undefined);
+    this.mapVersions = new Array(numberOfKeyGroups).fill(0);
+  }
+
+  /** The current key's value in `namespace`; do not change it in place (see getForUpdate). */
+  get(namespace: N): V | undefined {
+    const row = this.maps[this.ctx.currentKeyGroupIndex]?.get(this.ctx.currentKeyId);
+    if (row === undefined) return undefined;
+    const entries = row.entries;
+    for (let i = 0; i < entries.length; i++) {
+      if (sameNamespace(entries[i].namespace, namespace)) return entries[i].value;
+    }
+    return undefined;
+  }
+
+  /** The current key's value in `namespace`, safe to change in place (copied if a snapshot holds it). */
+  getForUpdate(namespace: N): V | undefined {
+    const row = this.maps[this.ctx.currentKeyGroupIndex]?.get(this.ctx.currentKeyId);
+    if (row === undefined) return undefined;
+    const i = indexOf(row.entries, namespace);
+    if (i < 0) return undefined;
+    const entry = row.entries[i];
+    if (entry.version > this.ctx.snapshotVersion) return entry.value;
+    const writable = this.writableRow(this.writableMap());
+    const copy: StateEntry<N, V> = { namespace: entry.namespace, value: this.copyValue(entry.value), version: this.ctx.version };
+    writable!.entries[i] = copy;
+    return copy.value;
+  }
+
+  put(namespace: N, value: V): void {
+    const snapshotVersion = this.ctx.snapshotVersion;
+    const map = this.writableMap();
+    const row = this.writableRow(map);
+    if (row === undefined) {
+      const version = this.ctx.version;
+      map.set(this.ctx.currentKeyId, { key: this.ctx.currentKey, entries: [{ namespace, value, version }], version });
+      return;
+    }
+    const entries = row.entries;
+    const i = indexOf(entries, namespace);
+    if (i < 0) entries.push({ namespace, value, version: this.ctx.version });
+    else if (entries[i].version > snapshotVersion) entries[i].value = value;
+    else entries[i] = { namespace: entries[i].namespace, value, version: this.ctx.version };
+  }
+
+  remove(namespace: N): void {
+    const current = this.maps[this.ctx.currentKeyGroupIndex]?.get(this.ctx.currentKeyId);
+    if (current === undefined || indexOf(current.entries, namespace) < 0) return;
+    const map = this.writableMap();
+    const row = this.writableRow(map)!;
+    const i = indexOf(row.entries, namespace);
+    if (row.entries.length === 1) map.delete(this.ctx.currentKeyId);
+    else row.entries.splice(i, 1);
+  }
+
+  /** Namespaces the current key has a value in. */
+  namespaces(): N[] {
+    const row = this.maps[this.ctx.currentKeyGroupIndex]?.get(this.ctx.currentKeyId);
+    return row ? row.entries.map((e) => e.namespace) : [];
+  }
+
+  /** Every key with a value in `namespace`, over all key groups (Flink's getKeys). */
+  *keys(namespace: N): IterableIterator<K> {
+    for (const map of this.maps) {
+      if (!map) continue;
+      for (const row of map.values()) if (indexOf(row.entries, namespace) >= 0) yield row.key;
+    }
+  }
+
+  /** Number of (key, namespace) values. */
+  size(): number {
+    let n = 0;
+    for (const map of this.maps) if (map) for (const row of map.values()) n += row.entries.length;
+    return n;
+  }
+
+  /** The key group's map as it is now; the caller then raises the snapshot version (O(1)). */
+  snapshotKeyGroup(index: number): KeyGroupStateMap<K, N, V> | undefined {
+    const map = this.maps[index];
+    return map && map.size > 0 ? map : undefined;
+  }
+
+  /**
+   * Adopts a key group from a snapshot (possibly structured-cloned): namespaces become live
+   * objects again; values stay shared with the snapshot until first changed.
+   */
+  restoreKeyGroup(index: number, data: KeyGroupStateMap<K, N, V>, restoreNamespace: NamespaceRestorer<N>): void {
+    const version = this.ctx.version;
+    const map: KeyGroupStateMap<K, N, V> = new Map();
+    for (const [keyId, row] of data) {
+      const entries = row.entries.map((e) => ({ namespace: restoreNamespace(e.namespace), value: e.value, version: 0 }));
+      map.set(keyId, { key: row.key, entries, version });
+    }
+    this.maps[index] = map;
+    this.mapVersions[index] = version;
+  }
+
+  /** Calls `fn` for every (key, namespace, value); for TTL cleanup and broadcast iteration. */
+  forEachEntry(fn: (key: K, namespace: N, value: V) => void): void {
+    for (const map of this.maps) {
+      if (!map) continue;
+      for (const row of [...map.values()]) for (const e of [...row.entries]) fn(row.key, e.namespace, e.value);
+    }
+  }
+
+  private writableMap(): KeyGroupStateMap<K, N, V> {
+    const index = this.ctx.currentKeyGroupIndex;
+    let map = this.maps[index];
+    if (map === undefined) {
+      map = new Map();
+      this.maps[index] = map;
+      this.mapVersions[index] = this.ctx.version;
+    } else if (this.mapVersions[index] <= this.ctx.snapshotVersion) {
+      map = new Map(map);
+      this.maps[index] = map;
+      this.mapVersions[index] = this.ctx.version;
+    }
+    return map;
+  }
+
+  private writableRow(map: KeyGroupStateMap<K, N, V>): KeyRow<K, N, V> | undefined {
+    const row = map.get(this.ctx.currentKeyId);
+    if (row === undefined || row.version > this.ctx.snapshotVersion) return row;
+    const copy: KeyRow<K, N, V> = { key: row.key, entries: row.entries.slice(), version: this.ctx.version };
+    map.set(this.ctx.currentKeyId, copy);
+    return copy;
+  }
+}
+
+function indexOf<N>(entries: readonly StateEntry<N, unknown>[], namespace: N): number {
+  for (let i = 0; i < entries.length; i++) if (sameNamespace(entries[i].namespace, namespace)) return i;
+  return -1;
+}

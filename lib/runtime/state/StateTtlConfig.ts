@@ -1,0 +1,83 @@
+import { Duration, toMillis } from '../../time/Time';
+
+/** When the last-access timestamp of a value is refreshed (Flink's StateTtlConfig.UpdateType). */
+export type TtlUpdateType = 'OnCreateAndWrite' | 'OnReadAndWrite';
+
+/** Whether an expired value that was not cleaned up yet may still be read. */
+export type TtlStateVisibility = 'NeverReturnExpired' | 'ReturnExpiredIfNotCleanedUp';
+
+/**
+ * Flink's StateTtlConfig: a value expires `ttl` ms of processing time (read from the job's
+ * clock) after it was last written (or read, with OnReadAndWrite). Expired values are removed
+ * when they are accessed, and left out of checkpoints with cleanupFullSnapshot().
+ *
+ * `StateTtlConfig.newBuilder(Time.minutes(10)).setUpdateType('OnReadAndWrite').build()`
+ */
+export class StateTtlConfig {
+  private constructor(
+    readonly ttl: number,
+    readonly updateType: TtlUpdateType,
+    readonly stateVisibility: TtlStateVisibility,
+    readonly cleanupFullSnapshot: boolean,
+  ) {}
+
+  static newBuilder(ttl: Duration): StateTtlConfigBuilder {
+    return new StateTtlConfigBuilder(toMillis(ttl));
+  }
+
+  /** @internal */
+  static create(ttl: number, updateType: TtlUpdateType, visibility: TtlStateVisibility, fullSnapshot: boolean): StateTtlConfig {
+    if (!(ttl > 0)) throw new RangeError(`state TTL must be > 0 ms, got ${ttl}`);
+    return new StateTtlConfig(ttl, updateType, visibility, fullSnapshot);
+  }
+
+  /** Flink's TtlUtils.expired: lastAccess + ttl <= now (with overflow to "never"). */
+  isExpired(lastAccess: number, now: number): boolean {
+    const expiration = lastAccess + this.ttl;
+    return Number.isSafeInteger(expiration) && expiration <= now;
+  }
+}
+
+export class StateTtlConfigBuilder {
+  private updateType: TtlUpdateType = 'OnCreateAndWrite';
+  private visibility: TtlStateVisibility = 'NeverReturnExpired';
+  private fullSnapshot = false;
+
+  constructor(private readonly ttl: number) {}
+
+  setUpdateType(type: TtlUpdateType): this {
+    this.updateType = type;
+    return this;
+  }
+
+  updateTtlOnCreateAndWrite(): this {
+    return this.setUpdateType('OnCreateAndWrite');
+  }
+
+  updateTtlOnReadAndWrite(): this {
+    return this.setUpdateType('OnReadAndWrite');
+  }
+
+  setStateVisibility(visibility: TtlStateVisibility): this {
+    this.visibility = visibility;
+    return this;
+  }
+
+  neverReturnExpired(): this {
+    return this.setStateVisibility('NeverReturnExpired');
+  }
+
+  returnExpiredIfNotCleanedUp(): this {
+    return this.setStateVisibility('ReturnExpiredIfNotCleanedUp');
+  }
+
+  /** Expired values are not written to checkpoints (they are still removed lazily on access). */
+  cleanupFullSnapshot(): this {
+    this.fullSnapshot = true;
+    return this;
+  }
+
+  build(): StateTtlConfig {
+    return StateTtlConfig.create(this.ttl, this.updateType, this.visibility, this.fullSnapshot);
+  }
+}

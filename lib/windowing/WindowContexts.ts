@@ -1,0 +1,97 @@
+import { OutputTag } from '../api/OutputTag';
+import { InternalTimerService } from '../runtime/InternalTimerService';
+import { HeapKeyedStateBackend, StateFor } from '../runtime/state/HeapKeyedStateBackend';
+import { InternalMergingState } from '../runtime/state/heap/AbstractHeapState';
+import { BackendStateStore, KeyedStateStore } from '../runtime/state/KeyedStateStore';
+import { AnyStateDescriptor } from '../runtime/state/StateDescriptor';
+import { ProcessWindowContext } from './functions/ProcessWindowFunction';
+import { OnMergeContext } from './triggers/Trigger';
+import { restoreWindow } from './windows/restoreWindow';
+import { Window } from './windows/Window';
+
+/**
+ * Flink's WindowOperator.Context: what a trigger sees for the (current key, window) it is
+ * called about. Timers and trigger state are kept per actual window (not per state window).
+ */
+export class WindowTriggerContext<W extends Window> implements OnMergeContext {
+  window!: W;
+  mergedWindows: readonly W[] = [];
+
+  constructor(
+    private readonly timers: () => InternalTimerService<unknown, W>,
+    private readonly backend: () => HeapKeyedStateBackend<unknown>,
+  ) {}
+
+  bind(window: W): this {
+    this.window = window;
+    return this;
+  }
+
+  getCurrentWatermark(): number {
+    return this.timers().currentWatermark();
+  }
+  getCurrentProcessingTime(): number {
+    return this.timers().currentProcessingTime();
+  }
+  registerEventTimeTimer(time: number): void {
+    this.timers().registerEventTimeTimer(this.window, time);
+  }
+  deleteEventTimeTimer(time: number): void {
+    this.timers().deleteEventTimeTimer(this.window, time);
+  }
+  registerProcessingTimeTimer(time: number): void {
+    this.timers().registerProcessingTimeTimer(this.window, time);
+  }
+  deleteProcessingTimeTimer(time: number): void {
+    this.timers().deleteProcessingTimeTimer(this.window, time);
+  }
+  getPartitionedState<D extends AnyStateDescriptor>(descriptor: D): StateFor<D> {
+    return this.backend().getPartitionedState(descriptor, this.window, restoreWindow);
+  }
+  mergePartitionedState(descriptor: AnyStateDescriptor): void {
+    if (this.mergedWindows.length === 0) return;
+    const state = this.backend().getPartitionedState(descriptor, this.window, restoreWindow) as unknown as Partial<InternalMergingState<W>>;
+    if (typeof state.mergeNamespaces !== 'function') {
+      throw new Error(`The given state descriptor '${descriptor.name}' does not refer to a mergeable state (MergingState)`);
+    }
+    state.mergeNamespaces(this.window, this.mergedWindows);
+  }
+}
+
+/** Flink's WindowContext for process window functions. */
+export class WindowProcessContext<W extends Window> implements ProcessWindowContext<W> {
+  window!: W;
+  private readonly perWindow: KeyedStateStore;
+  private readonly perKey: KeyedStateStore;
+
+  constructor(
+    private readonly timers: () => InternalTimerService<unknown, W>,
+    backend: () => HeapKeyedStateBackend<unknown>,
+    private readonly sideOutput: <S>(tag: OutputTag<S>, value: S) => void,
+  ) {
+    const source = { getPartitionedState: (d: never, n: never, r: never) => backend().getPartitionedState(d, n, r) };
+    this.perWindow = new BackendStateStore<W>(source, () => this.window, restoreWindow);
+    this.perKey = new BackendStateStore<null>(source, () => null, (p) => p as null);
+  }
+
+  bind(window: W): this {
+    this.window = window;
+    return this;
+  }
+
+  currentWatermark(): number {
+    return this.timers().currentWatermark();
+  }
+  currentProcessingTime(): number {
+    return this.timers().currentProcessingTime();
+  }
+  windowState(): KeyedStateStore {
+    return this.perWindow;
+  }
+  globalState(): KeyedStateStore {
+    return this.perKey;
+  }
+  output<S>(tag: OutputTag<S>, value: S): void {
+    this.sideOutput(tag, value);
+  }
+}

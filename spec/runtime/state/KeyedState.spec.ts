@@ -1,0 +1,211 @@
+import { HeapKeyedStateBackend } from '../../../lib/runtime/state/HeapKeyedStateBackend';
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../../../lib/runtime/state/StateDescriptor';
+import { StateTtlConfig } from '../../../lib/runtime/state/StateTtlConfig';
+import { ManualClock } from '../../../lib/time/ManualClock';
+
+function setup() {
+  const clock = new ManualClock(1000);
+  const backend = new HeapKeyedStateBackend<string>({ start: 0, end: 127 }, 128, clock, 'test');
+  return { clock, backend };
+}
+
+const avg = {
+  createAccumulator: () => ({ sum: 0, n: 0 }),
+  add: (v: number, acc: { sum: number; n: number }) => {
+    acc.sum += v; // changed in place, as Flink users often do
+    acc.n++;
+    return acc;
+  },
+  getResult: (acc: { sum: number; n: number }) => acc.sum / acc.n,
+  merge: (a: { sum: number; n: number }, b: { sum: number; n: number }) => ({ sum: a.sum + b.sum, n: a.n + b.n }),
+};
+
+describe('keyed state types', () => {
+  it('ValueState: per key, default value, update(null) clears', () => {
+    const { backend } = setup();
+    const s = backend.getPartitionedState(new ValueStateDescriptor<number>('count', 0));
+    backend.setCurrentKey('a');
+    expect(s.value()).toBe(0);
+    s.update(5);
+    backend.setCurrentKey('b');
+    expect(s.value()).toBe(0);
+    s.update(7);
+    backend.setCurrentKey('a');
+    expect(s.value()).toBe(5);
+    s.update(null as unknown as number);
+    expect(s.value()).toBe(0);
+  });
+
+  it('ListState: add, addAll, update, get, clear', () => {
+    const { backend } = setup();
+    const s = backend.getPartitionedState(new ListStateDescriptor<string>('list'));
+    backend.setCurrentKey('a');
+    expect(s.get()).toEqual([]);
+    s.add('x');
+    s.addAll(['y', 'z']);
+    expect(s.get()).toEqual(['x', 'y', 'z']);
+    s.update(['q']);
+    expect(s.get()).toEqual(['q']);
+    expect(() => s.add(null as unknown as string)).toThrow(/cannot add null/);
+    s.clear();
+    expect(s.get()).toEqual([]);
+  });
+
+  it('MapState: user keys compared by value, iteration, remove', () => {
+    const { backend } = setup();
+    const s = backend.getPartitionedState(new MapStateDescriptor<[string, number], number>('map'));
+    backend.setCurrentKey('a');
+    expect(s.isEmpty()).toBe(true);
+    s.put(['x', 1], 10);
+    s.put(['x', 1], 11);
+    s.putAll([[['y', 2], 20]]);
+    expect(s.get(['x', 1])).toBe(11);
+    expect(s.contains(['y', 2])).toBe(true);
+    expect([...s.entries()]).toEqual([
+      [['x', 1], 11],
+      [['y', 2], 20],
+    ]);
+    s.remove(['x', 1]);
+    expect([...s.keys()]).toEqual([['y', 2]]);
+    expect([...s.values()]).toEqual([20]);
+    backend.setCurrentKey('b');
+    expect(s.isEmpty()).toBe(true);
+  });
+
+  it('ReducingState and AggregatingState fold what is added', () => {
+    const { backend } = setup();
+    const r = backend.getPartitionedState(new ReducingStateDescriptor<number>('sum', (a, b) => a + b));
+    const g = backend.getPartitionedState(new AggregatingStateDescriptor('avg', avg));
+    backend.setCurrentKey('a');
+    expect(r.get()).toBeUndefined();
+    [1, 2, 3].forEach((v) => (r.add(v), g.add(v)));
+    expect(r.get()).toBe(6);
+    expect(g.get()).toBe(2);
+    r.clear();
+    expect(r.get()).toBeUndefined();
+  });
+
+  it('a snapshot is isolated from accumulators and values changed in place afterwards', () => {
+    const { backend } = setup();
+    const g = backend.getPartitionedState(new AggregatingStateDescriptor('avg', avg));
+    const v = backend.getPartitionedState(new ValueStateDescriptor<{ n: number }>('obj'));
+    backend.setCurrentKey('a');
+    g.add(10);
+    v.update({ n: 1 });
+    const snap = backend.snapshot();
+    const frozen = structuredClone(snap);
+    g.add(20);
+    const obj = v.value()!;
+    obj.n = 99; // mutate, then update: the Flink pattern
+    v.update(obj);
+    expect(snap).toEqual(frozen);
+    expect(g.get()).toBe(15);
+    expect(v.value()).toEqual({ n: 99 });
+  });
+
+  it('registering one name as two kinds of state is an error', () => {
+    const { backend } = setup();
+    backend.getPartitionedState(new ValueStateDescriptor<number>('x'));
+    expect(() => backend.getPartitionedState(new ListStateDescriptor<number>('x'))).toThrow(/registered as value state/);
+  });
+});
+
+describe('state TTL (on the clock)', () => {
+  const ttl = (b: ReturnType<typeof StateTtlConfig.newBuilder>) => b.build();
+
+  it('expires a value ttl ms after its last write; reads do not refresh by default', () => {
+    const { backend, clock } = setup();
+    const d = new ValueStateDescriptor<string>('v').enableTimeToLive(ttl(StateTtlConfig.newBuilder(100)));
+    const s = backend.getPartitionedState(d);
+    backend.setCurrentKey('a');
+    s.update('x');
+    clock.advance(60);
+    expect(s.value()).toBe('x');
+    clock.advance(39);
+    expect(s.value()).toBe('x');
+    clock.advance(1); // lastWrite + ttl <= now
+    expect(s.value()).toBeUndefined();
+  });
+
+  it('OnReadAndWrite refreshes the timestamp on every read', () => {
+    const { backend, clock } = setup();
+    const d = new ValueStateDescriptor<string>('v').enableTimeToLive(ttl(StateTtlConfig.newBuilder(100).setUpdateType('OnReadAndWrite')));
+    const s = backend.getPartitionedState(d);
+    backend.setCurrentKey('a');
+    s.update('x');
+    for (let i = 0; i < 5; i++) {
+      clock.advance(80);
+      expect(s.value()).toBe('x');
+    }
+    clock.advance(100);
+    expect(s.value()).toBeUndefined();
+  });
+
+  it('ReturnExpiredIfNotCleanedUp returns an expired value once, then it is gone', () => {
+    const { backend, clock } = setup();
+    const d = new ValueStateDescriptor<string>('v').enableTimeToLive(ttl(StateTtlConfig.newBuilder(100).returnExpiredIfNotCleanedUp()));
+    const s = backend.getPartitionedState(d);
+    backend.setCurrentKey('a');
+    s.update('x');
+    clock.advance(500);
+    expect(s.value()).toBe('x');
+    expect(s.value()).toBeUndefined();
+  });
+
+  it('list elements and map entries expire one by one', () => {
+    const { backend, clock } = setup();
+    const list = backend.getPartitionedState(new ListStateDescriptor<number>('l').enableTimeToLive(ttl(StateTtlConfig.newBuilder(100))));
+    const map = backend.getPartitionedState(new MapStateDescriptor<string, number>('m').enableTimeToLive(ttl(StateTtlConfig.newBuilder(100))));
+    backend.setCurrentKey('a');
+    list.add(1);
+    map.put('old', 1);
+    clock.advance(50);
+    list.add(2);
+    map.put('new', 2);
+    clock.advance(50);
+    expect(list.get()).toEqual([2]);
+    expect([...map.entries()]).toEqual([['new', 2]]);
+    expect(map.get('old')).toBeUndefined();
+    clock.advance(50);
+    expect(list.get()).toEqual([]);
+    expect(map.isEmpty()).toBe(true);
+  });
+
+  it('reducing and aggregating state expire as a whole', () => {
+    const { backend, clock } = setup();
+    const r = backend.getPartitionedState(new ReducingStateDescriptor<number>('r', (a, b) => a + b).enableTimeToLive(ttl(StateTtlConfig.newBuilder(100))));
+    const g = backend.getPartitionedState(new AggregatingStateDescriptor('g', avg).enableTimeToLive(ttl(StateTtlConfig.newBuilder(100))));
+    backend.setCurrentKey('a');
+    r.add(1);
+    g.add(4);
+    clock.advance(99);
+    r.add(1); // a write refreshes
+    g.add(6);
+    clock.advance(99);
+    expect(r.get()).toBe(2);
+    expect(g.get()).toBe(5);
+    clock.advance(1);
+    expect(r.get()).toBeUndefined();
+    expect(g.get()).toBeUndefined();
+    g.add(1);
+    expect(g.get()).toBe(1);
+  });
+
+  it('cleanupFullSnapshot leaves expired values out of checkpoints', () => {
+    const { backend, clock } = setup();
+    const full = backend.getPartitionedState(new ValueStateDescriptor<string>('full').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupFullSnapshot().build()));
+    const lazy = backend.getPartitionedState(new ValueStateDescriptor<string>('lazy').enableTimeToLive(StateTtlConfig.newBuilder(100).build()));
+    backend.setCurrentKey('a');
+    full.update('x');
+    lazy.update('x');
+    clock.advance(100);
+    const states = [...backend.snapshot().values()].flatMap((s) => Object.keys(s));
+    expect(states).toEqual(['lazy']);
+  });
+});

@@ -1,0 +1,94 @@
+import { HeapKeyedStateBackend } from '../../../lib/runtime/state/HeapKeyedStateBackend';
+import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../../../lib/runtime/state/Namespace';
+import { ManualClock } from '../../../lib/time/ManualClock';
+import { TimeWindow } from '../../../lib/windowing/windows/TimeWindow';
+import { restoreWindow } from '../../../lib/windowing/windows/restoreWindow';
+import { assignToKeyGroup } from '../../../lib/partitioners/keyGroups';
+
+const backend = (start = 0, end = 127) => new HeapKeyedStateBackend<string>({ start, end }, 128, new ManualClock(0), 'test');
+
+describe('StateTable (copy-on-write per key group)', () => {
+  it('keeps values per key and namespace, namespaces compared by value', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    b.setCurrentKey('a');
+    t.put(new TimeWindow(0, 10), 1);
+    t.put(new TimeWindow(10, 20), 2);
+    b.setCurrentKey('b');
+    t.put(new TimeWindow(0, 10), 3);
+    b.setCurrentKey('a');
+    expect(t.get(new TimeWindow(0, 10))).toBe(1);
+    expect(t.get(new TimeWindow(10, 20))).toBe(2);
+    t.remove(new TimeWindow(0, 10));
+    expect(t.get(new TimeWindow(0, 10))).toBeUndefined();
+    expect(t.namespaces()).toEqual([new TimeWindow(10, 20)]);
+    expect(t.size()).toBe(2);
+  });
+
+  it('a snapshot keeps what was there at the barrier while writes go on', () => {
+    const b = backend();
+    const t = b.createTable<null, number[]>('list', (v) => v.slice(), restorePrimitiveNamespace);
+    b.setCurrentKey('a');
+    t.put(VOID_NAMESPACE, [1]);
+    b.setCurrentKey('b');
+    t.put(VOID_NAMESPACE, [7]);
+    const snap = b.snapshot();
+    const kgA = assignToKeyGroup('a', 128);
+    const before = structuredClone(snap);
+    // In-place change after the snapshot must go to a copy.
+    b.setCurrentKey('a');
+    t.getForUpdate(VOID_NAMESPACE)!.push(2);
+    t.put(VOID_NAMESPACE, t.get(VOID_NAMESPACE)!);
+    b.setCurrentKey('b');
+    t.remove(VOID_NAMESPACE);
+    b.setCurrentKey('c');
+    t.put(VOID_NAMESPACE, [9]);
+    expect(snap).toEqual(before);
+    expect([...snap.get(kgA)!.list.values()][0].entries[0].value).toEqual([1]);
+    b.setCurrentKey('a');
+    expect(t.get(VOID_NAMESPACE)).toEqual([1, 2]);
+    // A second snapshot sees the new state; the first still the old.
+    const snap2 = b.snapshot();
+    expect([...snap2.get(kgA)!.list.values()][0].entries[0].value).toEqual([1, 2]);
+    expect([...snap.get(kgA)!.list.values()][0].entries[0].value).toEqual([1]);
+  });
+
+  it('without a snapshot, in-place updates do not copy', () => {
+    const b = backend();
+    let copies = 0;
+    const t = b.createTable<null, number[]>('list', (v) => (copies++, v.slice()), restorePrimitiveNamespace);
+    b.setCurrentKey('a');
+    t.put(VOID_NAMESPACE, [1]);
+    for (let i = 0; i < 5; i++) t.getForUpdate(VOID_NAMESPACE)!.push(i);
+    expect(copies).toBe(0);
+    b.snapshot();
+    t.getForUpdate(VOID_NAMESPACE)!.push(9);
+    t.getForUpdate(VOID_NAMESPACE)!.push(10);
+    expect(copies).toBe(1);
+  });
+
+  it('restores only the key groups of the new range, and windows come back as TimeWindows', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    keys.forEach((k, i) => {
+      b.setCurrentKey(k);
+      t.put(new TimeWindow(0, 10), i);
+    });
+    const snap = structuredClone(b.snapshot());
+    const lower = new HeapKeyedStateBackend<string>({ start: 0, end: 63 }, 128, new ManualClock(0), 'lower');
+    lower.restore(snap);
+    const t2 = lower.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    const inLower = keys.filter((k) => assignToKeyGroup(k, 128) <= 63);
+    expect(inLower.length).toBeGreaterThan(0);
+    expect(inLower.length).toBeLessThan(keys.length);
+    for (const k of inLower) {
+      lower.setCurrentKey(k);
+      expect(t2.get(new TimeWindow(0, 10))).toBe(keys.indexOf(k));
+      expect(t2.namespaces()[0]).toBeInstanceOf(TimeWindow);
+    }
+    expect(t2.size()).toBe(inLower.length);
+    const outside = keys.find((k) => assignToKeyGroup(k, 128) > 63)!;
+    expect(() => lower.setCurrentKey(outside)).toThrow(/outside this subtask's key groups \[0, 63\]/);
+  });
+});
