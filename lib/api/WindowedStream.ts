@@ -4,7 +4,7 @@ import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { InternalWindowFunction, PassThroughWindowFunction, UserProcessWindowFunction } from '../windowing/functions/InternalWindowFunction';
 import { ProcessWindowFunction } from '../windowing/functions/ProcessWindowFunction';
 import { AggregatingContents, ListContents, ReducingContents, WindowContents } from '../windowing/functions/WindowContents';
-import { Trigger } from '../windowing/triggers/Trigger';
+import { Trigger, triggerName } from '../windowing/triggers/Trigger';
 import { WindowOperator } from '../windowing/WindowOperator';
 import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
@@ -107,7 +107,7 @@ export class WindowedStream<T, K, W extends Window> {
     const trigger = this.customTrigger ?? this.assigner.getDefaultTrigger();
     // Flink: Window(TumblingEventTimeWindows(5000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction)
     const functions = showContents ? `${contents.name}, ${windowFunction.name}` : windowFunction.name;
-    const name = `Window(${this.assigner.toString()}, ${trigger.toString()}, ${functions})`;
+    const name = `Window(${this.assigner.toString()}, ${triggerName(trigger as Trigger<never, never>)}, ${functions})`;
     const config = {
       keySelector: this.input.keySelector,
       assigner: this.assigner,

@@ -35,7 +35,8 @@ describe('TumblingEventTimeWindows', () => {
     const [w] = a.assignWindows(null, 1234);
     expect(w.maxTimestamp()).toBe(4999);
     expect(a.toString()).toBe('TumblingEventTimeWindows(5000)');
-    expect(a.getDefaultTrigger().toString()).toBe('EventTimeTrigger');
+    // Flink's EventTimeTrigger.toString(); operator names use the class name (EventTimeTrigger).
+    expect(a.getDefaultTrigger().toString()).toBe('EventTimeTrigger()');
     expect(a.isEventTime()).toBe(true);
   });
 
