@@ -30,9 +30,9 @@ export class JobHarness {
     const taskManagers = options.numberOfTaskManagers ?? 1;
     this.cluster = new MiniCluster({
       numberOfTaskManagers: taskManagers,
-      // Enough for operators that set a higher parallelism than the default; tests of slot
-      // shortage build their own MiniCluster.
-      slotsPerTaskManager: options.slotsPerTaskManager ?? Math.max(8, Math.ceil((options.parallelism ?? 1) / taskManagers)),
+      // As a local environment: just enough for the default parallelism. Jobs with operators
+      // above it pass slotsPerTaskManager.
+      slotsPerTaskManager: options.slotsPerTaskManager ?? Math.ceil((options.parallelism ?? 1) / taskManagers),
       clock: this.clock,
       stdout,
       stderr,

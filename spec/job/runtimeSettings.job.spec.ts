@@ -61,6 +61,7 @@ describe('runtime settings', () => {
       const sink = new CollectSink<number>();
       await runBoundedJob((env) => void env.fromSequence(1, 20).rebalance().map((x) => x).setParallelism(3).sinkTo(sink).setParallelism(3), {
         parallelism: 1,
+        slotsPerTaskManager: 3,
         seed,
       });
       return sink.records.map((r) => `${r.value}@${r.subtaskIndex}`).sort().join(' ');
@@ -81,7 +82,7 @@ describe('runtime settings', () => {
           .setParallelism(2)
           .print()
           .setParallelism(2),
-      { parallelism: 1 },
+      { parallelism: 1, slotsPerTaskManager: 2 },
     );
     expect(result.vertices.map((v) => [v.name, v.numRecordsIn, v.numRecordsOut])).toEqual([
       ['Source: Sequence Source -> Filter', 0, 50],
