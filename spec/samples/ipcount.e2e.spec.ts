@@ -4,22 +4,9 @@ import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnviron
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
 import { LogServer } from '../../samples/logserver/LogServer';
+import { SEED_LOG, SEED_TABLE } from './seedLesson';
 
 const ROOT = path.join(__dirname, '../..');
-const SEED_LOG = path.join(ROOT, 'samples/ipcount/seed-access.log');
-const SEED_TABLE = [
-  '1> 18:40:10 192.168.1.2 23',
-  '1> 18:40:15 192.168.1.2 25',
-  '1> 18:40:20 192.168.1.2 21',
-  '3> 18:40:15 192.168.1.3 23',
-  '3> 18:40:20 192.168.1.3 31',
-  '4> 18:40:10 192.168.1.4 16',
-  '4> 18:40:15 192.168.1.1 21',
-  '4> 18:40:15 192.168.1.4 27',
-  '4> 18:40:20 192.168.1.1 25',
-  '4> 18:40:20 192.168.1.4 26',
-];
-
 interface Finished {
   code: number | null;
   stdout: string;

@@ -4,25 +4,10 @@ import path from 'path';
 import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
 import { inputSummary } from '../../samples/ipcount/main';
 import { runBoundedJob } from '../harness/JobHarness';
-
-const SEED_LOG = path.join(__dirname, '../../samples/ipcount/seed-access.log');
-
-/** The table printed in the seed lesson, at parallelism 4. */
-const SEED_TABLE = [
-  '1> 18:40:10 192.168.1.2 23',
-  '4> 18:40:10 192.168.1.4 16',
-  '4> 18:40:15 192.168.1.4 27',
-  '3> 18:40:15 192.168.1.3 23',
-  '1> 18:40:15 192.168.1.2 25',
-  '4> 18:40:15 192.168.1.1 21',
-  '1> 18:40:20 192.168.1.2 21',
-  '3> 18:40:20 192.168.1.3 31',
-  '4> 18:40:20 192.168.1.1 25',
-  '4> 18:40:20 192.168.1.4 26',
-];
+import { SEED_LOG, SEED_TABLE } from './seedLesson';
 
 /** Lines of one subtask prefix, in the order that subtask printed them. */
-function bySubtask(lines: string[]): Map<string, string[]> {
+function bySubtask(lines: readonly string[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const l of lines) {
     const prefix = l.slice(0, l.indexOf('>'));
@@ -32,7 +17,7 @@ function bySubtask(lines: string[]): Map<string, string[]> {
 }
 
 /** Window results of one subtask come in window order; within one window Flink defines no order. */
-function canonical(lines: string[]): string[] {
+function canonical(lines: readonly string[]): string[] {
   return [...lines].sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b));
 }
 
