@@ -189,7 +189,7 @@ export function jobSnapshotReply(now: number, job: JobRun, taskManagers: Readonl
         shipStrategy: e.shipStrategy,
         sideOutput: e.streamEdge.outputTag?.id,
       })),
-      checkpoints: undefined,
+      checkpoints: job.checkpoints,
     },
     liveTaskManagers: live.map((id) => ({ id, ref: taskManagers.get(id)!.ref })),
   };

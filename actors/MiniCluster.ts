@@ -8,7 +8,8 @@ import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskConfig } from '../lib/runtime/TaskConfig';
 import { Clock } from '../lib/time/Clock';
 import { spawnJobManager } from './JobManager';
-import { ActorTreeNode, JobManagerMessage, TaskManagerMessage } from './messages';
+import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
+import { ActorTreeNode, JobManagerMessage, JobSubmission, SnapshotOutcome, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
 import { spawnTaskManager } from './TaskManager';
 
@@ -22,7 +23,16 @@ export interface MiniClusterConfig {
   readonly stderr: TextWriter;
 }
 
+/** Job-level settings besides the data plane's: checkpointing, restarts, where to restore from. */
+export type JobSettings = Pick<JobSubmission, 'checkpointing' | 'restartStrategy' | 'savepointRestore'>;
+
 let clusterSeq = 0;
+
+function snapshotPath(o: SnapshotOutcome): string {
+  if ('error' in o) throw new Error(o.error);
+  if (o.path === undefined) throw new Error(`savepoint ${o.checkpointId} has no path`);
+  return o.path;
+}
 
 /**
  * A JobManager with its TaskManagers in one nact actor system: the actor tree is
@@ -58,7 +68,7 @@ export class MiniCluster {
     log('started %d TaskManager(s) × %d slot(s)', config.numberOfTaskManagers, config.slotsPerTaskManager);
   }
 
-  submitJob(jobGraph: JobGraph, config: TaskConfig): JobClient {
+  submitJob(jobGraph: JobGraph, config: TaskConfig, settings: JobSettings = {}): JobClient {
     if (this.closed) throw new Error('the cluster has been shut down');
     const jobId = randomUUID().replace(/-/g, '');
     let status: JobStatus = 'INITIALIZING';
@@ -71,6 +81,7 @@ export class MiniCluster {
         jobGraph,
         config,
         listener: { onStatusChange: (s) => (status = s), onTerminated: settle },
+        ...settings,
       },
     });
     const system = this.system;
@@ -87,7 +98,28 @@ export class MiniCluster {
         if ('error' in o) throw o.error;
         return o.result;
       },
+      async triggerSavepoint(directory?: string): Promise<string> {
+        return snapshotPath(await snapshot('SAVEPOINT', directory));
+      },
+      async stopWithSavepoint(directory?: string): Promise<string> {
+        return snapshotPath(await snapshot('SAVEPOINT_SUSPEND', directory));
+      },
+      async triggerCheckpoint(): Promise<number> {
+        const o = await snapshot('CHECKPOINT', undefined);
+        if ('error' in o) throw new Error(o.error);
+        return o.checkpointId;
+      },
+      getCheckpointStats(): Promise<CheckpointStatsSnapshot | undefined> {
+        return system.ask<JobManagerMessage, CheckpointStatsSnapshot | undefined>(jobManager, (replyTo) => ({ type: 'checkpointStats', jobId, replyTo }), 5000);
+      },
     };
+    // A snapshot waits for every subtask; bounded by the checkpoint timeout, not by a fixed ask timeout.
+    const snapshot = (kind: 'CHECKPOINT' | 'SAVEPOINT' | 'SAVEPOINT_SUSPEND', directory: string | undefined): Promise<SnapshotOutcome> =>
+      system.ask<JobManagerMessage, SnapshotOutcome>(
+        jobManager,
+        (replyTo) => ({ type: 'triggerSnapshot', jobId, kind, directory, replyTo }),
+        (settings.checkpointing?.timeoutMs ?? 60_000) + 60_000,
+      );
     this.running.add(client);
     void outcome.then(() => this.running.delete(client));
     return client;

@@ -42,6 +42,13 @@ export function spawnSubtaskActor(
     stderr: deps.stderr,
     post: (message) => system.tell(self!, message),
     onStateChange: report,
+    checkpointResponder: {
+      acknowledgeCheckpoint: (checkpointId, state, stats) =>
+        system.tell(jobManager, { type: 'acknowledgeCheckpoint', jobId, executionId, checkpointId, state, stats }),
+      declineCheckpoint: (checkpointId, reason, countsAsFailure) =>
+        system.tell(jobManager, { type: 'declineCheckpoint', jobId, executionId, checkpointId, reason, countsAsFailure }),
+    },
+    trackAsync: (work) => system.trackAsync(work),
   });
   self = system.spawn<SubtaskMessage>(deps.parent, actorName, {
     receive(message) {
@@ -57,6 +64,8 @@ export function spawnSubtaskActor(
       }
     },
     onCrash(error) {
+      // The actor is gone: release what the task holds (timers, sockets, files), then report.
+      task.cancel();
       report('FAILED', new TaskFailure(task.name, descriptor.subtaskIndex, descriptor.vertex.parallelism, error));
     },
   });

@@ -39,6 +39,7 @@ export class ActorSystem {
   private readonly system: nact.ActorSystemRef;
   private readonly queued = new Map<UntypedRef, number>();
   private inFlight = 0;
+  private pendingWork = 0;
   private stopped = false;
 
   constructor(readonly name: string) {
@@ -124,18 +125,28 @@ export class ActorSystem {
   }
 
   /**
+   * Counts asynchronous work done on behalf of actors (a state file being written, a commit) as
+   * pending, so `settle` also waits for it.
+   */
+  trackAsync(work: Promise<unknown>): void {
+    this.pendingWork++;
+    const done = (): void => void this.pendingWork--;
+    work.then(done, done);
+  }
+
+  /**
    * Resolves once no actor has a message waiting. Only meaningful where nothing outside the
    * actors (sockets, a real clock) produces new messages: tests on the manual clock.
    */
   async settle(maxTurns = 1_000_000): Promise<void> {
     for (let turn = 0; turn < maxTurns; turn++) {
-      if (this.inFlight === 0) {
+      if (this.inFlight === 0 && this.pendingWork === 0) {
         await nextTurn();
-        if (this.inFlight === 0) return;
+        if (this.inFlight === 0 && this.pendingWork === 0) return;
       }
       await nextTurn();
     }
-    throw new Error(`actor system '${this.name}' did not settle: ${this.inFlight} messages still pending`);
+    throw new Error(`actor system '${this.name}' did not settle: ${this.inFlight} messages and ${this.pendingWork} async operations still pending`);
   }
 
   shutdown(): void {

@@ -1,6 +1,8 @@
 import { CollectSink } from '../connectors/sink/CollectSink';
 import { PrintSink } from '../connectors/sink/PrintSink';
 import { isSink, Sink, SinkContext, SinkFunction } from '../connectors/sink/SinkFunction';
+import { isTwoPhaseCommitSink, TwoPhaseCommitSink } from '../connectors/sink/TwoPhaseCommitSink';
+import { TwoPhaseCommitSinkOperator } from '../runtime/operators/TwoPhaseCommitSinkOperator';
 import { defaultSettings, OneInputTransformation, OperatorSettings, Transformation } from '../graph/Transformation';
 import { BroadcastPartitioner } from '../partitioners/BroadcastPartitioner';
 import { CustomPartitionerWrapper, Partitioner } from '../partitioners/CustomPartitionerWrapper';
@@ -127,8 +129,15 @@ export class DataStream<T> {
     return this.addSinkOperator('Unnamed', () => fn);
   }
 
-  /** A sink that creates one writer per parallel subtask. */
-  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+  /**
+   * A sink that creates one writer per parallel subtask; a TwoPhaseCommitSink writes through
+   * transactions committed when checkpoints complete (exactly once end to end).
+   */
+  sinkTo<TXN>(sink: Sink<T> | TwoPhaseCommitSink<T, TXN>): DataStreamSink<T> {
+    if (isTwoPhaseCommitSink(sink)) {
+      const transactional = sink as TwoPhaseCommitSink<T, TXN>;
+      return this.addSinkFactory(sink.name, (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name));
+    }
     if (!isSink(sink)) throw new TypeError('sinkTo expects a Sink (an object with createWriter)');
     return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx));
   }
@@ -165,13 +174,17 @@ export class DataStream<T> {
   }
 
   private addSinkOperator(name: string, createWriter: ConstructorParameters<typeof StreamSink<T>>[0]): DataStreamSink<T> {
+    return this.addSinkFactory(name, (operatorName) => new StreamSink<T>(createWriter, operatorName));
+  }
+
+  private addSinkFactory(name: string, create: (operatorName: string) => StreamSink<T> | TwoPhaseCommitSinkOperator<T, unknown>): DataStreamSink<T> {
     const settings = defaultSettings(name, 'ALWAYS');
     this.environment.addTransformation({
       kind: 'sink',
       id: this.environment.nextTransformationId(),
       settings,
       input: this.transformation,
-      operatorFactory: (name) => new StreamSink<T>(createWriter, name) as never,
+      operatorFactory: (operatorName) => create(operatorName) as never,
     });
     return new DataStreamSink<T>(settings);
   }

@@ -21,4 +21,6 @@ export interface JobExecutionResult {
   /** Milliseconds from submission to the end, on the job's clock. */
   readonly netRuntime: number;
   readonly vertices: readonly VertexResult[];
+  /** How often the job restarted after a failure (restart strategy); counts are of the last run. */
+  readonly numRestarts?: number;
 }

@@ -1,5 +1,5 @@
 import os from 'os';
-import { MiniCluster } from '../../actors/MiniCluster';
+import { JobSettings, MiniCluster } from '../../actors/MiniCluster';
 import { CollectionSource } from '../connectors/source/CollectionSource';
 import { DataGeneratorOptions, DataGeneratorSource } from '../connectors/source/DataGeneratorSource';
 import { SocketTextSource } from '../connectors/source/SocketTextSource';
@@ -17,6 +17,10 @@ import { DEFAULT_TASK_CONFIG, TaskConfig } from '../runtime/TaskConfig';
 import { Clock } from '../time/Clock';
 import { systemClock } from '../time/SystemClock';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
+import { CheckpointingMode } from '../runtime/checkpoint/CheckpointBarrier';
+import { FaultSpec } from '../runtime/FaultInjector';
+import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
+import { CheckpointConfig } from './CheckpointConfig';
 import { DataStreamSource } from './DataStream';
 import { checkParallelism } from './DataStreamSink';
 import { ExecutionConfig } from './ExecutionConfig';
@@ -57,6 +61,10 @@ const processStderr: TextWriter = { write: (s) => void process.stderr.write(s) }
 export class StreamExecutionEnvironment {
   private readonly transformations: Transformation[] = [];
   private readonly config = new ExecutionConfig();
+  private readonly checkpointConfig = new CheckpointConfig();
+  private restartStrategy: RestartStrategyConfig | undefined;
+  private savepointRestore: { path: string; allowNonRestoredState: boolean } | undefined;
+  private faults: FaultSpec[] = [];
   private parallelism: number;
   private maxParallelism: number | undefined;
   private bufferTimeoutMs = DEFAULT_TASK_CONFIG.bufferTimeoutMs;
@@ -122,6 +130,41 @@ export class StreamExecutionEnvironment {
 
   isChainingEnabled(): boolean {
     return this.chainingEnabled;
+  }
+
+  /**
+   * Flink's enableCheckpointing: a checkpoint every `intervalMs`, barriers aligned (EXACTLY_ONCE,
+   * the default) or not (AT_LEAST_ONCE). Further settings on getCheckpointConfig().
+   */
+  enableCheckpointing(intervalMs: number, mode: CheckpointingMode = 'EXACTLY_ONCE'): this {
+    this.checkpointConfig.setCheckpointInterval(intervalMs).setCheckpointingMode(mode);
+    return this;
+  }
+
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
+  }
+
+  /**
+   * What happens when a subtask fails: 'none', 'fixed-delay', 'failure-rate' or
+   * 'exponential-delay', with Flink's settings and defaults. Unset: exponential-delay when
+   * checkpointing is enabled, none otherwise (Flink's default).
+   */
+  setRestartStrategy(strategy: RestartStrategyConfig): this {
+    this.restartStrategy = strategy;
+    return this;
+  }
+
+  /** Flink's SavepointRestoreSettings: start the job from a savepoint or retained checkpoint directory. */
+  setSavepointRestoreSettings(settings: { readonly path: string; readonly allowNonRestoredState?: boolean } | undefined): this {
+    this.savepointRestore = settings && { path: settings.path, allowNonRestoredState: settings.allowNonRestoredState ?? false };
+    return this;
+  }
+
+  /** Test hook: make chosen subtasks fail at chosen points (see FaultSpec). */
+  injectFaults(...faults: FaultSpec[]): this {
+    this.faults.push(...faults);
+    return this;
   }
 
   getClock(): Clock {
@@ -229,7 +272,7 @@ export class StreamExecutionEnvironment {
       clock: this.getClock(),
       ...this.writers(),
     });
-    const client = cluster.submitJob(jobGraph, taskConfig);
+    const client = cluster.submitJob(jobGraph, taskConfig, this.jobSettings());
     void client.getJobExecutionResult().then(
       () => cluster.shutdown(),
       () => cluster.shutdown(),
@@ -242,7 +285,15 @@ export class StreamExecutionEnvironment {
    * API and dashboard from its JobManager); returns at once with a client.
    */
   executeOn(cluster: MiniCluster, jobName = 'Flink Streaming Job'): JobClient {
-    return cluster.submitJob(this.getJobGraph(jobName), this.taskConfig());
+    return cluster.submitJob(this.getJobGraph(jobName), this.taskConfig(), this.jobSettings());
+  }
+
+  private jobSettings(): JobSettings {
+    return {
+      checkpointing: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.toData() : undefined,
+      restartStrategy: this.restartStrategy,
+      savepointRestore: this.savepointRestore,
+    };
   }
 
   private taskConfig(): TaskConfig {
@@ -253,6 +304,8 @@ export class StreamExecutionEnvironment {
       seed: this.options.seed ?? DEFAULT_TASK_CONFIG.seed,
       batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
       creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
+      checkpointingMode: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.getCheckpointingMode() : undefined,
+      faults: this.faults.length > 0 ? [...this.faults] : undefined,
     };
   }
 

@@ -8,7 +8,7 @@
  * 9007199254740991 (Number.MAX_SAFE_INTEGER) = end of input.
  */
 
-export type JobState = 'INITIALIZING' | 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELLING' | 'CANCELED' | 'FINISHED';
+export type JobState = 'INITIALIZING' | 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELLING' | 'CANCELED' | 'FINISHED' | 'RESTARTING';
 export type SubtaskState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED';
 export type ShipStrategyName = 'FORWARD' | 'REBALANCE' | 'RESCALE' | 'BROADCAST' | 'SHUFFLE' | 'GLOBAL' | 'HASH' | 'CUSTOM';
 /** Flink's back-pressure levels: ok up to 10 % of the time back-pressured, low up to 50 %, then high. */

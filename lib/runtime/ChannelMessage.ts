@@ -1,3 +1,4 @@
+import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 import { WatermarkStatus } from './WatermarkStatus';
 
 /**
@@ -9,7 +10,14 @@ export type ChannelMessage =
   | { readonly type: 'records'; readonly channel: number; readonly values: unknown[]; readonly timestamps: number[] }
   | { readonly type: 'watermark'; readonly channel: number; readonly watermark: number }
   | { readonly type: 'watermarkStatus'; readonly channel: number; readonly status: WatermarkStatus }
-  | { readonly type: 'endOfInput'; readonly channel: number };
+  | { readonly type: 'endOfInput'; readonly channel: number }
+  | { readonly type: 'barrier'; readonly channel: number; readonly barrier: CheckpointBarrier }
+  /**
+   * The producer finished (Flink's EndOfPartition): nothing, not even a barrier, follows. Sent
+   * only when checkpointing is on, where a producer keeps passing barriers after its end of input
+   * until a final checkpoint completed.
+   */
+  | { readonly type: 'endOfPartition'; readonly channel: number };
 
 /** A consumer hands credit back to the producer when it has processed a batch from it. */
 export interface CreditMessage {
@@ -24,4 +32,6 @@ export type ChannelEvent =
   | { readonly type: 'records'; readonly values: unknown[]; readonly timestamps: number[] }
   | { readonly type: 'watermark'; readonly watermark: number }
   | { readonly type: 'watermarkStatus'; readonly status: WatermarkStatus }
-  | { readonly type: 'endOfInput' };
+  | { readonly type: 'endOfInput' }
+  | { readonly type: 'barrier'; readonly barrier: CheckpointBarrier }
+  | { readonly type: 'endOfPartition' };

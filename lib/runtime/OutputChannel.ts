@@ -1,4 +1,5 @@
 import { ChannelMessage } from './ChannelMessage';
+import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 
 export interface OutputChannelListener {
   /** The channel now holds a batch it may not send for lack of credit. */
@@ -81,6 +82,17 @@ export class OutputChannel {
   sendEndOfInput(): void {
     this.flush();
     this.enqueue({ type: 'endOfInput', channel: this.consumerChannel });
+  }
+
+  /** A barrier needs no credit but, like every event, waits behind the batches before it. */
+  sendBarrier(barrier: CheckpointBarrier): void {
+    this.flush();
+    this.enqueue({ type: 'barrier', channel: this.consumerChannel, barrier });
+  }
+
+  sendEndOfPartition(): void {
+    this.flush();
+    this.enqueue({ type: 'endOfPartition', channel: this.consumerChannel });
   }
 
   addCredit(credits: number): void {

@@ -1,5 +1,6 @@
 import { OutputTag } from '../api/OutputTag';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
+import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 import { UserFunctionError } from './errors';
 import { OutputChannel } from './OutputChannel';
 import { Output } from './StreamOperator';
@@ -47,5 +48,13 @@ export class RecordWriterOutput implements Output<unknown> {
 
   flush(): void {
     for (const c of this.channels) c.flush();
+  }
+
+  broadcastBarrier(barrier: CheckpointBarrier): void {
+    for (const c of this.channels) c.sendBarrier(barrier);
+  }
+
+  endOfPartition(): void {
+    for (const c of this.channels) c.sendEndOfPartition();
   }
 }

@@ -1,6 +1,8 @@
 import type { Debugger } from 'debug';
 import { OutputTag } from '../api/OutputTag';
 import { Clock } from '../time/Clock';
+import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
+import { FaultInjector } from './FaultInjector';
 import { OperatorMetrics } from './TaskMetrics';
 import { ProcessingTimeService } from './ProcessingTimeService';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from './state/OperatorStateSnapshot';
@@ -35,6 +37,17 @@ export interface OperatorContext {
   readonly stderr: TextWriter;
   /** The interval of periodic watermark emission (ExecutionConfig.autoWatermarkInterval). */
   readonly autoWatermarkInterval: number;
+  /** The job's checkpointing mode; undefined when checkpointing is off. */
+  readonly checkpointingMode?: CheckpointingMode;
+  /** The running job (changes when the job is submitted again, e.g. after a process restart). */
+  readonly jobId?: string;
+  /**
+   * Asynchronous work the task must know about (a sink's network writes): a rejection fails the
+   * task, naming `what`; the task does not finish while work is pending.
+   */
+  readonly trackAsync?: (work: Promise<unknown>, what: string) => void;
+  /** Test hook: faults to inject in this subtask (a two-phase-commit sink calls onCommit). */
+  readonly faultInjector?: FaultInjector;
 }
 
 /**
@@ -61,6 +74,14 @@ export interface StreamOperator<IN, OUT> {
   snapshotState?(context: StateSnapshotContext): OperatorStateSnapshot;
   initializeState?(context: StateInitializationContext): void;
   notifyCheckpointComplete?(checkpointId: number): void;
+  /** The checkpoint was abandoned (timeout, a failure elsewhere); its pending work is void. */
+  notifyCheckpointAborted?(checkpointId: number): void;
+  /**
+   * Work the checkpoint waits for before this subtask acknowledges it, started after the barrier
+   * went on (a two-phase-commit sink's pre-commit: Flink's TwoPhaseCommitSinkFunction#preCommit
+   * makes the transaction durable before the checkpoint may complete).
+   */
+  preCommit?(checkpointId: number): Promise<void>;
 }
 
 /** Creates one operator instance per subtask, named as its node (after any `.name(...)`). */

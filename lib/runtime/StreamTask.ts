@@ -6,14 +6,21 @@ import { Clock, TimerHandle } from '../time/Clock';
 import { SeededRandom } from '../util/SeededRandom';
 import { BackPressureGauge } from './BackPressureGauge';
 import { ChannelMessage } from './ChannelMessage';
+import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
+import { BarrierHandlerTarget, CheckpointBarrierHandler, createBarrierHandler } from './checkpoint/CheckpointBarrierHandler';
+import { operatorIdOf } from './checkpoint/OperatorId';
+import { TaskRestore } from './checkpoint/StateAssignment';
+import { CheckpointResponder, SubtaskCheckpointCoordinator } from './checkpoint/SubtaskCheckpointCoordinator';
 import { TaskFailure } from './errors';
 import { ExecutionState, isTerminal } from './ExecutionState';
+import { FaultInjector, InjectedActorCrash } from './FaultInjector';
 import { OperatorChain } from './OperatorChain';
 import { OutputChannel, OutputChannelListener } from './OutputChannel';
 import { Cancellable, ProcessingTimeService } from './ProcessingTimeService';
 import { RecordWriterOutput } from './RecordWriterOutput';
 import { StatusWatermarkValve, ValveOutput } from './StatusWatermarkValve';
 import { OperatorContext, StreamOperator, TextWriter } from './StreamOperator';
+import { computeKeyGroupRangeForOperatorIndex } from '../partitioners/keyGroups';
 import { TaskConfig } from './TaskConfig';
 import { TaskMessage } from './TaskMessage';
 import { OperatorMetrics, TaskMetricsSnapshot } from './TaskMetrics';
@@ -27,6 +34,10 @@ export interface TaskHost {
   /** Puts a message in this task's own mailbox. */
   post(message: TaskMessage): void;
   onStateChange(state: ExecutionState, failure?: TaskFailure): void;
+  /** Where checkpoint acknowledgements go; required when the job checkpoints. */
+  readonly checkpointResponder?: CheckpointResponder;
+  /** Lets a test harness wait for asynchronous work (state writes, commits) as it waits for messages. */
+  trackAsync?(work: Promise<unknown>): void;
 }
 
 export interface TaskDescriptor {
@@ -35,6 +46,10 @@ export interface TaskDescriptor {
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
   readonly config: TaskConfig;
+  /** The job run this subtask belongs to. */
+  readonly jobId?: string;
+  /** State to start from (restore from a checkpoint or savepoint); absent for a fresh start. */
+  readonly restore?: TaskRestore;
 }
 
 export interface InputChannelEndpoint {
@@ -74,7 +89,7 @@ interface ScheduledTimer {
  * A source task polls its reader in slices of `sourceBatchSize` records, yielding between
  * slices so other subtasks run. The task finishes once all input ended and all output left.
  */
-export class StreamTask implements OutputChannelListener, ValveOutput, ProcessingTimeService {
+export class StreamTask implements OutputChannelListener, ValveOutput, ProcessingTimeService, BarrierHandlerTarget {
   readonly name: string;
   readonly log: Debugger;
   private state: ExecutionState = 'CREATED';
@@ -99,14 +114,30 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
   private nextTimerId = 1;
   private numRecordsIn = 0;
   private numBatchesIn = 0;
+  private barrierHandler: CheckpointBarrierHandler | undefined;
+  private checkpointer: SubtaskCheckpointCoordinator | undefined;
+  private readonly faults: FaultInjector | undefined;
+  /** Async work of operators and of checkpoints (commits, state writes) not yet done. */
+  private pendingAsync = 0;
+  /** With checkpointing, a task that reached its end waits for a checkpoint taken after it. */
+  private endOfInputReached = false;
+  private finalCheckpointId: number | undefined;
+  private finalCheckpointCompleted = false;
+  /** Stop-with-savepoint: the source stopped at this savepoint and the task ends when it completes. */
+  private suspendedAt: number | undefined;
 
   constructor(
     readonly descriptor: TaskDescriptor,
     private readonly host: TaskHost,
   ) {
-    const { vertex, subtaskIndex } = descriptor;
+    const { vertex, subtaskIndex, attemptNumber, config } = descriptor;
     this.name = vertex.name;
     this.log = createDebug(`brook:task:${vertex.name}#${subtaskIndex}`);
+    this.faults = FaultInjector.create(config.faults, vertex.name, subtaskIndex, attemptNumber, (error) => host.post({ type: 'crash', error }));
+  }
+
+  private get checkpointing(): boolean {
+    return this.descriptor.config.checkpointingMode !== undefined;
   }
 
   get executionState(): ExecutionState {
@@ -127,6 +158,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     this.state = 'DEPLOYING';
     try {
       this.wire(wiring);
+      this.initializeState();
       this.chain.open();
       this.backPressure.begin(this.host.clock.now());
       this.transition('RUNNING');
@@ -155,9 +187,29 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
         case 'watermark':
         case 'watermarkStatus':
         case 'endOfInput':
+        case 'barrier':
+        case 'endOfPartition':
           this.inputQueue.push(message);
           this.drainInput();
           break;
+        case 'triggerCheckpoint':
+          this.triggerSourceCheckpoint(message.barrier);
+          break;
+        case 'notifyCheckpointComplete':
+          this.notifyCheckpointComplete(message.checkpointId);
+          break;
+        case 'notifyCheckpointAborted':
+          this.notifyCheckpointAborted(message.checkpointId);
+          break;
+        case 'checkpointAcknowledged':
+          this.faults?.onCheckpointAcknowledged(message.checkpointId);
+          break;
+        case 'asyncDone':
+          this.pendingAsync--;
+          if (this.finishing) this.tryFinish();
+          break;
+        case 'crash':
+          throw message.error;
         case 'credit':
           this.channels[message.outputChannel].addCredit(message.credits);
           this.afterOutputProgress();
@@ -175,9 +227,14 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
           break;
         case 'readerFailed':
           throw message.error;
+        case 'asyncFailed':
+          this.pendingAsync--;
+          throw message.error;
       }
       if (this.descriptor.config.bufferTimeoutMs === 0) for (const w of this.writers) w.flush();
     } catch (e) {
+      // An injected actor crash leaves the task: nact's supervision reports it, as for a dying actor.
+      if (e instanceof InjectedActorCrash) throw e;
       this.fail(e);
     }
   }
@@ -278,6 +335,15 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     }
     this.inputs = wiring.inputs;
     this.valve = new StatusWatermarkValve(wiring.inputs.length);
+    const mode = config.checkpointingMode;
+    if (mode) {
+      const responder = this.host.checkpointResponder;
+      if (!responder) throw new Error(`task '${this.name}' cannot checkpoint: its host has no checkpoint responder`);
+      this.checkpointer = new SubtaskCheckpointCoordinator(`${vertex.id}-${subtaskIndex}.state`, this.host.clock, responder, this.log, (id) =>
+        this.host.post({ type: 'checkpointAcknowledged', checkpointId: id }),
+      );
+      if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
+    }
     this.chain = new OperatorChain(vertex, writers, (node, metrics) => this.operatorContext(node, metrics));
     this.head = this.chain.head.operator;
     this.headMetrics = this.chain.head.metrics;
@@ -299,7 +365,34 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
       stdout: this.host.stdout,
       stderr: this.host.stderr,
       autoWatermarkInterval: config.autoWatermarkInterval,
+      checkpointingMode: config.checkpointingMode,
+      jobId: this.descriptor.jobId,
+      trackAsync: (work, what) => this.trackAsync(work, `${node.name}: ${what}`),
+      faultInjector: this.faults,
     };
+  }
+
+  /** Flink: every operator's initializeState runs before any open, restored or not. */
+  private initializeState(): void {
+    const { vertex, subtaskIndex, restore } = this.descriptor;
+    const keyGroupRange = computeKeyGroupRangeForOperatorIndex(vertex.maxParallelism, vertex.parallelism, subtaskIndex);
+    for (const op of this.chain.operators) {
+      if (!op.operator.initializeState) continue;
+      const restored = restore?.operators[operatorIdOf(op.node)];
+      op.operator.initializeState(restored ?? { isRestored: restore !== undefined, keyGroupRange, keyed: new Map(), operator: [] });
+    }
+  }
+
+  private trackAsync(work: Promise<unknown>, what: string): void {
+    this.pendingAsync++;
+    const done = work.then(
+      () => this.host.post({ type: 'asyncDone' }),
+      (e: unknown) => {
+        const error = e instanceof Error ? e : new Error(String(e));
+        this.host.post({ type: 'asyncFailed', error: Object.assign(error, { message: `${what}: ${error.message}` }) });
+      },
+    );
+    this.host.trackAsync?.(done);
   }
 
   private drainInput(): void {
@@ -310,6 +403,10 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
       while (this.blockedChannels === 0 && this.inputHead < this.inputQueue.length && this.state === 'RUNNING') {
         const message = this.inputQueue[this.inputHead];
         this.inputQueue[this.inputHead++] = undefined as unknown as TaskMessage;
+        if (this.barrierHandler && 'channel' in message && this.barrierHandler.isBlocked(message.channel)) {
+          this.barrierHandler.hold(message as ChannelMessage);
+          continue;
+        }
         switch (message.type) {
           case 'records': {
             const { values, timestamps } = message;
@@ -319,8 +416,16 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
             this.numBatchesIn++;
             for (let i = 0; i < n; i++) head.processElement(values[i], timestamps[i]);
             this.inputs[message.channel].returnCredit(1);
+            this.faults?.onRecords(n);
             break;
           }
+          case 'barrier':
+            if (!this.barrierHandler) throw new Error(`task '${this.name}' got a checkpoint barrier but the job does not checkpoint`);
+            this.barrierHandler.processBarrier(message.barrier, message.channel);
+            break;
+          case 'endOfPartition':
+            this.barrierHandler?.processEndOfPartition(message.channel);
+            break;
           case 'watermark':
             this.valve.inputWatermark(message.watermark, message.channel, this);
             break;
@@ -348,8 +453,11 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     const source = this.chain.sourceOperator;
     if (!source || this.sourceEnded || this.state !== 'RUNNING') return;
     if (this.blockedChannels > 0) return; // resumed by afterOutputProgress when credit returns
+    if (this.suspendedAt !== undefined) return; // stop-with-savepoint: nothing after the barrier
+    const before = this.headMetrics.numRecordsOut;
     const status = source.emitNext(this.descriptor.config.sourceBatchSize);
     this.chain.flush();
+    this.faults?.onRecords(this.headMetrics.numRecordsOut - before);
     if (status === 'MORE_AVAILABLE') this.schedulePoll();
     else if (status === 'END_OF_INPUT') {
       this.sourceEnded = true;
@@ -379,15 +487,85 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     this.chain.endInput();
     this.chain.flush();
     for (const w of this.writers) w.endOfInput();
+    this.endOfInputReached = true;
     this.finishing = true;
     this.tryFinish();
   }
 
+  /**
+   * Finishes once output is sent and async work is done; with checkpointing, only after a
+   * checkpoint taken after the end of input completed (Flink's final checkpoint, FLIP-147), so
+   * that two-phase-commit sinks commit their last transaction. Consumers then learn that no
+   * barrier follows (endOfPartition).
+   */
   private tryFinish(): void {
-    if (!this.finishing || this.blockedChannels > 0 || this.state !== 'RUNNING') return;
+    if (!this.finishing || this.blockedChannels > 0 || this.state !== 'RUNNING' || this.pendingAsync > 0) return;
+    if (this.checkpointing && !this.finalCheckpointCompleted) return;
+    if (this.checkpointing) for (const w of this.writers) w.endOfPartition();
     const errors = this.release();
     if (errors.length > 0) throw errors[0];
     this.transition('FINISHED');
+  }
+
+  // ---- checkpoints
+
+  /** A source subtask injects a barrier: its snapshot holds exactly what it emitted before. */
+  private triggerSourceCheckpoint(barrier: CheckpointBarrier): void {
+    if (!this.checkpointer || this.state !== 'RUNNING' || this.suspendedAt !== undefined) {
+      this.host.checkpointResponder?.declineCheckpoint(barrier.checkpointId, `task '${this.name}' is ${this.state}`, false);
+      return;
+    }
+    this.performCheckpoint(barrier, 0);
+    if (barrier.kind === 'SAVEPOINT_SUSPEND') this.suspendedAt = barrier.checkpointId;
+  }
+
+  triggerCheckpointOnBarrier(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
+    this.performCheckpoint(barrier, alignmentDurationMs);
+    if (barrier.kind === 'SAVEPOINT_SUSPEND') this.suspendedAt = barrier.checkpointId;
+  }
+
+  abortCheckpointOnBarrier(checkpointId: number): void {
+    this.log('alignment of checkpoint %d abandoned', checkpointId);
+    this.host.checkpointResponder?.declineCheckpoint(checkpointId, `task '${this.name}' abandoned the alignment of checkpoint ${checkpointId}`, false);
+  }
+
+  releaseHeldMessages(messages: ChannelMessage[]): void {
+    this.inputQueue.splice(this.inputHead, 0, ...messages);
+  }
+
+  private performCheckpoint(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
+    this.chain.flush();
+    this.checkpointer!.checkpointState(barrier, this.chain.operators, this.writers, alignmentDurationMs);
+    if (this.endOfInputReached && this.finalCheckpointId === undefined) this.finalCheckpointId = barrier.checkpointId;
+  }
+
+  private notifyCheckpointComplete(checkpointId: number): void {
+    if (this.state !== 'RUNNING') return;
+    for (const op of this.chain.operators) op.operator.notifyCheckpointComplete?.(checkpointId);
+    this.chain.flush();
+    if (this.finalCheckpointId !== undefined && checkpointId >= this.finalCheckpointId) {
+      this.finalCheckpointCompleted = true;
+      this.tryFinish();
+    }
+    if (this.suspendedAt !== undefined && checkpointId >= this.suspendedAt) {
+      // Stop-with-savepoint completed: end without end-of-input (no final watermark, windows stay in the savepoint).
+      this.finishing = true;
+      this.finalCheckpointCompleted = true;
+      this.tryFinish();
+    }
+  }
+
+  private notifyCheckpointAborted(checkpointId: number): void {
+    if (this.state !== 'RUNNING') return;
+    this.barrierHandler?.processCancellation(checkpointId);
+    for (const op of this.chain.operators) op.operator.notifyCheckpointAborted?.(checkpointId);
+    if (this.suspendedAt === checkpointId) {
+      // The stop-with-savepoint failed: the job goes on.
+      this.suspendedAt = undefined;
+      if (this.chain.sourceOperator) this.schedulePoll();
+    }
+    if (this.finalCheckpointId === checkpointId) this.finalCheckpointId = undefined;
+    this.drainInput();
   }
 
   private fireTimer(id: number): void {

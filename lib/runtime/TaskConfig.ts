@@ -1,3 +1,6 @@
+import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
+import { FaultSpec } from './FaultInjector';
+
 /** Data-plane settings every subtask of a job gets. */
 export interface TaskConfig {
   /** Records per network batch (one actor message). */
@@ -14,6 +17,10 @@ export interface TaskConfig {
   readonly autoWatermarkInterval: number;
   /** Seeds round-robin starts and shuffles, so runs can be reproduced. */
   readonly seed: number;
+  /** Set when the job checkpoints: how barriers are aligned. */
+  readonly checkpointingMode?: CheckpointingMode;
+  /** Test hook: faults to inject (FaultInjector). */
+  readonly faults?: readonly FaultSpec[];
 }
 
 export const DEFAULT_TASK_CONFIG: TaskConfig = {

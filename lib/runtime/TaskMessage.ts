@@ -1,10 +1,23 @@
 import { ChannelMessage, CreditMessage } from './ChannelMessage';
+import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 
-/** What a subtask's mailbox receives while it runs: data, credit, and its own wake-ups. */
+/** What a subtask's mailbox receives while it runs: data, credit, checkpoint control, and its own wake-ups. */
 export type TaskMessage =
   | ChannelMessage
   | CreditMessage
   | { readonly type: 'poll' }
   | { readonly type: 'processingTimer'; readonly timerId: number }
   | { readonly type: 'flushBuffers' }
-  | { readonly type: 'readerFailed'; readonly error: Error };
+  | { readonly type: 'readerFailed'; readonly error: Error }
+  /** From the checkpoint coordinator, to source subtasks: inject this barrier. */
+  | { readonly type: 'triggerCheckpoint'; readonly barrier: CheckpointBarrier }
+  /** From the checkpoint coordinator, to every subtask. */
+  | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
+  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
+  /** The task's own: its acknowledgement of a checkpoint went out. */
+  | { readonly type: 'checkpointAcknowledged'; readonly checkpointId: number }
+  /** The task's own: a piece of tracked async work completed (or failed). */
+  | { readonly type: 'asyncDone' }
+  | { readonly type: 'asyncFailed'; readonly error: Error }
+  /** The task's own: an injected fault that must crash the actor (outside any handler). */
+  | { readonly type: 'crash'; readonly error: Error };

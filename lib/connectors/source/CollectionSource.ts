@@ -1,4 +1,4 @@
-import { InputStatus, ReaderOutput, Source, SourceReader } from './Source';
+import { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from './Source';
 
 /** fromElements / fromCollection: a bounded, non-parallel source over an in-memory list. */
 export class CollectionSource<T> implements Source<T> {
@@ -8,10 +8,13 @@ export class CollectionSource<T> implements Source<T> {
 
   constructor(private readonly elements: readonly T[]) {}
 
-  createReader(): SourceReader<T> {
+  /** Its position (the index of the next element) is checkpointed, so it replays after a restore. */
+  createReader(context: SourceReaderContext): SourceReader<T> {
     const elements = this.elements;
-    let next = 0;
+    const restored = context.restoredSplits as ReadonlyArray<{ next: number }> | undefined;
+    let next = restored ? (restored[0]?.next ?? elements.length) : 0;
     return {
+      snapshotState: () => [{ next }],
       start(): void {},
       pollNext(output: ReaderOutput<T>, maxRecords: number): InputStatus {
         const end = Math.min(elements.length, next + maxRecords);

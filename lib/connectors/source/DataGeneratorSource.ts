@@ -7,11 +7,18 @@ export interface DataGeneratorOptions {
   readonly name?: string;
 }
 
+/** One split of the sequence: indexes `next, next + stride, …` below the count. */
+interface GeneratorSplit {
+  readonly next: number;
+  readonly stride: number;
+}
+
 /**
  * Flink's DataGeneratorSource: record i is `generator(i)` for i in [0, count). Parallel:
  * subtask s produces the indexes congruent to s modulo the parallelism, so the whole sequence
  * is produced exactly once whatever the parallelism. `count` may be Infinity (unbounded).
- * Rate limiting runs on the job's clock.
+ * Rate limiting runs on the job's clock. Checkpointed as splits (next index, stride): restored
+ * with another parallelism, each subtask continues the splits dealt to it.
  */
 export class DataGeneratorSource<T> implements Source<T> {
   readonly name: string;
@@ -33,7 +40,9 @@ export class DataGeneratorSource<T> implements Source<T> {
 }
 
 class GeneratorReader<T> implements SourceReader<T> {
-  private next: number;
+  private readonly splits: Array<{ next: number; stride: number }>;
+  /** The split being read; those before it are exhausted. */
+  private current = 0;
   private emitted = 0;
   private startTime = 0;
   private readonly perMs: number | undefined;
@@ -45,7 +54,8 @@ class GeneratorReader<T> implements SourceReader<T> {
     recordsPerSecond: number | undefined,
     private readonly context: SourceReaderContext,
   ) {
-    this.next = context.subtaskIndex;
+    const restored = context.restoredSplits as readonly GeneratorSplit[] | undefined;
+    this.splits = restored ? restored.map((s) => ({ ...s })) : [{ next: context.subtaskIndex, stride: context.parallelism }];
     this.perMs = recordsPerSecond === undefined ? undefined : recordsPerSecond / context.parallelism / 1000;
   }
 
@@ -64,13 +74,24 @@ class GeneratorReader<T> implements SourceReader<T> {
       }
       budget = Math.min(budget, allowed);
     }
-    const step = this.context.parallelism;
-    for (let i = 0; i < budget && this.next < this.count; i++) {
-      output.collect(this.generator(this.next));
-      this.next += step;
+    let i = 0;
+    while (i < budget && this.current < this.splits.length) {
+      const split = this.splits[this.current];
+      if (split.next >= this.count) {
+        this.current++;
+        continue;
+      }
+      output.collect(this.generator(split.next));
+      split.next += split.stride;
       this.emitted++;
+      i++;
     }
-    return this.next < this.count ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
+    while (this.current < this.splits.length && this.splits[this.current].next >= this.count) this.current++;
+    return this.current < this.splits.length ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
+  }
+
+  snapshotState(): readonly GeneratorSplit[] {
+    return this.splits.map((s) => ({ ...s }));
   }
 
   close(): void {

@@ -18,6 +18,11 @@ export interface SourceReaderContext {
   wakeup(): void;
   /** Call when the reader failed outside pollNext (a socket error, say): fails the task. */
   fail(error: Error): void;
+  /**
+   * On restore from a checkpoint: the splits (with their positions) this reader takes over, as
+   * some reader's snapshotState returned them; undefined on a fresh start.
+   */
+  readonly restoredSplits?: readonly unknown[];
 }
 
 /**
@@ -30,6 +35,13 @@ export interface SourceReader<T> {
   /** Emit at most `maxRecords` records, then say whether more are available. */
   pollNext(output: ReaderOutput<T>, maxRecords: number): InputStatus;
   close(): void;
+  /**
+   * Checkpointing (Flink's SourceReader#snapshotState): the reader's splits with the position
+   * just after the last record it emitted, as plain data. A reader without it cannot rewind:
+   * after a restore it starts from scratch (not exactly once).
+   */
+  snapshotState?(checkpointId: number): readonly unknown[];
+  notifyCheckpointComplete?(checkpointId: number): void;
 }
 
 export type Boundedness = 'BOUNDED' | 'CONTINUOUS_UNBOUNDED';

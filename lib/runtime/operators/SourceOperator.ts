@@ -2,6 +2,7 @@ import { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } 
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark';
 import { WatermarkStrategy } from '../../time/WatermarkStrategy';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
+import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../state/OperatorStateSnapshot';
 import { TimestampsAndWatermarksOperator } from './TimestampsAndWatermarksOperator';
 
 /**
@@ -12,6 +13,7 @@ import { TimestampsAndWatermarksOperator } from './TimestampsAndWatermarksOperat
 export class SourceOperator<T> extends AbstractStreamOperator<never, T> implements ReaderOutput<T> {
   private reader!: SourceReader<T>;
   private watermarking: TimestampsAndWatermarksOperator<T> | undefined;
+  private restoredSplits: readonly unknown[] | undefined;
 
   constructor(
     readonly source: Source<T>,
@@ -29,7 +31,21 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
       parallelism: this.context.parallelism,
       clock: this.context.clock,
       log: this.context.log,
+      restoredSplits: this.restoredSplits,
     });
+  }
+
+  /** Flink's SourceOperator keeps the reader's splits as operator list state (split round robin on rescale). */
+  initializeState(context: StateInitializationContext): void {
+    this.restoredSplits = context.isRestored ? context.operator : undefined;
+  }
+
+  snapshotState(context: StateSnapshotContext): OperatorStateSnapshot {
+    return { operator: this.reader?.snapshotState?.(context.checkpointId) ?? [] };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.reader?.notifyCheckpointComplete?.(checkpointId);
   }
 
   override open(): void {

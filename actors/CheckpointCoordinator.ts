@@ -1,0 +1,371 @@
+import createDebug from 'debug';
+import path from 'path';
+import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
+import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
+import { CheckpointMetadata, CompletedCheckpoint, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
+import { CheckpointStats } from './CheckpointStatsTracker';
+import { CheckpointStorage, persistSubtaskState, readStateHandle } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
+import { JobGraph } from '../lib/graph/JobGraph';
+import { operatorIdOf } from '../lib/runtime/checkpoint/OperatorId';
+import { Clock, TimerHandle } from '../lib/time/Clock';
+import { SnapshotOutcome } from './messages';
+
+const log = createDebug('brook:checkpoint');
+
+/** What the coordinator needs from the JobManager. */
+export interface CheckpointCoordinatorContext {
+  readonly jobId: string;
+  readonly jobGraph: JobGraph;
+  readonly clock: Clock;
+  /** Runs `fn` in the JobManager's mailbox after `delayMs`. */
+  schedule(delayMs: number, fn: () => void): TimerHandle;
+  cancel(handle: TimerHandle): void;
+  /**
+   * The subtasks that must acknowledge (keys `vertexId.subtask` of subtasks not finished) and the
+   * source subtasks to trigger; a string says why a checkpoint cannot start now.
+   */
+  participants(): { readonly waitFor: readonly string[]; readonly trigger: readonly string[]; readonly finished: readonly string[] } | string;
+  sendTrigger(key: string, barrier: CheckpointBarrier): void;
+  notifyComplete(checkpointId: number): void;
+  notifyAborted(checkpointId: number): void;
+  /** Too many checkpoints failed in a row: fail the job (the restart strategy decides what next). */
+  failJob(error: Error): void;
+}
+
+interface PendingCheckpoint {
+  readonly checkpointId: number;
+  readonly kind: SnapshotKind;
+  readonly timestamp: number;
+  location: string | undefined;
+  readonly notYetAcknowledged: Set<string>;
+  readonly states: Map<string, StateHandle | null>;
+  /** Subtasks that had finished: their final state goes in as it was. */
+  readonly finishedKeys: Set<string>;
+  readonly stats: SubtaskCheckpointStats[];
+  readonly replies: Array<(outcome: SnapshotOutcome) => void>;
+  timeout: TimerHandle | undefined;
+  /** Triggered (barriers sent); before that the location is being prepared. */
+  triggered: boolean;
+  finalizing: boolean;
+  done: boolean;
+}
+
+
+/**
+ * Flink's CheckpointCoordinator, in the JobManager: triggers checkpoints at the sources every
+ * interval (respecting min pause and max concurrent checkpoints) or on demand, collects the
+ * acknowledgements, times checkpoints out, makes completed ones durable through the storage,
+ * keeps the last N, tells every subtask when one completed, and fails the job when more
+ * checkpoints failed in a row than tolerated. Savepoints take the same path, into a directory.
+ */
+export class CheckpointCoordinator {
+  private nextCheckpointId: number;
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private readonly completed: CompletedCheckpoint[] = [];
+  /** The final state of each finished subtask, carried into every later checkpoint. */
+  private readonly finishedStates = new Map<string, Promise<Uint8Array | null>>();
+  private periodicTimer: TimerHandle | undefined;
+  private periodicRunning = false;
+  /** A periodic trigger that came while too many checkpoints were pending: runs when one ends. */
+  private periodicQueued = false;
+  private lastCheckpointCompletionTime = Number.NEGATIVE_INFINITY;
+  private continuousFailures = 0;
+  private shutdown = false;
+  readonly stats = new CheckpointStats();
+
+  constructor(
+    private readonly context: CheckpointCoordinatorContext,
+    private readonly config: CheckpointConfigData,
+    private readonly storage: CheckpointStorage,
+    firstCheckpointId: number,
+  ) {
+    this.nextCheckpointId = firstCheckpointId;
+  }
+
+  get latestCompleted(): CompletedCheckpoint | undefined {
+    return this.completed[this.completed.length - 1];
+  }
+
+  get numberOfPendingCheckpoints(): number {
+    return this.pending.size;
+  }
+
+  /** The checkpoint the job was restored from counts as completed (and falls under retention). */
+  addRestoredCheckpoint(checkpoint: CompletedCheckpoint): void {
+    this.completed.push(checkpoint);
+    this.nextCheckpointId = Math.max(this.nextCheckpointId, checkpoint.checkpointId + 1);
+    this.stats.restored(checkpoint, this.context.clock.now());
+  }
+
+  startPeriodicScheduler(): void {
+    if (this.shutdown || this.periodicRunning) return;
+    this.periodicRunning = true;
+    this.schedulePeriodic(this.config.intervalMs);
+  }
+
+  stopPeriodicScheduler(): void {
+    this.periodicRunning = false;
+    this.periodicQueued = false;
+    if (this.periodicTimer !== undefined) this.context.cancel(this.periodicTimer);
+    this.periodicTimer = undefined;
+  }
+
+  /** On demand: a checkpoint, or a savepoint into `directory`. Bypasses min pause and max concurrent (as Flink's forced triggers). */
+  triggerSnapshot(kind: SnapshotKind, directory: string | undefined, reply: (outcome: SnapshotOutcome) => void): void {
+    const target = isSavepoint(kind) ? directory ?? this.config.defaultSavepointDirectory : undefined;
+    this.startCheckpoint(kind, target, reply, true);
+  }
+
+  /** Every subtask that had not acknowledged is gone (restart, cancel): abort all pending, not counted as failures. */
+  abortPendingCheckpoints(reason: string): void {
+    for (const p of [...this.pending.values()]) this.abort(p, reason, false);
+  }
+
+  /** Stops everything (job ended). */
+  shutdownCoordinator(reason: string): void {
+    this.stopPeriodicScheduler();
+    this.abortPendingCheckpoints(reason);
+    this.shutdown = true;
+  }
+
+  acknowledge(key: string, checkpointId: number, state: StateHandle | undefined, stats: SubtaskCheckpointStats): void {
+    const p = this.pending.get(checkpointId);
+    if (!p || p.done || !p.notYetAcknowledged.delete(key)) return;
+    p.states.set(key, state ?? null);
+    p.stats.push(stats);
+    if (p.notYetAcknowledged.size === 0 && p.triggered) void this.complete(p);
+  }
+
+  decline(key: string, checkpointId: number, reason: string, countsAsFailure: boolean): void {
+    const p = this.pending.get(checkpointId);
+    if (!p || p.done) return;
+    this.abort(p, `declined by subtask ${key}: ${reason}`, countsAsFailure);
+  }
+
+  /**
+   * A subtask finished. Its state is the one of the latest completed checkpoint (its final
+   * checkpoint completed before it finished) and goes into every later checkpoint unchanged;
+   * pending checkpoints stop waiting for it.
+   */
+  subtaskFinished(key: string): void {
+    if (this.finishedStates.has(key)) return;
+    const latest = this.latestCompleted;
+    const handle = latest ? stateHandleOf(latest.metadata, key) : null;
+    const bytes = handle ? readStateHandle(latest!.externalPointer, handle) : Promise.resolve(null);
+    bytes.catch(() => undefined); // reported when a checkpoint needs it
+    this.finishedStates.set(key, bytes);
+    for (const p of [...this.pending.values()]) {
+      if (!p.done && p.notYetAcknowledged.delete(key)) {
+        p.finishedKeys.add(key);
+        if (p.notYetAcknowledged.size === 0 && p.triggered) void this.complete(p);
+      }
+    }
+  }
+
+  statsSnapshot(): CheckpointStatsSnapshot {
+    return this.stats.snapshot(this.pending.size);
+  }
+
+  // ---- internals
+
+  private schedulePeriodic(delayMs: number): void {
+    if (this.periodicTimer !== undefined) this.context.cancel(this.periodicTimer);
+    this.periodicTimer = this.context.schedule(Math.max(0, delayMs), () => {
+      this.periodicTimer = undefined;
+      this.onPeriodicTrigger();
+    });
+  }
+
+  private onPeriodicTrigger(): void {
+    if (!this.periodicRunning) return;
+    if (this.pending.size >= this.config.maxConcurrentCheckpoints) {
+      this.periodicQueued = true;
+      return;
+    }
+    const earliest = this.lastCheckpointCompletionTime + this.config.minPauseBetweenCheckpointsMs;
+    const now = this.context.clock.now();
+    if (now < earliest) {
+      this.schedulePeriodic(earliest - now);
+      return;
+    }
+    this.startCheckpoint('CHECKPOINT', undefined, undefined, false);
+    this.schedulePeriodic(this.config.intervalMs);
+  }
+
+  /** A checkpoint ended (completed or aborted): a queued periodic trigger may go now. */
+  private onCheckpointEnded(): void {
+    if (!this.periodicQueued || !this.periodicRunning) return;
+    this.periodicQueued = false;
+    const now = this.context.clock.now();
+    const earliest = this.lastCheckpointCompletionTime + this.config.minPauseBetweenCheckpointsMs;
+    this.schedulePeriodic(Math.max(0, earliest - now));
+  }
+
+  private startCheckpoint(kind: SnapshotKind, directory: string | undefined, reply: ((o: SnapshotOutcome) => void) | undefined, forced: boolean): void {
+    const participants = this.context.participants();
+    if (typeof participants === 'string') {
+      log('checkpoint not started: %s', participants);
+      reply?.({ error: `cannot take a ${describeKind(kind)} now: ${participants}` });
+      return;
+    }
+    if (participants.trigger.length === 0) {
+      reply?.({ error: `cannot take a ${describeKind(kind)} now: every source has finished` });
+      return;
+    }
+    if (!forced && this.pending.size >= this.config.maxConcurrentCheckpoints) return;
+    const checkpointId = this.nextCheckpointId++;
+    const timestamp = this.context.clock.now();
+    const p: PendingCheckpoint = {
+      checkpointId,
+      kind,
+      timestamp,
+      location: undefined,
+      notYetAcknowledged: new Set(participants.waitFor),
+      states: new Map(),
+      finishedKeys: new Set(participants.finished.filter((k) => this.finishedStates.has(k))),
+      stats: [],
+      replies: reply ? [reply] : [],
+      timeout: undefined,
+      triggered: false,
+      finalizing: false,
+      done: false,
+    };
+    this.pending.set(checkpointId, p);
+    this.stats.triggered();
+    p.timeout = this.context.schedule(this.config.timeoutMs, () => {
+      if (!p.done) this.abort(p, `checkpoint ${checkpointId} expired before completing (timeout ${this.config.timeoutMs} ms)`, true);
+    });
+    log('triggering %s %d at %d source subtask(s)', describeKind(kind), checkpointId, participants.trigger.length);
+    this.storage.initializeLocation(checkpointId, kind, directory, this.context.jobId).then(
+      (location) =>
+        this.context.schedule(0, () => {
+          p.location = location;
+          if (p.done) {
+            void this.storage.discard(location);
+            return;
+          }
+          const barrier: CheckpointBarrier = { checkpointId, timestamp, kind, location };
+          p.triggered = true;
+          for (const key of participants.trigger) this.context.sendTrigger(key, barrier);
+          if (p.notYetAcknowledged.size === 0) void this.complete(p);
+        }),
+      (e: unknown) => this.context.schedule(0, () => this.abort(p, `cannot prepare its storage: ${errorText(e)}`, true)),
+    );
+  }
+
+  private async complete(p: PendingCheckpoint): Promise<void> {
+    if (p.finalizing || p.done) return;
+    p.finalizing = true;
+    try {
+      const metadata = await this.buildMetadata(p);
+      const pointer = await this.storage.finalize(p.location, metadata);
+      if (p.done) return; // aborted meanwhile (job restarting)
+      const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
+      const now = this.context.clock.now();
+      const checkpoint: CompletedCheckpoint = {
+        checkpointId: p.checkpointId,
+        timestamp: p.timestamp,
+        completionTime: now,
+        kind: p.kind,
+        externalPointer: pointer,
+        metadata,
+        stateSize,
+      };
+      this.finish(p);
+      this.continuousFailures = 0;
+      this.lastCheckpointCompletionTime = now;
+      this.stats.completed(checkpoint, p.stats);
+      log('%s %d complete in %d ms, %d bytes%s', describeKind(p.kind), p.checkpointId, now - p.timestamp, stateSize, pointer ? ` at ${pointer}` : '');
+      if (!isSavepoint(p.kind)) this.completed.push(checkpoint);
+      // Flink: every subtask hears of it; two-phase-commit sinks commit now.
+      this.context.notifyComplete(p.checkpointId);
+      for (const r of p.replies) r({ checkpointId: p.checkpointId, path: pointer });
+      this.onCheckpointEnded();
+      await this.applyRetention();
+    } catch (e) {
+      if (!p.done) this.abort(p, `cannot complete it: ${errorText(e)}`, true);
+    }
+  }
+
+  private async buildMetadata(p: PendingCheckpoint): Promise<CheckpointMetadata> {
+    const tasks = [];
+    for (const v of this.context.jobGraph.vertices) {
+      const subtasks: Array<StateHandle | null> = [];
+      for (let i = 0; i < v.parallelism; i++) {
+        const key = `${v.id}.${i}`;
+        let handle = p.states.get(key) ?? null;
+        if (p.finishedKeys.has(key)) {
+          // A finished subtask's final state is copied into this checkpoint, which must stand alone.
+          const bytes = await this.finishedStates.get(key)!;
+          handle = bytes === null ? null : p.location === undefined ? { kind: 'bytes', bytes } : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
+        }
+        subtasks.push(handle);
+      }
+      tasks.push({
+        vertexId: v.id,
+        name: v.name,
+        parallelism: v.parallelism,
+        maxParallelism: v.maxParallelism,
+        operatorIds: v.nodes.map(operatorIdOf),
+        subtasks,
+      });
+    }
+    return { version: 1, jobName: this.context.jobGraph.jobName, checkpointId: p.checkpointId, timestamp: p.timestamp, kind: p.kind, tasks };
+  }
+
+  private async applyRetention(): Promise<void> {
+    while (this.completed.length > this.config.numRetainedCheckpoints) {
+      const old = this.completed.shift()!;
+      try {
+        await this.storage.dispose(old);
+      } catch (e) {
+        log('cannot delete checkpoint %d: %s', old.checkpointId, errorText(e));
+      }
+    }
+  }
+
+  private abort(p: PendingCheckpoint, reason: string, countsAsFailure: boolean): void {
+    if (p.done) return;
+    this.finish(p);
+    log('%s %d aborted: %s', describeKind(p.kind), p.checkpointId, reason);
+    this.stats.failed(p.checkpointId, reason, this.context.clock.now());
+    void this.storage.discard(p.location).catch(() => undefined);
+    if (p.triggered) this.context.notifyAborted(p.checkpointId);
+    for (const r of p.replies) r({ error: `${describeKind(p.kind)} ${p.checkpointId} failed: ${reason}` });
+    if (countsAsFailure && !this.shutdown) {
+      this.continuousFailures++;
+      if (this.continuousFailures > this.config.tolerableCheckpointFailureNumber) {
+        this.continuousFailures = 0;
+        this.context.failJob(new Error(`Exceeded checkpoint tolerable failure threshold (${this.config.tolerableCheckpointFailureNumber}); the latest checkpoint failed: ${reason}`));
+        return;
+      }
+    }
+    this.onCheckpointEnded();
+  }
+
+  private finish(p: PendingCheckpoint): void {
+    p.done = true;
+    this.pending.delete(p.checkpointId);
+    if (p.timeout !== undefined) this.context.cancel(p.timeout);
+  }
+}
+
+function stateHandleOf(metadata: CheckpointMetadata, key: string): StateHandle | null {
+  const [vertexId, subtask] = key.split('.').map(Number);
+  return metadata.tasks.find((t) => t.vertexId === vertexId)?.subtasks[subtask] ?? null;
+}
+
+function describeKind(kind: SnapshotKind): string {
+  return kind === 'CHECKPOINT' ? 'checkpoint' : 'savepoint';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A checkpoint directory's id from its name (`chk-17` → 17). */
+export function checkpointIdOfDirectory(dir: string): number | undefined {
+  const m = /^chk-(\d+)$/.exec(path.basename(dir));
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,422 @@
+import createDebug from 'debug';
+import { JobStatus, isGloballyTerminal } from '../lib/api/JobStatus';
+import { buildExecutionGraph, ExecutionGraph, ExecutionVertex } from '../lib/graph/ExecutionGraph';
+import { CheckpointBarrier, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
+import { StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
+import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
+import { createCheckpointStorage, findLatestCompletedCheckpoint, removeStaleInProgressCheckpoints } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
+import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../lib/runtime/errors';
+import { ExecutionState, isTerminal } from '../lib/runtime/ExecutionState';
+import { createRestartStrategy, defaultRestartStrategy, RestartBackoffTimeStrategy } from '../lib/runtime/restart/RestartStrategy';
+import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
+import { Clock, TimerHandle } from '../lib/time/Clock';
+import { CheckpointCoordinator, checkpointIdOfDirectory } from './CheckpointCoordinator';
+import { toRestCheckpointStats } from './CheckpointStatsTracker';
+import type { JobRun } from './JobManager';
+import type { CheckpointStatsSnapshot as RestCheckpointStats } from './JobManagerQueries';
+import { jobResult } from './jobResult';
+import { JobManagerMessage, JobSubmission, SnapshotOutcome, SubtaskDeployment, SubtaskMessage, TaskManagerMessage } from './messages';
+import { ActorSystem, TypedRef } from './nact';
+import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from './restoreState';
+
+const log = createDebug('brook:jobmanager');
+
+interface ExecutionRecord {
+  readonly execution: ExecutionVertex;
+  readonly key: string;
+  readonly taskManagerId: number;
+  ref: TypedRef<SubtaskMessage> | undefined;
+  state: ExecutionState;
+  metrics: TaskMetricsSnapshot | undefined;
+}
+
+export interface JobMasterDeps {
+  readonly system: ActorSystem;
+  readonly clock: Clock;
+  readonly self: TypedRef<JobManagerMessage>;
+  readonly taskManagerRef: (id: number) => TypedRef<TaskManagerMessage>;
+  /** Which TaskManager holds the slot of each execution key; fixed for the job's lifetime. */
+  readonly placement: ReadonlyMap<string, number>;
+  /** Slots this job holds per TaskManager (until it terminates). */
+  readonly slotsByTaskManager: ReadonlyMap<number, number>;
+  /** The job reached a terminal state; its slots may be given back. */
+  readonly onTerminated: () => void;
+}
+
+type ReleaseReason = 'FINISHED' | 'FAILING' | 'CANCELLING' | 'RESTARTING';
+
+/**
+ * One job's life in the JobManager (Flink's JobMaster with its scheduler): deploys an attempt of
+ * every subtask, follows their states, and on a failure asks the restart strategy whether to
+ * restart; a restart releases every subtask, waits the backoff on the clock, and deploys a new
+ * attempt restored from the latest completed checkpoint (full failover: brook's tasks form one
+ * pipelined region). Checkpoints are driven by its CheckpointCoordinator.
+ */
+export class JobMaster implements JobRun {
+  readonly graph: ExecutionGraph;
+  status: JobStatus = 'INITIALIZING';
+  private attempt = 0;
+  private numRestarts = 0;
+  executions = new Map<string, ExecutionRecord>();
+  private awaitingDeploy = new Set<number>();
+  private awaitingRelease = new Set<number>();
+  private releaseReason: ReleaseReason | undefined;
+  failure: Error | undefined;
+  readonly startTime: number;
+  endTime: number | undefined;
+  private readonly restartStrategy: RestartBackoffTimeStrategy;
+  private readonly coordinator: CheckpointCoordinator | undefined;
+  private restartTimer: TimerHandle | undefined;
+  private readonly timers = new Set<TimerHandle>();
+
+  constructor(
+    readonly submission: JobSubmission,
+    private readonly deps: JobMasterDeps,
+  ) {
+    this.graph = buildExecutionGraph(submission.jobGraph);
+    this.startTime = deps.clock.now();
+    const checkpointing = submission.checkpointing;
+    this.restartStrategy = createRestartStrategy(submission.restartStrategy ?? defaultRestartStrategy(checkpointing !== undefined), deps.clock);
+    if (checkpointing) {
+      const storage = createCheckpointStorage(checkpointing.storage);
+      let firstId = 1;
+      if (checkpointing.storage.type === 'filesystem') {
+        // Ids continue above what the directory holds, so a new checkpoint never takes an old one's name.
+        const dir = checkpointing.storage.directory;
+        removeStaleInProgressCheckpoints(dir);
+        const latest = findLatestCompletedCheckpoint(dir);
+        firstId = (latest ? checkpointIdOfDirectory(latest) ?? 0 : 0) + 1;
+      }
+      this.coordinator = new CheckpointCoordinator(
+        {
+          jobId: submission.jobId,
+          jobGraph: submission.jobGraph,
+          clock: deps.clock,
+          schedule: (ms, fn) => this.schedule(ms, fn),
+          cancel: (h) => this.cancelTimer(h),
+          participants: () => this.checkpointParticipants(),
+          sendTrigger: (key, barrier) => this.sendTrigger(key, barrier),
+          notifyComplete: (id) => this.tellRunning({ type: 'notifyCheckpointComplete', checkpointId: id }),
+          notifyAborted: (id) => this.tellRunning({ type: 'notifyCheckpointAborted', checkpointId: id }),
+          failJob: (error) => this.handleFailure(error),
+        },
+        checkpointing,
+        storage,
+        firstId,
+      );
+    }
+  }
+
+  get jobStatus(): JobStatus {
+    return this.status;
+  }
+
+  get slotsByTaskManager(): ReadonlyMap<number, number> {
+    return this.deps.slotsByTaskManager;
+  }
+
+  get checkpoints(): RestCheckpointStats | undefined {
+    const stats = this.coordinator?.statsSnapshot();
+    return stats && toRestCheckpointStats(stats);
+  }
+
+  get jobId(): string {
+    return this.submission.jobId;
+  }
+
+  /** Starts the job: restores from the savepoint if one was given, then deploys attempt 0. */
+  start(): void {
+    this.setStatus('CREATED');
+    const restore = this.submission.savepointRestore;
+    if (!restore) {
+      this.deploy(undefined);
+      return;
+    }
+    void readCompletedCheckpoint(restore.path)
+      .then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, restore.allowNonRestoredState))
+      .then(
+        (prepared) =>
+          this.schedule(0, () => {
+            // A retained checkpoint of this job's own directory falls under retention again.
+            if (prepared.checkpoint.kind === 'CHECKPOINT') this.coordinator?.addRestoredCheckpoint(prepared.checkpoint);
+            else this.coordinator?.stats.restored(prepared.checkpoint, this.deps.clock.now());
+            this.deploy(prepared);
+          }),
+        (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore from ${restore.path}: ${(e as Error).message}`))),
+      );
+  }
+
+  fail(error: Error): void {
+    this.terminate('FAILED', error);
+  }
+
+  // ---- messages routed here by the JobManager
+
+  onDeployed(taskManagerId: number, subtasks: ReadonlyArray<{ readonly executionId: string; readonly ref: TypedRef<SubtaskMessage> }>): void {
+    for (const s of subtasks) {
+      const record = this.executions.get(s.executionId);
+      if (record) record.ref = s.ref;
+    }
+    this.awaitingDeploy.delete(taskManagerId);
+    if (this.awaitingDeploy.size === 0 && (this.status === 'CREATED' || this.status === 'RESTARTING')) this.startAll();
+  }
+
+  onSubtaskState(executionId: string, state: ExecutionState, failure?: TaskFailure, metrics?: TaskMetricsSnapshot): void {
+    const record = this.executions.get(executionId);
+    if (!record) return; // an earlier attempt
+    if (metrics) record.metrics = metrics;
+    if (isTerminal(record.state) && state !== 'FAILED') return;
+    record.state = state;
+    if (state === 'FAILED' && this.status === 'RUNNING') {
+      log('subtask %s failed: %s', executionId, failure?.message);
+      this.handleFailure(failure ?? new Error(`subtask ${executionId} failed`));
+    } else if (state === 'FINISHED' && this.status === 'RUNNING') {
+      this.coordinator?.subtaskFinished(record.key);
+      if ([...this.executions.values()].every((r) => r.state === 'FINISHED')) this.release('FINISHED', undefined);
+    }
+  }
+
+  onReleased(taskManagerId: number): void {
+    this.awaitingRelease.delete(taskManagerId);
+    if (this.awaitingRelease.size > 0) return;
+    const reason = this.releaseReason;
+    this.releaseReason = undefined;
+    if (reason === 'RESTARTING') {
+      const backoff = this.restartStrategy.getBackoffTime();
+      log('job %s restarts in %d ms (%s)', this.jobId, backoff, this.restartStrategy.toString());
+      this.restartTimer = this.schedule(backoff, () => {
+        this.restartTimer = undefined;
+        this.restart();
+      });
+      return;
+    }
+    this.terminate(reason === 'FAILING' ? 'FAILED' : reason === 'CANCELLING' ? 'CANCELED' : 'FINISHED', this.failure);
+  }
+
+  cancel(): void {
+    if (isGloballyTerminal(this.status)) return;
+    if (this.awaitingRelease.size > 0) {
+      this.releaseReason = 'CANCELLING';
+      this.setStatus('CANCELLING');
+      return;
+    }
+    if (this.status === 'RESTARTING' || this.executions.size === 0) {
+      if (this.restartTimer !== undefined) this.cancelTimer(this.restartTimer);
+      this.terminate('CANCELED', undefined);
+      return;
+    }
+    this.release('CANCELLING', undefined);
+  }
+
+  onAcknowledge(executionId: string, checkpointId: number, state: StateHandle | undefined, stats: SubtaskCheckpointStats): void {
+    const record = this.executions.get(executionId);
+    if (record) this.coordinator?.acknowledge(record.key, checkpointId, state, stats);
+  }
+
+  onDecline(executionId: string, checkpointId: number, reason: string, countsAsFailure: boolean): void {
+    const record = this.executions.get(executionId);
+    if (record) this.coordinator?.decline(record.key, checkpointId, reason, countsAsFailure);
+  }
+
+  triggerSnapshot(kind: SnapshotKind, directory: string | undefined, reply: (outcome: SnapshotOutcome) => void): void {
+    if (!this.coordinator) {
+      reply({ error: `job '${this.submission.jobGraph.jobName}' does not checkpoint: call env.enableCheckpointing(intervalMs) to take checkpoints and savepoints` });
+      return;
+    }
+    if (this.status !== 'RUNNING') {
+      reply({ error: `job '${this.submission.jobGraph.jobName}' is ${this.status}, not RUNNING` });
+      return;
+    }
+    this.coordinator.triggerSnapshot(kind, directory, reply);
+  }
+
+  checkpointStats(): CheckpointStatsSnapshot | undefined {
+    return this.coordinator?.statsSnapshot();
+  }
+
+  // ---- internals
+
+  private deploy(restore: PreparedRestore | undefined): void {
+    const { jobGraph, jobId, config } = this.submission;
+    this.executions = new Map();
+    const perTaskManager = new Map<number, SubtaskDeployment[]>();
+    for (const execution of this.graph.executions) {
+      const key = execution.id;
+      const tmId = this.deps.placement.get(key)!;
+      const executionId = `${jobId}:${execution.id}:${this.attempt}`;
+      this.executions.set(executionId, { execution, key, taskManagerId: tmId, ref: undefined, state: 'DEPLOYING', metrics: undefined });
+      const taskRestore: TaskRestore | undefined = restore?.assignments.get(key);
+      const list = perTaskManager.get(tmId) ?? [];
+      list.push({
+        executionId,
+        descriptor: {
+          jobName: jobGraph.jobName,
+          jobId,
+          vertex: execution.vertex,
+          subtaskIndex: execution.subtaskIndex,
+          attemptNumber: this.attempt,
+          config,
+          restore: taskRestore,
+        },
+      });
+      perTaskManager.set(tmId, list);
+    }
+    this.awaitingDeploy = new Set(perTaskManager.keys());
+    for (const [tmId, deployments] of perTaskManager) {
+      this.deps.system.tell(this.deps.taskManagerRef(tmId), { type: 'deploy', jobId, deployments });
+    }
+  }
+
+  private refOf(execution: ExecutionVertex): TypedRef<SubtaskMessage> {
+    return this.executions.get(`${this.jobId}:${execution.id}:${this.attempt}`)!.ref!;
+  }
+
+  /** Every subtask is spawned: tell each whom it reads from and writes to, then start all. */
+  private startAll(): void {
+    for (const record of this.executions.values()) {
+      const e = record.execution;
+      this.deps.system.tell(record.ref!, {
+        type: 'start',
+        wiring: {
+          inputs: e.inputChannels.map((c) => ({ index: c.index, producer: this.refOf(c.producer), producerChannel: c.producerChannel })),
+          outputs: e.outputEdges.map((o) => ({
+            streamEdgeId: o.edge.streamEdge.id,
+            partitioner: o.edge.streamEdge.partitioner,
+            channels: o.channels.map((c) => ({ index: c.index, consumer: this.refOf(c.consumer), consumerChannel: c.consumerChannel })),
+          })),
+        },
+      });
+    }
+    this.setStatus('RUNNING');
+    this.coordinator?.startPeriodicScheduler();
+  }
+
+  /**
+   * A subtask failed, or checkpoints failed more often than tolerated: restart everything if the
+   * strategy allows, otherwise fail the job.
+   */
+  private handleFailure(error: Error): void {
+    if (this.status !== 'RUNNING') return;
+    this.coordinator?.stopPeriodicScheduler();
+    this.coordinator?.abortPendingCheckpoints('the job is failing over');
+    this.restartStrategy.notifyFailure(error);
+    if (this.restartStrategy.canRestart()) {
+      log('job %s failed over: %s', this.jobId, error.message);
+      this.failure = error;
+      this.release('RESTARTING', error);
+    } else {
+      this.release('FAILING', error);
+    }
+  }
+
+  private restart(): void {
+    if (this.status !== 'RESTARTING') return;
+    this.attempt++;
+    this.numRestarts++;
+    const latest = this.coordinator?.latestCompleted;
+    const initial = this.submission.savepointRestore;
+    const from = latest
+      ? Promise.resolve(latest)
+      : initial
+        ? readCompletedCheckpoint(initial.path)
+        : undefined;
+    if (!from) {
+      this.deploy(undefined);
+      return;
+    }
+    void from
+      .then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, initial?.allowNonRestoredState ?? false))
+      .then(
+        (prepared) =>
+          this.schedule(0, () => {
+            log('job %s attempt %d restores checkpoint %d', this.jobId, this.attempt, prepared.checkpoint.checkpointId);
+            this.coordinator?.stats.restored(prepared.checkpoint, this.deps.clock.now());
+            this.deploy(prepared);
+          }),
+        (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore the job: ${(e as Error).message}`))),
+      );
+  }
+
+  /** Asks every TaskManager of the job to cancel and stop its subtasks. */
+  private release(reason: ReleaseReason, failure: Error | undefined): void {
+    if (failure) this.failure = failure;
+    this.releaseReason = reason;
+    if (reason === 'FINISHED') this.status = 'FINISHED';
+    else this.setStatus(reason === 'RESTARTING' ? 'RESTARTING' : reason);
+    if (reason !== 'RESTARTING') this.coordinator?.shutdownCoordinator(`the job is ${reason}`);
+    const tms = new Set(this.deps.placement.values());
+    this.awaitingRelease = tms;
+    for (const tmId of tms) this.deps.system.tell(this.deps.taskManagerRef(tmId), { type: 'release', jobId: this.jobId });
+  }
+
+  private terminate(status: JobStatus, failure: Error | undefined): void {
+    this.endTime = this.deps.clock.now();
+    this.coordinator?.shutdownCoordinator(`the job is ${status}`);
+    for (const t of this.timers) this.deps.clock.clearTimeout(t);
+    this.timers.clear();
+    this.setStatus(status);
+    this.deps.onTerminated();
+    const { listener, jobGraph } = this.submission;
+    if (status === 'FINISHED') {
+      listener.onTerminated({
+        result: jobResult({
+          jobId: this.jobId,
+          jobGraph,
+          executions: [...this.executions.values()],
+          startTime: this.startTime,
+          endTime: this.endTime,
+          numRestarts: this.numRestarts,
+        }),
+      });
+    } else if (status === 'CANCELED') listener.onTerminated({ error: new JobExecutionError(jobGraph.jobName, new Error('the job was cancelled')) });
+    else listener.onTerminated({ error: failure instanceof NotEnoughSlotsError ? failure : new JobExecutionError(jobGraph.jobName, failure) });
+  }
+
+  private setStatus(status: JobStatus): void {
+    this.status = status;
+    log('job %s (%s) %s', this.submission.jobGraph.jobName, this.jobId, status);
+    this.submission.listener.onStatusChange(status);
+  }
+
+  private checkpointParticipants(): { waitFor: string[]; trigger: string[]; finished: string[] } | string {
+    if (this.status !== 'RUNNING') return `the job is ${this.status}`;
+    const waitFor: string[] = [];
+    const trigger: string[] = [];
+    const finished: string[] = [];
+    for (const r of this.executions.values()) {
+      if (r.state === 'FINISHED') {
+        finished.push(r.key);
+        continue;
+      }
+      if (r.state !== 'RUNNING') return `subtask ${r.key} of '${r.execution.vertex.name}' is ${r.state}, not RUNNING`;
+      waitFor.push(r.key);
+      if (r.execution.vertex.headNode.kind === 'source') trigger.push(r.key);
+    }
+    return { waitFor, trigger, finished };
+  }
+
+  private sendTrigger(key: string, barrier: CheckpointBarrier): void {
+    const record = this.executions.get(`${this.jobId}:${key}:${this.attempt}`);
+    if (record?.ref) this.deps.system.tell(record.ref, { type: 'triggerCheckpoint', barrier });
+  }
+
+  private tellRunning(message: SubtaskMessage): void {
+    for (const r of this.executions.values()) if (r.ref && r.state === 'RUNNING') this.deps.system.tell(r.ref, message);
+  }
+
+  /** A timer whose callback runs in the JobManager's mailbox. */
+  private schedule(delayMs: number, fn: () => void): TimerHandle {
+    const handle: TimerHandle = this.deps.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      this.deps.system.tell(this.deps.self, { type: 'timer', jobId: this.jobId, run: fn });
+    }, delayMs);
+    this.timers.add(handle);
+    return handle;
+  }
+
+  private cancelTimer(handle: TimerHandle): void {
+    this.timers.delete(handle);
+    this.deps.clock.clearTimeout(handle);
+  }
+}

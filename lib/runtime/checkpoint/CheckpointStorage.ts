@@ -1,0 +1,184 @@
+import fs from 'fs';
+import path from 'path';
+import { randomUUID } from 'crypto';
+import { SnapshotKind } from './CheckpointBarrier';
+import { CheckpointMetadata, CompletedCheckpoint, StateHandle } from './CheckpointMetadata';
+
+/** Plain-data choice of storage, carried in the job's settings. */
+export type CheckpointStorageConfig = { readonly type: 'memory' } | { readonly type: 'filesystem'; readonly directory: string };
+
+export const METADATA_FILE = '_metadata';
+const IN_PROGRESS = '.inprogress';
+
+/**
+ * Where checkpoints go (Flink's CheckpointStorage, coordinator side). Subtasks write their own
+ * state (persistSubtaskState); the coordinator prepares the location, then makes a checkpoint
+ * visible only once every subtask acknowledged: a directory is renamed from `chk-N.inprogress`
+ * to `chk-N` after `_metadata` was written and synced, so an incomplete checkpoint is never
+ * mistaken for a complete one.
+ */
+export interface CheckpointStorage {
+  readonly description: string;
+  initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string | undefined>;
+  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string | undefined>;
+  discard(location: string | undefined): Promise<void>;
+  dispose(completed: CompletedCheckpoint): Promise<void>;
+}
+
+export function createCheckpointStorage(config: CheckpointStorageConfig): CheckpointStorage {
+  return config.type === 'memory' ? new MemoryCheckpointStorage() : new FileSystemCheckpointStorage(config.directory);
+}
+
+/** Flink's JobManagerCheckpointStorage: state travels in the acknowledgements and stays in memory. */
+export class MemoryCheckpointStorage implements CheckpointStorage {
+  readonly description = 'JobManagerCheckpointStorage (in memory)';
+
+  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string | undefined> {
+    // Savepoints always go to a directory, whatever the checkpoint storage.
+    return kind === 'CHECKPOINT' ? undefined : createSavepointDirectory(targetDirectory, jobId);
+  }
+
+  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string | undefined> {
+    return location === undefined ? Promise.resolve(undefined) : finalizeDirectory(location, metadata);
+  }
+
+  discard(location: string | undefined): Promise<void> {
+    return location === undefined ? Promise.resolve() : fs.promises.rm(location, { recursive: true, force: true });
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+/** Flink's FileSystemCheckpointStorage: one directory per checkpoint under `directory`. */
+export class FileSystemCheckpointStorage implements CheckpointStorage {
+  readonly description: string;
+
+  constructor(readonly directory: string) {
+    this.description = `FileSystemCheckpointStorage (${directory})`;
+  }
+
+  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string> {
+    if (kind !== 'CHECKPOINT') return createSavepointDirectory(targetDirectory, jobId);
+    const location = path.join(this.directory, `chk-${checkpointId}${IN_PROGRESS}`);
+    await fs.promises.rm(location, { recursive: true, force: true });
+    await fs.promises.mkdir(location, { recursive: true });
+    return location;
+  }
+
+  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string> {
+    if (location === undefined) throw new Error('a file system checkpoint needs a location');
+    return finalizeDirectory(location, metadata);
+  }
+
+  async discard(location: string | undefined): Promise<void> {
+    if (location !== undefined) await fs.promises.rm(location, { recursive: true, force: true });
+  }
+
+  async dispose(completed: CompletedCheckpoint): Promise<void> {
+    // Savepoints belong to the user: never deleted by retention.
+    if (completed.kind === 'CHECKPOINT' && completed.externalPointer) {
+      await fs.promises.rm(completed.externalPointer, { recursive: true, force: true });
+    }
+  }
+}
+
+async function createSavepointDirectory(targetDirectory: string | undefined, jobId: string): Promise<string> {
+  if (!targetDirectory) {
+    throw new Error('no savepoint directory: pass one to triggerSavepoint / stopWithSavepoint, or set CheckpointConfig.setDefaultSavepointDirectory');
+  }
+  const location = path.join(targetDirectory, `savepoint-${jobId.slice(0, 6)}-${randomUUID().slice(0, 12)}${IN_PROGRESS}`);
+  await fs.promises.mkdir(location, { recursive: true });
+  return location;
+}
+
+/** Writes _metadata (synced), then renames the directory to its final name and syncs the parent. */
+async function finalizeDirectory(location: string, metadata: CheckpointMetadata): Promise<string> {
+  const json = JSON.stringify(metadata, (_k, v: unknown) => {
+    if (v instanceof Uint8Array) throw new Error('in-memory state handle in a directory checkpoint');
+    return v;
+  });
+  await writeFileDurably(path.join(location, METADATA_FILE), Buffer.from(json));
+  const final = location.endsWith(IN_PROGRESS) ? location.slice(0, -IN_PROGRESS.length) : location;
+  await fs.promises.rm(final, { recursive: true, force: true });
+  await fs.promises.rename(location, final);
+  await syncDirectory(path.dirname(final));
+  return final;
+}
+
+/** write, fsync, close: the bytes are on disk when the promise resolves. */
+export async function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await fs.promises.open(file, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fs.promises.open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Task side: stores one subtask's serialized state where the barrier says. */
+export async function persistSubtaskState(location: string | undefined, fileName: string, bytes: Uint8Array): Promise<StateHandle> {
+  if (location === undefined) return { kind: 'bytes', bytes };
+  await writeFileDurably(path.join(location, fileName), bytes);
+  return { kind: 'file', file: fileName };
+}
+
+export async function readStateHandle(pointer: string | undefined, handle: StateHandle): Promise<Uint8Array> {
+  if (handle.kind === 'bytes') return handle.bytes;
+  if (pointer === undefined) throw new Error(`state file ${handle.file} has no checkpoint directory`);
+  return fs.promises.readFile(path.join(pointer, handle.file));
+}
+
+/** Reads a completed checkpoint or savepoint directory (its `_metadata`). */
+export async function readCheckpointDirectory(pointer: string): Promise<CheckpointMetadata> {
+  const file = pointer.endsWith(METADATA_FILE) ? pointer : path.join(pointer, METADATA_FILE);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
+  }
+  const metadata = JSON.parse(text) as CheckpointMetadata;
+  if (metadata.version !== 1) throw new Error(`cannot restore from ${pointer}: unknown metadata version ${String(metadata.version)}`);
+  return metadata;
+}
+
+/**
+ * The latest completed checkpoint under a checkpoint directory (`chk-N` with a `_metadata`),
+ * or undefined. In-progress directories (a crash mid-checkpoint) are never returned.
+ */
+export function findLatestCompletedCheckpoint(directory: string): string | undefined {
+  if (!fs.existsSync(directory)) return undefined;
+  let best: { id: number; dir: string } | undefined;
+  for (const name of fs.readdirSync(directory)) {
+    const m = /^chk-(\d+)$/.exec(name);
+    if (!m) continue;
+    const dir = path.join(directory, name);
+    if (!fs.existsSync(path.join(dir, METADATA_FILE))) continue;
+    const id = Number(m[1]);
+    if (!best || id > best.id) best = { id, dir };
+  }
+  return best?.dir;
+}
+
+/** Removes in-progress checkpoint directories left by a process that died mid-checkpoint. */
+export function removeStaleInProgressCheckpoints(directory: string): number {
+  if (!fs.existsSync(directory)) return 0;
+  let n = 0;
+  for (const name of fs.readdirSync(directory)) {
+    if (/^chk-\d+\.inprogress$/.test(name)) {
+      fs.rmSync(path.join(directory, name), { recursive: true, force: true });
+      n++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,170 @@
+import { SinkContext } from '../../connectors/sink/SinkFunction';
+import { TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../connectors/sink/TwoPhaseCommitSink';
+import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark';
+import { AbstractStreamOperator } from '../AbstractStreamOperator';
+import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../state/OperatorStateSnapshot';
+
+interface PendingTransaction<TXN> {
+  readonly checkpointId: number;
+  readonly transaction: TXN;
+}
+
+/** One subtask's checkpointed state: what awaits commit, and what was open. */
+interface TwoPhaseCommitState<TXN> {
+  readonly pending: ReadonlyArray<PendingTransaction<TXN>>;
+  readonly current: TXN;
+}
+
+/**
+ * Drives a TwoPhaseCommitSink from checkpoints, as Flink's TwoPhaseCommitSinkFunction: at the
+ * barrier, pre-commit the open transaction, remember it under the checkpoint id, open a new
+ * one; when checkpoint n completes, commit every pending transaction with id ≤ n, in order; on
+ * restore, commit the pending ones again (idempotent) and abort the one that was open. A
+ * transaction leaves the pending list only once its commit succeeded, so a checkpoint taken
+ * while a commit is under way still holds it.
+ */
+export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<IN, never> implements SinkContext {
+  private writer!: TwoPhaseCommitWriter<IN, TXN>;
+  private current!: TXN;
+  private pending: Array<PendingTransaction<TXN>> = [];
+  private readonly committing = new Set<PendingTransaction<TXN>>();
+  private readonly preCommits = new Map<number, Promise<void>>();
+  private restored: ReadonlyArray<TwoPhaseCommitState<TXN>> = [];
+  private restoredCheckpointId: number | undefined;
+  /** Commits (and recovery) run one after another, in checkpoint order. */
+  private commitChain: Promise<void> = Promise.resolve();
+  private lastCheckpointId = 0;
+  private watermark = MIN_WATERMARK;
+  private recordTimestamp = NO_TIMESTAMP;
+
+  constructor(
+    private readonly sink: TwoPhaseCommitSink<IN, TXN>,
+    name: string,
+  ) {
+    super(name);
+  }
+
+  get timestamp(): number | undefined {
+    return this.recordTimestamp === NO_TIMESTAMP ? undefined : this.recordTimestamp;
+  }
+
+  get currentWatermark(): number {
+    return this.watermark;
+  }
+
+  get currentProcessingTime(): number {
+    return this.context.clock.now();
+  }
+
+  initializeState(context: StateInitializationContext): void {
+    if (!context.isRestored) return;
+    this.restored = context.operator as ReadonlyArray<TwoPhaseCommitState<TXN>>;
+    this.restoredCheckpointId = restoredId(this.restored);
+  }
+
+  override open(): void {
+    const c = this.context;
+    if (!c.checkpointingMode) {
+      throw new Error(`${this.name} is transactional: it commits on checkpoints, so enable checkpointing (env.enableCheckpointing(intervalMs))`);
+    }
+    this.writer = this.sink.createWriter({
+      subtaskIndex: c.subtaskIndex,
+      parallelism: c.parallelism,
+      taskName: c.taskName,
+      stdout: c.stdout,
+      stderr: c.stderr,
+      jobId: c.jobId ?? 'local',
+      attemptNumber: c.attemptNumber,
+      restoredCheckpointId: this.restoredCheckpointId,
+    });
+    // Flink: recoverAndCommit what was pending, recoverAndAbort what was open, before anything new.
+    const recovered = [...this.restored];
+    if (recovered.length > 0) {
+      const pending = recovered.flatMap((s) => s.pending).sort((a, b) => a.checkpointId - b.checkpointId);
+      this.enqueueCommitWork('recovery of restored transactions', async () => {
+        for (const p of pending) await (this.writer.recoverAndCommit ?? this.writer.commit).call(this.writer, p.transaction);
+        for (const s of recovered) await (this.writer.recoverAndAbort ?? this.writer.abort).call(this.writer, s.current);
+      });
+    }
+    this.lastCheckpointId = this.restoredCheckpointId ?? 0;
+    this.current = this.writer.beginTransaction(this.lastCheckpointId);
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    this.recordTimestamp = timestamp;
+    try {
+      this.writer.invoke(this.current, value, this);
+    } catch (e) {
+      this.userFunctionFailed(e, value);
+    }
+  }
+
+  override processWatermark(watermark: number): void {
+    this.watermark = watermark;
+    this.metrics.currentOutputWatermark = watermark;
+  }
+
+  override processWatermarkStatus(): void {}
+
+  override flush(): void {
+    this.writer.flush?.(this.current);
+  }
+
+  snapshotState(context: StateSnapshotContext): OperatorStateSnapshot {
+    const { checkpointId } = context;
+    this.writer.flush?.(this.current);
+    const closing = this.current;
+    this.preCommits.set(checkpointId, this.writer.preCommit(closing));
+    this.pending.push({ checkpointId, transaction: closing });
+    this.lastCheckpointId = checkpointId;
+    this.current = this.writer.beginTransaction(checkpointId);
+    const state: TwoPhaseCommitState<TXN> = { pending: [...this.pending], current: this.current };
+    return { operator: [state] };
+  }
+
+  preCommit(checkpointId: number): Promise<void> {
+    const p = this.preCommits.get(checkpointId) ?? Promise.resolve();
+    this.preCommits.delete(checkpointId);
+    return p;
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    const due = this.pending.filter((p) => p.checkpointId <= checkpointId && !this.committing.has(p));
+    if (due.length === 0) return;
+    for (const p of due) this.committing.add(p);
+    const faults = this.context.faultInjector;
+    this.enqueueCommitWork(`commit of checkpoint ${checkpointId}`, async () => {
+      for (const p of due) {
+        faults?.onCommit('before');
+        await this.writer.commit(p.transaction);
+        faults?.onCommit('after');
+        this.pending = this.pending.filter((x) => x !== p);
+        this.committing.delete(p);
+      }
+    });
+  }
+
+  override close(): void {
+    if (!this.writer) return;
+    const writer = this.writer;
+    const open = this.current;
+    // Best effort: what was open is void (a restore aborts it again anyway).
+    void this.commitChain
+      .then(() => writer.abort(open))
+      .catch(() => undefined)
+      .finally(() => writer.close?.().catch(() => undefined));
+  }
+
+  private enqueueCommitWork(what: string, work: () => Promise<void>): void {
+    const next = this.commitChain.then(work);
+    this.commitChain = next.catch(() => undefined);
+    if (this.context.trackAsync) this.context.trackAsync(next, what);
+    else next.catch(() => undefined);
+  }
+}
+
+function restoredId<TXN>(states: ReadonlyArray<TwoPhaseCommitState<TXN>>): number | undefined {
+  let max: number | undefined;
+  for (const s of states) for (const p of s.pending) max = Math.max(max ?? 0, p.checkpointId);
+  return max;
+}

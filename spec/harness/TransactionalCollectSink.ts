@@ -1,0 +1,55 @@
+import { SinkContext } from '../../lib/connectors/sink/SinkFunction';
+import { TransactionalSinkContext, TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+
+interface Txn {
+  readonly id: string;
+}
+
+/**
+ * An in-memory two-phase-commit sink for tests: records are staged per transaction and appear in
+ * `committed` only when the transaction commits (at most once per transaction id, however often
+ * the commit is retried). Staged data of transactions never committed stays invisible.
+ */
+export class TransactionalCollectSink<T> implements TwoPhaseCommitSink<T, Txn> {
+  readonly name = 'Transactional Collect Sink';
+  readonly transactional = true as const;
+  readonly committed: T[] = [];
+  readonly committedTransactions = new Set<string>();
+  numCommitCalls = 0;
+  numAborts = 0;
+  private readonly staged = new Map<string, T[]>();
+
+  /** Records written into transactions not committed (yet): invisible to readers. */
+  get numStaged(): number {
+    let n = 0;
+    for (const s of this.staged.values()) n += s.length;
+    return n;
+  }
+
+  createWriter(ctx: TransactionalSinkContext): TwoPhaseCommitWriter<T, Txn> {
+    let seq = 0;
+    const staged = this.staged;
+    return {
+      beginTransaction: (checkpointId: number): Txn => {
+        const id = `${ctx.jobId}/${ctx.attemptNumber}/${ctx.subtaskIndex}/${checkpointId}/${seq++}`;
+        staged.set(id, []);
+        return { id };
+      },
+      invoke: (txn: Txn, value: T, _c: SinkContext): void => {
+        staged.get(txn.id)?.push(value);
+      },
+      preCommit: async (): Promise<void> => {},
+      commit: async (txn: Txn): Promise<void> => {
+        this.numCommitCalls++;
+        if (this.committedTransactions.has(txn.id)) return;
+        this.committedTransactions.add(txn.id);
+        this.committed.push(...(staged.get(txn.id) ?? []));
+        staged.delete(txn.id);
+      },
+      abort: async (txn: Txn): Promise<void> => {
+        this.numAborts++;
+        staged.delete(txn.id);
+      },
+    };
+  }
+}
