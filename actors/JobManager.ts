@@ -23,6 +23,8 @@ export interface TaskManagerInfo {
 
 /** One subtask attempt as the JobManager follows it (read by JobManagerQueries). */
 export interface ExecutionRecord {
+  /** `jobId:vertexId.subtask:attempt`, as the TaskManager knows the subtask. */
+  readonly executionId: string;
   readonly execution: ExecutionVertex;
   readonly taskManagerId: number;
   readonly ref: TypedRef<SubtaskMessage> | undefined;

@@ -161,7 +161,7 @@ export function jobSnapshotReply(now: number, job: JobRun, taskManagers: Readonl
         .sort((a, b) => a.execution.subtaskIndex - b.execution.subtaskIndex)
         .map((r) => ({
           subtaskIndex: r.execution.subtaskIndex,
-          executionId: `${jobId}:${r.execution.id}`,
+          executionId: r.executionId,
           taskManagerId: r.taskManagerId,
           state: r.state,
           metrics: r.metrics,

@@ -23,6 +23,7 @@ import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from './rest
 const log = createDebug('brook:jobmanager');
 
 interface ExecutionRecord {
+  readonly executionId: string;
   readonly execution: ExecutionVertex;
   readonly key: string;
   readonly taskManagerId: number;
@@ -245,7 +246,7 @@ export class JobMaster implements JobRun {
       const key = execution.id;
       const tmId = this.deps.placement.get(key)!;
       const executionId = `${jobId}:${execution.id}:${this.attempt}`;
-      this.executions.set(executionId, { execution, key, taskManagerId: tmId, ref: undefined, state: 'DEPLOYING', metrics: undefined });
+      this.executions.set(executionId, { executionId, execution, key, taskManagerId: tmId, ref: undefined, state: 'DEPLOYING', metrics: undefined });
       const taskRestore: TaskRestore | undefined = restore?.assignments.get(key);
       const list = perTaskManager.get(tmId) ?? [];
       list.push({

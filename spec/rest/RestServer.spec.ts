@@ -34,7 +34,7 @@ describe('REST API against a running seed job', () => {
   const vertex = (vid: number): Promise<VertexDetailsBody> => getJson<VertexDetailsBody>(url, `/jobs/${jobId}/vertices/${vid}`);
 
   beforeAll(async () => {
-    h = new JobHarness({ parallelism: 2 });
+    h = new JobHarness({ parallelism: 2, slotsPerTaskManager: 2 });
     source = new TestSource<string>(1);
     ipCountPipeline(h.env.fromSource(source, undefined, 'Test Source'));
     jobId = (await h.start('Socket Window IpCount')).jobId;
