@@ -32,12 +32,43 @@ export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from './t
 export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './time/Watermark';
 
 export { TumblingEventTimeWindows } from './windowing/assigners/TumblingEventTimeWindows';
-export type { WindowAssigner } from './windowing/assigners/WindowAssigner';
+export { TumblingProcessingTimeWindows } from './windowing/assigners/TumblingProcessingTimeWindows';
+export { SlidingEventTimeWindows } from './windowing/assigners/SlidingEventTimeWindows';
+export { SlidingProcessingTimeWindows } from './windowing/assigners/SlidingProcessingTimeWindows';
+export { EventTimeSessionWindows } from './windowing/assigners/EventTimeSessionWindows';
+export { ProcessingTimeSessionWindows } from './windowing/assigners/ProcessingTimeSessionWindows';
+export { DynamicEventTimeSessionWindows } from './windowing/assigners/DynamicEventTimeSessionWindows';
+export { DynamicProcessingTimeSessionWindows } from './windowing/assigners/DynamicProcessingTimeSessionWindows';
+export type { SessionWindowTimeGapExtractor } from './windowing/assigners/SessionWindowTimeGapExtractor';
+export { GlobalWindows } from './windowing/assigners/GlobalWindows';
+export type { WindowAssigner, MergingWindowAssigner, WindowAssignerContext } from './windowing/assigners/WindowAssigner';
 export { EventTimeTrigger } from './windowing/triggers/EventTimeTrigger';
-export type { Trigger, TriggerContext, TriggerResult } from './windowing/triggers/Trigger';
+export { ProcessingTimeTrigger } from './windowing/triggers/ProcessingTimeTrigger';
+export { CountTrigger } from './windowing/triggers/CountTrigger';
+export { ContinuousEventTimeTrigger } from './windowing/triggers/ContinuousEventTimeTrigger';
+export { ContinuousProcessingTimeTrigger } from './windowing/triggers/ContinuousProcessingTimeTrigger';
+export { PurgingTrigger } from './windowing/triggers/PurgingTrigger';
+export { NeverTrigger } from './windowing/triggers/NeverTrigger';
+export type { Trigger, TriggerContext, OnMergeContext, TriggerResult } from './windowing/triggers/Trigger';
+export { CountEvictor } from './windowing/evictors/CountEvictor';
+export { TimeEvictor } from './windowing/evictors/TimeEvictor';
+export type { Evictor, EvictorContext, TimestampedValue } from './windowing/evictors/Evictor';
 export { TimeWindow } from './windowing/windows/TimeWindow';
+export { GlobalWindow } from './windowing/windows/GlobalWindow';
 export type { Window } from './windowing/windows/Window';
-export type { ProcessWindowFunction, ProcessWindowContext } from './windowing/functions/ProcessWindowFunction';
+export type { ProcessWindowFunction, ProcessWindowContext, WindowFunction } from './windowing/functions/ProcessWindowFunction';
+
+export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, State } from './runtime/state/State';
+export {
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+} from './runtime/state/StateDescriptor';
+export { StateTtlConfig } from './runtime/state/StateTtlConfig';
+export type { KeyedStateStore } from './runtime/state/KeyedStateStore';
+export type { OperatorStateSnapshot, StateSnapshotContext, StateInitializationContext } from './runtime/state/OperatorStateSnapshot';
 
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './connectors/source/Source';
 export { SocketTextSource } from './connectors/source/SocketTextSource';

@@ -1,6 +1,11 @@
 import { KeyGroupStreamPartitioner } from '../partitioners/KeyGroupStreamPartitioner';
 import { StreamGroupedReduce } from '../runtime/operators/StreamGroupedReduce';
+import { GlobalWindows } from '../windowing/assigners/GlobalWindows';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
+import { CountEvictor } from '../windowing/evictors/CountEvictor';
+import { CountTrigger } from '../windowing/triggers/CountTrigger';
+import { PurgingTrigger } from '../windowing/triggers/PurgingTrigger';
+import { GlobalWindow } from '../windowing/windows/GlobalWindow';
 import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
 import { SumAggregator } from './aggregation/SumAggregator';
@@ -28,6 +33,16 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
     return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /**
+   * Windows of `size` elements per key (Flink: GlobalWindows + PurgingTrigger(CountTrigger));
+   * with `slide`, every `slide` elements over the last `size` (CountTrigger + CountEvictor).
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    const windowed = this.window(GlobalWindows.create() as WindowAssigner<T, GlobalWindow>);
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return windowed.evictor(CountEvictor.of<GlobalWindow>(size)).trigger(CountTrigger.of<GlobalWindow>(slide));
   }
 
   /** Rolling reduce: emits the current reduced value of the key after every element. */

@@ -1,11 +1,20 @@
 import { OutputTag } from './OutputTag';
 import { Duration, toMillis } from '../time/Time';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
-import { InternalWindowFunction, PassThroughWindowFunction, UserProcessWindowFunction } from '../windowing/functions/InternalWindowFunction';
-import { ProcessWindowFunction } from '../windowing/functions/ProcessWindowFunction';
+import { EvictingWindowOperator } from '../windowing/EvictingWindowOperator';
+import { Evictor, evictorName } from '../windowing/evictors/Evictor';
+import {
+  AggregateApplyWindowFunction,
+  InternalWindowFunction,
+  PassThroughWindowFunction,
+  ReduceApplyWindowFunction,
+  UserProcessWindowFunction,
+  UserWindowFunction,
+} from '../windowing/functions/InternalWindowFunction';
+import { ProcessWindowFunction, WindowFunction } from '../windowing/functions/ProcessWindowFunction';
 import { AggregatingContents, ListContents, ReducingContents, WindowContents } from '../windowing/functions/WindowContents';
 import { Trigger, triggerName } from '../windowing/triggers/Trigger';
-import { WindowOperator } from '../windowing/WindowOperator';
+import { WindowOperator, WindowOperatorConfig } from '../windowing/WindowOperator';
 import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
 import { SumAggregator } from './aggregation/SumAggregator';
@@ -13,12 +22,25 @@ import { SingleOutputStreamOperator } from './DataStream';
 import { AggregateFunction, ComparableField, NumericField, ReduceFunction } from './functions';
 import type { KeyedStream } from './KeyedStream';
 
+/** How the window's contents are kept and turned into results. */
+interface WindowPlan<T, R> {
+  /** Incremental contents (no evictor); undefined = keep the elements. */
+  readonly contents: WindowContents<T, unknown, unknown> | undefined;
+  /** Applied to the aggregate (incremental) or to the elements (list, evictor). */
+  readonly fn: InternalWindowFunction<unknown, R, unknown, Window>;
+  /** The function names Flink prints: "SumAggregator, PassThroughWindowFunction". */
+  readonly names: string;
+}
+
 /**
  * A keyed stream cut into windows (Flink's WindowedStream). reduce/aggregate/sum keep one
- * accumulator per window (no buffering); process sees all elements with the window's metadata.
+ * accumulator per window (no buffering); process and apply see all elements with the window's
+ * metadata; reduce/aggregate combined with a process function pre-aggregate and hand the
+ * function the one result. With an evictor the elements are kept and aggregated at firing.
  */
 export class WindowedStream<T, K, W extends Window> {
   private customTrigger: Trigger<T, W> | undefined;
+  private customEvictor: Evictor<T, W> | undefined;
   private lateness = 0;
   private lateTag: OutputTag<T> | undefined;
 
@@ -28,7 +50,16 @@ export class WindowedStream<T, K, W extends Window> {
   ) {}
 
   trigger(trigger: Trigger<T, W>): this {
+    if (this.assigner.isMerging && !trigger.canMerge()) {
+      throw new Error(`A merging window assigner cannot be used with a trigger that does not support merging (${trigger.toString()})`);
+    }
     this.customTrigger = trigger;
+    return this;
+  }
+
+  /** Removes elements before/after the window function (the window then keeps its elements). */
+  evictor(evictor: Evictor<T, W>): this {
+    this.customEvictor = evictor;
     return this;
   }
 
@@ -46,27 +77,36 @@ export class WindowedStream<T, K, W extends Window> {
 
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<R>;
-  reduce<R>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<T> | SingleOutputStreamOperator<R> {
-    return this.build(new ReducingContents<T>(fn, fn.name || 'ReduceFunction'), windowFunction) as SingleOutputStreamOperator<R>;
+  reduce<R>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<T | R> {
+    const name = fn.name || 'ReduceFunction';
+    const inner = this.singleValueFunction<T, T | R>(windowFunction as ProcessWindowFunction<T, T | R, K, W> | undefined);
+    if (this.customEvictor) return this.build({ contents: undefined, fn: wrap(new ReduceApplyWindowFunction(fn, inner)), names: `${name}, ${inner.name}` });
+    return this.build({ contents: erase(new ReducingContents<T>(fn, name)), fn: wrap(inner), names: `${name}, ${inner.name}` });
   }
 
   aggregate<ACC, V>(fn: AggregateFunction<T, ACC, V>): SingleOutputStreamOperator<V>;
   aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFunction: ProcessWindowFunction<V, R, K, W>): SingleOutputStreamOperator<R>;
-  aggregate<ACC, V, R>(
-    fn: AggregateFunction<T, ACC, V>,
-    windowFunction?: ProcessWindowFunction<V, R, K, W>,
-  ): SingleOutputStreamOperator<V> | SingleOutputStreamOperator<R> {
-    return this.build(new AggregatingContents<T, ACC, V>(fn, functionName(fn, 'AggregateFunction')), windowFunction) as SingleOutputStreamOperator<R>;
+  aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W>): SingleOutputStreamOperator<V | R> {
+    const name = functionName(fn, 'AggregateFunction');
+    const inner = this.singleValueFunction<V, V | R>(windowFunction as ProcessWindowFunction<V, V | R, K, W> | undefined);
+    if (this.customEvictor) return this.build({ contents: undefined, fn: wrap(new AggregateApplyWindowFunction(fn, inner)), names: `${name}, ${inner.name}` });
+    return this.build({ contents: erase(new AggregatingContents<T, ACC, V>(fn, name)), fn: wrap(inner), names: `${name}, ${inner.name}` });
   }
 
   /** All elements of the window, with its metadata. */
   process<R>(fn: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<R> {
-    return this.operator<T[], R>(new ListContents<T>(), new UserProcessWindowFunction<T, R, K, W>(fn, false), false);
+    const f = new UserProcessWindowFunction<T, R, K, W>(fn, false);
+    return this.build({ contents: undefined, fn: wrap(f), names: f.name });
+  }
+
+  /** Flink's legacy WindowFunction: key, window, all elements. */
+  apply<R>(fn: WindowFunction<T, R, K, W>): SingleOutputStreamOperator<R> {
+    const f = new UserWindowFunction<T, R, K, W>(fn, false);
+    return this.build({ contents: undefined, fn: wrap(f), names: f.name });
   }
 
   sum(field: NumericField<T>): SingleOutputStreamOperator<T> {
-    const agg = new SumAggregator<T>(field);
-    return this.build(new ReducingContents<T>(agg.reduce, agg.name)) as SingleOutputStreamOperator<T>;
+    return this.reduceNamed(new SumAggregator<T>(field));
   }
 
   min(field: ComparableField<T>): SingleOutputStreamOperator<T> {
@@ -86,40 +126,53 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   private comparable(field: string, type: AggregationType, first = true): SingleOutputStreamOperator<T> {
-    const agg = new ComparableAggregator<T>(field, type, first);
-    return this.build(new ReducingContents<T>(agg.reduce, agg.name)) as SingleOutputStreamOperator<T>;
+    return this.reduceNamed(new ComparableAggregator<T>(field, type, first));
   }
 
-  /** Incremental contents, then either the aggregate itself or a process function over it. */
-  private build<ACC, V, R>(contents: WindowContents<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W>): SingleOutputStreamOperator<unknown> {
-    if (windowFunction) {
-      return this.operator<ACC, R>(contents, new UserProcessWindowFunction<V, R, K, W>(windowFunction, true), true) as SingleOutputStreamOperator<unknown>;
-    }
-    const passThrough = new PassThroughWindowFunction<V, K, W>() as InternalWindowFunction<unknown, V, K, W>;
-    return this.operator<ACC, V>(contents, passThrough, true) as SingleOutputStreamOperator<unknown>;
+  /** A built-in aggregation: reduce under the aggregator's Flink name. */
+  private reduceNamed(agg: { reduce: ReduceFunction<T>; name: string }): SingleOutputStreamOperator<T> {
+    const reduce = agg.reduce;
+    Object.defineProperty(reduce, 'name', { value: agg.name });
+    return this.reduce(reduce);
   }
 
-  private operator<ACC, R>(
-    contents: WindowContents<T, ACC, unknown>,
-    windowFunction: InternalWindowFunction<unknown, R, K, W>,
-    showContents: boolean,
-  ): SingleOutputStreamOperator<R> {
+  private singleValueFunction<V, R>(fn: ProcessWindowFunction<V, R, K, W> | undefined): InternalWindowFunction<V, R, K, W> {
+    if (fn) return new UserProcessWindowFunction<V, R, K, W>(fn, true) as InternalWindowFunction<V, R, K, W>;
+    return new PassThroughWindowFunction<V, K, W>() as unknown as InternalWindowFunction<V, R, K, W>;
+  }
+
+  private build<R>(plan: WindowPlan<T, R>): SingleOutputStreamOperator<R> {
+    if (this.lateness > 0 && !this.assigner.isEventTime()) throw new Error('allowedLateness applies to event-time windows only');
     const trigger = this.customTrigger ?? this.assigner.getDefaultTrigger();
-    // Flink: Window(TumblingEventTimeWindows(5000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction)
-    const functions = showContents ? `${contents.name}, ${windowFunction.name}` : windowFunction.name;
-    const name = `Window(${this.assigner.toString()}, ${triggerName(trigger as Trigger<never, never>)}, ${functions})`;
-    const config = {
+    const evictor = this.customEvictor;
+    // Flink: Window(TumblingEventTimeWindows(5000), EventTimeTrigger, [CountEvictor, ]SumAggregator, PassThroughWindowFunction)
+    const parts = [this.assigner.toString(), triggerName(trigger as Trigger<never, never>), ...(evictor ? [evictorName(evictor as Evictor<never, never>)] : []), plan.names];
+    const name = `Window(${parts.join(', ')})`;
+    const base = {
       keySelector: this.input.keySelector,
       assigner: this.assigner,
       trigger,
-      contents,
-      windowFunction,
       allowedLateness: this.lateness,
       lateDataOutputTag: this.lateTag,
     };
-    if (this.lateness > 0 && !this.assigner.isEventTime()) throw new Error('allowedLateness applies to event-time windows only');
-    return this.input.transform<R>(name, (opName) => new WindowOperator(config, opName), { keyed: true });
+    const fn = plan.fn as unknown as InternalWindowFunction<unknown, R, K, W>;
+    const factory = evictor
+      ? () => new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, name)
+      : () =>
+          new WindowOperator<T, K, W, unknown, unknown, R>(
+            { ...base, contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>), windowFunction: fn } as WindowOperatorConfig<T, K, W, unknown, unknown, R>,
+            name,
+          );
+    return this.input.transform<R>(name, factory, { keyed: true });
   }
+}
+
+function erase<T, ACC, V>(c: WindowContents<T, ACC, V>): WindowContents<T, unknown, unknown> {
+  return c as unknown as WindowContents<T, unknown, unknown>;
+}
+
+function wrap<R, OUT, K, W extends Window>(f: InternalWindowFunction<R, OUT, K, W>): InternalWindowFunction<unknown, OUT, unknown, Window> {
+  return f as unknown as InternalWindowFunction<unknown, OUT, unknown, Window>;
 }
 
 function functionName(fn: object, fallback: string): string {

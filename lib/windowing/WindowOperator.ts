@@ -230,7 +230,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   }
 
   private mergingWindowSet(assigner: MergingWindowAssigner<IN, W>): MergingWindowSet<W> {
-    return new MergingWindowSet<W>(assigner as MergingWindowAssigner<unknown, W>, this.mergingSets!.get(VOID_NAMESPACE));
+    const persisted = this.mergingSets!.get(VOID_NAMESPACE);
+    // After a restore the windows are plain data again; restoreWindow returns live ones as they are.
+    const mapping = persisted?.map(([w, s]) => [restoreWindow<W>(w), restoreWindow<W>(s)] as const);
+    return new MergingWindowSet<W>(assigner as MergingWindowAssigner<unknown, W>, mapping);
   }
 
   private persist(set: MergingWindowSet<W>): void {

@@ -1,0 +1,52 @@
+import { Duration, toMillis } from '../../time/Time';
+import { EventTimeTrigger } from '../triggers/EventTimeTrigger';
+import { Trigger } from '../triggers/Trigger';
+import { TimeWindow } from '../windows/TimeWindow';
+import { requireTimestamp, WindowAssigner } from './WindowAssigner';
+
+/**
+ * Flink's SlidingEventTimeWindows: windows of `size` starting every `slide`; an element is in
+ * size/slide of them, listed newest first:
+ * `for (s = start(ts, offset, slide); s > ts - size; s -= slide) [s, s + size)`.
+ */
+export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWindow> {
+  readonly isMerging = false;
+
+  private constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {
+    if (Math.abs(offset) >= slide || size <= 0) {
+      throw new RangeError(`SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${size}, slide ${slide}, offset ${offset})`);
+    }
+  }
+
+  static of(size: Duration, slide: Duration, offset: Duration | number = 0): SlidingEventTimeWindows {
+    return new SlidingEventTimeWindows(toMillis(size), toMillis(slide), typeof offset === 'number' ? offset : toMillis(offset));
+  }
+
+  assignWindows(_element: unknown, timestamp: number): TimeWindow[] {
+    requireTimestamp(timestamp, this.toString());
+    return slidingWindows(timestamp, this.size, this.slide, this.offset);
+  }
+
+  getDefaultTrigger(): Trigger<unknown, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+
+  isEventTime(): boolean {
+    return true;
+  }
+
+  toString(): string {
+    return `SlidingEventTimeWindows(${this.size}, ${this.slide})`;
+  }
+}
+
+export function slidingWindows(time: number, size: number, slide: number, offset: number): TimeWindow[] {
+  const windows: TimeWindow[] = [];
+  const lastStart = TimeWindow.getWindowStartWithOffset(time, offset, slide);
+  for (let start = lastStart; start > time - size; start -= slide) windows.push(new TimeWindow(start, start + size));
+  return windows;
+}
