@@ -10,6 +10,8 @@ const log = createDebug('brook:taskmanager');
 export interface TaskManagerDeps {
   readonly system: ActorSystem;
   readonly jobManager: TypedRef<JobManagerMessage>;
+  /** The actor it is spawned under: the JobManager when both share an actor system. */
+  readonly parent?: TypedRef<never>;
   readonly taskManagerId: number;
   readonly slots: number;
   readonly clock: Clock;
@@ -24,7 +26,7 @@ export interface TaskManagerDeps {
 export function spawnTaskManager(deps: TaskManagerDeps): TypedRef<TaskManagerMessage> {
   const { system, jobManager, taskManagerId } = deps;
   const running = new Map<string, Array<SpawnedSubtask & { executionId: string }>>();
-  const ref: TypedRef<TaskManagerMessage> = system.spawn<TaskManagerMessage>(jobManager, `taskmanager-${taskManagerId}`, {
+  const ref: TypedRef<TaskManagerMessage> = system.spawn<TaskManagerMessage>(deps.parent ?? jobManager, `taskmanager-${taskManagerId}`, {
     receive(message, ctx) {
       switch (message.type) {
         case 'deploy': {

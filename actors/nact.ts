@@ -38,6 +38,7 @@ type UntypedRef = nact.Ref<unknown>;
 export class ActorSystem {
   private readonly system: nact.ActorSystemRef;
   private readonly queued = new Map<UntypedRef, number>();
+  private readonly remotes = new WeakMap<object, (message: unknown) => void>();
   private inFlight = 0;
   private pendingWork = 0;
   private stopped = false;
@@ -81,8 +82,29 @@ export class ActorSystem {
     return ref as unknown as TypedRef<M>;
   }
 
+  /**
+   * A ref to something outside this actor system (an actor on another thread): telling it
+   * calls `send` synchronously. Lets the JobManager, TaskManagers and subtasks address peers
+   * on other threads exactly as local actors, while the bridge translates the message.
+   */
+  remoteRef<M>(describe: string, send: (message: M) => void): TypedRef<M> {
+    const ref = { remote: describe };
+    this.remotes.set(ref, send as (message: unknown) => void);
+    return ref as unknown as TypedRef<M>;
+  }
+
+  /** Stops delivering to a remote ref (its thread is gone). */
+  forgetRemote(ref: TypedRef<never> | TypedRef<any>): void {
+    this.remotes.delete(ref as unknown as object);
+  }
+
   /** Sends a message. A message to a stopped actor is dropped, as nact does. */
   tell<M>(ref: TypedRef<M>, message: M): void {
+    const remote = this.remotes.get(ref as unknown as object);
+    if (remote) {
+      remote(message);
+      return;
+    }
     const untyped = ref as unknown as UntypedRef & { type?: string };
     if (untyped.type === 'temp') {
       nact.dispatch(untyped, message);
@@ -97,6 +119,21 @@ export class ActorSystem {
 
   /** Asks and waits for a reply; keep these few (nact reply ids are 31-bit random). */
   ask<M, R>(ref: TypedRef<M>, makeMessage: (replyTo: TypedRef<R>) => M, timeoutMs: number): Promise<R> {
+    const remote = this.remotes.get(ref as unknown as object);
+    if (remote) {
+      return new Promise<R>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.forgetRemote(reply);
+          reject(new Error(`no reply within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const reply = this.remoteRef<R>('reply', (r) => {
+          clearTimeout(timer);
+          this.forgetRemote(reply);
+          resolve(r);
+        });
+        remote(makeMessage(reply));
+      });
+    }
     if (!this.queued.has(ref as unknown as UntypedRef)) return Promise.reject(new Error('actor is not running'));
     this.queued.set(ref as unknown as UntypedRef, (this.queued.get(ref as unknown as UntypedRef) ?? 0) + 1);
     this.inFlight++;
@@ -116,7 +153,7 @@ export class ActorSystem {
   }
 
   isAlive(ref: TypedRef<never> | TypedRef<any>): boolean {
-    return this.queued.has(ref as unknown as UntypedRef);
+    return this.queued.has(ref as unknown as UntypedRef) || this.remotes.has(ref as unknown as object);
   }
 
   /** Messages sent and not yet handled, over all actors. */

@@ -8,6 +8,9 @@ export { DataStreamSink } from './api/DataStreamSink';
 export { ExecutionConfig } from './api/ExecutionConfig';
 export { OutputTag } from './api/OutputTag';
 export type { JobClient } from './api/JobClient';
+export { executeOnTaskManagerThreads } from './api/executeOnTaskManagerThreads';
+export type { TaskManagerThreadsOptions } from './api/executeOnTaskManagerThreads';
+export type { DefineJob, JobModule } from './api/JobModule';
 export type { JobExecutionResult, VertexResult } from './api/JobExecutionResult';
 export type { JobStatus } from './api/JobStatus';
 export type {
@@ -78,6 +81,7 @@ export { DataGeneratorSource } from './connectors/source/DataGeneratorSource';
 export type { Sink, SinkFunction, SinkContext, SinkRuntimeContext } from './connectors/sink/SinkFunction';
 export { PrintSink, printPrefix } from './connectors/sink/PrintSink';
 export { CollectSink } from './connectors/sink/CollectSink';
+export type { ForwardableSink } from './connectors/sink/ForwardableSink';
 
 export { MalformedRecordError, UserFunctionError, TaskFailure, JobExecutionError, NotEnoughSlotsError } from './runtime/errors';
 export type { StreamOperator, Output, OperatorContext, TextWriter } from './runtime/StreamOperator';

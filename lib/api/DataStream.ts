@@ -139,7 +139,7 @@ export class DataStream<T> {
       return this.addSinkFactory(sink.name, (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name));
     }
     if (!isSink(sink)) throw new TypeError('sinkTo expects a Sink (an object with createWriter)');
-    return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx));
+    return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx), sink as Sink<unknown>);
   }
 
   /** Runs the job and returns every record of this stream (bounded jobs; Flink's executeAndCollect). */
@@ -173,11 +173,15 @@ export class DataStream<T> {
     });
   }
 
-  private addSinkOperator(name: string, createWriter: ConstructorParameters<typeof StreamSink<T>>[0]): DataStreamSink<T> {
-    return this.addSinkFactory(name, (operatorName) => new StreamSink<T>(createWriter, operatorName));
+  private addSinkOperator(name: string, createWriter: ConstructorParameters<typeof StreamSink<T>>[0], sink?: Sink<unknown>): DataStreamSink<T> {
+    return this.addSinkFactory(name, (operatorName) => new StreamSink<T>(createWriter, operatorName), sink);
   }
 
-  private addSinkFactory(name: string, create: (operatorName: string) => StreamSink<T> | TwoPhaseCommitSinkOperator<T, unknown>): DataStreamSink<T> {
+  private addSinkFactory(
+    name: string,
+    create: (operatorName: string) => StreamSink<T> | TwoPhaseCommitSinkOperator<T, unknown>,
+    sink?: Sink<unknown>,
+  ): DataStreamSink<T> {
     const settings = defaultSettings(name, 'ALWAYS');
     this.environment.addTransformation({
       kind: 'sink',
@@ -185,6 +189,7 @@ export class DataStream<T> {
       settings,
       input: this.transformation,
       operatorFactory: (operatorName) => create(operatorName) as never,
+      sink,
     });
     return new DataStreamSink<T>(settings);
   }

@@ -264,7 +264,7 @@ export class StreamExecutionEnvironment {
   async executeAsync(jobName = 'Flink Streaming Job'): Promise<JobClient> {
     if (this.options.cluster) return this.executeOn(this.options.cluster, jobName);
     const jobGraph = this.getJobGraph(jobName);
-    const taskConfig = this.taskConfig();
+    const taskConfig = this.getTaskConfig();
     const taskManagers = this.options.numberOfTaskManagers ?? 1;
     const cluster = new MiniCluster({
       numberOfTaskManagers: taskManagers,
@@ -285,10 +285,11 @@ export class StreamExecutionEnvironment {
    * API and dashboard from its JobManager); returns at once with a client.
    */
   executeOn(cluster: MiniCluster, jobName = 'Flink Streaming Job'): JobClient {
-    return cluster.submitJob(this.getJobGraph(jobName), this.taskConfig(), this.jobSettings());
+    return cluster.submitJob(this.getJobGraph(jobName), this.getTaskConfig(), this.jobSettings());
   }
 
-  private jobSettings(): JobSettings {
+  /** @internal Checkpointing, restart strategy and restore settings of jobs from this environment. */
+  jobSettings(): JobSettings {
     return {
       checkpointing: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.toData() : undefined,
       restartStrategy: this.restartStrategy,
@@ -296,7 +297,8 @@ export class StreamExecutionEnvironment {
     };
   }
 
-  private taskConfig(): TaskConfig {
+  /** The data-plane settings every subtask of a job from this environment gets. */
+  getTaskConfig(): TaskConfig {
     return {
       ...DEFAULT_TASK_CONFIG,
       bufferTimeoutMs: this.bufferTimeoutMs,

@@ -1,4 +1,5 @@
 import { OutputTag } from '../api/OutputTag';
+import { Sink } from '../connectors/sink/SinkFunction';
 import { Source } from '../connectors/source/Source';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { OperatorFactory } from '../runtime/StreamOperator';
@@ -23,6 +24,8 @@ export interface StreamNode {
   readonly watermarkStrategy: WatermarkStrategy<unknown> | undefined;
   /** For operators and sinks. */
   readonly operatorFactory: OperatorFactory<unknown, unknown> | undefined;
+  /** For sinks given as a Sink object (sinkTo). */
+  readonly sink: Sink<unknown> | undefined;
   readonly inEdges: StreamEdge[];
   readonly outEdges: StreamEdge[];
 }

@@ -86,6 +86,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       source: t.kind === 'source' ? t.source : undefined,
       watermarkStrategy: t.kind === 'source' ? t.watermarkStrategy : undefined,
       operatorFactory: t.kind === 'source' ? undefined : t.operatorFactory,
+      sink: t.kind === 'sink' ? t.sink : undefined,
       inEdges: [],
       outEdges: [],
     };

@@ -1,4 +1,5 @@
 import { OutputTag } from '../api/OutputTag';
+import { Sink } from '../connectors/sink/SinkFunction';
 import { Source } from '../connectors/source/Source';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { OperatorFactory } from '../runtime/StreamOperator';
@@ -56,6 +57,8 @@ export interface SinkTransformation extends Base {
   readonly settings: OperatorSettings;
   readonly input: Transformation;
   readonly operatorFactory: OperatorFactory<unknown, never>;
+  /** The Sink given to sinkTo (absent for addSink): TaskManager threads forward its results. */
+  readonly sink?: Sink<unknown>;
 }
 
 export interface PartitionTransformation extends Base {

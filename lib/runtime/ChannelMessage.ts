@@ -4,10 +4,11 @@ import { WatermarkStatus } from './WatermarkStatus';
 /**
  * What travels on a channel between two subtasks, in order. One message carries a whole batch
  * of records (values and their timestamps side by side); control events travel in-band so that
- * a watermark never overtakes the records before it.
+ * a watermark never overtakes the records before it. Timestamps are an array, or a
+ * Float64Array when the batch came from a TaskManager on another thread.
  */
 export type ChannelMessage =
-  | { readonly type: 'records'; readonly channel: number; readonly values: unknown[]; readonly timestamps: number[] }
+  | { readonly type: 'records'; readonly channel: number; readonly values: unknown[]; readonly timestamps: ArrayLike<number> }
   | { readonly type: 'watermark'; readonly channel: number; readonly watermark: number }
   | { readonly type: 'watermarkStatus'; readonly channel: number; readonly status: WatermarkStatus }
   | { readonly type: 'endOfInput'; readonly channel: number }
@@ -29,7 +30,7 @@ export interface CreditMessage {
 
 /** What a channel carries, minus the channel index the consumer will see. */
 export type ChannelEvent =
-  | { readonly type: 'records'; readonly values: unknown[]; readonly timestamps: number[] }
+  | { readonly type: 'records'; readonly values: unknown[]; readonly timestamps: ArrayLike<number> }
   | { readonly type: 'watermark'; readonly watermark: number }
   | { readonly type: 'watermarkStatus'; readonly status: WatermarkStatus }
   | { readonly type: 'endOfInput' }

@@ -41,3 +41,16 @@ export function ipCountPipeline(lines: DataStream<string>): void {
     .map((a) => `${formatHms(a.date)} ${a.ip} ${a.count}`)
     .print();
 }
+
+export interface IpCountParams {
+  readonly input: IpCountInput;
+  readonly parallelism: number;
+}
+
+/**
+ * The same job as a job-module function (one params object), so that TaskManagers on worker
+ * threads can define it: `npm run ipcount -- --task-managers 2`.
+ */
+export function ipCountJob(env: StreamExecutionEnvironment, params: IpCountParams): void {
+  defineIpCountJob(env, params.input, params.parallelism);
+}

@@ -1,12 +1,14 @@
 import { parseArgs } from 'util';
 import { JobExecutionResult, StreamExecutionEnvironment } from '../../lib';
-import { defineIpCountJob, IpCountInput } from './IpCountJob';
+import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
+import { defineIpCountJob, IpCountInput, ipCountJob } from './IpCountJob';
 
-const USAGE = `usage: npm run ipcount -- [--host localhost] [--port 9999] [--parallelism 4] [--file PATH] [--explain]
+const USAGE = `usage: npm run ipcount -- [--host localhost] [--port 9999] [--parallelism 4] [--file PATH] [--task-managers N] [--explain]
 
 Counts requests per IP in 5 s event-time windows from a log service (a TCP server sending
 "HH:mm:ss IP" or nginx access-log lines), or from a file with --file. Start one with
-"npm run logserver". Exits 0 when the log service closes the connection.`;
+"npm run logserver". Exits 0 when the log service closes the connection. With
+--task-managers N the job runs on N TaskManagers, each on its own worker thread.`;
 
 /** One line for stderr: how much input there was and how much of it was skipped. */
 export function inputSummary(result: JobExecutionResult): string {
@@ -26,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string', default: '9999' },
         parallelism: { type: 'string', short: 'p', default: '4' },
         file: { type: 'string' },
+        'task-managers': { type: 'string' },
         explain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -49,6 +52,25 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const input: IpCountInput = args.file ? { file: args.file } : { host: args.host!, port };
+  if (args['task-managers'] !== undefined) {
+    const numberOfTaskManagers = Number(args['task-managers']);
+    if (!Number.isInteger(numberOfTaskManagers) || numberOfTaskManagers < 1) {
+      process.stderr.write(`invalid --task-managers ${args['task-managers']}\n`);
+      return 2;
+    }
+    try {
+      const { result } = await executeOnTaskManagerThreads(
+        ipCountJob,
+        { module: require.resolve('./IpCountJob'), params: { input, parallelism } },
+        { numberOfTaskManagers, jobName: 'Socket Window IpCount' },
+      );
+      process.stderr.write(`${inputSummary(result)}\n`);
+      return 0;
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   defineIpCountJob(env, input, parallelism);
   if (args.explain) {

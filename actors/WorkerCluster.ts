@@ -1,0 +1,112 @@
+import createDebug from 'debug';
+import path from 'path';
+import { MessageChannel, MessagePort } from 'worker_threads';
+import { JobClient } from '../lib/api/JobClient';
+import { isForwardableSink } from '../lib/connectors/sink/ForwardableSink';
+import { JobGraph } from '../lib/graph/JobGraph';
+import { TextWriter } from '../lib/runtime/StreamOperator';
+import { TaskConfig } from '../lib/runtime/TaskConfig';
+import { systemClock } from '../lib/time/SystemClock';
+import { spawnJobManager } from './JobManager';
+import { JobManagerMessage } from './messages';
+import { ActorSystem, TypedRef } from './nact';
+import { WorkerJob, WorkerData } from './remote/protocol';
+import { RemoteTaskManager } from './remote/RemoteTaskManager';
+import { startWorker } from './remote/startWorker';
+import { submitJob } from './submitJob';
+
+const log = createDebug('brook:cluster');
+
+export interface WorkerClusterConfig {
+  readonly numberOfTaskManagers: number;
+  readonly slotsPerTaskManager: number;
+  /** The job every TaskManager thread defines from its module. */
+  readonly job: WorkerJob;
+  /** The main thread's JobGraph of that job: collect-style sinks' results are handed to its sinks. */
+  readonly jobGraph: JobGraph;
+  readonly stdout: TextWriter;
+  readonly stderr: TextWriter;
+}
+
+/**
+ * A JobManager on the main thread with TaskManagers on worker threads, each its own nact actor
+ * system with its slots: the way brook uses every core. TaskManagers exchange batches and
+ * credit over one MessagePort per pair; the JobManager talks to them over the worker's port.
+ * One cluster runs the job its TaskManagers were started for.
+ */
+export class WorkerCluster {
+  readonly system: ActorSystem;
+  readonly jobManager: TypedRef<JobManagerMessage>;
+  private readonly taskManagers: RemoteTaskManager[] = [];
+  private readonly running = new Set<JobClient>();
+  private closed = false;
+
+  private constructor(config: WorkerClusterConfig) {
+    const n = config.numberOfTaskManagers;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`numberOfTaskManagers must be a positive integer, got ${n}`);
+    this.system = new ActorSystem(`brook-main-${process.pid}`);
+    this.jobManager = spawnJobManager(this.system, systemClock);
+    // One MessageChannel per pair of TaskManagers.
+    const peers: Array<Array<{ taskManagerId: number; port: MessagePort }>> = Array.from({ length: n }, () => []);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[i].push({ taskManagerId: j, port: port1 });
+        peers[j].push({ taskManagerId: i, port: port2 });
+      }
+    }
+    const sinks = new Map([...config.jobGraph.streamGraph.nodes.values()].map((node) => [node.id, node.sink]));
+    const addresses = new Map();
+    const entry = path.join(__dirname, 'remote', `TaskManagerWorker${path.extname(__filename)}`);
+    for (let i = 0; i < n; i++) {
+      const workerData: WorkerData = { taskManagerId: i, slots: config.slotsPerTaskManager, job: config.job, peers: peers[i] };
+      const worker = startWorker(entry, [config.job.module], workerData, peers[i].map((p) => p.port));
+      this.taskManagers.push(
+        new RemoteTaskManager(i, worker, {
+          system: this.system,
+          jobManager: this.jobManager,
+          addresses,
+          stdout: config.stdout,
+          stderr: config.stderr,
+          onSinkResults: (nodeId, results) => {
+            const sink = sinks.get(nodeId);
+            if (isForwardableSink(sink)) sink.acceptForwarded(results);
+          },
+        }),
+      );
+    }
+    log('started %d TaskManager thread(s) × %d slot(s)', n, config.slotsPerTaskManager);
+  }
+
+  /** Starts the TaskManager threads; resolves once each has defined the job and registered. */
+  static async start(config: WorkerClusterConfig): Promise<WorkerCluster> {
+    const cluster = new WorkerCluster(config);
+    try {
+      await Promise.all(cluster.taskManagers.map((tm) => tm.ready));
+    } catch (e) {
+      await cluster.shutdown();
+      throw e;
+    }
+    return cluster;
+  }
+
+  submitJob(jobGraph: JobGraph, config: TaskConfig): JobClient {
+    if (this.closed) throw new Error('the cluster has been shut down');
+    const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config);
+    this.running.add(client);
+    void outcome.then(() => this.running.delete(client));
+    return client;
+  }
+
+  /** Cancels what runs, stops the TaskManager threads and the JobManager. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.running].map((c) => c.cancel()));
+    for (const tm of this.taskManagers) tm.shutdown();
+    await Promise.all(this.taskManagers.map((tm) => tm.closed));
+    this.system.stop(this.jobManager);
+    this.system.shutdown();
+    log('shut down');
+  }
+}

@@ -1,0 +1,103 @@
+import type { MessagePort } from 'worker_threads';
+import { ExecutionState } from '../../lib/runtime/ExecutionState';
+import { TaskConfig } from '../../lib/runtime/TaskConfig';
+import { TaskMetricsSnapshot } from '../../lib/runtime/TaskMetrics';
+import { JobManagerMessage, SubtaskMessage } from '../messages';
+
+/**
+ * What crosses threads between the JobManager (main thread) and TaskManagers on worker threads,
+ * and between TaskManagers. Only structured-cloneable data: actor refs become addresses,
+ * job vertices and partitioners become ids the worker resolves in its own identical JobGraph.
+ */
+
+/** Where a subtask runs. */
+export interface SubtaskAddress {
+  readonly taskManagerId: number;
+  readonly executionId: string;
+}
+
+export interface RemoteWiring {
+  readonly inputs: ReadonlyArray<{ readonly index: number; readonly producer: SubtaskAddress; readonly producerChannel: number }>;
+  readonly outputs: ReadonlyArray<{
+    readonly streamEdgeId: string;
+    readonly channels: ReadonlyArray<{ readonly index: number; readonly consumer: SubtaskAddress; readonly consumerChannel: number }>;
+  }>;
+}
+
+/** A subtask message as it crosses a thread: `start` with addresses, the rest as is. */
+export type RemoteSubtaskMessage =
+  | { readonly type: 'start'; readonly wiring: RemoteWiring }
+  | Exclude<SubtaskMessage, { readonly type: 'start' }>;
+
+export interface RemoteDeployment {
+  readonly jobId: string | undefined;
+  readonly executionId: string;
+  readonly vertexId: number;
+  readonly subtaskIndex: number;
+  readonly attemptNumber: number;
+  readonly config: TaskConfig;
+}
+
+/** A task failure as data; rebuilt as a TaskFailure with the same message on the main thread. */
+export interface SerializedFailure {
+  readonly taskName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly causeName: string;
+  readonly causeMessage: string;
+  readonly causeStack: string | undefined;
+}
+
+/** The job every TaskManager thread defines for itself from the job module. */
+export interface WorkerJob {
+  readonly module: string;
+  readonly exportName: string;
+  readonly params: unknown;
+  readonly jobName: string;
+  /** Environment options that shape the graph (parallelism…), as plain data. */
+  readonly environment: Readonly<Record<string, number | undefined>>;
+  /** The JobGraph fingerprint computed on the main thread: the worker's must be equal. */
+  readonly fingerprint: string;
+}
+
+export interface WorkerData {
+  readonly taskManagerId: number;
+  readonly slots: number;
+  readonly job: WorkerJob;
+  /** One MessagePort per other TaskManager, for batches and credit between them. */
+  readonly peers: ReadonlyArray<{ readonly taskManagerId: number; readonly port: MessagePort }>;
+}
+
+export type ToWorker =
+  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly RemoteDeployment[] }
+  | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: RemoteSubtaskMessage }
+  | { readonly type: 'release'; readonly jobId: string }
+  | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
+  | { readonly type: 'describe'; readonly requestId: number }
+  | { readonly type: 'shutdown' };
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly taskManagerId: number; readonly slots: number }
+  | { readonly type: 'fatal'; readonly message: string }
+  | { readonly type: 'deployed'; readonly jobId: string; readonly executionIds: readonly string[] }
+  | {
+      readonly type: 'subtaskState';
+      readonly jobId: string;
+      readonly executionId: string;
+      readonly state: ExecutionState;
+      readonly failure: SerializedFailure | undefined;
+      readonly metrics: TaskMetricsSnapshot | undefined;
+    }
+  | { readonly type: 'released'; readonly jobId: string }
+  /** Any other JobManager message (checkpoint acknowledgements…), plain data. */
+  | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
+  | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
+  | { readonly type: 'stdout' | 'stderr'; readonly text: string }
+  | { readonly type: 'sinkResults'; readonly nodeId: number; readonly results: unknown }
+  | { readonly type: 'closed' };
+
+/** Between two TaskManager threads: a channel message or credit for one subtask. */
+export interface PeerEnvelope {
+  readonly to: string;
+  readonly message: unknown;
+}

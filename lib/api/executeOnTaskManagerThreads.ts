@@ -1,0 +1,73 @@
+import { WorkerCluster } from '../../actors/WorkerCluster';
+import { requiredSlots } from '../graph/JobGraph';
+import { jobGraphFingerprint } from '../graph/jobGraphFingerprint';
+import { TextWriter } from '../runtime/StreamOperator';
+import { JobExecutionResult } from './JobExecutionResult';
+import { DefineJob, loadJobDefinition } from './JobModule';
+import { LocalEnvironmentOptions, StreamExecutionEnvironment } from './StreamExecutionEnvironment';
+
+export interface TaskManagerThreadsOptions
+  extends Pick<LocalEnvironmentOptions, 'parallelism' | 'maxParallelism' | 'seed' | 'batchSize' | 'creditsPerChannel'> {
+  /** TaskManagers, each on its own worker thread (default 2). */
+  readonly numberOfTaskManagers?: number;
+  /** Slots per TaskManager (default: just enough for the job). */
+  readonly slotsPerTaskManager?: number;
+  readonly jobName?: string;
+  /** Where print() of every TaskManager thread goes (default: this process's stdout/stderr). */
+  readonly stdout?: TextWriter;
+  readonly stderr?: TextWriter;
+}
+
+/**
+ * Runs a job on TaskManagers that are worker threads, one nact actor system each, so that the
+ * job uses several cores; the JobManager stays on this thread. The job is `define`, a function
+ * that `module` exports (under its own name unless `exportName` says otherwise): this thread
+ * calls it, every TaskManager thread loads the module and calls it too, with the same `params`,
+ * and all must build the same JobGraph. Resolves with the job's result and what `define`
+ * returned on this thread (collect sinks there receive the records of every TaskManager).
+ *
+ *   const { result, defined } = await executeOnTaskManagerThreads(defineIpCountJob,
+ *     { module: require.resolve('./IpCountJob'), params: { file } }, { numberOfTaskManagers: 2 });
+ */
+export async function executeOnTaskManagerThreads<P, R>(
+  define: DefineJob<P, R>,
+  jobModule: { readonly module: string; readonly params: P; readonly exportName?: string },
+  options: TaskManagerThreadsOptions = {},
+): Promise<{ readonly result: JobExecutionResult; readonly defined: R }> {
+  const job = { module: jobModule.module, exportName: jobModule.exportName ?? define.name, params: jobModule.params };
+  // Fail here, not on every thread, when the module does not export it.
+  loadJobDefinition(job);
+  const environment = {
+    parallelism: options.parallelism,
+    maxParallelism: options.maxParallelism,
+    seed: options.seed,
+    batchSize: options.batchSize,
+    creditsPerChannel: options.creditsPerChannel,
+  };
+  const env = StreamExecutionEnvironment.createLocalEnvironment({ ...environment, stdout: options.stdout, stderr: options.stderr });
+  const defined = define(env, job.params);
+  const settings = env.jobSettings();
+  if (settings.checkpointing || settings.savepointRestore) {
+    // Barriers would cross threads as they are, but acknowledged state snapshots are not yet
+    // made cloneable: refuse rather than run without the guarantees the job asked for.
+    throw new Error('checkpointing and savepoint restore are not supported on TaskManager threads yet: run the job on one TaskManager');
+  }
+  const jobName = options.jobName ?? 'Flink Streaming Job';
+  const jobGraph = env.getJobGraph(jobName);
+  const numberOfTaskManagers = options.numberOfTaskManagers ?? 2;
+  const { stdout, stderr } = env.writers();
+  const cluster = await WorkerCluster.start({
+    numberOfTaskManagers,
+    slotsPerTaskManager: options.slotsPerTaskManager ?? Math.ceil(requiredSlots(jobGraph) / numberOfTaskManagers),
+    job: { module: job.module, exportName: job.exportName, params: job.params, jobName, environment, fingerprint: jobGraphFingerprint(jobGraph) },
+    jobGraph,
+    stdout,
+    stderr,
+  });
+  try {
+    const result = await cluster.submitJob(jobGraph, env.getTaskConfig()).getJobExecutionResult();
+    return { result, defined };
+  } finally {
+    await cluster.shutdown();
+  }
+}

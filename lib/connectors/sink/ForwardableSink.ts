@@ -1,0 +1,22 @@
+import { Sink } from './SinkFunction';
+
+/**
+ * A sink whose results belong to whoever submitted the job (CollectSink, executeAndCollect, test
+ * sinks), even when its writers run on TaskManager threads: there the sink is told to post its
+ * results (structured-cloneable data) instead of keeping them, and the submitter's instance of
+ * the same sink (same node of an identical job graph) accepts what was posted.
+ */
+export interface ForwardableSink<T> extends Sink<T> {
+  /** On a TaskManager thread: writers created from now on post their results here. */
+  forwardTo(post: (results: unknown) => void): void;
+  /** On the submitter's thread: results posted by writers on another thread. */
+  acceptForwarded(results: unknown): void;
+}
+
+export function isForwardableSink<T>(sink: Sink<T> | undefined): sink is ForwardableSink<T> {
+  return (
+    sink !== undefined &&
+    typeof (sink as ForwardableSink<T>).forwardTo === 'function' &&
+    typeof (sink as ForwardableSink<T>).acceptForwarded === 'function'
+  );
+}
