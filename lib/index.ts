@@ -70,6 +70,11 @@ export {
   AggregatingStateDescriptor,
 } from './runtime/state/StateDescriptor';
 export { StateTtlConfig } from './runtime/state/StateTtlConfig';
+export { ProcessFunction, KeyedProcessFunction } from './api/process/ProcessFunction';
+export type { ProcessFunctionContext, OnTimerContext, KeyedProcessFunctionContext, KeyedOnTimerContext } from './api/process/ProcessFunction';
+export { AbstractRichFunction } from './api/process/RuntimeContext';
+export type { RuntimeContext } from './api/process/RuntimeContext';
+export type { TimerService, TimeDomain } from './api/process/TimerService';
 export type { KeyedStateStore } from './runtime/state/KeyedStateStore';
 export type { OperatorStateSnapshot, StateSnapshotContext, StateInitializationContext } from './runtime/state/OperatorStateSnapshot';
 

@@ -15,6 +15,8 @@ import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { StreamFilter } from '../runtime/operators/StreamFilter';
 import { StreamFlatMap } from '../runtime/operators/StreamFlatMap';
 import { StreamMap } from '../runtime/operators/StreamMap';
+import { ProcessOperator } from '../runtime/operators/ProcessOperator';
+import { ProcessFunction } from './process/ProcessFunction';
 import { StreamSink } from '../runtime/operators/StreamSink';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/TimestampsAndWatermarksOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
@@ -48,6 +50,11 @@ export class DataStream<T> {
 
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
     return this.transform<T>('Filter', (name) => new StreamFilter<T>(fn, name));
+  }
+
+  /** Each element with a context: timestamp, watermark, side outputs (Flink's ProcessFunction). */
+  process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Process', (name) => new ProcessOperator<T, R>(fn, name));
   }
 
   /** Partitions by a field of the record (checked by the compiler) or by a key selector. */

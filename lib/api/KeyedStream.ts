@@ -1,5 +1,7 @@
 import { KeyGroupStreamPartitioner } from '../partitioners/KeyGroupStreamPartitioner';
 import { StreamGroupedReduce } from '../runtime/operators/StreamGroupedReduce';
+import { KeyedProcessOperator } from '../runtime/operators/KeyedProcessOperator';
+import { KeyedProcessFunction, ProcessFunction } from './process/ProcessFunction';
 import { GlobalWindows } from '../windowing/assigners/GlobalWindows';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { CountEvictor } from '../windowing/evictors/CountEvictor';
@@ -33,6 +35,16 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
     return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /**
+   * Each element with its key, keyed state and timers (Flink's KeyedProcessFunction). The
+   * operator is named KeyedProcess, as in Flink.
+   */
+  override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
+    if (fn instanceof ProcessFunction) return super.process(fn);
+    const keySelector = this.keySelector;
+    return this.transform<R>('KeyedProcess', (name) => new KeyedProcessOperator<K, T, R>(keySelector, fn, name), { keyed: true });
   }
 
   /**

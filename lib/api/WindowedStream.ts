@@ -157,11 +157,11 @@ export class WindowedStream<T, K, W extends Window> {
     };
     const fn = plan.fn as unknown as InternalWindowFunction<unknown, R, K, W>;
     const factory = evictor
-      ? () => new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, name)
-      : () =>
+      ? (opName: string) => new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, opName)
+      : (opName: string) =>
           new WindowOperator<T, K, W, unknown, unknown, R>(
             { ...base, contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>), windowFunction: fn } as WindowOperatorConfig<T, K, W, unknown, unknown, R>,
-            name,
+            opName,
           );
     return this.input.transform<R>(name, factory, { keyed: true });
   }

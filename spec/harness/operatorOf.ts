@@ -13,7 +13,7 @@ export function operatorOf<IN, OUT>(define: (input: DataStream<IN>) => DataStrea
   const out = define(env.fromElements<IN>());
   const t = out.transformation;
   if (t.kind !== 'oneInput') throw new Error(`expected a one-input operator, got ${t.kind}`);
-  return t.operatorFactory as () => StreamOperator<IN, OUT>;
+  return () => t.operatorFactory(t.settings.name) as StreamOperator<IN, OUT>;
 }
 
 export function harnessOf<IN, OUT>(define: (input: DataStream<IN>) => DataStream<OUT>, options: HarnessOptions = {}): OperatorHarness<IN, OUT> {
