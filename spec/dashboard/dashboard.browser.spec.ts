@@ -1,0 +1,140 @@
+import net from 'net';
+import { JobManagerGateway } from '../../actors/JobManagerGateway';
+import { RestServer } from '../../lib/rest/RestServer';
+import { JobDetailsBody } from '../../lib/rest/RestTypes';
+import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
+import { BrowserHarness } from '../harness/BrowserHarness';
+import { getJson } from '../harness/httpGet';
+import { JobHarness } from '../harness/JobHarness';
+
+jest.setTimeout(90_000);
+
+/** A log service the test writes lines to: the seed job's socket source connects to it. */
+class LineFeed {
+  private readonly server = net.createServer((socket) => {
+    this.client = socket;
+    this.connected?.();
+  });
+  private client: net.Socket | undefined;
+  private connected: (() => void) | undefined;
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  async write(lines: readonly string[]): Promise<void> {
+    if (!this.client) await new Promise<void>((resolve) => (this.connected = resolve));
+    this.client!.write(lines.map((l) => `${l}\n`).join(''));
+  }
+
+  close(): Promise<void> {
+    this.client?.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * The dashboard in headless Chromium, showing the seed job (socket source, parallelism 4) as
+ * it runs on a manual clock: the DAG as the lesson draws it, metrics that change as lines
+ * arrive, and a window held back by the channels that have no watermark yet.
+ */
+describe('the dashboard in Chromium', () => {
+  let h: JobHarness;
+  let feed: LineFeed;
+  let server: RestServer;
+  let browser: BrowserHarness;
+  let url: string;
+
+  /** Steps the job's clock until the REST API shows what the test waits for (socket input is real I/O). */
+  async function until(condition: (job: JobDetailsBody) => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      if (condition(await getJson<JobDetailsBody>(url, `/jobs/${h.client!.jobId}`))) return;
+      await h.advance(100);
+    }
+    throw new Error(`the job never showed ${what}`);
+  }
+
+  /** Waits until the page shows `expected` in a DAG node's metric (the page refreshes itself). */
+  async function pageShows(vertexId: string, metric: string, expected: string): Promise<void> {
+    await browser.page.waitForSelector(`g.node[data-vertex-id="${vertexId}"] [data-metric="${metric}"][data-value="${expected}"]`, { timeout: 30_000 });
+  }
+
+  beforeAll(async () => {
+    feed = new LineFeed();
+    const port = await feed.start();
+    h = new JobHarness({ parallelism: 4 });
+    defineIpCountJob(h.env, { host: '127.0.0.1', port }, 4);
+    await h.start('Socket Window IpCount');
+    server = new RestServer(new JobManagerGateway(h.cluster.system, h.cluster.jobManager), { port: 0, refreshIntervalMs: 200 });
+    url = await server.start();
+    browser = await BrowserHarness.launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await h?.close();
+    await feed?.close();
+  });
+
+  it('draws the seed job: three tasks with their parallelism, REBALANCE and HASH edges', async () => {
+    const errors: string[] = [];
+    browser.page.on('pageerror', (e) => errors.push(e.message));
+    await browser.page.goto(url);
+    await browser.page.waitForSelector('svg.dag g.node[data-vertex-id="3"]');
+    const nodes = await browser.page.$$eval('svg.dag g.node', (gs) =>
+      gs.map((g) => ({
+        id: g.getAttribute('data-vertex-id'),
+        text: [...g.querySelectorAll('text')].map((t) => t.childNodes[0]?.textContent ?? '').join(' | '),
+      })),
+    );
+    expect(nodes.map((n) => n.id)).toEqual(['1', '2', '3']);
+    expect(nodes[0].text).toMatch(/^Task 1 \| Parallelism: 1 \| Source: Socket Stream/);
+    expect(nodes[1].text).toMatch(/^Task 2 \| Parallelism: 4 \| Map \| -> Map \| -> Timestamps\/Watermarks/);
+    expect(nodes[2].text).toMatch(/^Task 3 \| Parallelism: 4 \| Window\(TumblingEventTimeWindows\(5000\),/);
+    const edges = await browser.page.$$eval('svg.dag g.edge', (gs) =>
+      gs.map((g) => `${g.getAttribute('data-from')}-${g.querySelector('text.edge-label')?.textContent}->${g.getAttribute('data-to')}`),
+    );
+    expect(edges).toEqual(['1-REBALANCE->2', '2-HASH->3']);
+    // Edges are drawn as arrows between the boxes, left to right as in the lesson.
+    const boxes = await browser.page.$$eval('svg.dag g.node rect.box', (rs) => rs.map((r) => Number(r.getAttribute('x'))));
+    expect(boxes[0]).toBeLessThan(boxes[1]);
+    expect(boxes[1]).toBeLessThan(boxes[2]);
+    await pageShows('1', 'records-out', '0');
+    expect(await browser.page.textContent('#job-state')).toBe('RUNNING');
+    expect(errors).toEqual([]);
+  });
+
+  it('updates the metrics while the job runs, and says which channels hold a window back', async () => {
+    // Two lines: round robin gives them to two of the four Task 2 subtasks; the other two send
+    // no watermark, so the window [18:40:10, 18:40:15) of key .2 cannot fire.
+    await feed.write(['18:40:10 192.168.1.2', '18:40:11 192.168.1.2']);
+    await until((j) => j.vertices[2].metrics['read-records'] === 2 && j.vertices[2].metrics['window-held-back'], 'two records at Task 3');
+    await pageShows('1', 'records-out', '2');
+    await pageShows('3', 'records-in', '2');
+    await browser.page.waitForSelector('#window-wait li[data-kind="no-watermark"]');
+    const why = await browser.page.textContent('#window-wait');
+    expect(why).toContain('Why does my window not fire?');
+    expect(why).toContain('no watermark yet');
+    expect(await browser.page.$$eval('tr.holds-back', (rows) => rows.length)).toBe(2);
+    expect(await browser.page.textContent('g.node[data-vertex-id="3"] .waiting')).toBe('window held back');
+    await browser.screenshot('dashboard-window-held-back.png');
+
+    // More lines, later in event time: every channel gets some, the watermark passes 18:40:15
+    // and the first windows fire.
+    const more: string[] = [];
+    for (let s = 12; s < 30; s++) for (const ip of ['192.168.1.1', '192.168.1.2', '192.168.1.3']) more.push(`18:40:${s} ${ip}`);
+    await feed.write(more);
+    const total = 2 + more.length;
+    await until((j) => j.vertices[2].metrics['read-records'] === total && j.vertices[2].metrics['current-input-watermark'] >= Date.UTC(1970, 0, 1, 18, 40, 15), 'all lines at Task 3');
+    await pageShows('1', 'records-out', String(total));
+    await pageShows('2', 'records-in', String(total));
+    await pageShows('3', 'records-in', String(total));
+    await browser.page.waitForSelector('g.node[data-vertex-id="3"]:not(.window-held-back)');
+    expect(await browser.page.textContent('g.node[data-vertex-id="3"] .waiting')).toBe('');
+    expect(h.stdout.length).toBeGreaterThan(0);
+    const file = await browser.screenshot('dashboard.png');
+    expect(file).toMatch(/spec\/artifacts\/dashboard\.png$/);
+  });
+});
