@@ -1,4 +1,3 @@
-import net from 'net';
 import { JobManagerGateway } from '../../actors/JobManagerGateway';
 import { RestServer } from '../../lib/rest/RestServer';
 import { JobDetailsBody } from '../../lib/rest/RestTypes';
@@ -6,33 +5,9 @@ import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
 import { BrowserHarness } from '../harness/BrowserHarness';
 import { getJson } from '../harness/httpGet';
 import { JobHarness } from '../harness/JobHarness';
+import { LineFeed } from '../harness/LineFeed';
 
 jest.setTimeout(90_000);
-
-/** A log service the test writes lines to: the seed job's socket source connects to it. */
-class LineFeed {
-  private readonly server = net.createServer((socket) => {
-    this.client = socket;
-    this.connected?.();
-  });
-  private client: net.Socket | undefined;
-  private connected: (() => void) | undefined;
-
-  async start(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as net.AddressInfo).port;
-  }
-
-  async write(lines: readonly string[]): Promise<void> {
-    if (!this.client) await new Promise<void>((resolve) => (this.connected = resolve));
-    this.client!.write(lines.map((l) => `${l}\n`).join(''));
-  }
-
-  close(): Promise<void> {
-    this.client?.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 /**
  * The dashboard in headless Chromium, showing the seed job (socket source, parallelism 4) as

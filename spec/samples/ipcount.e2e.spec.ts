@@ -1,44 +1,11 @@
-import { ChildProcess, spawn } from 'child_process';
-import path from 'path';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
 import { LogServer } from '../../samples/logserver/LogServer';
+import { runScript, waitForOutput } from '../harness/processes';
 import { SEED_LOG, SEED_TABLE } from './seedLesson';
 
-const ROOT = path.join(__dirname, '../..');
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(script: string, args: string[]): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
-/** Resolves with the first match of `pattern` in what the stream printed so far. */
-function waitForOutput(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (d: Buffer): void => {
-      text += d.toString();
-      const m = pattern.exec(text);
-      if (m) {
-        child[stream]!.off('data', onData);
-        resolve(m);
-      }
-    };
-    child[stream]!.on('data', onData);
-    child.once('close', () => reject(new Error(`process exited before printing ${pattern}: ${text}`)));
-  });
-}
+const run = runScript;
 
 describe('the IpCount sample against a real local socket', () => {
   it('prints the seed table from the log server and finishes when the server closes the connection', async () => {

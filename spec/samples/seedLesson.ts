@@ -16,3 +16,14 @@ export const SEED_TABLE: readonly string[] = [
   '4> 18:40:20 192.168.1.1 25',
   '4> 18:40:20 192.168.1.4 26',
 ];
+
+/** The seed job's DAG as `explain()` draws it (the lesson's picture, as text). */
+export const SEED_EXPLAIN = [
+  "Job 'Socket Window IpCount': 3 tasks, 9 subtasks, 4 slots needed",
+  '',
+  'Task 1: Source: Socket Stream (parallelism 1)',
+  '  --REBALANCE--> Task 2',
+  'Task 2: Map -> Map -> Timestamps/Watermarks (parallelism 4)',
+  '  --HASH--> Task 3',
+  'Task 3: Window(TumblingEventTimeWindows(5000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction) -> Map -> Sink: Print to Std. Out (parallelism 4)',
+].join('\n');

@@ -1,0 +1,59 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
+import { defineFromJobFile, loadJobFile } from '../../lib/cli/JobFile';
+
+describe('job files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-jobfile-'));
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it('loads defineJob and jobName, or a default export (function or object)', () => {
+    const named = loadJobFile(write('named.js', "exports.jobName = 'Named'; exports.defineJob = () => {};"));
+    expect(named.jobName).toBe('Named');
+    expect(typeof named.defineJob).toBe('function');
+    expect(loadJobFile(write('fn.js', 'exports.default = function () {};')).jobName).toBe('fn');
+    expect(loadJobFile(write('obj.js', "module.exports = { default: { jobName: 'Obj', defineJob() {} } };")).jobName).toBe('Obj');
+  });
+
+  it('says what is wrong with a file that is not a job file', () => {
+    expect(() => loadJobFile(write('nothing.js', 'exports.other = 1;'))).toThrow(/nothing\.js exports no defineJob\(env, context\) function \(it exports other\)/);
+    expect(() => loadJobFile(path.join(dir, 'missing.js'))).toThrow(/job file not found: .*missing\.js/);
+    expect(() => loadJobFile(write('broken.js', 'this is not javascript'))).toThrow(/cannot load job file .*broken\.js/);
+    expect(() => loadJobFile('samples/ipcount/job.ts')).toThrow('samples/ipcount/job.ts is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/job.js');
+  });
+
+  it('passes the arguments, collects cleanups, and runs them when the definition fails', async () => {
+    const seen: string[] = [];
+    const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
+    const cleanups = await defineFromJobFile(
+      {
+        defineJob: (e, { args, onJobEnd }) => {
+          seen.push(...args, String(e.getParallelism()));
+          onJobEnd(() => void seen.push('closed'));
+        },
+      },
+      env,
+      ['--port', '9999'],
+    );
+    expect(seen).toEqual(['--port', '9999', '1']);
+    expect(cleanups).toHaveLength(1);
+    await expect(
+      defineFromJobFile(
+        {
+          defineJob: (_e, { onJobEnd }) => {
+            onJobEnd(() => void seen.push('released'));
+            throw new Error('bad argument');
+          },
+        },
+        env,
+        [],
+      ),
+    ).rejects.toThrow('bad argument');
+    expect(seen).toContain('released');
+  });
+});

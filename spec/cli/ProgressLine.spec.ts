@@ -1,0 +1,74 @@
+import { ProgressLine, progressText } from '../../lib/cli/ProgressLine';
+import { JobDetailsBody, VertexSummary } from '../../lib/rest/RestTypes';
+
+function terminal(isTTY: boolean, columns = 60): { isTTY: boolean; columns: number; written: string[]; write(s: string): void } {
+  const written: string[] = [];
+  return { isTTY, columns, written, write: (s: string) => void written.push(s) };
+}
+
+describe('the progress line', () => {
+  it('rewrites one line in place on a terminal and lifts it out of the way of job output', () => {
+    const tty = terminal(true);
+    const line = new ProgressLine(tty);
+    const output: string[] = [];
+    const out = line.around({ write: (s) => void output.push(s) });
+    line.show('RUNNING 1s');
+    out.write('1> 18:40:10 192.168.1.2 23\n');
+    line.show('RUNNING 2s');
+    line.clear();
+    expect(output).toEqual(['1> 18:40:10 192.168.1.2 23\n']);
+    expect(tty.written).toEqual(['\r\x1b[2KRUNNING 1s', '\r\x1b[2K', '\r\x1b[2KRUNNING 1s', '\r\x1b[2KRUNNING 2s', '\r\x1b[2K']);
+  });
+
+  it('cuts a line to the terminal width', () => {
+    const tty = terminal(true, 21);
+    new ProgressLine(tty).show('x'.repeat(40));
+    expect(tty.written).toEqual([`\r\x1b[2K${'x'.repeat(19)}…`]);
+  });
+
+  it('prints nothing when the stream is not a terminal (piped)', () => {
+    const piped = terminal(false);
+    const line = new ProgressLine(piped);
+    line.show('RUNNING 1s');
+    line.around({ write: () => undefined }).write('x\n');
+    line.clear();
+    expect(line.enabled).toBe(false);
+    expect(piped.written).toEqual([]);
+  });
+
+  it('says records read by the sources, their rate, the lowest watermark past the sources, and backpressure', () => {
+    const vertex = (id: string, m: Partial<VertexSummary['metrics']>): VertexSummary => ({
+      id,
+      name: `t${id}`,
+      parallelism: 1,
+      maxParallelism: 128,
+      status: 'RUNNING',
+      tasks: { total: 1, created: 0, deploying: 0, running: 1, finished: 0, canceling: 0, canceled: 0, failed: 0 },
+      metrics: {
+        'read-records': 0,
+        'write-records': 0,
+        'read-records-per-second': null,
+        'write-records-per-second': null,
+        'current-input-watermark': Number.MIN_SAFE_INTEGER,
+        'current-output-watermark': Number.MIN_SAFE_INTEGER,
+        'records-skipped': 0,
+        'late-records-dropped': 0,
+        'backpressure-ratio': 0,
+        'backpressure-level': 'ok',
+        'window-held-back': false,
+        ...m,
+      },
+    });
+    const job = {
+      state: 'RUNNING',
+      duration: 12_345,
+      plan: { nodes: [{ id: '1' }, { id: '2', inputs: [{ id: '1' }] }, { id: '3', inputs: [{ id: '2' }] }] },
+      vertices: [
+        vertex('1', { 'write-records': 12_000, 'write-records-per-second': 98.6 }),
+        vertex('2', { 'current-input-watermark': Date.UTC(1970, 0, 1, 18, 40, 15), 'backpressure-level': 'low' }),
+        vertex('3', { 'current-input-watermark': Date.UTC(1970, 0, 1, 18, 40, 10) }),
+      ],
+    } as unknown as JobDetailsBody;
+    expect(progressText(job)).toBe('RUNNING 12s | 12,000 records read (99/s) | watermark 1970-01-01T18:40:10.000Z | backpressure LOW');
+  });
+});

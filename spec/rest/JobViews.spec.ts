@@ -1,0 +1,75 @@
+import { CheckpointStats, CheckpointStatsSnapshot, EXECUTION_STATES } from '../../actors/JobManagerQueries';
+import { ExecutionState } from '../../lib/runtime/ExecutionState';
+import { aggregateState, checkpointsBody, jobSummary } from '../../lib/rest/JobViews';
+
+function counts(c: Partial<Record<ExecutionState, number>>): Record<ExecutionState, number> {
+  return Object.fromEntries(EXECUTION_STATES.map((s) => [s, c[s] ?? 0])) as Record<ExecutionState, number>;
+}
+
+describe('REST views of job snapshots', () => {
+  it("aggregates subtask states into a task's state as Flink does", () => {
+    expect(aggregateState(counts({ RUNNING: 3, FAILED: 1 }), 4)).toBe('FAILED');
+    expect(aggregateState(counts({ RUNNING: 3, CANCELING: 1 }), 4)).toBe('CANCELING');
+    expect(aggregateState(counts({ FINISHED: 3, CANCELED: 1 }), 4)).toBe('CANCELED');
+    expect(aggregateState(counts({ RUNNING: 1, DEPLOYING: 3 }), 4)).toBe('RUNNING');
+    expect(aggregateState(counts({ FINISHED: 2, RUNNING: 0, CREATED: 2 }), 4)).toBe('RUNNING');
+    expect(aggregateState(counts({ FINISHED: 4 }), 4)).toBe('FINISHED');
+    expect(aggregateState(counts({ DEPLOYING: 1, CREATED: 3 }), 4)).toBe('DEPLOYING');
+    expect(aggregateState(counts({ CREATED: 4 }), 4)).toBe('CREATED');
+  });
+
+  it('reports a running job with end-time -1 and its duration so far', () => {
+    const overview = { jobId: 'j', name: 'n', status: 'RUNNING' as const, startTime: 1000, endTime: undefined, tasks: counts({ RUNNING: 2, FINISHED: 1 }) };
+    expect(jobSummary(overview, 4500)).toEqual({
+      jid: 'j',
+      name: 'n',
+      state: 'RUNNING',
+      'start-time': 1000,
+      'end-time': -1,
+      duration: 3500,
+      tasks: { total: 3, created: 0, deploying: 0, running: 2, finished: 1, canceling: 0, canceled: 0, failed: 0 },
+    });
+    expect(jobSummary({ ...overview, status: 'FINISHED', endTime: 2000 }, 9999)).toMatchObject({ 'end-time': 2000, duration: 1000 });
+  });
+
+  it("turns checkpoint statistics into Flink's /jobs/:id/checkpoints body", () => {
+    const completed = (id: number, size: number, ms: number): CheckpointStats => ({
+      id,
+      status: 'COMPLETED',
+      isSavepoint: false,
+      triggerTimestamp: id * 1000,
+      latestAckTimestamp: id * 1000 + ms,
+      endToEndDurationMs: ms,
+      stateSize: size,
+      numSubtasks: 9,
+      numAcknowledgedSubtasks: 9,
+    });
+    const failed: CheckpointStats = { ...completed(3, 0, 50), status: 'FAILED', latestAckTimestamp: undefined, numAcknowledgedSubtasks: 4, failureMessage: 'declined by Task 3' };
+    const stats: CheckpointStatsSnapshot = {
+      counts: { restored: 0, total: 3, inProgress: 0, completed: 2, failed: 1 },
+      latestCompleted: completed(2, 300, 40),
+      latestSavepoint: undefined,
+      latestFailed: failed,
+      restored: undefined,
+      history: [failed, completed(2, 300, 40), completed(1, 100, 20)],
+    };
+    const body = checkpointsBody(stats);
+    expect(body.counts).toEqual({ restored: 0, total: 3, in_progress: 0, completed: 2, failed: 1 });
+    expect(body.summary).toEqual({ state_size: { min: 100, max: 300, avg: 200 }, end_to_end_duration: { min: 20, max: 40, avg: 30 } });
+    expect(body.latest.completed).toEqual({
+      id: 2,
+      status: 'COMPLETED',
+      is_savepoint: false,
+      trigger_timestamp: 2000,
+      latest_ack_timestamp: 2040,
+      end_to_end_duration: 40,
+      state_size: 300,
+      num_subtasks: 9,
+      num_acknowledged_subtasks: 9,
+    });
+    expect(body.latest.failed).toMatchObject({ id: 3, status: 'FAILED', latest_ack_timestamp: -1, failure_message: 'declined by Task 3' });
+    expect(body.latest.savepoint).toBeNull();
+    expect(body.latest.restored).toBeNull();
+    expect(body.history.map((c) => c.id)).toEqual([3, 2, 1]);
+  });
+});
