@@ -1,9 +1,12 @@
 import { ClusterOverview, JobSnapshot, JobSnapshotReply, SubtaskSnapshot } from './JobManagerQueries';
-import { JobManagerMessage, SubtaskMetricsReport, TaskManagerMessage } from './messages';
+import { JobManagerMessage, SnapshotOutcome, SubtaskMetricsReport, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
 
 /** How long a query may take before the REST call fails (nact's asks need a timeout). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
+
+/** A savepoint waits for every subtask; the checkpoint timeout bounds it (Flink's default is 10 min). */
+export const SAVEPOINT_TIMEOUT_MS = 11 * 60_000;
 
 /**
  * Asks the JobManager (and, for live metrics, the TaskManagers running a job) on behalf of
@@ -40,6 +43,15 @@ export class JobManagerGateway {
 
   cancelJob(jobId: string): void {
     this.system.tell(this.jobManager, { type: 'cancelJob', jobId });
+  }
+
+  /** A savepoint, or with SAVEPOINT_SUSPEND Flink's stop-with-savepoint (the job then finishes). */
+  triggerSavepoint(jobId: string, kind: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND', directory: string | undefined): Promise<SnapshotOutcome> {
+    return this.system.ask<JobManagerMessage, SnapshotOutcome>(
+      this.jobManager,
+      (replyTo) => ({ type: 'triggerSnapshot', jobId, kind, directory, replyTo }),
+      SAVEPOINT_TIMEOUT_MS,
+    );
   }
 
   private async fetchJob(jobId: string): Promise<JobSnapshot | undefined> {

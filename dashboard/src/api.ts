@@ -5,6 +5,8 @@ import type {
   JobDetailsBody,
   JobsOverviewBody,
   OverviewBody,
+  SavepointStatusBody,
+  TriggerBody,
   VertexDetailsBody,
 } from '../../lib/rest/RestTypes';
 
@@ -56,4 +58,7 @@ export const api = {
   vertex: (id: string, vertexId: string) => call<VertexDetailsBody>(`${job(id)}/vertices/${encodeURIComponent(vertexId)}`),
   checkpoints: (id: string) => call<CheckpointsBody>(`${job(id)}/checkpoints`),
   cancel: (id: string) => call<Record<string, never>>(`${job(id)}?mode=cancel`, { method: 'PATCH' }),
+  savepoint: (id: string, directory: string | undefined) =>
+    call<TriggerBody>(`${job(id)}/savepoints`, { method: 'POST', body: JSON.stringify(directory ? { 'target-directory': directory } : {}) }),
+  savepointStatus: (id: string, trigger: string) => call<SavepointStatusBody>(`${job(id)}/savepoints/${encodeURIComponent(trigger)}`),
 };

@@ -71,12 +71,41 @@ function renderJobHeader(job: JobDetailsBody): void {
     if (!confirm(`Cancel job '${job.name}'?`)) return;
     api.cancel(job.jid).catch((e: unknown) => showError(describeError(e)));
   });
+  const canSavepoint = state.config?.features['web-savepoint'] && job.state === 'RUNNING';
+  const savepoint = canSavepoint ? h('button', { type: 'button', id: 'savepoint-job' }, 'Savepoint') : null;
+  savepoint?.addEventListener('click', () => {
+    const directory = prompt('Directory for the savepoint (empty: the job\'s default)', '');
+    if (directory === null) return;
+    void takeSavepoint(job.jid, directory.trim() || undefined);
+  });
   replace(
     byId('job-header'),
     h('h2', {}, h('span', { id: 'job-name' }, job.name), ' ', h('span', { class: `badge state-${job.state.toLowerCase()}`, id: 'job-state' }, job.state)),
-    h('p', { class: 'meta' }, `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`, ' ', cancel),
+    h('p', { class: 'meta' }, `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`, ' ', cancel, ' ', savepoint),
+    savepointMessage ? h('p', { class: 'meta', id: 'savepoint-status' }, savepointMessage) : null,
     job['failure-cause'] ? h('p', { class: 'failure' }, job['failure-cause']) : null,
   );
+}
+
+let savepointMessage = '';
+
+/** Triggers a savepoint and follows the operation until it completes (Flink's async operation). */
+async function takeSavepoint(jobId: string, directory: string | undefined): Promise<void> {
+  try {
+    const { 'request-id': trigger } = await api.savepoint(jobId, directory);
+    savepointMessage = 'Savepoint in progress…';
+    for (;;) {
+      const s = await api.savepointStatus(jobId, trigger);
+      if (s.status.id === 'COMPLETED') {
+        const op = s.operation;
+        savepointMessage = op && 'location' in op ? `Savepoint taken: ${op.location}` : `Savepoint failed: ${op?.['failure-cause']['stack-trace'] ?? 'unknown'}`;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } catch (e) {
+    savepointMessage = `Savepoint failed: ${describeError(e)}`;
+  }
 }
 
 /** Jobs known to have no checkpointing (it cannot be switched on while a job runs). */

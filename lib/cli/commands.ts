@@ -8,10 +8,11 @@ import { runJobFile } from './runJob';
 
 export const USAGE = `usage: brook <command> [options]
 
-  brook run <job file> [-p N] [--dashboard [port]] [--allow-cancel] [-- job args]
+  brook run <job file> [-p N] [--dashboard [port]] [--allow-cancel] [--allow-savepoint] [-- job args]
       Runs the job on a local cluster in this process. --dashboard serves the REST API and
       web dashboard on 127.0.0.1 (port 8081, or a free one when taken); --allow-cancel lets
-      the dashboard and \`brook cancel\` cancel it. On a terminal a progress line shows
+      the dashboard and \`brook cancel\` cancel it, --allow-savepoint lets them take
+      savepoints (the job must enable checkpointing). On a terminal a progress line shows
       records read, rate and watermark; piped, only the job's output is printed.
   brook explain <job file> [-p N] [-- job args]
       Prints the job's tasks, parallelism and edges (REBALANCE / HASH / FORWARD).
@@ -35,6 +36,7 @@ interface Parsed {
   readonly parallelism: number | undefined;
   readonly dashboard: { port: number | undefined } | undefined;
   readonly allowCancel: boolean;
+  readonly allowSavepoint: boolean;
   readonly url: string;
   readonly jobArgs: string[];
 }
@@ -44,6 +46,7 @@ function parse(argv: readonly string[]): Parsed {
   let parallelism: number | undefined;
   let dashboard: { port: number | undefined } | undefined;
   let allowCancel = false;
+  let allowSavepoint = false;
   let url = 'http://127.0.0.1:8081';
   let jobArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +71,8 @@ function parse(argv: readonly string[]): Parsed {
       }
     } else if (a === '--allow-cancel') {
       allowCancel = true;
+    } else if (a === '--allow-savepoint') {
+      allowSavepoint = true;
     } else if (a === '--url') {
       url = argv[++i] ?? '';
       if (!/^https?:\/\//.test(url)) throw new UsageError(`--url needs an http:// URL, got '${url}'`);
@@ -77,7 +82,7 @@ function parse(argv: readonly string[]): Parsed {
       positional.push(a);
     }
   }
-  return { positional, parallelism, dashboard, allowCancel, url: url.replace(/\/+$/, ''), jobArgs };
+  return { positional, parallelism, dashboard, allowCancel, allowSavepoint, url: url.replace(/\/+$/, ''), jobArgs };
 }
 
 function one(p: Parsed, what: string): string {
@@ -99,7 +104,7 @@ async function run(p: Parsed, io: CliIo, signals: NodeJS.EventEmitter): Promise<
     const outcome = await runJobFile(job, {
       parallelism: p.parallelism,
       args: p.jobArgs,
-      dashboard: p.dashboard ? { port: p.dashboard.port, enableCancel: p.allowCancel } : undefined,
+      dashboard: p.dashboard ? { port: p.dashboard.port, enableCancel: p.allowCancel, enableSavepoint: p.allowSavepoint } : undefined,
       stdout: io.stdout,
       stderr: io.stderr,
       beforeRun: ({ jobName, dashboardUrl }) => {

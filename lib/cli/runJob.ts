@@ -20,6 +20,7 @@ export interface DashboardOptions {
   readonly port?: number;
   readonly host?: string;
   readonly enableCancel?: boolean;
+  readonly enableSavepoint?: boolean;
 }
 
 export interface RunJobOptions {
@@ -49,7 +50,7 @@ export type RunJobOutcome =
 const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
 
 async function startDashboard(gateway: JobManagerGateway, options: DashboardOptions): Promise<RestServer> {
-  const make = (port: number): RestServer => new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel });
+  const make = (port: number): RestServer => new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel, enableSavepoint: options.enableSavepoint });
   const server = make(options.port ?? DEFAULT_WEB_PORT);
   try {
     await server.start();

@@ -15,8 +15,9 @@ import {
 } from './JobViews';
 import { brookVersion } from './packageRoot';
 import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
-import { ConfigBody, ErrorBody } from './RestTypes';
+import { ConfigBody, ErrorBody, TriggerBody } from './RestTypes';
 import { RouteParams, Router } from './Router';
+import { SavepointTriggers } from './SavepointTriggers';
 
 const log = createDebug('brook:rest');
 
@@ -27,7 +28,7 @@ export interface RestServerOptions {
   readonly port?: number;
   /** Allow PATCH /jobs/:id?mode=cancel (Flink's web.cancel.enable). Default off: read-only. */
   readonly enableCancel?: boolean;
-  /** Allow POST /jobs/:id/savepoints. Default off. */
+  /** Allow POST /jobs/:id/savepoints and POST /jobs/:id/stop (stop with a savepoint). Default off. */
   readonly enableSavepoint?: boolean;
   /** How often the dashboard refreshes, in ms (default 1000). */
   readonly refreshIntervalMs?: number;
@@ -40,6 +41,9 @@ export const DEFAULT_WEB_PORT = 8081;
 /** Ids the JobManager hands out: 32 lower-case hex digits. */
 const JOB_ID = /^[0-9a-f]{32}$/;
 const VERTEX_ID = /^[1-9][0-9]{0,8}$/;
+const TRIGGER_ID = /^[0-9a-f]{32}$/;
+/** The largest request body read (savepoint options are a few fields). */
+const MAX_BODY_BYTES = 64 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 class HttpError extends Error {
@@ -59,7 +63,7 @@ interface Reply {
   readonly text?: true;
 }
 
-type Handler = (params: RouteParams, url: URL) => Promise<Reply>;
+type Handler = (params: RouteParams, url: URL, body: unknown) => Promise<Reply>;
 
 /**
  * brook's REST API and web dashboard, served from the JobManager's process with node's http
@@ -74,6 +78,7 @@ export class RestServer {
   private readonly views: JobViews;
   private readonly assets: DashboardAssets;
   private readonly version = brookVersion();
+  private readonly savepoints = new SavepointTriggers();
   private address: AddressInfo | undefined;
 
   constructor(
@@ -138,7 +143,14 @@ export class RestServer {
       return { body: checkpointsBody(job.checkpoints) };
     });
     r.add('PATCH', '/jobs/:jobId', async (p, url) => this.cancel(p, url));
-    r.add('POST', '/jobs/:jobId/savepoints', async (p) => this.savepoint(p));
+    r.add('POST', '/jobs/:jobId/savepoints', async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT'));
+    r.add('POST', '/jobs/:jobId/stop', async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT_SUSPEND'));
+    r.add('GET', '/jobs/:jobId/savepoints/:triggerId', async (p) => {
+      const job = await this.job(p);
+      const status = TRIGGER_ID.test(p.triggerId) ? this.savepoints.status(job.overview.jobId, p.triggerId) : undefined;
+      if (!status) throw new HttpError(404, `no savepoint operation '${p.triggerId}' for job ${job.overview.jobId}`);
+      return { body: status };
+    });
     r.add('GET', '/metrics', async () => ({ body: await this.prometheus(), text: true }));
   }
 
@@ -169,10 +181,26 @@ export class RestServer {
     return { status: 202, body: {} };
   }
 
-  private async savepoint(p: RouteParams): Promise<Reply> {
-    if (!this.options.enableSavepoint) throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled');
+  /**
+   * Flink's POST /jobs/:id/savepoints ({"target-directory"}) and POST /jobs/:id/stop
+   * ({"targetDirectory"}, stop-with-savepoint): 202 with the operation's id; its status is at
+   * GET /jobs/:id/savepoints/:triggerId.
+   */
+  private async savepoint(p: RouteParams, body: unknown, kind: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND'): Promise<Reply> {
+    if (!this.options.enableSavepoint) throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled (brook run --allow-savepoint)');
+    const options = (body ?? {}) as Record<string, unknown>;
+    if (typeof options !== 'object' || Array.isArray(options)) throw new HttpError(400, 'the request body must be a JSON object');
+    const field = kind === 'SAVEPOINT' ? 'target-directory' : 'targetDirectory';
+    const directory = options[field];
+    if (directory !== undefined && directory !== null && typeof directory !== 'string') throw new HttpError(400, `${field} must be a string`);
+    if (kind === 'SAVEPOINT' && options['cancel-job'] === true) {
+      throw new HttpError(400, 'cancel-job is not supported: stop the job with a savepoint with POST /jobs/:id/stop');
+    }
     const job = await this.job(p);
-    throw new HttpError(501, `job ${job.overview.jobId} cannot take a savepoint: this JobManager has no CheckpointCoordinator yet`);
+    const id = this.savepoints.start(job.overview.jobId, this.gateway.triggerSavepoint(job.overview.jobId, kind, directory ?? undefined));
+    log('%s requested for job %s (operation %s)', kind, job.overview.jobId, id);
+    const answer: TriggerBody = { 'request-id': id };
+    return { status: 202, body: answer };
   }
 
   private async prometheus(): Promise<string> {
@@ -198,7 +226,8 @@ export class RestServer {
       this.checkHost(req);
       const match = this.router.match(method, url.pathname);
       if (match.kind === 'found') {
-        const reply = await match.handler(match.params, url);
+        const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
+        const reply = await match.handler(match.params, url, body);
         if (reply.text) this.sendText(res, method, reply.status ?? 200, reply.body as string);
         else this.send(res, method, reply.status ?? 200, reply.body);
         return;
@@ -239,5 +268,23 @@ export class RestServer {
   private sendText(res: http.ServerResponse, method: string, status: number, text: string): void {
     res.writeHead(status, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
     res.end(method === 'HEAD' ? undefined : text);
+  }
+}
+
+/** The request's JSON body (undefined when empty); 413 beyond MAX_BODY_BYTES, 400 when not JSON. */
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'the request body is not JSON');
   }
 }

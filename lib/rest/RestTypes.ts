@@ -257,3 +257,14 @@ export interface CheckpointsBody {
 export interface TaskManagersBody {
   readonly taskmanagers: ReadonlyArray<{ readonly id: string; readonly slotsNumber: number; readonly freeSlots: number }>;
 }
+
+/** POST /jobs/:id/savepoints and POST /jobs/:id/stop answer with the id of the operation (Flink's TriggerResponse). */
+export interface TriggerBody {
+  readonly 'request-id': string;
+}
+
+/** GET /jobs/:id/savepoints/:triggerId (Flink's AsynchronousOperationResult). */
+export interface SavepointStatusBody {
+  readonly status: { readonly id: 'IN_PROGRESS' | 'COMPLETED' };
+  readonly operation?: { readonly location: string } | { readonly 'failure-cause': { readonly class: string; readonly 'stack-trace': string } };
+}

@@ -112,4 +112,29 @@ describe('the dashboard in Chromium', () => {
     const file = await browser.screenshot('dashboard.png');
     expect(file).toMatch(/spec\/artifacts\/dashboard\.png$/);
   });
+
+  it('offers savepoint and cancel buttons only when the server allows them', async () => {
+    expect(await browser.page.$('#cancel-job')).toBeNull();
+    expect(await browser.page.$('#savepoint-job')).toBeNull();
+    const writable = new RestServer(new JobManagerGateway(h.cluster.system, h.cluster.jobManager), {
+      port: 0,
+      refreshIntervalMs: 200,
+      enableCancel: true,
+      enableSavepoint: true,
+    });
+    const base = await writable.start();
+    try {
+      await browser.page.goto(base);
+      browser.page.on('dialog', (d) => void d.accept(''));
+      await browser.page.click('#savepoint-job');
+      // This job does not checkpoint: the page reports the JobManager's reason.
+      await browser.page.waitForSelector('#savepoint-status:has-text("does not checkpoint")');
+      await browser.page.click('#cancel-job');
+      await browser.page.waitForSelector('#job-state:has-text("CANCELED")');
+      await expect(h.client!.getJobExecutionResult()).rejects.toThrow(/cancelled/);
+      expect(await browser.page.$('#cancel-job')).toBeNull();
+    } finally {
+      await writable.close();
+    }
+  });
 });

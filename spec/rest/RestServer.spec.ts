@@ -8,7 +8,9 @@ import {
   JobPlanBody,
   JobsOverviewBody,
   OverviewBody,
+  SavepointStatusBody,
   TaskManagersBody,
+  TriggerBody,
   VertexDetailsBody,
 } from '../../lib/rest/RestTypes';
 import { MIN_WATERMARK } from '../../lib/time/Watermark';
@@ -251,8 +253,15 @@ describe('REST API against a running seed job', () => {
     const base = await writable.start();
     try {
       expect(await getJson<ConfigBody>(base, '/config')).toMatchObject({ features: { 'web-cancel': true, 'web-savepoint': true } });
-      // Savepoints need the CheckpointCoordinator: said plainly rather than pretended.
-      expect((await request(base, `/jobs/${jobId}/savepoints`, { method: 'POST' })).status).toBe(501);
+      // This job does not checkpoint: the savepoint operation completes with the reason.
+      const trigger = await request(base, `/jobs/${jobId}/savepoints`, { method: 'POST' });
+      expect(trigger.status).toBe(202);
+      const { 'request-id': op } = trigger.json<TriggerBody>();
+      await h.settle();
+      expect(await getJson<SavepointStatusBody>(base, `/jobs/${jobId}/savepoints/${op}`)).toEqual({
+        status: { id: 'COMPLETED' },
+        operation: { 'failure-cause': { class: 'SavepointException', 'stack-trace': expect.stringContaining('does not checkpoint') } },
+      });
       expect((await request(base, `/jobs/${jobId}?mode=stop`, { method: 'PATCH' })).status).toBe(400);
       const cancel = await request(base, `/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
       expect(cancel.status).toBe(202);
