@@ -105,3 +105,11 @@ export { javaHashCode } from './partitioners/javaHashCode';
 export { murmurHash } from './partitioners/murmurHash';
 
 export { MiniCluster } from '../actors/MiniCluster';
+
+// Web dashboard, REST API and CLI (job files).
+export { RestServer, DEFAULT_WEB_PORT } from './rest/RestServer';
+export type { RestServerOptions } from './rest/RestServer';
+export { JobManagerGateway } from '../actors/JobManagerGateway';
+export type { JobFile, JobFileContext } from './cli/JobFile';
+export { runJobFile } from './cli/runJob';
+export type { RunJobOptions, RunJobOutcome } from './cli/runJob';

@@ -1,6 +1,5 @@
 import { parseArgs } from 'util';
-import { StreamExecutionEnvironment } from '../../lib';
-import { JobFileContext } from '../../lib/cli/JobFile';
+import { JobFileContext, StreamExecutionEnvironment } from '../../lib';
 import { LogServer } from '../logserver/LogServer';
 import { defineIpCountJob, IpCountInput } from './IpCountJob';
 
