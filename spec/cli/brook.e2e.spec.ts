@@ -1,5 +1,7 @@
 import fs from 'fs';
 import path from 'path';
+import { JobPlanBody, JobsOverviewBody } from '../../lib/rest/RestTypes';
+import { getJson, request } from '../harness/httpGet';
 import { LineFeed } from '../harness/LineFeed';
 import { ROOT, runScript, waitForOutput } from '../harness/processes';
 import { SEED_EXPLAIN, SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
@@ -79,5 +81,26 @@ describe('the brook command', () => {
     const help = await brook('help').done;
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('brook run <job file> [-p N] [--dashboard [port]]');
+  });
+
+  it('npm start prints the dashboard URL, and the REST API there shows the running IpCount job as the lesson draws it', async () => {
+    const demo = runScript('samples/ipcount/demo.js', []);
+    try {
+      const [, url] = await waitForOutput(demo.child, 'stdout', /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const page = await request(url, '/');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<title>brook dashboard</title>');
+      const { jobs } = await getJson<JobsOverviewBody>(url, '/jobs/overview');
+      expect(jobs.map((j) => [j.name, j.state])).toEqual([['Socket Window IpCount', 'RUNNING']]);
+      const { plan } = await getJson<JobPlanBody>(url, `/jobs/${jobs[0].jid}/plan`);
+      expect(plan.nodes.map((n) => [n.parallelism, (n.inputs ?? []).map((i) => i.ship_strategy)])).toEqual([
+        [1, []],
+        [4, ['REBALANCE']],
+        [4, ['HASH']],
+      ]);
+    } finally {
+      demo.child.kill('SIGINT');
+    }
+    expect((await demo.done).code).toBe(0);
   });
 });
