@@ -22,6 +22,9 @@ import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from './rest
 
 const log = createDebug('brook:jobmanager');
 
+/** The handle of work posted at once rather than on the clock. */
+const NO_TIMER: TimerHandle = Object.freeze({ posted: true });
+
 interface ExecutionRecord {
   readonly executionId: string;
   readonly execution: ExecutionVertex;
@@ -368,6 +371,7 @@ export class JobMaster implements JobRun {
           startTime: this.startTime,
           endTime: this.endTime,
           numRestarts: this.numRestarts,
+          checkpoints: this.coordinator?.statsSnapshot(),
         }),
       });
     } else if (status === 'CANCELED') listener.onTerminated({ error: new JobExecutionError(jobGraph.jobName, new Error('the job was cancelled')) });
@@ -406,8 +410,12 @@ export class JobMaster implements JobRun {
     for (const r of this.executions.values()) if (r.ref && r.state === 'RUNNING') this.deps.system.tell(r.ref, message);
   }
 
-  /** A timer whose callback runs in the JobManager's mailbox. */
+  /** A timer whose callback runs in the JobManager's mailbox (at once for a delay of 0). */
   private schedule(delayMs: number, fn: () => void): TimerHandle {
+    if (delayMs <= 0) {
+      this.deps.system.tell(this.deps.self, { type: 'timer', jobId: this.jobId, run: fn });
+      return NO_TIMER;
+    }
     const handle: TimerHandle = this.deps.clock.setTimeout(() => {
       this.timers.delete(handle);
       this.deps.system.tell(this.deps.self, { type: 'timer', jobId: this.jobId, run: fn });
@@ -417,6 +425,7 @@ export class JobMaster implements JobRun {
   }
 
   private cancelTimer(handle: TimerHandle): void {
+    if (handle === NO_TIMER) return;
     this.timers.delete(handle);
     this.deps.clock.clearTimeout(handle);
   }

@@ -62,7 +62,14 @@ export class MiniCluster {
     if (this.closed) throw new Error('the cluster has been shut down');
     const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config, settings);
     this.running.add(client);
-    void outcome.then(() => this.running.delete(client));
+    // A job that has not ended keeps the process alive, as a server would: while it restores
+    // or waits out a restart backoff it may hold no socket or file, and the clock's timers are
+    // unref'd.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    void outcome.then(() => {
+      clearInterval(keepAlive);
+      this.running.delete(client);
+    });
     return client;
   }
 

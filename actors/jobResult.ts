@@ -2,6 +2,7 @@ import { JobExecutionResult, VertexResult } from '../lib/api/JobExecutionResult'
 import { JobGraph } from '../lib/graph/JobGraph';
 import { ExecutionVertex } from '../lib/graph/ExecutionGraph';
 import { OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
+import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 
 export interface FinishedJobRecord {
   readonly jobId: string;
@@ -10,6 +11,7 @@ export interface FinishedJobRecord {
   readonly startTime: number;
   readonly endTime: number | undefined;
   readonly numRestarts: number;
+  readonly checkpoints: CheckpointStatsSnapshot | undefined;
 }
 
 /** What env.execute() resolves with: per task, the counts of its subtasks (of the last attempt). */
@@ -40,5 +42,5 @@ export function jobResult(job: FinishedJobRecord): JobExecutionResult {
       operators,
     };
   });
-  return { jobId, jobName: jobGraph.jobName, netRuntime: (job.endTime ?? job.startTime) - job.startTime, vertices, numRestarts: job.numRestarts };
+  return { jobId, jobName: jobGraph.jobName, netRuntime: (job.endTime ?? job.startTime) - job.startTime, vertices, numRestarts: job.numRestarts, checkpoints: job.checkpoints };
 }

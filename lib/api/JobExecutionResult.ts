@@ -1,3 +1,4 @@
+import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
 import { OperatorMetricsSnapshot } from '../runtime/TaskMetrics';
 
 /** Per task (JobVertex): what all its subtasks counted together. */
@@ -23,4 +24,6 @@ export interface JobExecutionResult {
   readonly vertices: readonly VertexResult[];
   /** How often the job restarted after a failure (restart strategy); counts are of the last run. */
   readonly numRestarts?: number;
+  /** The job's checkpoint statistics, when it checkpointed. */
+  readonly checkpoints?: CheckpointStatsSnapshot;
 }
