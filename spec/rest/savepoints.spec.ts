@@ -17,9 +17,9 @@ describe('savepoints from the REST API', () => {
   let jobId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-savepoints-'));
 
-  /** Settles the job until the operation completed (barriers need the actors to run). */
+  /** Settles the job until the operation completed (barriers need the actors to run, the files a write). */
   async function completed(op: string): Promise<SavepointStatusBody> {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 2000; i++) {
       const status = await getJson<SavepointStatusBody>(url, `/jobs/${jobId}/savepoints/${op}`);
       if (status.status.id === 'COMPLETED') return status;
       await h.advance(10);
