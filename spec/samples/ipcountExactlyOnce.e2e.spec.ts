@@ -104,7 +104,7 @@ function randomFault(random: SeededRandom): { fault: FaultSpec | undefined; kill
   }
 }
 
-/** Appends the log to the stream in batches over time, as a live service would (~10 s). */
+/** Appends the log to the stream in batches over time, as a live service would (~15 s). */
 async function produceSlowly(url: string, stream: string, file: string, batch: number, everyMs: number): Promise<number> {
   const client = createClient({ url });
   client.on('error', () => undefined);
@@ -155,7 +155,7 @@ describe('samples/ipcount-exactly-once against a real redis-server', () => {
     writeLog(log, random);
     const expected = expectedResults(log);
     let produced = false;
-    const producer = produceSlowly(redis.url, 'access', log, 200, 100).finally(() => (produced = true));
+    const producer = produceSlowly(redis.url, 'access', log, 200, 150).finally(() => (produced = true));
 
     const args = ['--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'),
       '--parallelism', '2', '--checkpoint-interval', '100', '--stop-when-idle', '700'];
@@ -176,7 +176,7 @@ describe('samples/ipcount-exactly-once against a real redis-server', () => {
     }
     expect(await producer).toBe(LINES);
     expect(finished).toBeDefined();
-    expect(faults.length).toBeGreaterThanOrEqual(12);
+    expect(faults.length).toBeGreaterThanOrEqual(10);
 
     const committed = (await readSink(redis.url, 'ipcounts')).map(byWindow).sort();
     // Identical to the fault-free result: no window missing, none twice, every count right.
