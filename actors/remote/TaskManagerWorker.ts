@@ -76,8 +76,15 @@ function start(graph: JobGraph): void {
   }
   const peerRefs = new Map<string, TypedRef<SubtaskMessage>>();
   const refOf = (address: SubtaskAddress): TypedRef<SubtaskMessage> => {
-    if (address.taskManagerId === data.taskManagerId) return local.get(address.executionId)!;
     let ref = peerRefs.get(address.executionId);
+    if (ref) return ref;
+    if (address.taskManagerId === data.taskManagerId) {
+      // Starts arrive one by one over the port: a local producer may start and send before its
+      // consumer's start is here, so local channels go through the same hold-back as remote ones.
+      ref = system.remoteRef<SubtaskMessage>(address.executionId, (message) => deliverLocal(address.executionId, message));
+      peerRefs.set(address.executionId, ref);
+      return ref;
+    }
     if (!ref) {
       const peer = peers.get(address.taskManagerId);
       if (!peer) throw new Error(`no channel to TaskManager ${address.taskManagerId}`);
