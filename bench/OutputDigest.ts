@@ -38,6 +38,16 @@ export class OutputDigest {
     }
   }
 
+  /** State that another thread's digest can merge (order-independent, like the digest). */
+  toData(): { readonly count: number; readonly sum: number } {
+    return { count: this.count, sum: this.sum };
+  }
+
+  merge(data: { readonly count: number; readonly sum: number }): void {
+    this.count += data.count;
+    this.sum = (this.sum + data.sum) % 0x1_0000_0000_0000;
+  }
+
   toString(): string {
     return `${this.count}:${this.sum.toString(16)}`;
   }

@@ -1,13 +1,13 @@
 import { StreamExecutionEnvironment } from '../lib';
 import { TextWriter } from '../lib/runtime/StreamOperator';
-import { defineIpCountJob } from '../samples/ipcount/IpCountJob';
-import { DigestSink } from './DigestSink';
+import { executeOnTaskManagerThreads } from '../lib/api/executeOnTaskManagerThreads';
+import { defineIpCountJob, ipCountJob } from '../samples/ipcount/IpCountJob';
 import { ipCountResultKey } from './ipcount/ipCountResultKey';
 import { runLimit } from './ipcount/limit';
 import { runNaiveActorsIpCount } from './ipcount/naiveActorsIpCount';
 import { runSlowSinkJob, SLOW_SINK_MICROS } from './ipcount/slowSink';
-import { Bid } from './nexmark/model';
-import { defineNexmarkQuery, FLINK_PER_CORE, NexmarkQuery } from './nexmark/queries';
+import { nexmarkJob } from './nexmark/nexmarkJob';
+import { FLINK_PER_CORE, NexmarkQuery } from './nexmark/queries';
 import { OutputDigest } from './OutputDigest';
 import { runMostIpCount } from './peers/mostIpCount';
 import { runRxjsIpCount } from './peers/rxjsIpCount';
@@ -60,21 +60,31 @@ async function plainIpCount(input: CaseInput, run: (file: string, digest: Output
   return { records, digest: digest.toString() };
 }
 
-/** Per-record result description: a number for queries that emit per event, text for windows. */
-const NEXMARK_RESULT: Record<NexmarkQuery, (v: never) => number | string> = {
-  q0: (b: Bid) => b.auction * 31 + b.price,
-  q1: (b: { auction: number; price: number }) => b.auction * 31 + Math.round(b.price),
-  q2: (b: { auction: number; price: number }) => b.auction * 31 + b.price,
-  q7: (r: object) => JSON.stringify(r),
-};
-
 async function brookNexmark(input: CaseInput, query: NexmarkQuery, parallelism: number): Promise<CaseResult> {
-  const digest = new OutputDigest();
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism, stdout: nullWriter, stderr: nullWriter });
-  defineNexmarkQuery(query, env, input.nexmarkEvents, new DigestSink(digest, NEXMARK_RESULT[query] as (v: unknown) => number));
+  const { digest } = nexmarkJob(env, { query, events: input.nexmarkEvents, parallelism });
   const result = await env.execute(`Nexmark ${query}`);
   return { records: result.vertices[0].operators[0].numRecordsOut, digest: digest.toString() };
 }
+
+async function threadsNexmark(input: CaseInput, query: NexmarkQuery, taskManagers: number): Promise<CaseResult> {
+  const params = { query, events: input.nexmarkEvents, parallelism: taskManagers };
+  const { result, defined } = await executeOnTaskManagerThreads(nexmarkJob, { module: NEXMARK_JOB, params }, { numberOfTaskManagers: taskManagers, stdout: nullWriter });
+  return { records: result.vertices[0].operators[0].numRecordsOut, digest: defined.digest.toString() };
+}
+
+async function threadsIpCount(input: CaseInput, parallelism: number, taskManagers: number): Promise<CaseResult> {
+  const digest = new OutputDigest(ipCountResultKey);
+  const { result } = await executeOnTaskManagerThreads(
+    ipCountJob,
+    { module: IPCOUNT_JOB, params: { input: { file: input.accessLog }, parallelism } },
+    { numberOfTaskManagers: taskManagers, stdout: { write: (s) => digest.addText(s) } },
+  );
+  return { records: result.vertices[0].operators[0].numRecordsOut, digest: digest.toString() };
+}
+
+const NEXMARK_JOB = require.resolve('./nexmark/nexmarkJob');
+const IPCOUNT_JOB = require.resolve('../samples/ipcount/IpCountJob');
 
 export const CASES: readonly BenchCase[] = [
   {
@@ -90,6 +100,13 @@ export const CASES: readonly BenchCase[] = [
     description: `brook IpCount from a file, parallelism ${p}, one TaskManager`,
     cores: 1,
     run: (i) => brookIpCount(i, p),
+  })),
+  ...[2, 4].map<BenchCase>((p) => ({
+    name: `brook 2 TM threads p${p}`,
+    group: 'ipcount',
+    description: `brook IpCount, parallelism ${p}, on 2 TaskManagers that are worker threads`,
+    cores: 2,
+    run: (i) => threadsIpCount(i, p, 2),
   })),
   {
     name: 'naive actors',
@@ -112,13 +129,21 @@ export const CASES: readonly BenchCase[] = [
     cores: 1,
     run: (i) => plainIpCount(i, runMostIpCount),
   },
-  ...(['q0', 'q1', 'q2', 'q7'] as const).map<BenchCase>((q) => ({
+  ...(['q0', 'q1', 'q2', 'q5', 'q7'] as const).map<BenchCase>((q) => ({
     name: `nexmark ${q} p1`,
     group: `nexmark-${q}`,
     description: `Nexmark ${q} on brook, parallelism 1, seeded generator source`,
     cores: 1,
     flinkPerCore: FLINK_PER_CORE[q],
     run: (i) => brookNexmark(i, q, 1),
+  })),
+  ...(['q0', 'q1', 'q2', 'q5', 'q7'] as const).map<BenchCase>((q) => ({
+    name: `nexmark ${q} 2 TM threads`,
+    group: `nexmark-${q}`,
+    description: `Nexmark ${q}, parallelism 2 on 2 TaskManager threads`,
+    cores: 2,
+    flinkPerCore: FLINK_PER_CORE[q],
+    run: (i) => threadsNexmark(i, q, 2),
   })),
   {
     name: 'slow sink 1x',

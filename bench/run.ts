@@ -184,7 +184,7 @@ function checkTargets(s: readonly CaseSummary[]): Target[] {
     { target: 'brook p1 / naive actors', ratio: ratio(p1, rate('naive actors')), wanted: '>= 10', met: undefined },
     { target: 'brook p1 / best peer', ratio: ratio(p1, peers.length ? Math.max(...peers) : undefined), wanted: '> 1', met: undefined },
   ];
-  const workers = s.filter((x) => x.group === 'ipcount' && x.name.includes('worker') && x.samples.length > 0);
+  const workers = s.filter((x) => x.group === 'ipcount' && x.name.includes('threads') && x.samples.length > 0);
   if (workers.length > 0) {
     const best = workers.reduce((a, b) => (a.recordsPerSecond >= b.recordsPerSecond ? a : b));
     targets.push({ target: `${best.name} / limit`, ratio: ratio(best.recordsPerSecond, limit), wanted: '> 1', met: undefined });
