@@ -24,6 +24,7 @@ import { WatermarkStrategy } from '../time/WatermarkStrategy';
 import { checkParallelism, DataStreamSink } from './DataStreamSink';
 import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions';
 import type { KeyedStream } from './KeyedStream';
+import type { ConnectedStreams } from './ConnectedStreams';
 import { OutputTag } from './OutputTag';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
@@ -50,6 +51,12 @@ export class DataStream<T> {
 
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
     return this.transform<T>('Filter', (name) => new StreamFilter<T>(fn, name));
+  }
+
+  /** Connects another stream: one operator then sees both (Flink's connect). */
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+    const { ConnectedStreams: Connected } = require('./ConnectedStreams') as typeof import('./ConnectedStreams');
+    return new Connected<T, T2>(this, other);
   }
 
   /** Each element with a context: timestamp, watermark, side outputs (Flink's ProcessFunction). */

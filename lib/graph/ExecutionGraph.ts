@@ -103,3 +103,18 @@ export function buildExecutionGraph(job: JobGraph): ExecutionGraph {
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }
+
+/**
+ * For each input channel of subtask `subtaskIndex` of `vertex`, the typeNumber of the edge it
+ * belongs to (0, or 1/2 for a two-input operator), numbered as buildExecutionGraph numbers
+ * input channels: input edges in order, producers in index order.
+ */
+export function inputChannelTypeNumbers(vertex: JobVertex, subtaskIndex: number): number[] {
+  const out: number[] = [];
+  for (const edge of vertex.inputs) {
+    for (let producer = 0; producer < edge.source.parallelism; producer++) {
+      if (connectedConsumers(edge, producer).includes(subtaskIndex)) out.push(edge.streamEdge.typeNumber);
+    }
+  }
+  return out;
+}

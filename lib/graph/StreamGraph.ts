@@ -39,6 +39,8 @@ export interface StreamEdge {
   readonly partitioner: StreamPartitioner<unknown>;
   /** Set when the edge carries a side output rather than the main output. */
   readonly outputTag: OutputTag<unknown> | undefined;
+  /** Flink's typeNumber: 0 into a one-input operator, 1 or 2 into a two-input operator's first or second input. */
+  readonly typeNumber: number;
 }
 
 export interface StreamGraph {

@@ -36,6 +36,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     switch (t.kind) {
       case 'source':
       case 'oneInput':
+      case 'twoInput':
       case 'sink':
         addNode(t);
         result = [{ nodeId: t.id, partitioner: undefined, outputTag: undefined }];
@@ -55,7 +56,12 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
   };
 
   const addNode = (t: PhysicalTransformation): void => {
-    const inputs = t.kind === 'source' ? [] : resolve(t.input);
+    const inputs: Array<ResolvedInput & { typeNumber: number }> =
+      t.kind === 'source'
+        ? []
+        : t.kind === 'twoInput'
+          ? [...resolve(t.input1).map((r) => ({ ...r, typeNumber: 1 })), ...resolve(t.input2).map((r) => ({ ...r, typeNumber: 2 }))]
+          : resolve(t.input).map((r) => ({ ...r, typeNumber: 0 }));
     const s = t.settings;
     let parallelism = s.parallelism ?? settings.defaultParallelism;
     if (t.kind === 'source' && t.source.maxSourceParallelism !== undefined) {
@@ -82,7 +88,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       uid: s.uid,
       chainingStrategy: s.chainingStrategy,
       slotSharingGroup: s.slotSharingGroup,
-      keyed: t.kind === 'oneInput' && t.keyed,
+      keyed: (t.kind === 'oneInput' || t.kind === 'twoInput') && t.keyed,
       source: t.kind === 'source' ? t.source : undefined,
       watermarkStrategy: t.kind === 'source' ? t.watermarkStrategy : undefined,
       operatorFactory: t.kind === 'source' ? undefined : t.operatorFactory,
@@ -94,7 +100,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     inputs.forEach((input) => connect(input, node));
   };
 
-  const connect = (input: ResolvedInput, target: StreamNode): void => {
+  const connect = (input: ResolvedInput & { typeNumber: number }, target: StreamNode): void => {
     const upstream = nodes.get(input.nodeId)!;
     let partitioner = input.partitioner?.copy();
     if (!partitioner) {
@@ -114,6 +120,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       targetId: target.id,
       partitioner,
       outputTag: input.outputTag,
+      typeNumber: input.typeNumber,
     };
     upstream.outEdges.push(edge);
     target.inEdges.push(edge);

@@ -31,6 +31,7 @@ interface Base {
 export type Transformation =
   | SourceTransformation
   | OneInputTransformation
+  | TwoInputTransformation
   | SinkTransformation
   | PartitionTransformation
   | UnionTransformation
@@ -49,6 +50,17 @@ export interface OneInputTransformation extends Base {
   readonly input: Transformation;
   readonly operatorFactory: OperatorFactory<unknown, unknown>;
   /** Set for keyed operators (windows, rolling aggregations). */
+  readonly keyed: boolean;
+}
+
+/** An operator with two inputs (connect, joins): its edges say which input they feed. */
+export interface TwoInputTransformation extends Base {
+  readonly kind: 'twoInput';
+  readonly settings: OperatorSettings;
+  readonly input1: Transformation;
+  readonly input2: Transformation;
+  /** Builds a TwoInputStreamOperator (which is also a StreamOperator for the chain). */
+  readonly operatorFactory: OperatorFactory<unknown, unknown>;
   readonly keyed: boolean;
 }
 
@@ -78,10 +90,10 @@ export interface SideOutputTransformation extends Base {
   readonly tag: OutputTag<unknown>;
 }
 
-export type PhysicalTransformation = SourceTransformation | OneInputTransformation | SinkTransformation;
+export type PhysicalTransformation = SourceTransformation | OneInputTransformation | TwoInputTransformation | SinkTransformation;
 
 export function isPhysical(t: Transformation): t is PhysicalTransformation {
-  return t.kind === 'source' || t.kind === 'oneInput' || t.kind === 'sink';
+  return t.kind === 'source' || t.kind === 'oneInput' || t.kind === 'twoInput' || t.kind === 'sink';
 }
 
 export function defaultSettings(name: string, chainingStrategy: ChainingStrategy): OperatorSettings {

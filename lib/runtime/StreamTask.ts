@@ -3,6 +3,7 @@ import { JobVertex } from '../graph/JobGraph';
 import { StreamNode } from '../graph/StreamGraph';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { Clock, TimerHandle } from '../time/Clock';
+import { inputChannelTypeNumbers } from '../graph/ExecutionGraph';
 import { SeededRandom } from '../util/SeededRandom';
 import { BackPressureGauge } from './BackPressureGauge';
 import { ChannelMessage } from './ChannelMessage';
@@ -18,13 +19,12 @@ import { OperatorChain } from './OperatorChain';
 import { OutputChannel, OutputChannelListener } from './OutputChannel';
 import { Cancellable, ProcessingTimeService } from './ProcessingTimeService';
 import { RecordWriterOutput } from './RecordWriterOutput';
-import { StatusWatermarkValve, ValveOutput } from './StatusWatermarkValve';
+import { createStreamTaskInput, StreamTaskInput } from './StreamTaskInput';
 import { OperatorContext, StreamOperator, TextWriter } from './StreamOperator';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioners/keyGroups';
 import { TaskConfig } from './TaskConfig';
 import { TaskMessage } from './TaskMessage';
 import { OperatorMetrics, TaskMetricsSnapshot } from './TaskMetrics';
-import { WatermarkStatus } from './WatermarkStatus';
 
 /** What the task needs from whoever runs it (the subtask actor, or a test). */
 export interface TaskHost {
@@ -89,14 +89,15 @@ interface ScheduledTimer {
  * A source task polls its reader in slices of `sourceBatchSize` records, yielding between
  * slices so other subtasks run. The task finishes once all input ended and all output left.
  */
-export class StreamTask implements OutputChannelListener, ValveOutput, ProcessingTimeService, BarrierHandlerTarget {
+export class StreamTask implements OutputChannelListener, ProcessingTimeService, BarrierHandlerTarget {
   readonly name: string;
   readonly log: Debugger;
   private state: ExecutionState = 'CREATED';
   private chain!: OperatorChain;
   private head!: StreamOperator<unknown, unknown>;
   private headMetrics!: OperatorMetrics;
-  private valve!: StatusWatermarkValve;
+  /** Routes input channels to the head operator (one or two logical inputs, a watermark valve each). */
+  private input: StreamTaskInput | undefined;
   private inputs: readonly InputChannelEndpoint[] = [];
   private writers: RecordWriterOutput[] = [];
   private channels: OutputChannel[] = [];
@@ -149,7 +150,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
   }
 
   get currentInputWatermark(): number {
-    return this.valve?.currentWatermark ?? Number.MIN_SAFE_INTEGER;
+    return this.input?.currentWatermark ?? Number.MIN_SAFE_INTEGER;
   }
 
   /** Wires the channels, opens the operators and starts running. */
@@ -261,7 +262,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
       numBatchesIn: this.numBatchesIn,
       numBatchesOut,
       currentInputWatermark: this.currentInputWatermark,
-      inputChannelWatermarks: this.valve ? this.valve.channelWatermarks() : [],
+      inputChannelWatermarks: this.input ? this.input.channelWatermarks() : [],
       queuedInputMessages: this.inputQueue.length - this.inputHead,
       queuedOutputBatches,
       operators: this.chain ? this.chain.operators.map((o) => o.metrics.snapshot()) : [],
@@ -306,16 +307,6 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     }
   }
 
-  // ---- ValveOutput: the minimum watermark over input channels goes into the chain.
-
-  emitWatermark(watermark: number): void {
-    this.head.processWatermark(watermark);
-  }
-
-  emitWatermarkStatus(status: WatermarkStatus): void {
-    this.head.processWatermarkStatus(status);
-  }
-
   // ---- internals
 
   private wire(wiring: TaskWiring): void {
@@ -334,7 +325,6 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
       this.writers.push(writer);
     }
     this.inputs = wiring.inputs;
-    this.valve = new StatusWatermarkValve(wiring.inputs.length);
     const mode = config.checkpointingMode;
     if (mode) {
       const responder = this.host.checkpointResponder;
@@ -347,6 +337,10 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     this.chain = new OperatorChain(vertex, writers, (node, metrics) => this.operatorContext(node, metrics));
     this.head = this.chain.head.operator;
     this.headMetrics = this.chain.head.metrics;
+    this.input = createStreamTaskInput(this.head, inputChannelTypeNumbers(vertex, subtaskIndex));
+    if (this.input && wiring.inputs.length !== this.input.channelWatermarks().length) {
+      throw new Error(`task '${this.name}' got ${wiring.inputs.length} input channels, its job vertex says ${this.input.channelWatermarks().length}`);
+    }
   }
 
   private operatorContext(node: StreamNode, metrics: OperatorMetrics): OperatorContext {
@@ -399,7 +393,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
     if (this.draining) return;
     this.draining = true;
     try {
-      const head = this.head;
+      const input = this.input!;
       while (this.blockedChannels === 0 && this.inputHead < this.inputQueue.length && this.state === 'RUNNING') {
         const message = this.inputQueue[this.inputHead];
         this.inputQueue[this.inputHead++] = undefined as unknown as TaskMessage;
@@ -414,7 +408,7 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
             this.headMetrics.numRecordsIn += n;
             this.numRecordsIn += n;
             this.numBatchesIn++;
-            for (let i = 0; i < n; i++) head.processElement(values[i], timestamps[i]);
+            input.processRecords(message.channel, values, timestamps);
             this.inputs[message.channel].returnCredit(1);
             this.faults?.onRecords(n);
             break;
@@ -427,10 +421,10 @@ export class StreamTask implements OutputChannelListener, ValveOutput, Processin
             this.barrierHandler?.processEndOfPartition(message.channel);
             break;
           case 'watermark':
-            this.valve.inputWatermark(message.watermark, message.channel, this);
+            input.processWatermark(message.channel, message.watermark);
             break;
           case 'watermarkStatus':
-            this.valve.inputWatermarkStatus(message.status, message.channel, this);
+            input.processWatermarkStatus(message.channel, message.status);
             break;
           case 'endOfInput':
             if (++this.endedInputs === this.inputs.length) this.endOfInput();

@@ -3,6 +3,7 @@ import { OutputTag } from '../../lib/api/OutputTag';
 import { computeKeyGroupRangeForOperatorIndex } from '../../lib/partitioners/keyGroups';
 import { Cancellable, ProcessingTimeService } from '../../lib/runtime/ProcessingTimeService';
 import { OperatorStateSnapshot } from '../../lib/runtime/state/OperatorStateSnapshot';
+import { isTwoInputOperator, TwoInputStreamOperator } from '../../lib/runtime/TwoInputStreamOperator';
 import { OperatorContext, Output, StreamOperator, TextWriter } from '../../lib/runtime/StreamOperator';
 import { OperatorMetrics } from '../../lib/runtime/TaskMetrics';
 import { WatermarkStatus } from '../../lib/runtime/WatermarkStatus';
@@ -142,6 +143,43 @@ export class OperatorHarness<IN, OUT> {
   endInput(): this {
     this.operator.endInput();
     return this;
+  }
+
+  // Two-input operators (connect, joins): Flink's TwoInputStreamOperatorTestHarness.
+  element1(value: unknown, timestamp: number = NO_TIMESTAMP): this {
+    this.twoInput().processElement1(value, timestamp);
+    return this;
+  }
+
+  element2(value: unknown, timestamp: number = NO_TIMESTAMP): this {
+    this.twoInput().processElement2(value, timestamp);
+    return this;
+  }
+
+  watermark1(watermark: number): this {
+    this.twoInput().processWatermark1(watermark);
+    return this;
+  }
+
+  watermark2(watermark: number): this {
+    this.twoInput().processWatermark2(watermark);
+    return this;
+  }
+
+  status1(status: WatermarkStatus): this {
+    this.twoInput().processWatermarkStatus1(status);
+    return this;
+  }
+
+  status2(status: WatermarkStatus): this {
+    this.twoInput().processWatermarkStatus2(status);
+    return this;
+  }
+
+  private twoInput(): TwoInputStreamOperator<unknown, unknown, OUT> {
+    const op = this.operator as unknown as StreamOperator<unknown, unknown>;
+    if (!isTwoInputOperator(op)) throw new Error(`${this.operator.name} is not a two-input operator`);
+    return op as TwoInputStreamOperator<unknown, unknown, OUT>;
   }
 
   /** Advances processing time, firing due timers in order. */

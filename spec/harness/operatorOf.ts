@@ -12,7 +12,7 @@ export function operatorOf<IN, OUT>(define: (input: DataStream<IN>) => DataStrea
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
   const out = define(env.fromElements<IN>());
   const t = out.transformation;
-  if (t.kind !== 'oneInput') throw new Error(`expected a one-input operator, got ${t.kind}`);
+  if (t.kind !== 'oneInput' && t.kind !== 'twoInput') throw new Error(`expected an operator, got ${t.kind}`);
   return () => t.operatorFactory(t.settings.name) as StreamOperator<IN, OUT>;
 }
 

@@ -1,13 +1,14 @@
 import { KeySelector } from '../../api/functions';
 import { OutputTag } from '../../api/OutputTag';
-import { KeyedOnTimerContext, KeyedProcessFunction } from '../../api/process/ProcessFunction';
+import { KeyedProcessFunction } from '../../api/process/ProcessFunction';
 import { copyFunction } from '../../api/process/RuntimeContext';
-import { TimeDomain, TimerService } from '../../api/process/TimerService';
+import { TimeDomain } from '../../api/process/TimerService';
 import { NO_TIMESTAMP } from '../../time/Watermark';
 import { InternalTimer, InternalTimerService, Triggerable } from '../InternalTimerService';
-import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../state/Namespace';
+import { restorePrimitiveNamespace } from '../state/Namespace';
 import { AbstractKeyedStreamOperator } from './AbstractKeyedStreamOperator';
 import { functionRuntimeContext } from './FunctionRuntimeContext';
+import { KeyedProcessContext } from './KeyedProcessContext';
 import { TimestampedCollector } from './TimestampedCollector';
 
 /**
@@ -78,53 +79,5 @@ export class KeyedProcessOperator<K, I, O> extends AbstractKeyedStreamOperator<I
     } catch (e) {
       this.userFunctionFailed(e, { key: timer.key, timer: timer.timestamp, domain });
     }
-  }
-}
-
-/** The context of processElement and onTimer; reused, bound per call. */
-class KeyedProcessContext<K> implements KeyedOnTimerContext<K>, TimerService {
-  private ts = NO_TIMESTAMP;
-  private domain: TimeDomain | undefined;
-
-  constructor(private readonly op: KeyedProcessOperator<K, never, never>) {}
-
-  set(timestamp: number, domain: TimeDomain | undefined): void {
-    this.ts = timestamp;
-    this.domain = domain;
-  }
-
-  timestamp(): number | undefined {
-    return this.ts === NO_TIMESTAMP ? undefined : this.ts;
-  }
-  timeDomain(): TimeDomain {
-    if (!this.domain) throw new Error('timeDomain() is only available in onTimer');
-    return this.domain;
-  }
-  getCurrentKey(): K {
-    return this.op.getCurrentKey();
-  }
-  timerService(): TimerService {
-    return this;
-  }
-  output<S>(tag: OutputTag<S>, value: S): void {
-    this.op.emitSide(tag, value, this.ts);
-  }
-  currentProcessingTime(): number {
-    return this.op.timerService.currentProcessingTime();
-  }
-  currentWatermark(): number {
-    return this.op.timerService.currentWatermark();
-  }
-  registerEventTimeTimer(time: number): void {
-    this.op.timerService.registerEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  registerProcessingTimeTimer(time: number): void {
-    this.op.timerService.registerProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteEventTimeTimer(time: number): void {
-    this.op.timerService.deleteEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteProcessingTimeTimer(time: number): void {
-    this.op.timerService.deleteProcessingTimeTimer(VOID_NAMESPACE, time);
   }
 }
