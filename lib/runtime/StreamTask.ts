@@ -174,6 +174,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
       } else if (this.inputs.length === 0) {
         throw new Error(`task '${this.name}' has neither a source nor inputs`);
       }
+      this.drainInput();
     } catch (e) {
       this.fail(e);
     }
@@ -390,7 +391,8 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   private drainInput(): void {
-    if (this.draining) return;
+    // Batches can reach a subtask before its start (worker threads): they wait in the queue.
+    if (this.draining || this.state !== 'RUNNING') return;
     this.draining = true;
     try {
       const input = this.input!;
