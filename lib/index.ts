@@ -74,6 +74,23 @@ export { ProcessFunction, KeyedProcessFunction } from './api/process/ProcessFunc
 export type { ProcessFunctionContext, OnTimerContext, KeyedProcessFunctionContext, KeyedOnTimerContext } from './api/process/ProcessFunction';
 export { AbstractRichFunction } from './api/process/RuntimeContext';
 export { ConnectedStreams } from './api/ConnectedStreams';
+export { JoinedStreams } from './api/JoinedStreams';
+export type { JoinFunction, FlatJoinFunction } from './api/JoinedStreams';
+export { CoGroupedStreams } from './api/CoGroupedStreams';
+export type { CoGroupFunction, TaggedUnion } from './api/CoGroupedStreams';
+export { IntervalJoin, IntervalJoined } from './api/IntervalJoin';
+export { ProcessJoinFunction } from './api/process/ProcessJoinFunction';
+export type { ProcessJoinContext } from './api/process/ProcessJoinFunction';
+export { BroadcastStream, BroadcastConnectedStream } from './api/BroadcastStream';
+export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './api/process/BroadcastProcessFunction';
+export type {
+  BroadcastState,
+  ReadOnlyBroadcastState,
+  BroadcastContext,
+  BroadcastReadOnlyContext,
+  KeyedBroadcastContext,
+  KeyedBroadcastReadOnlyContext,
+} from './api/process/BroadcastProcessFunction';
 export { CoProcessFunction, KeyedCoProcessFunction } from './api/process/CoFunctions';
 export type { CoMapFunction, CoFlatMapFunction } from './api/process/CoFunctions';
 export type { TwoInputStreamOperator } from './runtime/TwoInputStreamOperator';

@@ -25,6 +25,10 @@ import { checkParallelism, DataStreamSink } from './DataStreamSink';
 import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions';
 import type { KeyedStream } from './KeyedStream';
 import type { ConnectedStreams } from './ConnectedStreams';
+import type { BroadcastConnectedStream, BroadcastStream } from './BroadcastStream';
+import type { MapStateDescriptor } from '../runtime/state/StateDescriptor';
+import type { JoinedStreams } from './JoinedStreams';
+import type { CoGroupedStreams } from './CoGroupedStreams';
 import { OutputTag } from './OutputTag';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
@@ -53,8 +57,26 @@ export class DataStream<T> {
     return this.transform<T>('Filter', (name) => new StreamFilter<T>(fn, name));
   }
 
+  /** Window join: `a.join(b).where(ka).equalTo(kb).window(w).apply((x, y) => ...)`. */
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    const { JoinedStreams: Joined } = require('./JoinedStreams') as typeof import('./JoinedStreams');
+    return new Joined<T, T2>(this, other);
+  }
+
+  /** Window coGroup: both sides' elements of a key and window in one call. */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    const { CoGroupedStreams: CoGrouped } = require('./CoGroupedStreams') as typeof import('./CoGroupedStreams');
+    return new CoGrouped<T, T2>(this, other);
+  }
+
   /** Connects another stream: one operator then sees both (Flink's connect). */
-  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2>;
+  connect<T2>(other: BroadcastStream<T2>): BroadcastConnectedStream<T, T2>;
+  connect<T2>(other: DataStream<T2> | BroadcastStream<T2>): ConnectedStreams<T, T2> | BroadcastConnectedStream<T, T2> {
+    if (!(other instanceof DataStream)) {
+      const { BroadcastConnectedStream: Connected } = require('./BroadcastStream') as typeof import('./BroadcastStream');
+      return new Connected<T, T2>(this, other);
+    }
     const { ConnectedStreams: Connected } = require('./ConnectedStreams') as typeof import('./ConnectedStreams');
     return new Connected<T, T2>(this, other);
   }
@@ -84,8 +106,14 @@ export class DataStream<T> {
     return this.partition(new RescalePartitioner<T>());
   }
 
-  broadcast(): DataStream<T> {
-    return this.partition(new BroadcastPartitioner<T>());
+  /** Every record to every subtask; with state descriptors, a BroadcastStream for the broadcast state pattern. */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<never, never>[]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<never, never>[]): DataStream<T> | BroadcastStream<T> {
+    const partitioned = this.partition(new BroadcastPartitioner<T>());
+    if (descriptors.length === 0) return partitioned;
+    const { BroadcastStream: Broadcast } = require('./BroadcastStream') as typeof import('./BroadcastStream');
+    return new Broadcast<T>(partitioned, descriptors as unknown as MapStateDescriptor<unknown, unknown>[]);
   }
 
   forward(): DataStream<T> {

@@ -14,6 +14,7 @@ import { SumAggregator } from './aggregation/SumAggregator';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
 import { ComparableField, KeySelector, NumericField, ReduceFunction } from './functions';
 import { WindowedStream } from './WindowedStream';
+import { IntervalJoin } from './IntervalJoin';
 
 /**
  * A stream partitioned by key (Flink's KeyedStream): records with the same key go to the same
@@ -45,6 +46,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
     if (fn instanceof ProcessFunction) return super.process(fn);
     const keySelector = this.keySelector;
     return this.transform<R>('KeyedProcess', (name) => new KeyedProcessOperator<K, T, R>(keySelector, fn, name), { keyed: true });
+  }
+
+  /** Interval join with another keyed stream (event time): `.between(lower, upper).process(fn)`. */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other);
   }
 
   /**

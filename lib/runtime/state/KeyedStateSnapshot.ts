@@ -9,6 +9,11 @@ import { KeyGroupStateMap } from './StateTable';
 export interface KeyGroupSnapshot {
   readonly states: Record<string, KeyGroupStateMap<unknown, unknown, unknown>>;
   readonly timers: Record<string, TimerServiceSnapshot>;
+  /**
+   * Broadcast state (the same on every subtask), repeated in every key group of the subtask so
+   * that each new subtask finds it, whatever the new parallelism: name → [key, value] entries.
+   */
+  readonly broadcast?: Record<string, ReadonlyArray<readonly [unknown, unknown]>>;
 }
 
 export function isKeyGroupSnapshot(value: unknown): value is KeyGroupSnapshot {

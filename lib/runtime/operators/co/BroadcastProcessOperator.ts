@@ -1,0 +1,196 @@
+import { Collector, KeySelector } from '../../../api/functions';
+import { OutputTag } from '../../../api/OutputTag';
+import {
+  BroadcastProcessFunction,
+  BroadcastState,
+  KeyedBroadcastProcessFunction,
+  KeyedBroadcastReadOnlyContext,
+} from '../../../api/process/BroadcastProcessFunction';
+import { copyFunction } from '../../../api/process/RuntimeContext';
+import { TimeDomain } from '../../../api/process/TimerService';
+import { computeKeyGroupRangeForOperatorIndex, KeyGroupRange } from '../../../partitioners/keyGroups';
+import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
+import { InternalTimer, InternalTimerService, Triggerable } from '../../InternalTimerService';
+import { KeyId, keyIdentity } from '../../KeyIdentity';
+import { isKeyGroupSnapshot, KeyGroupSnapshot } from '../../state/KeyedStateSnapshot';
+import { restorePrimitiveNamespace } from '../../state/Namespace';
+import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../../state/OperatorStateSnapshot';
+import { AnyStateDescriptor, MapStateDescriptor } from '../../state/StateDescriptor';
+import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
+import { functionRuntimeContext } from '../FunctionRuntimeContext';
+import { KeyedProcessContext } from '../KeyedProcessContext';
+import { TimestampedCollector } from '../TimestampedCollector';
+
+type Entries = Map<KeyId, [unknown, unknown]>;
+
+/**
+ * Flink's CoBroadcastWithKeyedOperator / CoBroadcastWithNonKeyedOperator: input 1 is the
+ * (keyed or not) data stream, input 2 the broadcast stream every subtask receives whole. The
+ * broadcast side writes the broadcast state; the data side only reads it. Keyed, the function
+ * also has keyed state and timers.
+ */
+export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInputStreamOperator<IN1, IN2, OUT, K> implements Triggerable<K, null> {
+  private readonly fn: KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> | BroadcastProcessFunction<IN1, IN2, OUT>;
+  private readonly broadcastStates = new Map<string, Entries>();
+  timerService!: InternalTimerService<K, null>;
+  private readonly collector = new TimestampedCollector<OUT>(() => this.output);
+  private readonly keyedCtx = new KeyedProcessContext<K>(this);
+  private ts = NO_TIMESTAMP;
+  private watermark = MIN_WATERMARK;
+  private range: KeyGroupRange | undefined;
+
+  constructor(
+    private readonly keySelector: KeySelector<IN1, K> | undefined,
+    fn: KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> | BroadcastProcessFunction<IN1, IN2, OUT>,
+    descriptors: readonly MapStateDescriptor<unknown, unknown>[],
+    name: string,
+  ) {
+    super(name, keySelector !== undefined);
+    this.fn = copyFunction(fn);
+    for (const d of descriptors) this.broadcastStates.set(d.name, new Map());
+  }
+
+  override open(): void {
+    if (this.isKeyed) this.timerService = this.keyed.getInternalTimerService<null>('user-timers', this, restorePrimitiveNamespace);
+    this.fn.setRuntimeContext(functionRuntimeContext(this.context, this.isKeyed ? () => this.keyed.backend as never : undefined));
+    this.fn.open();
+  }
+
+  override initializeState(context: StateInitializationContext): void {
+    super.initializeState(context);
+    this.range = context.keyGroupRange;
+    if (!context.isRestored) return;
+    for (const data of context.keyed.values()) {
+      if (!isKeyGroupSnapshot(data) || !data.broadcast) continue;
+      for (const [name, entries] of Object.entries(data.broadcast)) {
+        this.broadcastStates.set(name, new Map(entries.map(([k, v]) => [keyIdentity(k), [k, v]])));
+      }
+      break; // every key group holds the same broadcast state
+    }
+  }
+
+  override snapshotState(context: StateSnapshotContext): OperatorStateSnapshot {
+    const keyed = this.isKeyed ? this.keyed.snapshot() : new Map<number, KeyGroupSnapshot>();
+    const broadcast: Record<string, Array<[unknown, unknown]>> = {};
+    for (const [name, entries] of this.broadcastStates) broadcast[name] = [...entries.values()].map(([k, v]) => [k, v]);
+    const { start, end } = this.range ?? computeKeyGroupRangeForOperatorIndex(this.context.maxParallelism, this.context.parallelism, this.context.subtaskIndex);
+    for (let kg = start; kg <= end; kg++) keyed.set(kg, { ...(keyed.get(kg) ?? { states: {}, timers: {} }), broadcast });
+    void context;
+    return { keyed };
+  }
+
+  getCurrentKey(): K {
+    return this.keyed.getCurrentKey();
+  }
+
+  emitSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void {
+    this.output.collectSide(tag, value, timestamp);
+  }
+
+  override processWatermark(watermark: number): void {
+    this.watermark = watermark;
+    super.processWatermark(watermark);
+  }
+
+  processElement1(value: IN1, timestamp: number): void {
+    this.ts = this.collector.timestamp = timestamp;
+    try {
+      if (this.keySelector) {
+        this.keyed.setCurrentKey(this.keySelector(value));
+        this.keyedCtx.set(timestamp, undefined);
+        (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).processElement(value, this.readOnlyContext(true) as KeyedBroadcastReadOnlyContext<K>, this.collector);
+      } else {
+        (this.fn as BroadcastProcessFunction<IN1, IN2, OUT>).processElement(value, this.readOnlyContext(false), this.collector);
+      }
+    } catch (e) {
+      this.userFunctionFailed(e, value);
+    }
+  }
+
+  processElement2(value: IN2, timestamp: number): void {
+    this.ts = this.collector.timestamp = timestamp;
+    try {
+      const ctx = {
+        ...this.baseContext(),
+        getBroadcastState: <BK, V>(d: MapStateDescriptor<BK, V>) => this.broadcastState<BK, V>(d),
+        applyToKeyedState: (d: AnyStateDescriptor, fn: (key: K, state: never) => void) => {
+          if (!this.isKeyed) throw new Error('applyToKeyedState needs a keyed stream');
+          const state = this.keyed.backend.getPartitionedState(d);
+          this.keyed.backend.applyToAllKeys(d.name, null, (key) => fn(key, state as never));
+        },
+      };
+      (this.fn as { processBroadcastElement(v: IN2, c: typeof ctx, out: Collector<OUT>): void }).processBroadcastElement(value, ctx, this.collector);
+    } catch (e) {
+      this.userFunctionFailed(e, value);
+    }
+  }
+
+  onEventTime(timer: InternalTimer<K, null>): void {
+    this.fire(timer, 'EVENT_TIME', timer.timestamp);
+  }
+
+  onProcessingTime(timer: InternalTimer<K, null>): void {
+    this.fire(timer, 'PROCESSING_TIME', NO_TIMESTAMP);
+  }
+
+  override close(): void {
+    super.close();
+    this.fn.close();
+  }
+
+  private fire(timer: InternalTimer<K, null>, domain: TimeDomain, outputTimestamp: number): void {
+    this.collector.timestamp = outputTimestamp;
+    this.keyedCtx.set(timer.timestamp, domain);
+    const ctx = Object.assign(Object.create(this.keyedCtx) as typeof this.keyedCtx, {
+      getBroadcastState: <BK, V>(d: MapStateDescriptor<BK, V>) => this.broadcastState<BK, V>(d),
+    });
+    try {
+      (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).onTimer(timer.timestamp, ctx, this.collector);
+    } catch (e) {
+      this.userFunctionFailed(e, { key: timer.key, timer: timer.timestamp, domain });
+    }
+  }
+
+  private baseContext() {
+    return {
+      timestamp: () => (this.ts === NO_TIMESTAMP ? undefined : this.ts),
+      currentProcessingTime: () => this.context.processingTimeService.getCurrentProcessingTime(),
+      currentWatermark: () => this.watermark,
+      output: <S>(tag: OutputTag<S>, value: S) => this.output.collectSide(tag, value, this.ts),
+    };
+  }
+
+  private readOnlyContext(keyed: boolean) {
+    const readOnly = <BK, V>(d: MapStateDescriptor<BK, V>) => {
+      const s = this.broadcastState<BK, V>(d);
+      return { get: s.get, contains: s.contains, entries: s.entries, keys: s.keys, isEmpty: s.isEmpty };
+    };
+    const base = { ...this.baseContext(), getBroadcastState: readOnly };
+    if (!keyed) return base;
+    return { ...base, getCurrentKey: () => this.getCurrentKey(), timerService: () => this.keyedCtx.timerService() };
+  }
+
+  private broadcastState<BK, V>(descriptor: MapStateDescriptor<BK, V>): BroadcastState<BK, V> {
+    const entries = this.broadcastStates.get(descriptor.name);
+    if (!entries) {
+      throw new Error(`operator '${this.name}': no broadcast state '${descriptor.name}' (pass its descriptor to broadcast(...))`);
+    }
+    return {
+      get: (k) => entries.get(keyIdentity(k))?.[1] as V | undefined,
+      contains: (k) => entries.has(keyIdentity(k)),
+      *entries() {
+        for (const [k, v] of entries.values()) yield [k as BK, v as V];
+      },
+      *keys() {
+        for (const [k] of entries.values()) yield k as BK;
+      },
+      isEmpty: () => entries.size === 0,
+      put: (k, v) => void entries.set(keyIdentity(k), [k, v]),
+      putAll: (es) => {
+        for (const [k, v] of es) entries.set(keyIdentity(k), [k, v]);
+      },
+      remove: (k) => void entries.delete(keyIdentity(k)),
+      clear: () => entries.clear(),
+    };
+  }
+}
