@@ -180,7 +180,7 @@ class TimerQueue<K, N> {
 
   contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
     const list = this.index.get(keyId)?.get(timestamp);
-    return list !== undefined && list.some((e) => sameNamespace(e.namespace, namespace));
+    return list !== undefined && indexOfNamespace(list, namespace) >= 0;
   }
 
   /** Returns false when an identical timer already exists. */
@@ -189,7 +189,7 @@ class TimerQueue<K, N> {
     if (!byTime) this.index.set(entry.keyId, (byTime = new Map()));
     const list = byTime.get(entry.timestamp);
     if (list === undefined) byTime.set(entry.timestamp, [entry]);
-    else if (list.some((e) => sameNamespace(e.namespace, entry.namespace))) return false;
+    else if (indexOfNamespace(list, entry.namespace) >= 0) return false;
     else list.push(entry);
     this.heap.push(entry);
     this.count++;
@@ -200,7 +200,7 @@ class TimerQueue<K, N> {
     const byTime = this.index.get(keyId);
     const list = byTime?.get(timestamp);
     if (!list) return;
-    const i = list.findIndex((e) => sameNamespace(e.namespace, namespace));
+    const i = indexOfNamespace(list, namespace);
     if (i < 0) return;
     this.count--;
     if (list.length > 1) list.splice(i, 1);
@@ -241,4 +241,10 @@ class TimerQueue<K, N> {
     const list = this.index.get(e.keyId)?.get(e.timestamp);
     return list !== undefined && list.includes(e);
   }
+}
+
+/** A plain loop: this runs twice per element of a window (trigger and cleanup timer). */
+function indexOfNamespace<N>(list: readonly { readonly namespace: N }[], namespace: N): number {
+  for (let i = 0; i < list.length; i++) if (sameNamespace(list[i].namespace, namespace)) return i;
+  return -1;
 }
