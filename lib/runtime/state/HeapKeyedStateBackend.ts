@@ -118,6 +118,11 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
     const ttl = descriptor.ttlConfig ? new TtlContext(descriptor.ttlConfig, this.clock) : undefined;
     const table = this.newTable<N, unknown>(descriptor.name, valueCopier(descriptor.kind, ttl !== undefined), restoreNamespace);
     const state = createState(descriptor, table, namespace, ttl);
+    if (ttl && ttl.config.incrementalCleanupSize > 0) {
+      const size = ttl.config.incrementalCleanupSize;
+      const prune = (value: unknown): unknown => pruneExpired(value, descriptor.kind, ttl);
+      ttl.incrementalCleanup = () => table.cleanupIncrementally(size, prune);
+    }
     this.registered.set(descriptor.name, {
       table: table as StateTable<unknown, unknown, unknown>,
       kind: descriptor.kind,
@@ -194,8 +199,8 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
   }
 }
 
-function createState<N>(any: AnyStateDescriptor, table: StateTable<unknown, N, unknown>, namespace: N, ttl: TtlContext | undefined): AbstractHeapState<unknown, N, unknown> {
-  const descriptor = any as
+function createState<N>(generic: AnyStateDescriptor, table: StateTable<unknown, N, unknown>, namespace: N, ttl: TtlContext | undefined): AbstractHeapState<unknown, N, unknown> {
+  const descriptor = generic as
     | ValueStateDescriptor<unknown>
     | ListStateDescriptor<unknown>
     | MapStateDescriptor<unknown, unknown>
@@ -236,19 +241,27 @@ function valueCopier(kind: AnyStateDescriptor['kind'], ttl: boolean): (v: unknow
   return copyStateValue;
 }
 
+/** A stored TTL value without what expired: the same value if nothing did, undefined if all did. */
+function pruneExpired(value: unknown, kind: string, ttl: TtlContext): unknown {
+  if (kind === 'list') {
+    const list = value as TtlValue<unknown>[];
+    const live = list.filter((x) => !ttl.expired(x.t));
+    return live.length === list.length ? value : live.length > 0 ? live : undefined;
+  }
+  if (kind === 'map') {
+    const map = value as Map<KeyId, [unknown, unknown, number]>;
+    const live = [...map].filter(([, x]) => !ttl.expired(x[2]));
+    return live.length === map.size ? value : live.length > 0 ? new Map(live) : undefined;
+  }
+  return ttl.expired((value as TtlValue<unknown>).t) ? undefined : value;
+}
+
 /** A key-group map without the values whose TTL expired (cleanupFullSnapshot). */
 function withoutExpired(map: KeyGroupStateMap<unknown, unknown, unknown>, kind: string, ttl: TtlContext): KeyGroupStateMap<unknown, unknown, unknown> {
   const out: KeyGroupStateMap<unknown, unknown, unknown> = new Map();
   for (const [keyId, row] of map) {
     const entries = row.entries.flatMap((e) => {
-      let value: unknown = e.value;
-      if (kind === 'list') {
-        const live = (value as TtlValue<unknown>[]).filter((x) => !ttl.expired(x.t));
-        value = live.length > 0 ? live : undefined;
-      } else if (kind === 'map') {
-        const live = new Map([...(value as Map<KeyId, [unknown, unknown, number]>)].filter(([, x]) => !ttl.expired(x[2])));
-        value = live.size > 0 ? live : undefined;
-      } else if (ttl.expired((value as TtlValue<unknown>).t)) value = undefined;
+      const value = pruneExpired(e.value, kind, ttl);
       return value === undefined ? [] : [{ namespace: e.namespace, value, version: e.version }];
     });
     if (entries.length > 0) out.set(keyId, { key: row.key, entries, version: row.version });

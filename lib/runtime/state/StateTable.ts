@@ -41,6 +41,8 @@ export interface StateTableContext<K> {
 export class StateTable<K, N, V> {
   private readonly maps: Array<KeyGroupStateMap<K, N, V> | undefined>;
   private readonly mapVersions: number[];
+  /** Incremental cleanup's position: a key group and the keys of it still to visit. */
+  private cleanupCursor = { keyGroup: 0, keys: [] as KeyId[] };
 
   constructor(
     readonly name: string,
@@ -151,8 +153,38 @@ export class StateTable<K, N, V> {
     }
   }
 
-  private writableMap(): KeyGroupStateMap<K, N, V> {
-    const index = this.ctx.currentKeyGroupIndex;
+  /**
+   * Visits up to `limit` keys, round robin over the key groups (Flink's incremental TTL
+   * cleanup): `prune` returns a value without its expired parts, the same value when nothing
+   * expired, or undefined when all of it did.
+   */
+  cleanupIncrementally(limit: number, prune: (value: V) => V | undefined): void {
+    const cursor = this.cleanupCursor;
+    for (let visited = 0, emptyGroups = 0; visited < limit && emptyGroups <= this.maps.length; ) {
+      if (cursor.keys.length === 0) {
+        cursor.keyGroup = (cursor.keyGroup + 1) % this.maps.length;
+        const map = this.maps[cursor.keyGroup];
+        cursor.keys = map ? [...map.keys()] : [];
+        if (cursor.keys.length === 0) emptyGroups++;
+        continue;
+      }
+      const keyId = cursor.keys.pop()!;
+      visited++;
+      const row = this.maps[cursor.keyGroup]?.get(keyId);
+      if (!row) continue;
+      for (let i = row.entries.length - 1; i >= 0; i--) {
+        const entry = row.entries[i];
+        const pruned = prune(entry.value);
+        if (pruned === entry.value) continue;
+        const writable = this.writableRow(this.writableMap(cursor.keyGroup), keyId)!;
+        if (pruned !== undefined) writable.entries[i] = { namespace: entry.namespace, value: pruned, version: this.ctx.version };
+        else if (writable.entries.length === 1) this.maps[cursor.keyGroup]!.delete(keyId);
+        else writable.entries.splice(i, 1);
+      }
+    }
+  }
+
+  private writableMap(index = this.ctx.currentKeyGroupIndex): KeyGroupStateMap<K, N, V> {
     let map = this.maps[index];
     if (map === undefined) {
       map = new Map();
@@ -166,11 +198,11 @@ export class StateTable<K, N, V> {
     return map;
   }
 
-  private writableRow(map: KeyGroupStateMap<K, N, V>): KeyRow<K, N, V> | undefined {
-    const row = map.get(this.ctx.currentKeyId);
+  private writableRow(map: KeyGroupStateMap<K, N, V>, keyId: KeyId = this.ctx.currentKeyId): KeyRow<K, N, V> | undefined {
+    const row = map.get(keyId);
     if (row === undefined || row.version > this.ctx.snapshotVersion) return row;
     const copy: KeyRow<K, N, V> = { key: row.key, entries: row.entries.slice(), version: this.ctx.version };
-    map.set(this.ctx.currentKeyId, copy);
+    map.set(keyId, copy);
     return copy;
   }
 }

@@ -19,6 +19,8 @@ export class StateTtlConfig {
     readonly updateType: TtlUpdateType,
     readonly stateVisibility: TtlStateVisibility,
     readonly cleanupFullSnapshot: boolean,
+    /** Keys checked for expired values on each access of the state (0: none). */
+    readonly incrementalCleanupSize: number,
   ) {}
 
   static newBuilder(ttl: Duration): StateTtlConfigBuilder {
@@ -26,9 +28,10 @@ export class StateTtlConfig {
   }
 
   /** @internal */
-  static create(ttl: number, updateType: TtlUpdateType, visibility: TtlStateVisibility, fullSnapshot: boolean): StateTtlConfig {
+  static create(ttl: number, updateType: TtlUpdateType, visibility: TtlStateVisibility, fullSnapshot: boolean, incrementalCleanupSize: number): StateTtlConfig {
     if (!(ttl > 0)) throw new RangeError(`state TTL must be > 0 ms, got ${ttl}`);
-    return new StateTtlConfig(ttl, updateType, visibility, fullSnapshot);
+    if (!Number.isInteger(incrementalCleanupSize) || incrementalCleanupSize < 0) throw new RangeError(`cleanup size must be an integer >= 0, got ${incrementalCleanupSize}`);
+    return new StateTtlConfig(ttl, updateType, visibility, fullSnapshot, incrementalCleanupSize);
   }
 
   /** Flink's TtlUtils.expired: lastAccess + ttl <= now (with overflow to "never"). */
@@ -42,6 +45,7 @@ export class StateTtlConfigBuilder {
   private updateType: TtlUpdateType = 'OnCreateAndWrite';
   private visibility: TtlStateVisibility = 'NeverReturnExpired';
   private fullSnapshot = false;
+  private incremental = 0;
 
   constructor(private readonly ttl: number) {}
 
@@ -77,7 +81,16 @@ export class StateTtlConfigBuilder {
     return this;
   }
 
+  /**
+   * Flink's incremental cleanup: every access of the state also checks `cleanupSize` keys
+   * (round robin over the whole state) and removes what expired there.
+   */
+  cleanupIncrementally(cleanupSize: number): this {
+    this.incremental = cleanupSize;
+    return this;
+  }
+
   build(): StateTtlConfig {
-    return StateTtlConfig.create(this.ttl, this.updateType, this.visibility, this.fullSnapshot);
+    return StateTtlConfig.create(this.ttl, this.updateType, this.visibility, this.fullSnapshot, this.incremental);
   }
 }

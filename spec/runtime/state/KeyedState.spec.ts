@@ -197,6 +197,24 @@ describe('state TTL (on the clock)', () => {
     expect(g.get()).toBe(1);
   });
 
+  it('cleanupIncrementally sweeps expired values of other keys a few keys per access', () => {
+    const { backend, clock } = setup();
+    const s = backend.getPartitionedState(new ValueStateDescriptor<number>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(3).build()));
+    const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      s.update(1);
+    }
+    const stored = () => [...backend.snapshot().values()].reduce((n, kg) => n + (kg.v ? kg.v.size : 0), 0);
+    expect(stored()).toBe(30);
+    clock.advance(100);
+    backend.setCurrentKey('fresh');
+    s.update(2); // each access checks 3 keys
+    for (let i = 0; i < 12; i++) s.value();
+    expect(stored()).toBe(1); // every expired key was swept without being read; 'fresh' stays
+    expect(s.value()).toBe(2);
+  });
+
   it('cleanupFullSnapshot leaves expired values out of checkpoints', () => {
     const { backend, clock } = setup();
     const full = backend.getPartitionedState(new ValueStateDescriptor<string>('full').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupFullSnapshot().build()));

@@ -21,10 +21,18 @@ export interface InternalMergingState<N> extends InternalKvState<N> {
 
 /** The TTL settings of a state and the clock its expiry is read from. */
 export class TtlContext {
+  /** Set by the backend when the config asks for incremental cleanup. */
+  incrementalCleanup: (() => void) | undefined;
+
   constructor(
     readonly config: StateTtlConfig,
     private readonly clock: Clock,
   ) {}
+
+  /** Called on every access of the state: runs the incremental cleanup, if any. */
+  accessed(): void {
+    this.incrementalCleanup?.();
+  }
 
   now(): number {
     return this.clock.now();

@@ -10,11 +10,13 @@ export class HeapAggregatingState<K, N, IN, ACC, OUT>
   aggregateFunction!: AggregateFunction<IN, ACC, OUT>;
 
   get(): OUT | undefined {
+    this.ttl?.accessed();
     const acc = this.accumulator(false);
     return acc === undefined ? undefined : this.aggregateFunction.getResult(acc);
   }
 
   add(value: IN): void {
+    this.ttl?.accessed();
     const fn = this.aggregateFunction;
     const acc = fn.add(value, this.accumulator(true) ?? fn.createAccumulator());
     this.table.put(this.namespace, this.ttl ? { v: acc, t: this.ttl.now() } : acc);

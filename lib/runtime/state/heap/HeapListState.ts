@@ -8,6 +8,7 @@ import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHea
 export class HeapListState<K, N, T> extends AbstractHeapState<K, N, unknown[]> implements ListState<T>, InternalMergingState<N> {
   /** Read through getForUpdate, as Flink copies on read: a caller may change the elements. */
   get(): readonly T[] {
+    this.ttl?.accessed();
     const stored = this.table.getForUpdate(this.namespace);
     if (stored === undefined) return [];
     if (!this.ttl) return stored as T[];
@@ -23,6 +24,7 @@ export class HeapListState<K, N, T> extends AbstractHeapState<K, N, unknown[]> i
   }
 
   add(value: T): void {
+    this.ttl?.accessed();
     if (value === undefined || value === null) throw new TypeError(`ListState '${this.name}': you cannot add null to a ListState`);
     const list = this.table.getForUpdate(this.namespace);
     const element = this.ttl ? { v: value, t: this.ttl.now() } : value;

@@ -11,6 +11,7 @@ type MapEntry<UK, UV> = [UK, UV, number?];
  */
 export class HeapMapState<K, N, UK, UV> extends AbstractHeapState<K, N, Map<KeyId, MapEntry<UK, UV>>> implements MapState<UK, UV> {
   get(key: UK): UV | undefined {
+    this.ttl?.accessed();
     const entry = this.live(key);
     if (entry === undefined) return undefined;
     if (this.ttl?.updateOnRead) this.writable().set(keyIdentity(key), [entry[0], entry[1], this.ttl.now()]);
@@ -18,6 +19,7 @@ export class HeapMapState<K, N, UK, UV> extends AbstractHeapState<K, N, Map<KeyI
   }
 
   put(key: UK, value: UV): void {
+    this.ttl?.accessed();
     const entry: MapEntry<UK, UV> = this.ttl ? [key, value, this.ttl.now()] : [key, value];
     this.writable().set(keyIdentity(key), entry);
   }
@@ -63,6 +65,7 @@ export class HeapMapState<K, N, UK, UV> extends AbstractHeapState<K, N, Map<KeyI
 
   /** A snapshot of the entries (so callers may change the map while iterating), expired ones removed. */
   private liveEntries(): MapEntry<UK, UV>[] {
+    this.ttl?.accessed();
     const map = this.table.getForUpdate(this.namespace);
     if (!map) return [];
     const all = [...map.values()];

@@ -7,6 +7,7 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
   reduceFunction!: ReduceFunction<T>;
 
   get(): T | undefined {
+    this.ttl?.accessed();
     const stored = this.table.get(this.namespace);
     if (stored === undefined || !this.ttl) return stored as T | undefined;
     const wrapped = stored as TtlValue<T>;
@@ -19,6 +20,7 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
   }
 
   add(value: T): void {
+    this.ttl?.accessed();
     const current = this.get();
     const next = current === undefined ? value : this.reduceFunction(current, value);
     this.table.put(this.namespace, this.ttl ? { v: next, t: this.ttl.now() } : next);

@@ -6,6 +6,7 @@ export class HeapValueState<K, N, T> extends AbstractHeapState<K, N, unknown> im
   defaultValue: T | undefined;
 
   value(): T | undefined {
+    this.ttl?.accessed();
     const stored = this.table.getForUpdate(this.namespace);
     if (stored === undefined) return this.defaultValue;
     if (!this.ttl) return stored as T;
@@ -19,6 +20,7 @@ export class HeapValueState<K, N, T> extends AbstractHeapState<K, N, unknown> im
   }
 
   update(value: T): void {
+    this.ttl?.accessed();
     if (value === undefined || value === null) {
       this.clear(); // Flink: update(null) clears the state
       return;
