@@ -29,6 +29,8 @@ export interface CaseResult {
   readonly records: number;
   /** Fingerprint of the output: equal across cases of one group, or the case did other work. */
   readonly digest: string;
+  /** Most records read but not yet taken by the sink (the backpressure cases). */
+  readonly maxRecordsInFlight?: number;
 }
 
 export interface BenchCase {
@@ -158,5 +160,12 @@ export const CASES: readonly BenchCase[] = [
     description: 'the same on a log 4 times as long: memory must not grow with the input',
     cores: 1,
     run: (i) => runSlowSinkJob(i.slowSinkLog4x),
+  },
+  {
+    name: 'slow sink 4x, no credit',
+    group: 'slow-sink-4x',
+    description: 'the same without credit-based flow control (unlimited credits): the source outruns the sink',
+    cores: 1,
+    run: (i) => runSlowSinkJob(i.slowSinkLog4x, Number.POSITIVE_INFINITY),
   },
 ];

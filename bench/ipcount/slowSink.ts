@@ -10,11 +10,23 @@ export const SLOW_SINK_MICROS = 10;
  * Backpressure: parse an access log into a sink slower than everything before it. Throughput must fall to the sink's pace, and resident memory
  * stay flat whatever the input size: credits stop the source task, which stops reading the file.
  */
-export async function runSlowSinkJob(file: string): Promise<{ records: number; digest: string }> {
+export async function runSlowSinkJob(
+  file: string,
+  creditsPerChannel?: number,
+): Promise<{ records: number; digest: string; maxRecordsInFlight: number }> {
   const digest = new OutputDigest();
-  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
+  // Records read minus records the sink has taken: what waits in queues and mailboxes.
+  let read = 0;
+  let sunk = 0;
+  let maxRecordsInFlight = 0;
+  // creditsPerChannel: Infinity shows what credits buy: nothing stops the source then.
+  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1, creditsPerChannel });
   env
     .readTextFile(file)
+    .map((line) => {
+      read++;
+      return line;
+    })
     .map((line) => {
       try {
         return parseHms(splitLogLine(line)[0]).getTime();
@@ -28,8 +40,9 @@ export async function runSlowSinkJob(file: string): Promise<{ records: number; d
       const until = performance.now() + SLOW_SINK_MICROS / 1000;
       while (performance.now() < until);
       digest.addNumber(time);
+      maxRecordsInFlight = Math.max(maxRecordsInFlight, read - ++sunk);
     });
   const result = await env.execute('slow sink');
   const records = result.vertices.filter((v) => v.name.startsWith('Source')).reduce((n, v) => n + v.numRecordsOut, 0);
-  return { records, digest: digest.toString() };
+  return { records, digest: digest.toString(), maxRecordsInFlight };
 }
