@@ -11,12 +11,13 @@ import { formatRate, median, relativeSpread } from './stats';
 /** At the slow sink's pace (100 K/s) the short log takes about a second, the long one four. */
 const SLOW_SINK_LINES = 100_000;
 
-const USAGE = `usage: npm run bench -- [--runs 3] [--json FILE] [--only REGEX] [--lines 3000000] [--events 2000000]
+const USAGE = `usage: npm run bench -- [--runs 3] [--json FILE] [--only REGEX] [--lines 3000000] [--events 2000000] [--report FILE]
 
 Generates the inputs, runs every case --runs times (each run in a fresh process, cases
 interleaved so that noise from other load spreads over all of them), prints a table of
 records/s (median and spread), the ratio to the hand-written limit measured in the same run,
-and peak resident memory; checks the targets of issue 5. --json writes every sample.`;
+and peak resident memory; checks the targets of issue 5. --json writes every sample;
+--report FILE prints the table of such a file again.`;
 
 interface Sample {
   readonly records: number;
@@ -72,6 +73,7 @@ function main(): number {
         only: { type: 'string' },
         lines: { type: 'string', default: '3000000' },
         events: { type: 'string', default: '2000000' },
+        report: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -81,6 +83,19 @@ function main(): number {
   }
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.report) {
+    // Renders the table of an earlier run from its --json file.
+    const saved = JSON.parse(fs.readFileSync(args.report, 'utf8')) as {
+      machine: Record<string, unknown> & { loadAverageAtEnd: number[] };
+      runs: number;
+      lines: number;
+      events: number;
+      cases: CaseSummary[];
+    };
+    const targets = checkTargets(saved.cases);
+    process.stdout.write(renderReport(saved.machine, saved.machine.loadAverageAtEnd, saved.runs, saved.lines, saved.events, saved.cases, targets));
     return 0;
   }
   const runs = Number(args.runs);
@@ -175,20 +190,19 @@ function checkTargets(s: readonly CaseSummary[]): Target[] {
     const c = s.find((x) => x.name === name);
     return c && c.samples.length > 0 ? c.recordsPerSecond : undefined;
   };
-  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
-    a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
-  const limit = rate('limit');
-  const p1 = rate('brook p1');
-  const peers = ['RxJS', '@most/core'].map(rate).filter((x): x is number => x !== undefined);
+  const byName = (name: string): CaseSummary | undefined => s.find((x) => x.name === name && x.samples.length > 0);
+  const p1 = byName('brook p1');
+  const peers = ['RxJS', '@most/core'].map(byName).filter((x): x is CaseSummary => x !== undefined);
+  const bestPeer = peers.length ? peers.reduce((a, b) => (a.recordsPerSecond >= b.recordsPerSecond ? a : b)) : undefined;
   const targets: Target[] = [
-    { target: 'brook p1 / limit', ratio: ratio(p1, limit), wanted: '>= 0.5', met: undefined },
-    { target: 'brook p1 / naive actors', ratio: ratio(p1, rate('naive actors')), wanted: '>= 10', met: undefined },
-    { target: 'brook p1 / best peer', ratio: ratio(p1, peers.length ? Math.max(...peers) : undefined), wanted: '> 1', met: undefined },
+    { target: 'brook p1 / limit', ratio: pairedRatio(p1, byName('limit')), wanted: '>= 0.5', met: undefined },
+    { target: 'brook p1 / naive actors', ratio: pairedRatio(p1, byName('naive actors')), wanted: '>= 10', met: undefined },
+    { target: `brook p1 / best peer (${bestPeer?.name ?? 'none'})`, ratio: pairedRatio(p1, bestPeer), wanted: '> 1', met: undefined },
   ];
   const workers = s.filter((x) => x.group === 'ipcount' && x.name.includes('threads') && x.samples.length > 0);
   if (workers.length > 0) {
     const best = workers.reduce((a, b) => (a.recordsPerSecond >= b.recordsPerSecond ? a : b));
-    targets.push({ target: `${best.name} / limit`, ratio: ratio(best.recordsPerSecond, limit), wanted: '> 1', met: undefined });
+    targets.push({ target: `${best.name} / limit`, ratio: pairedRatio(best, byName('limit')), wanted: '> 1', met: undefined });
   }
   for (const c of s) {
     if (c.flinkPerCore === undefined || c.samples.length === 0) continue;
@@ -208,6 +222,17 @@ function checkTargets(s: readonly CaseSummary[]): Target[] {
     targets.push({ target: '(contrast) slow sink without credit: peak RSS 4x input / 1x input', ratio: unlimited.peakRssMb / rss1.peakRssMb, wanted: 'informative', met: undefined });
   }
   return targets.map((t) => ({ ...t, met: t.ratio === undefined || t.wanted === 'informative' ? undefined : meets(t.ratio, t.wanted) }));
+}
+
+/**
+ * a / b over runs: cases run interleaved, so run r of every case saw about the same load; the
+ * median of the per-run ratios is steadier than the ratio of medians on a shared machine.
+ */
+export function pairedRatio(a: CaseSummary | undefined, b: CaseSummary | undefined): number | undefined {
+  if (!a || !b || a.samples.length === 0 || b.samples.length === 0) return undefined;
+  const rate = (x: Sample): number => (x.records / x.elapsedMs) * 1000;
+  if (a.samples.length !== b.samples.length || a.failures.length > 0 || b.failures.length > 0) return a.recordsPerSecond / b.recordsPerSecond;
+  return median(a.samples.map((x, i) => rate(x) / rate(b.samples[i])));
 }
 
 function meets(ratio: number, wanted: string): boolean {
@@ -231,7 +256,8 @@ function renderReport(
   const limit = s.find((x) => x.name === 'limit');
   const rows = s.map((c) => {
     const ok = c.samples.length > 0;
-    const vsLimit = ok && limit?.samples.length && c.group === 'ipcount' ? `${(c.recordsPerSecond / limit.recordsPerSecond).toFixed(2)}` : '';
+    const paired = c.group === 'ipcount' ? pairedRatio(c, limit) : undefined;
+    const vsLimit = ok && paired !== undefined ? paired.toFixed(2) : '';
     const inFlight = ok ? c.samples.map((x) => x.maxRecordsInFlight).filter((x): x is number => x !== undefined) : [];
     const notes =
       c.flinkPerCore !== undefined && ok
@@ -249,7 +275,7 @@ function renderReport(
       notes,
     ];
   });
-  const header = ['case', 'records/s (median)', 'spread', '× limit', 'peak RSS', 'output', 'notes'];
+  const header = ['case', 'records/s (median)', 'spread', '× limit (paired)', 'peak RSS', 'output', 'notes'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]): string => `| ${r.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   const out: string[] = [];
