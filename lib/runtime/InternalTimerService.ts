@@ -173,14 +173,31 @@ class TimerQueue<K, N> {
   private readonly heap = new TimerHeap<TimerEntry<K, N>>();
   private readonly index = new Map<KeyId, Map<number, TimerEntry<K, N>[]>>();
   private count = 0;
+  /**
+   * The last timer found or added. A window registers the same timer twice per element (its
+   * trigger's and its cleanup timer, both at maxTimestamp without allowed lateness): the second
+   * lookup is answered here. Forgotten on every removal.
+   */
+  private lastKeyId: KeyId | undefined;
+  private lastNamespace: N | undefined;
+  private lastTimestamp = Number.NaN;
 
   get size(): number {
     return this.count;
   }
 
   contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
+    if (timestamp === this.lastTimestamp && keyId === this.lastKeyId && namespace === this.lastNamespace) return true;
     const list = this.index.get(keyId)?.get(timestamp);
-    return list !== undefined && indexOfNamespace(list, namespace) >= 0;
+    if (list === undefined || indexOfNamespace(list, namespace) < 0) return false;
+    this.remember(keyId, namespace, timestamp);
+    return true;
+  }
+
+  private remember(keyId: KeyId | undefined, namespace: N | undefined, timestamp: number): void {
+    this.lastKeyId = keyId;
+    this.lastNamespace = namespace;
+    this.lastTimestamp = timestamp;
   }
 
   /** Returns false when an identical timer already exists. */
@@ -193,10 +210,12 @@ class TimerQueue<K, N> {
     else list.push(entry);
     this.heap.push(entry);
     this.count++;
+    this.remember(entry.keyId, entry.namespace, entry.timestamp);
     return true;
   }
 
   remove(keyId: KeyId, namespace: N, timestamp: number): void {
+    this.remember(undefined, undefined, Number.NaN);
     const byTime = this.index.get(keyId);
     const list = byTime?.get(timestamp);
     if (!list) return;

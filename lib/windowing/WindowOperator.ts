@@ -147,9 +147,11 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
 
   /** Adds an element to the contents of `stateWindow`. */
   protected addElement(stateWindow: W, value: IN, _timestamp: number): void {
-    const acc = this.windowState.getForUpdate(stateWindow);
-    this.windowState.put(stateWindow, this.config.contents.add(acc, value));
+    this.windowState.transform(stateWindow, value, this.addToContents);
   }
+
+  /** Created once: addElement runs per element. */
+  private readonly addToContents = (acc: ACC | undefined, value: IN): ACC => this.config.contents.add(acc, value);
 
   /** Runs the window function on the contents; results are stamped with window.maxTimestamp. */
   protected emitWindowContents(window: W, _stateWindow: W, acc: ACC): void {

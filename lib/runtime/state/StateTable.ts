@@ -77,6 +77,30 @@ export class StateTable<K, N, V> {
     return copy.value;
   }
 
+  /**
+   * Flink's StateTable#transform: the current key's value in `namespace` becomes
+   * `fn(current, value)`, found once (getForUpdate then put finds it twice); `current` is copied
+   * first while a snapshot still holds it, as getForUpdate does.
+   */
+  transform<T>(namespace: N, value: T, fn: (current: V | undefined, value: T) => V): void {
+    const map = this.writableMap();
+    const row = this.writableRow(map);
+    const version = this.ctx.version;
+    if (row === undefined) {
+      map.set(this.ctx.currentKeyId, { key: this.ctx.currentKey, entries: [{ namespace, value: fn(undefined, value), version }], version });
+      return;
+    }
+    const entries = row.entries;
+    const i = indexOf(entries, namespace);
+    if (i < 0) {
+      entries.push({ namespace, value: fn(undefined, value), version });
+      return;
+    }
+    const entry = entries[i];
+    if (entry.version > this.ctx.snapshotVersion) entry.value = fn(entry.value, value);
+    else entries[i] = { namespace: entry.namespace, value: fn(this.copyValue(entry.value), value), version };
+  }
+
   put(namespace: N, value: V): void {
     const snapshotVersion = this.ctx.snapshotVersion;
     const map = this.writableMap();
