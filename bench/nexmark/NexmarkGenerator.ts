@@ -1,3 +1,4 @@
+import { SeededRandom } from '../../lib/util/SeededRandom';
 import { Auction, Bid, NexmarkEvent, Person } from './model';
 
 /** The nexmark/nexmark generator's constants (GeneratorConfig, NexmarkConfiguration defaults). */
@@ -38,22 +39,21 @@ export const DEFAULT_NEXMARK_CONFIG: NexmarkConfig = { seed: 7, eventsPerSecond:
  * the sequence. Mix, ids, hot keys, prices and event time follow NEXMARK.md.
  */
 export class NexmarkGenerator {
-  private readonly random = new EventRandom();
+  private readonly random = new SeededRandom(0);
   private readonly interEventDelayMs: number;
   /** A long random text; `extra` fields are slices of it, of the sizes Nexmark pads to. */
   private readonly filler: string;
 
   constructor(private readonly config: NexmarkConfig = DEFAULT_NEXMARK_CONFIG) {
     this.interEventDelayMs = 1000 / config.eventsPerSecond;
-    const r = new EventRandom();
-    r.reset(config.seed, 0x5eed);
+    const r = new SeededRandom(eventSeed(config.seed, 0x5eed));
     let s = '';
     for (let i = 0; i < 4096; i++) s += String.fromCharCode(97 + r.nextInt(26));
     this.filler = s;
   }
 
   event(n: number): NexmarkEvent {
-    this.random.reset(this.config.seed, n);
+    this.random.reseed(eventSeed(this.config.seed, n));
     const dateTime = Math.floor(this.config.baseTime + n * this.interEventDelayMs);
     const rem = n % TOTAL_PROPORTION;
     if (rem < PERSON_PROPORTION) return this.person(n, dateTime);
@@ -132,7 +132,7 @@ export class NexmarkGenerator {
 }
 
 /** Nexmark's price: 10^(U·6) · 100 cents, log-uniform between 1 $ and 1 M $. */
-function price(r: EventRandom): number {
+function price(r: SeededRandom): number {
   return Math.round(Math.pow(10, r.next() * 6) * 100);
 }
 
@@ -154,36 +154,20 @@ function lastBase0AuctionId(n: number): number {
 }
 
 /** A person among the last NUM_ACTIVE_PEOPLE, or up to PERSON_ID_LEAD ahead. */
-function nextBase0PersonId(n: number, r: EventRandom): number {
+function nextBase0PersonId(n: number, r: SeededRandom): number {
   const numPeople = lastBase0PersonId(n) + 1;
   const active = Math.min(numPeople, NUM_ACTIVE_PEOPLE);
   return numPeople - active + r.nextInt(active + PERSON_ID_LEAD);
 }
 
 /** An auction among the last NUM_IN_FLIGHT_AUCTIONS, or up to AUCTION_ID_LEAD ahead. */
-function nextBase0AuctionId(n: number, r: EventRandom): number {
+function nextBase0AuctionId(n: number, r: SeededRandom): number {
   const max = lastBase0AuctionId(n);
   const min = Math.max(max - NUM_IN_FLIGHT_AUCTIONS, 0);
   return min + r.nextInt(max - min + 1 + AUCTION_ID_LEAD);
 }
 
-/** mulberry32, re-seeded per event so that event n depends only on (seed, n). */
-class EventRandom {
-  private state = 0;
-
-  reset(seed: number, n: number): void {
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(n + 1, 0xc2b2ae35)) >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  nextInt(bound: number): number {
-    return Math.floor(this.next() * bound);
-  }
+/** Event n's seed: depends only on (seed, n), so any subtask can generate any event. */
+function eventSeed(seed: number, n: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(n + 1, 0xc2b2ae35)) >>> 0;
 }

@@ -9,6 +9,11 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /** Starts the sequence of `seed` again, without allocating (a generator seeded per event). */
+  reseed(seed: number): void {
+    this.state = seed >>> 0;
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
