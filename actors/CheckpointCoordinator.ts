@@ -31,6 +31,8 @@ export interface CheckpointCoordinatorContext {
   notifyAborted(checkpointId: number): void;
   /** Too many checkpoints failed in a row: fail the job (the restart strategy decides what next). */
   failJob(error: Error): void;
+  /** Registers async storage work, so a harness on the manual clock waits for it. */
+  track<T>(work: Promise<T>): Promise<T>;
 }
 
 interface PendingCheckpoint {
@@ -237,7 +239,7 @@ export class CheckpointCoordinator {
       if (!p.done) this.abort(p, `checkpoint ${checkpointId} expired before completing (timeout ${this.config.timeoutMs} ms)`, true);
     });
     log('triggering %s %d at %d source subtask(s)', describeKind(kind), checkpointId, participants.trigger.length);
-    this.storage.initializeLocation(checkpointId, kind, directory, this.context.jobId).then(
+    this.context.track(this.storage.initializeLocation(checkpointId, kind, directory, this.context.jobId)).then(
       (location) =>
         this.context.schedule(0, () => {
           p.location = location;
@@ -258,8 +260,8 @@ export class CheckpointCoordinator {
     if (p.finalizing || p.done) return;
     p.finalizing = true;
     try {
-      const metadata = await this.buildMetadata(p);
-      const pointer = await this.storage.finalize(p.location, metadata);
+      const metadata = await this.context.track(this.buildMetadata(p));
+      const pointer = await this.context.track(this.storage.finalize(p.location, metadata));
       if (p.done) return; // aborted meanwhile (job restarting)
       const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
       const now = this.context.clock.now();
@@ -318,7 +320,7 @@ export class CheckpointCoordinator {
     while (this.completed.length > this.config.numRetainedCheckpoints) {
       const old = this.completed.shift()!;
       try {
-        await this.storage.dispose(old);
+        await this.context.track(this.storage.dispose(old));
       } catch (e) {
         log('cannot delete checkpoint %d: %s', old.checkpointId, errorText(e));
       }

@@ -104,6 +104,7 @@ export class JobMaster implements JobRun {
           notifyComplete: (id) => this.tellRunning({ type: 'notifyCheckpointComplete', checkpointId: id }),
           notifyAborted: (id) => this.tellRunning({ type: 'notifyCheckpointAborted', checkpointId: id }),
           failJob: (error) => this.handleFailure(error),
+          track: (work) => this.track(work),
         },
         checkpointing,
         storage,
@@ -137,8 +138,7 @@ export class JobMaster implements JobRun {
       this.deploy(undefined);
       return;
     }
-    void readCompletedCheckpoint(restore.path)
-      .then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, restore.allowNonRestoredState))
+    void this.track(readCompletedCheckpoint(restore.path).then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, restore.allowNonRestoredState)))
       .then(
         (prepared) =>
           this.schedule(0, () => {
@@ -329,8 +329,7 @@ export class JobMaster implements JobRun {
       this.deploy(undefined);
       return;
     }
-    void from
-      .then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, initial?.allowNonRestoredState ?? false))
+    void this.track(from.then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, initial?.allowNonRestoredState ?? false)))
       .then(
         (prepared) =>
           this.schedule(0, () => {
@@ -408,6 +407,12 @@ export class JobMaster implements JobRun {
 
   private tellRunning(message: SubtaskMessage): void {
     for (const r of this.executions.values()) if (r.ref && r.state === 'RUNNING') this.deps.system.tell(r.ref, message);
+  }
+
+  /** Async work (file reads and writes) a test harness on the manual clock must wait for. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.deps.system.trackAsync(work);
+    return work;
   }
 
   /** A timer whose callback runs in the JobManager's mailbox (at once for a delay of 0). */

@@ -55,6 +55,11 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
   private barriersReceived = 0;
   private alignmentStart = 0;
   private pending: CheckpointBarrier | undefined;
+  /**
+   * Checkpoints the coordinator cancelled before their barrier got here: their barriers are
+   * ignored. (Cancelling checkpoint n must not make an older barrier still on its way stale.)
+   */
+  private readonly cancelled = new Set<number>();
 
   constructor(
     numberOfChannels: number,
@@ -81,10 +86,12 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
 
   processBarrier(barrier: CheckpointBarrier, channel: number): void {
     const id = barrier.checkpointId;
+    if (this.cancelled.has(id)) return;
     if (id < this.currentCheckpointId || (id === this.currentCheckpointId && !this.pending)) return; // stale
     if (id > this.currentCheckpointId) {
       if (this.pending) this.abortAlignment();
       this.currentCheckpointId = id;
+      for (const c of this.cancelled) if (c < id) this.cancelled.delete(c);
       this.pending = barrier;
       this.barriersReceived = 0;
       this.alignmentStart = this.now();
@@ -104,11 +111,12 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
   }
 
   processCancellation(checkpointId: number): void {
-    if (checkpointId < this.currentCheckpointId) return;
-    const aligning = this.pending !== undefined && checkpointId === this.currentCheckpointId;
-    if (this.pending && !aligning) return; // a newer checkpoint is being aligned
-    this.currentCheckpointId = checkpointId;
-    if (aligning) this.abortAlignment();
+    if (this.pending && checkpointId === this.currentCheckpointId) {
+      this.currentCheckpointId = checkpointId;
+      this.abortAlignment();
+    } else if (checkpointId > this.currentCheckpointId) {
+      this.cancelled.add(checkpointId);
+    }
   }
 
   private checkAligned(): void {
@@ -151,6 +159,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   /** Per pending checkpoint (ascending ids): its barrier, the channels seen, when it started. */
   private readonly pendingCheckpoints: Array<{ barrier: CheckpointBarrier; seen: Set<number>; start: number }> = [];
   private latestTriggered = 0;
+  private readonly cancelled = new Set<number>();
 
   constructor(
     numberOfChannels: number,
@@ -175,7 +184,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
 
   processBarrier(barrier: CheckpointBarrier, channel: number): void {
     const id = barrier.checkpointId;
-    if (id <= this.latestTriggered) return;
+    if (id <= this.latestTriggered || this.cancelled.has(id)) return;
     let entry = this.pendingCheckpoints.find((p) => p.barrier.checkpointId === id);
     if (!entry) {
       entry = { barrier, seen: new Set(), start: this.now() };
@@ -195,7 +204,10 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
 
   processCancellation(checkpointId: number): void {
     const i = this.pendingCheckpoints.findIndex((p) => p.barrier.checkpointId === checkpointId);
-    if (i < 0) return;
+    if (i < 0) {
+      if (checkpointId > this.latestTriggered) this.cancelled.add(checkpointId);
+      return;
+    }
     this.pendingCheckpoints.splice(i, 1);
     this.target.abortCheckpointOnBarrier(checkpointId);
   }
@@ -210,6 +222,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
       const older = this.pendingCheckpoints.splice(0, i + 1);
       for (const o of older.slice(0, -1)) this.target.abortCheckpointOnBarrier(o.barrier.checkpointId);
       this.latestTriggered = p.barrier.checkpointId;
+      for (const c of this.cancelled) if (c <= this.latestTriggered) this.cancelled.delete(c);
       this.target.triggerCheckpointOnBarrier(p.barrier, this.now() - p.start);
       return;
     }

@@ -31,6 +31,8 @@ export class SubtaskCheckpointCoordinator {
     private readonly log: Debugger,
     /** Called in the task's mailbox once the acknowledgement went out. */
     private readonly onAcknowledged: (checkpointId: number) => void,
+    /** Lets a harness on the manual clock wait for the asynchronous part. */
+    private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
   checkpointState(barrier: CheckpointBarrier, operators: readonly ChainedOperator[], writers: readonly RecordWriterOutput[], alignmentDurationMs: number): void {
@@ -48,7 +50,7 @@ export class SubtaskCheckpointCoordinator {
       if (p) preCommits.push(p);
     }
     const syncDurationMs = this.clock.now() - start;
-    void this.finishAsync(barrier, snapshots, preCommits, alignmentDurationMs, syncDurationMs);
+    this.track(this.finishAsync(barrier, snapshots, preCommits, alignmentDurationMs, syncDurationMs));
   }
 
   private async finishAsync(

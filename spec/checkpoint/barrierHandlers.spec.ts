@@ -1,0 +1,96 @@
+import { ChannelMessage } from '../../lib/runtime/ChannelMessage';
+import { CheckpointBarrier } from '../../lib/runtime/checkpoint/CheckpointBarrier';
+import { BarrierHandlerTarget, createBarrierHandler } from '../../lib/runtime/checkpoint/CheckpointBarrierHandler';
+
+const barrier = (checkpointId: number): CheckpointBarrier => ({ checkpointId, timestamp: 0, kind: 'CHECKPOINT', location: undefined });
+const records = (channel: number, ...values: number[]): ChannelMessage => ({ type: 'records', channel, values, timestamps: values.map(() => 0) });
+
+function recordingTarget(): BarrierHandlerTarget & { log: string[]; released: ChannelMessage[] } {
+  const log: string[] = [];
+  const released: ChannelMessage[] = [];
+  return {
+    log,
+    released,
+    triggerCheckpointOnBarrier: (b, alignment) => void log.push(`snapshot ${b.checkpointId} after ${alignment} ms`),
+    abortCheckpointOnBarrier: (id) => void log.push(`abort ${id}`),
+    releaseHeldMessages: (m) => void released.push(...m),
+  };
+}
+
+describe('barrier handling at a task with several inputs', () => {
+  it('exactly once: holds back a channel whose barrier arrived until every channel delivered it', () => {
+    let now = 1000;
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 3, t, () => now);
+    h.processBarrier(barrier(1), 0);
+    expect([h.isBlocked(0), h.isBlocked(1), h.isBlocked(2)]).toEqual([true, false, false]);
+    h.hold(records(0, 1, 2)); // after the barrier on channel 0: belongs to checkpoint 2
+    now = 1040;
+    h.processBarrier(barrier(1), 2);
+    h.hold(records(2, 3));
+    expect(t.log).toEqual([]);
+    now = 1100;
+    h.processBarrier(barrier(1), 1);
+    expect(t.log).toEqual(['snapshot 1 after 100 ms']);
+    // The held records come back in channel order, after the snapshot.
+    expect(t.released).toEqual([records(0, 1, 2), records(2, 3)]);
+    expect([h.isBlocked(0), h.isBlocked(1), h.isBlocked(2)]).toEqual([false, false, false]);
+  });
+
+  it('exactly once: a newer barrier abandons the alignment of an older checkpoint', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processBarrier(barrier(2), 1);
+    expect(t.log).toEqual(['abort 1']);
+    h.processBarrier(barrier(1), 1); // stale
+    h.processBarrier(barrier(2), 0);
+    expect(t.log).toEqual(['abort 1', 'snapshot 2 after 0 ms']);
+  });
+
+  it('exactly once: a finished producer (endOfPartition) no longer counts, and a cancelled checkpoint releases its channels', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processEndOfPartition(1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+    const t2 = recordingTarget();
+    const h2 = createBarrierHandler('EXACTLY_ONCE', 2, t2, () => 0);
+    h2.processBarrier(barrier(5), 1);
+    h2.hold(records(1, 9));
+    h2.processCancellation(5);
+    expect(t2.log).toEqual(['abort 5']);
+    expect(t2.released).toEqual([records(1, 9)]);
+    expect(h2.isBlocked(1)).toBe(false);
+    h2.processBarrier(barrier(5), 0); // late barrier of the cancelled checkpoint: ignored
+    expect(h2.isBlocked(0)).toBe(false);
+  });
+
+  it('a cancelled newer checkpoint does not make an older barrier still on its way stale', () => {
+    for (const mode of ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const) {
+      const t = recordingTarget();
+      const h = createBarrierHandler(mode, 2, t, () => 0);
+      h.processCancellation(8); // checkpoint 8 was aborted before its barrier arrived here
+      h.processBarrier(barrier(7), 0); // a savepoint triggered earlier
+      h.processBarrier(barrier(8), 0);
+      h.processBarrier(barrier(7), 1);
+      h.processBarrier(barrier(8), 1);
+      expect(t.log).toEqual(['snapshot 7 after 0 ms']);
+    }
+  });
+
+  it('at least once: blocks nothing and snapshots when the last channel delivered the barrier', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    expect(h.isBlocked(0)).toBe(false);
+    expect(t.log).toEqual([]);
+    h.processBarrier(barrier(1), 1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+    // A newer checkpoint completing first makes the older one impossible here.
+    h.processBarrier(barrier(2), 0);
+    h.processBarrier(barrier(3), 0);
+    h.processBarrier(barrier(3), 1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms', 'abort 2', 'snapshot 3 after 0 ms']);
+  });
+});
