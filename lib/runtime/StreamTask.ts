@@ -330,9 +330,13 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
     if (mode) {
       const responder = this.host.checkpointResponder;
       if (!responder) throw new Error(`task '${this.name}' cannot checkpoint: its host has no checkpoint responder`);
-      this.checkpointer = new SubtaskCheckpointCoordinator(`${vertex.id}-${subtaskIndex}.state`, this.host.clock, responder, this.log, (id) =>
-        this.host.post({ type: 'checkpointAcknowledged', checkpointId: id }),
-      (work) => this.host.trackAsync?.(work),
+      this.checkpointer = new SubtaskCheckpointCoordinator(
+        `${vertex.id}-${subtaskIndex}.state`,
+        this.host.clock,
+        responder,
+        this.log,
+        (id) => this.host.post({ type: 'checkpointAcknowledged', checkpointId: id }),
+        (work) => this.host.trackAsync?.(work),
       );
       if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
     }
