@@ -1,0 +1,115 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { FileSink } from '../../lib/connectors/sink/FileSink';
+import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
+import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
+import { ManualClock } from '../../lib/time/ManualClock';
+import { FaultSpec } from '../../lib/runtime/FaultInjector';
+import { JobHarness } from '../harness/JobHarness';
+
+const LINES = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'é'.repeat(i % 3)}`);
+
+/** The lines a reader sees: visible part files only (hidden in-progress files are not output). */
+function visibleLines(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+}
+
+async function runFileJob(dir: string, faults: FaultSpec[], onProgress?: (h: JobHarness) => void): Promise<number> {
+  const input = path.join(dir, 'input.txt');
+  fs.writeFileSync(input, LINES.join('\r\n') + '\r\n');
+  const h = new JobHarness({ parallelism: 2 });
+  try {
+    h.env.enableCheckpointing(50);
+    h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 10 });
+    h.env.injectFaults(...faults);
+    h.env
+      .readTextFile(input)
+      .map((l) => l.toUpperCase())
+      .sinkTo(new FileSink<string>(path.join(dir, 'out')));
+    await h.start();
+    onProgress?.(h);
+    const result = await h.result();
+    return result.numRestarts ?? 0;
+  } finally {
+    await h.close();
+  }
+}
+
+describe('file source with offsets and file sink with part files, exactly once', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-file-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('checkpoints the byte offset after the last line emitted, and a restored reader goes on from it', async () => {
+    const file = path.join(dir, 'in.txt');
+    fs.writeFileSync(file, 'zero\r\nun été\r\ntwo\nthree\nno newline at the end');
+    const readAll = async (restoredSplits: readonly unknown[] | undefined, max: number): Promise<{ lines: string[]; reader: SourceReader<string> }> => {
+      let wake: () => void = () => undefined;
+      const context: SourceReaderContext = {
+        subtaskIndex: 0,
+        parallelism: 1,
+        clock: new ManualClock(0),
+        log: Object.assign(() => undefined, { enabled: false }) as unknown as SourceReaderContext['log'],
+        wakeup: () => wake(),
+        fail: (e) => {
+          throw e;
+        },
+        restoredSplits,
+      };
+      const reader = new TextFileSource(file).createReader(context);
+      reader.start();
+      const lines: string[] = [];
+      const output = { collect: (l: string) => void lines.push(l) };
+      while (lines.length < max) {
+        const status = reader.pollNext(output, max - lines.length);
+        if (status === 'END_OF_INPUT') break;
+        if (status === 'NOTHING_AVAILABLE') await new Promise<void>((r) => (wake = r));
+      }
+      return { lines, reader };
+    };
+    const first = await readAll(undefined, 2);
+    expect(first.lines).toEqual(['zero', 'un été']);
+    const split = first.reader.snapshotState!(1);
+    first.reader.close();
+    expect(split).toEqual([{ path: file, offset: Buffer.byteLength('zero\r\nun été\r\n') }]);
+    const rest = await readAll(split, 100);
+    expect(rest.lines).toEqual(['two', 'three', 'no newline at the end']);
+    expect(rest.reader.snapshotState!(2)).toEqual([{ path: file, offset: fs.statSync(file).size }]);
+    rest.reader.close();
+  });
+
+  it.each<[string, FaultSpec[]]>([
+    ['without faults', []],
+    ['when the source fails after 1000 lines', [{ task: 'Source', subtask: 0, trigger: { afterRecords: 1000 }, action: 'throw' }]],
+    ['when a sink fails after 700 records', [{ task: 'Sink', subtask: 1, trigger: { afterRecords: 700 }, action: 'throw' }]],
+    ['when a sink fails after its first commit was applied', [{ task: 'Sink', subtask: 0, trigger: { inCommit: 1, phase: 'after' }, action: 'throw' }]],
+  ])('writes every line exactly once %s', async (_what, faults) => {
+    const restarts = await runFileJob(dir, faults);
+    expect(restarts).toBe(faults.length);
+    expect(visibleLines(path.join(dir, 'out')).sort()).toEqual(LINES.map((l) => l.toUpperCase()).sort());
+    // What never committed is gone; nothing is left in progress.
+    expect(fs.readdirSync(path.join(dir, 'out')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('shows a reader only committed part files while the job runs', async () => {
+    const seen: number[] = [];
+    await runFileJob(dir, [], (h) => {
+      const out = path.join(dir, 'out');
+      const poll = setInterval(() => {
+        const lines = visibleLines(out);
+        // Whole part files only: every visible line is an input line, none twice.
+        expect(new Set(lines).size).toBe(lines.length);
+        seen.push(lines.length);
+        if (h.client && h.client.getJobStatus() === 'FINISHED') clearInterval(poll);
+      }, 1);
+      void h.client!.getJobExecutionResult().finally(() => clearInterval(poll));
+    });
+    expect(seen[seen.length - 1] ?? 0).toBeLessThanOrEqual(LINES.length);
+    expect(visibleLines(path.join(dir, 'out'))).toHaveLength(LINES.length);
+  });
+});
