@@ -7,6 +7,11 @@ import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { JobHarness } from '../harness/JobHarness';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
+import { Time } from '../../lib/time/Time';
+import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
+import { IpAndCount } from '../../samples/ipcount/IpCountJob';
+import { formatHms, parseHms, splitLogLine } from '../../samples/ipcount/logFormat';
+import { SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 
 const KEYS = 16;
 const RECORDS = 4000;
@@ -90,6 +95,54 @@ describe('savepoints, rescaling and checkpoint directories', () => {
     // Key groups moved to other subtasks, generator splits were dealt out anew, pending
     // transactions committed once: the counts continue where the savepoint left them.
     expectExactlyOnce(sink.committed);
+  });
+
+  it.each([
+    [4, 2],
+    [2, 4],
+  ])('the IpCount windows, stopped with a savepoint at parallelism %i and resumed at %i, give the seed table exactly', async (from, to) => {
+    const lines = fs.readFileSync(SEED_LOG, 'utf8').split('\n').filter((l) => l !== '');
+    const sink = new TransactionalCollectSink<string>();
+    const define = (h: JobHarness): void => {
+      h.env.enableCheckpointing(100);
+      h.env
+        .fromGenerator((i) => lines[i], lines.length, { recordsPerSecond: 400 })
+        .setParallelism(1)
+        .uid('lines')
+        .map((line) => splitLogLine(line))
+        .map((w): IpAndCount => ({ date: parseHms(w[0]), ip: w[1], count: 1 }))
+        .assignAscendingTimestamps((r) => r.date.getTime())
+        .keyBy('ip')
+        .window(TumblingEventTimeWindows.of(Time.seconds(5)))
+        .sum('count')
+        .uid('window')
+        .map((a) => `${formatHms(a.date)} ${a.ip} ${a.count}`)
+        .sinkTo(sink)
+        .uid('sink');
+    };
+    const first = new JobHarness({ parallelism: from });
+    let savepoint: string;
+    try {
+      define(first);
+      await first.start();
+      await first.advance(300); // ~120 of 238 lines: windows are open, with partial counts
+      savepoint = await whileAdvancing(first, first.client!.stopWithSavepoint(path.join(dir, 'savepoints')));
+      await whileAdvancing(first, first.client!.getJobExecutionResult());
+    } finally {
+      await first.close();
+    }
+    // Stopped mid-way: some windows are still open (their partial counts are in the savepoint).
+    expect(sink.committed.length).toBeLessThan(SEED_TABLE.length);
+    const second = new JobHarness({ parallelism: to });
+    try {
+      define(second);
+      second.env.setSavepointRestoreSettings({ path: savepoint });
+      await second.start();
+      await second.result();
+    } finally {
+      await second.close();
+    }
+    expect([...sink.committed].sort()).toEqual(SEED_TABLE.map((l) => l.slice(3)).sort());
   });
 
   it('keeps the last N completed checkpoints in the directory, never an in-progress one, and restores from the latest', async () => {
