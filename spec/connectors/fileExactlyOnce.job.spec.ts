@@ -113,3 +113,43 @@ describe('file source with offsets and file sink with part files, exactly once',
     expect(visibleLines(path.join(dir, 'out'))).toHaveLength(LINES.length);
   });
 });
+
+describe('FileSink transactions', () => {
+  it('abort waits for appends still in flight, so they cannot re-create the aborted file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-file-abort-'));
+    // Hold every append until the test opens the gate.
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const realAppend = fs.promises.appendFile.bind(fs.promises);
+    const spy = jest.spyOn(fs.promises, 'appendFile').mockImplementation(async (...args: Parameters<typeof realAppend>) => {
+      await gate;
+      return realAppend(...args);
+    });
+    try {
+      const writer = new FileSink<string>(dir).createWriter({
+        subtaskIndex: 0,
+        parallelism: 1,
+        taskName: 'sink',
+        stdout: { write: () => undefined },
+        stderr: { write: () => undefined },
+        jobId: 'abcdef0123',
+        attemptNumber: 0,
+        restoredCheckpointId: undefined,
+      });
+      const txn = writer.beginTransaction(1);
+      writer.invoke(txn, 'a line', { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 });
+      writer.flush!(txn); // an append is now in flight, held at the gate
+      let aborted = false;
+      const abort = writer.abort(txn).then(() => (aborted = true));
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(aborted).toBe(false); // still waiting for the append
+      openGate();
+      await abort;
+      await writer.close!();
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

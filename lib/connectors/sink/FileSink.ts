@@ -88,6 +88,8 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
         await syncDirectory(dir);
       },
       async abort(txn: PartFileTransaction): Promise<void> {
+        // An append still in flight would re-create the file after the rm: let it land first.
+        await writes.catch(() => undefined);
         await fs.promises.rm(txn.inProgress, { force: true });
       },
       async close(): Promise<void> {

@@ -148,11 +148,13 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     if (!this.writer) return;
     const writer = this.writer;
     const open = this.current;
-    // Best effort: what was open is void (a restore aborts it again anyway).
-    void this.commitChain
+    // What was open is void (a restore aborts it again anyway). Tracked, so that a restart
+    // waits for this cleanup rather than racing it.
+    const cleanup = this.commitChain
       .then(() => writer.abort(open))
       .catch(() => undefined)
       .finally(() => writer.close?.().catch(() => undefined));
+    if (this.context.trackAsync) this.context.trackAsync(cleanup, 'abort of the open transaction');
   }
 
   private enqueueCommitWork(what: string, work: () => Promise<void>): void {
