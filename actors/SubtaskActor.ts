@@ -3,11 +3,11 @@ import { TaskWiring, StreamTask, TaskDescriptor } from '../lib/runtime/StreamTas
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskFailure } from '../lib/runtime/errors';
 import { JobManagerMessage, SubtaskMessage, SubtaskWiring } from './messages';
-import { ActorSystem, TypedRef } from './nact';
+import { ActorSystem, AnyRef, TypedRef } from './nact';
 
 export interface SubtaskActorDeps {
   readonly system: ActorSystem;
-  readonly parent: TypedRef<never> | TypedRef<any>;
+  readonly parent: AnyRef;
   readonly jobManager: TypedRef<JobManagerMessage>;
   readonly clock: Clock;
   readonly stdout: TextWriter;

@@ -9,6 +9,9 @@ declare const accepts: unique symbol;
  */
 export type TypedRef<M> = { readonly [accepts]: (message: M) => void };
 
+/** Any actor reference, whatever it accepts (every TypedRef<M> is one: M extends never's domain). */
+export type AnyRef = TypedRef<never>;
+
 /** What a handler gets besides the message. */
 export interface ActorContext<M> {
   readonly self: TypedRef<M>;
@@ -53,7 +56,7 @@ export class ActorSystem {
   }
 
   /** Spawns a child of `parent` (or a top-level actor when parent is the root). */
-  spawn<M>(parent: TypedRef<never> | TypedRef<any>, name: string, behaviour: Behaviour<M>): TypedRef<M> {
+  spawn<M>(parent: AnyRef, name: string, behaviour: Behaviour<M>): TypedRef<M> {
     const facade = this;
     let ref: UntypedRef | undefined;
     const handler = (state: undefined, message: M, ctx: nact.ActorContext<M, nact.Ref<unknown>>): undefined => {
@@ -94,7 +97,7 @@ export class ActorSystem {
   }
 
   /** Stops delivering to a remote ref (its thread is gone). */
-  forgetRemote(ref: TypedRef<never> | TypedRef<any>): void {
+  forgetRemote(ref: AnyRef): void {
     this.remotes.delete(ref as unknown as object);
   }
 
@@ -145,14 +148,14 @@ export class ActorSystem {
   }
 
   /** Stops one actor (nact does not stop children with their parent: stop each yourself). */
-  stop(ref: TypedRef<never> | TypedRef<any>): void {
+  stop(ref: AnyRef): void {
     const untyped = ref as unknown as UntypedRef;
     if (!this.queued.has(untyped)) return;
     this.forget(untyped);
     nact.stop(untyped);
   }
 
-  isAlive(ref: TypedRef<never> | TypedRef<any>): boolean {
+  isAlive(ref: AnyRef): boolean {
     return this.queued.has(ref as unknown as UntypedRef) || this.remotes.has(ref as unknown as object);
   }
 

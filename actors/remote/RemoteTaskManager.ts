@@ -3,7 +3,7 @@ import { Worker } from 'worker_threads';
 import { TaskFailure } from '../../lib/runtime/errors';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { JobManagerMessage, SubtaskMessage, SubtaskWiring, TaskManagerMessage } from '../messages';
-import { ActorSystem, TypedRef } from '../nact';
+import { ActorSystem, AnyRef, TypedRef } from '../nact';
 import { FromWorker, RemoteWiring, SerializedFailure, SubtaskAddress, ToWorker } from './protocol';
 
 const log = createDebug('brook:cluster');
@@ -96,7 +96,7 @@ export class RemoteTaskManager {
     }
   }
 
-  private expectReply(replyTo: TypedRef<never> | TypedRef<any>): number {
+  private expectReply(replyTo: AnyRef): number {
     const id = this.nextRequest++;
     this.replies.set(id, replyTo as TypedRef<unknown>);
     return id;
