@@ -1,7 +1,7 @@
 import fs from 'fs';
 import readline from 'readline';
-import { parseArgs } from 'util';
 import { createClient } from 'redis';
+import { runCommand, runMain, UsageError } from '../common/commandLine';
 
 const USAGE = 'usage: npm run produce -- --redis redis://HOST:PORT --stream STREAM --file FILE';
 
@@ -33,23 +33,15 @@ export async function produce(url: string, stream: string, file: string, batch =
   return n;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { redis: { type: 'string' }, stream: { type: 'string' }, file: { type: 'string' } } });
-  if (!values.redis || !values.stream || !values.file) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const n = await produce(values.redis, values.stream, values.file);
-  process.stderr.write(`appended ${n} lines of ${values.file} to stream ${values.stream}\n`);
-  return 0;
+const OPTIONS = { redis: { type: 'string' }, stream: { type: 'string' }, file: { type: 'string' } } as const;
+
+function main(argv: string[]): Promise<number> {
+  return runCommand(argv, USAGE, OPTIONS, async (args) => {
+    if (!args.redis || !args.stream || !args.file) throw new UsageError('--redis, --stream and --file are required');
+    const n = await produce(args.redis, args.stream, args.file);
+    process.stderr.write(`appended ${n} lines of ${args.file} to stream ${args.stream}\n`);
+    return 0;
+  });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(main);
