@@ -168,11 +168,19 @@ function toSnapshot(e: TimerEntry<unknown, unknown>): TimerSnapshot {
   return { timestamp: e.timestamp, key: e.key, namespace: e.namespace, seq: e.seq };
 }
 
-/** A heap plus a (key, timestamp) → namespaces index for deduplication and lazy deletion. */
+/**
+ * A heap plus a timestamp → key → namespaces index for deduplication and lazy deletion. The
+ * index goes by timestamp first because consecutive registrations mostly share one (a window's
+ * end, for every key that has elements in it): the last timestamp's keys are kept at hand, so
+ * registering a timer that exists is usually one lookup.
+ */
 class TimerQueue<K, N> {
   private readonly heap = new TimerHeap<TimerEntry<K, N>>();
-  private readonly index = new Map<KeyId, Map<number, TimerEntry<K, N>[]>>();
+  private readonly index = new Map<number, Map<KeyId, TimerEntry<K, N>[]>>();
   private count = 0;
+  /** The keys of the last timestamp looked up (forgotten when that timestamp has no timers left). */
+  private lastTimestamp = Number.NaN;
+  private lastKeys: Map<KeyId, TimerEntry<K, N>[]> | undefined;
   /**
    * The last timer found or added. A window registers the same timer twice per element (its
    * trigger's and its cleanup timer, both at maxTimestamp without allowed lateness): the second
@@ -180,7 +188,6 @@ class TimerQueue<K, N> {
    */
   private lastKeyId: KeyId | undefined;
   private lastNamespace: N | undefined;
-  private lastTimestamp = Number.NaN;
 
   get size(): number {
     return this.count;
@@ -188,44 +195,49 @@ class TimerQueue<K, N> {
 
   contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
     if (timestamp === this.lastTimestamp && keyId === this.lastKeyId && namespace === this.lastNamespace) return true;
-    const list = this.index.get(keyId)?.get(timestamp);
+    const list = this.keysAt(timestamp)?.get(keyId);
     if (list === undefined || indexOfNamespace(list, namespace) < 0) return false;
-    this.remember(keyId, namespace, timestamp);
-    return true;
-  }
-
-  private remember(keyId: KeyId | undefined, namespace: N | undefined, timestamp: number): void {
     this.lastKeyId = keyId;
     this.lastNamespace = namespace;
-    this.lastTimestamp = timestamp;
+    return true;
   }
 
   /** Returns false when an identical timer already exists. */
   add(entry: TimerEntry<K, N>): boolean {
-    let byTime = this.index.get(entry.keyId);
-    if (!byTime) this.index.set(entry.keyId, (byTime = new Map()));
-    const list = byTime.get(entry.timestamp);
-    if (list === undefined) byTime.set(entry.timestamp, [entry]);
+    let byKey = this.keysAt(entry.timestamp);
+    if (!byKey) {
+      this.index.set(entry.timestamp, (byKey = new Map()));
+      this.lastTimestamp = entry.timestamp;
+      this.lastKeys = byKey;
+    }
+    const list = byKey.get(entry.keyId);
+    if (list === undefined) byKey.set(entry.keyId, [entry]);
     else if (indexOfNamespace(list, entry.namespace) >= 0) return false;
     else list.push(entry);
     this.heap.push(entry);
     this.count++;
-    this.remember(entry.keyId, entry.namespace, entry.timestamp);
+    this.lastKeyId = entry.keyId;
+    this.lastNamespace = entry.namespace;
     return true;
   }
 
   remove(keyId: KeyId, namespace: N, timestamp: number): void {
-    this.remember(undefined, undefined, Number.NaN);
-    const byTime = this.index.get(keyId);
-    const list = byTime?.get(timestamp);
+    this.lastKeyId = undefined;
+    this.lastNamespace = undefined;
+    const byKey = this.keysAt(timestamp);
+    const list = byKey?.get(keyId);
     if (!list) return;
     const i = indexOfNamespace(list, namespace);
     if (i < 0) return;
     this.count--;
     if (list.length > 1) list.splice(i, 1);
     else {
-      byTime!.delete(timestamp);
-      if (byTime!.size === 0) this.index.delete(keyId);
+      byKey!.delete(keyId);
+      if (byKey!.size === 0) {
+        this.index.delete(timestamp);
+        this.lastTimestamp = Number.NaN;
+        this.lastKeys = undefined;
+      }
     }
   }
 
@@ -244,7 +256,17 @@ class TimerQueue<K, N> {
   }
 
   *live(): IterableIterator<TimerEntry<K, N>> {
-    for (const byTime of this.index.values()) for (const list of byTime.values()) yield* list;
+    for (const byKey of this.index.values()) for (const list of byKey.values()) yield* list;
+  }
+
+  private keysAt(timestamp: number): Map<KeyId, TimerEntry<K, N>[]> | undefined {
+    if (timestamp === this.lastTimestamp) return this.lastKeys;
+    const byKey = this.index.get(timestamp);
+    if (byKey !== undefined) {
+      this.lastTimestamp = timestamp;
+      this.lastKeys = byKey;
+    }
+    return byKey;
   }
 
   /** Heap entries whose index entry was deleted (or replaced) are skipped lazily. */
@@ -257,7 +279,7 @@ class TimerQueue<K, N> {
   }
 
   private isLive(e: TimerEntry<K, N>): boolean {
-    const list = this.index.get(e.keyId)?.get(e.timestamp);
+    const list = this.keysAt(e.timestamp)?.get(e.keyId);
     return list !== undefined && list.includes(e);
   }
 }

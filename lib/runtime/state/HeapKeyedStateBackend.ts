@@ -262,7 +262,7 @@ function withoutExpired(map: KeyGroupStateMap<unknown, unknown, unknown>, kind: 
   for (const [keyId, row] of map) {
     const entries = row.entries.flatMap((e) => {
       const value = pruneExpired(e.value, kind, ttl);
-      return value === undefined ? [] : [{ namespace: e.namespace, value, version: e.version }];
+      return value === undefined ? [] : [{ namespace: e.namespace, hash: e.hash, value, version: e.version }];
     });
     if (entries.length > 0) out.set(keyId, { key: row.key, entries, version: row.version });
   }

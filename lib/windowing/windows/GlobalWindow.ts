@@ -21,6 +21,10 @@ export class GlobalWindow implements Window {
     return other instanceof GlobalWindow;
   }
 
+  hashCode(): number {
+    return 0;
+  }
+
   toString(): string {
     return 'GlobalWindow';
   }

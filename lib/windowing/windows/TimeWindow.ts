@@ -15,6 +15,18 @@ export class TimeWindow implements Window {
     return other instanceof TimeWindow && this.start === other.start && this.end === other.end;
   }
 
+  /**
+   * Flink's TimeWindow.hashCode mixes start + end (longToIntWithBitMixing); this mixes the same
+   * sum in 32-bit arithmetic, which is all that equal windows need to agree on.
+   */
+  hashCode(): number {
+    const sum = this.start + this.end;
+    let h = (sum | 0) ^ Math.imul((sum / 4294967296) | 0, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  }
+
   /** Flink: touching windows intersect too (a.start <= b.end && a.end >= b.start). */
   intersects(other: TimeWindow): boolean {
     return this.start <= other.end && this.end >= other.start;

@@ -91,4 +91,26 @@ describe('StateTable (copy-on-write per key group)', () => {
     const outside = keys.find((k) => assignToKeyGroup(k, 128) > 63)!;
     expect(() => lower.setCurrentKey(outside)).toThrow(/outside this subtask's key groups \[0, 63\]/);
   });
+
+  it('finds a window among many of a key by value, windows with equal hash codes told apart by equals', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    b.setCurrentKey('a');
+    // [s, s + 10) for 100 windows, and [s + 1, s + 9): the same start + end, so the same hash code.
+    for (let s = 0; s < 1000; s += 10) {
+      t.put(new TimeWindow(s, s + 10), s);
+      t.put(new TimeWindow(s + 1, s + 9), -s);
+    }
+    expect(new TimeWindow(0, 10).hashCode()).toBe(new TimeWindow(1, 9).hashCode());
+    for (let s = 0; s < 1000; s += 10) {
+      expect(t.get(new TimeWindow(s, s + 10))).toBe(s);
+      expect(t.get(new TimeWindow(s + 1, s + 9))).toBe(-s);
+    }
+    expect(t.get(new TimeWindow(5, 15))).toBeUndefined();
+    t.transform(new TimeWindow(500, 510), 1, (v, x) => (v ?? 0) + x);
+    t.remove(new TimeWindow(501, 509));
+    expect(t.get(new TimeWindow(500, 510))).toBe(501);
+    expect(t.get(new TimeWindow(501, 509))).toBeUndefined();
+    expect(t.size()).toBe(199);
+  });
 });
