@@ -12,7 +12,7 @@ import {
   UserWindowFunction,
 } from '../windowing/functions/InternalWindowFunction';
 import { ProcessWindowFunction, WindowFunction } from '../windowing/functions/ProcessWindowFunction';
-import { AggregatingContents, ListContents, ReducingContents, WindowContents } from '../windowing/functions/WindowContents';
+import { AggregatingContents, InPlaceReduce, ListContents, ReducingContents, WindowContents } from '../windowing/functions/WindowContents';
 import { Trigger, triggerName } from '../windowing/triggers/Trigger';
 import { WindowOperator, WindowOperatorConfig } from '../windowing/WindowOperator';
 import { Window } from '../windowing/windows/Window';
@@ -78,10 +78,7 @@ export class WindowedStream<T, K, W extends Window> {
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<R>;
   reduce<R>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W>): SingleOutputStreamOperator<T | R> {
-    const name = fn.name || 'ReduceFunction';
-    const inner = this.singleValueFunction<T, T | R>(windowFunction as ProcessWindowFunction<T, T | R, K, W> | undefined);
-    if (this.customEvictor) return this.build({ contents: undefined, fn: wrap(new ReduceApplyWindowFunction(fn, inner)), names: `${name}, ${inner.name}` });
-    return this.build({ contents: erase(new ReducingContents<T>(fn, name)), fn: wrap(inner), names: `${name}, ${inner.name}` });
+    return this.reduceWith(fn, windowFunction, undefined);
   }
 
   aggregate<ACC, V>(fn: AggregateFunction<T, ACC, V>): SingleOutputStreamOperator<V>;
@@ -106,7 +103,8 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   sum(field: NumericField<T>): SingleOutputStreamOperator<T> {
-    return this.reduceNamed(new SumAggregator<T>(field));
+    const sum = new SumAggregator<T>(field);
+    return this.reduceNamed(sum, sum);
   }
 
   min(field: ComparableField<T>): SingleOutputStreamOperator<T> {
@@ -130,10 +128,21 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   /** A built-in aggregation: reduce under the aggregator's Flink name. */
-  private reduceNamed(agg: { reduce: ReduceFunction<T>; name: string }): SingleOutputStreamOperator<T> {
+  private reduceNamed(agg: { reduce: ReduceFunction<T>; name: string }, inPlace?: InPlaceReduce<T>): SingleOutputStreamOperator<T> {
     const reduce = agg.reduce;
     Object.defineProperty(reduce, 'name', { value: agg.name });
-    return this.reduce(reduce);
+    return this.reduceWith(reduce, undefined, inPlace) as SingleOutputStreamOperator<T>;
+  }
+
+  private reduceWith<R>(
+    fn: ReduceFunction<T>,
+    windowFunction: ProcessWindowFunction<T, R, K, W> | undefined,
+    inPlace: InPlaceReduce<T> | undefined,
+  ): SingleOutputStreamOperator<T | R> {
+    const name = fn.name || 'ReduceFunction';
+    const inner = this.singleValueFunction<T, T | R>(windowFunction as ProcessWindowFunction<T, T | R, K, W> | undefined);
+    if (this.customEvictor) return this.build({ contents: undefined, fn: wrap(new ReduceApplyWindowFunction(fn, inner)), names: `${name}, ${inner.name}` });
+    return this.build({ contents: erase(new ReducingContents<T>(fn, name, inPlace)), fn: wrap(inner), names: `${name}, ${inner.name}` });
   }
 
   private singleValueFunction<V, R>(fn: ProcessWindowFunction<V, R, K, W> | undefined): InternalWindowFunction<V, R, K, W> {

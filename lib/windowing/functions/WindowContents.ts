@@ -18,29 +18,55 @@ export interface WindowContents<IN, ACC, R> {
   copy(accumulator: ACC): ACC;
 }
 
+/**
+ * A reduction that owns its accumulator: it starts as a copy of the first element and later
+ * elements are added into it in place (the built-in sum), instead of a new value per element.
+ */
+export interface InPlaceReduce<T> {
+  /** A copy the reduction may change in place. */
+  copy(value: T): T;
+  /** Adds `value` into `accumulator`, a copy made by `copy`. */
+  addInto(accumulator: T, value: T): void;
+}
+
 export class ReducingContents<T> implements WindowContents<T, T, T> {
   readonly kind = 'reduce' as const;
 
   constructor(
     private readonly reduce: ReduceFunction<T>,
     readonly name: string,
+    /** Set for built-in aggregations; user reduce functions return new values. */
+    private readonly inPlace?: InPlaceReduce<T>,
   ) {}
 
   add(accumulator: T | undefined, value: T): T {
-    return accumulator === undefined ? value : this.reduce(accumulator, value);
+    const inPlace = this.inPlace;
+    if (inPlace === undefined) return accumulator === undefined ? value : this.reduce(accumulator, value);
+    if (accumulator === undefined) return inPlace.copy(value);
+    inPlace.addInto(accumulator, value);
+    return accumulator;
   }
 
+  /**
+   * An accumulator changed in place is handed out as a copy: later elements (allowed lateness,
+   * triggers that fire more than once) must not change a result that went downstream.
+   */
   getResult(accumulator: T): T {
-    return accumulator;
+    return this.inPlace ? this.inPlace.copy(accumulator) : accumulator;
   }
 
   merge(a: T, b: T): T {
-    return this.reduce(a, b);
+    if (this.inPlace === undefined) return this.reduce(a, b);
+    this.inPlace.addInto(a, b);
+    return a;
   }
 
-  /** Reduce results are new values (functions must not change their inputs): share them. */
+  /**
+   * Reduce results are new values (functions must not change their inputs): share them. An
+   * accumulator changed in place is copied, so that a snapshot holding it stays as it was.
+   */
   copy(accumulator: T): T {
-    return accumulator;
+    return this.inPlace ? this.inPlace.copy(accumulator) : accumulator;
   }
 }
 
