@@ -16,11 +16,14 @@ import { Window } from './windows/Window';
 export class WindowTriggerContext<W extends Window> implements OnMergeContext {
   window!: W;
   mergedWindows: readonly W[] = [];
+  private timerService!: InternalTimerService<unknown, W>;
+  private stateBackend!: HeapKeyedStateBackend<unknown>;
 
-  constructor(
-    private readonly timers: () => InternalTimerService<unknown, W>,
-    private readonly backend: () => HeapKeyedStateBackend<unknown>,
-  ) {}
+  /** The operator's timer service and state backend, once it has opened them. */
+  bindServices(timers: InternalTimerService<unknown, W>, backend: HeapKeyedStateBackend<unknown>): void {
+    this.timerService = timers;
+    this.stateBackend = backend;
+  }
 
   bind(window: W): this {
     this.window = window;
@@ -28,29 +31,29 @@ export class WindowTriggerContext<W extends Window> implements OnMergeContext {
   }
 
   getCurrentWatermark(): number {
-    return this.timers().currentWatermark();
+    return this.timerService.currentWatermark();
   }
   getCurrentProcessingTime(): number {
-    return this.timers().currentProcessingTime();
+    return this.timerService.currentProcessingTime();
   }
   registerEventTimeTimer(time: number): void {
-    this.timers().registerEventTimeTimer(this.window, time);
+    this.timerService.registerEventTimeTimer(this.window, time);
   }
   deleteEventTimeTimer(time: number): void {
-    this.timers().deleteEventTimeTimer(this.window, time);
+    this.timerService.deleteEventTimeTimer(this.window, time);
   }
   registerProcessingTimeTimer(time: number): void {
-    this.timers().registerProcessingTimeTimer(this.window, time);
+    this.timerService.registerProcessingTimeTimer(this.window, time);
   }
   deleteProcessingTimeTimer(time: number): void {
-    this.timers().deleteProcessingTimeTimer(this.window, time);
+    this.timerService.deleteProcessingTimeTimer(this.window, time);
   }
   getPartitionedState<D extends AnyStateDescriptor>(descriptor: D): StateFor<D> {
-    return this.backend().getPartitionedState(descriptor, this.window, restoreWindow);
+    return this.stateBackend.getPartitionedState(descriptor, this.window, restoreWindow);
   }
   mergePartitionedState(descriptor: AnyStateDescriptor): void {
     if (this.mergedWindows.length === 0) return;
-    const state = this.backend().getPartitionedState(descriptor, this.window, restoreWindow) as unknown as Partial<InternalMergingState<W>>;
+    const state = this.stateBackend.getPartitionedState(descriptor, this.window, restoreWindow) as unknown as Partial<InternalMergingState<W>>;
     if (typeof state.mergeNamespaces !== 'function') {
       throw new Error(`The given state descriptor '${descriptor.name}' does not refer to a mergeable state (MergingState)`);
     }
@@ -63,15 +66,19 @@ export class WindowProcessContext<W extends Window> implements ProcessWindowCont
   window!: W;
   private readonly perWindow: KeyedStateStore;
   private readonly perKey: KeyedStateStore;
+  private timerService!: InternalTimerService<unknown, W>;
+  private stateBackend!: HeapKeyedStateBackend<unknown>;
 
-  constructor(
-    private readonly timers: () => InternalTimerService<unknown, W>,
-    backend: () => HeapKeyedStateBackend<unknown>,
-    private readonly sideOutput: <S>(tag: OutputTag<S>, value: S) => void,
-  ) {
-    const source = { getPartitionedState: (d: never, n: never, r: never) => backend().getPartitionedState(d, n, r) };
+  constructor(private readonly sideOutput: <S>(tag: OutputTag<S>, value: S) => void) {
+    const source = { getPartitionedState: (d: never, n: never, r: never) => this.stateBackend.getPartitionedState(d, n, r) };
     this.perWindow = new BackendStateStore<W>(source, () => this.window, restoreWindow);
     this.perKey = new BackendStateStore<null>(source, () => null, (p) => p as null);
+  }
+
+  /** The operator's timer service and state backend, once it has opened them. */
+  bindServices(timers: InternalTimerService<unknown, W>, backend: HeapKeyedStateBackend<unknown>): void {
+    this.timerService = timers;
+    this.stateBackend = backend;
   }
 
   bind(window: W): this {
@@ -80,10 +87,10 @@ export class WindowProcessContext<W extends Window> implements ProcessWindowCont
   }
 
   currentWatermark(): number {
-    return this.timers().currentWatermark();
+    return this.timerService.currentWatermark();
   }
   currentProcessingTime(): number {
-    return this.timers().currentProcessingTime();
+    return this.timerService.currentProcessingTime();
   }
   windowState(): KeyedStateStore {
     return this.perWindow;

@@ -5,6 +5,7 @@ import { AbstractKeyedStreamOperator } from '../runtime/operators/AbstractKeyedS
 import { VOID_NAMESPACE } from '../runtime/state/Namespace';
 import { StateTable } from '../runtime/state/StateTable';
 import { MAX_WATERMARK } from '../time/Watermark';
+import { HeapKeyedStateBackend } from '../runtime/state/HeapKeyedStateBackend';
 import { isMergingAssigner, MergingWindowAssigner, WindowAssigner, WindowAssignerContext } from './assigners/WindowAssigner';
 import { InternalWindowFunction } from './functions/InternalWindowFunction';
 import { WindowContents } from './functions/WindowContents';
@@ -42,6 +43,9 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   protected readonly triggerContext: WindowTriggerContext<W>;
   protected readonly processContext: WindowProcessContext<W>;
   protected readonly collector: Collector<OUT> & { timestamp: number };
+  /** Per element: fixed by the assigner, read once. */
+  private readonly eventTime: boolean;
+  private readonly merging: boolean;
 
   constructor(
     protected readonly config: WindowOperatorConfig<IN, K, W, ACC, R, OUT>,
@@ -52,10 +56,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     if (config.assigner.isMerging && !config.trigger.canMerge()) {
       throw new Error(`A merging window assigner cannot be used with a trigger that does not support merging (${config.trigger.toString()})`);
     }
-    const timers = (): InternalTimerService<unknown, W> => this.timers as InternalTimerService<unknown, W>;
-    const backend = () => this.keyed.backend as never;
-    this.triggerContext = new WindowTriggerContext<W>(timers, backend);
-    this.processContext = new WindowProcessContext<W>(timers, backend, (tag, value) => this.output.collectSide(tag, value, this.collector.timestamp));
+    this.eventTime = config.assigner.isEventTime();
+    this.merging = isMergingAssigner(config.assigner);
+    this.triggerContext = new WindowTriggerContext<W>();
+    this.processContext = new WindowProcessContext<W>((tag, value) => this.output.collectSide(tag, value, this.collector.timestamp));
     const self = this;
     this.collector = {
       timestamp: 0,
@@ -72,6 +76,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
       this.mergingSets = this.keyed.backend.createTable<null, readonly WindowMapping<W>[]>('merging-window-set', (m) => m, () => null);
     }
     this.timers = this.keyed.getInternalTimerService<W>('window-timers', this, restoreWindow);
+    const timers = this.timers as InternalTimerService<unknown, W>;
+    const backend = this.keyed.backend as HeapKeyedStateBackend<unknown>;
+    this.triggerContext.bindServices(timers, backend);
+    this.processContext.bindServices(timers, backend);
     // Read by the dashboard to answer "why does my window not fire?": the watermark must reach
     // the next event-time timer (a window's end, or its cleanup time with allowed lateness).
     this.metrics.gauge('numEventTimeTimers', () => this.timers.numEventTimeTimers());
@@ -101,8 +109,9 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     const { assigner, trigger, allowedLateness } = this.config;
     const windows = assigner.assignWindows(value, timestamp, this);
     let skipped = true;
-    const mergingSet = isMergingAssigner(assigner) ? this.mergingWindowSet(assigner) : undefined;
-    for (const assigned of windows) {
+    const mergingSet = this.merging ? this.mergingWindowSet(assigner as MergingWindowAssigner<IN, W>) : undefined;
+    for (let w = 0; w < windows.length; w++) {
+      const assigned = windows[w];
       let window = assigned;
       let stateWindow = assigned;
       if (mergingSet) {
@@ -131,7 +140,7 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
       this.registerCleanupTimer(window);
     }
     if (mergingSet) this.persist(mergingSet);
-    if (skipped && assigner.isEventTime() && timestamp + allowedLateness <= this.currentWatermark) {
+    if (skipped && this.eventTime && timestamp + allowedLateness <= this.currentWatermark) {
       if (this.config.lateDataOutputTag) this.output.collectSide(this.config.lateDataOutputTag, value, timestamp);
       else this.metrics.numLateRecordsDropped++;
     }
@@ -167,7 +176,7 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   private onTimer(timer: InternalTimer<K, W>, eventTime: boolean): void {
     const window = timer.namespace;
     let stateWindow = window;
-    const mergingSet = isMergingAssigner(this.config.assigner) ? this.mergingWindowSet(this.config.assigner) : undefined;
+    const mergingSet = this.merging ? this.mergingWindowSet(this.config.assigner as MergingWindowAssigner<IN, W>) : undefined;
     if (mergingSet) {
       const s = mergingSet.getStateWindow(window);
       // Flink: a timer of a window that no longer exists (a trigger that left a timer behind).
@@ -183,7 +192,7 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
       if (acc !== undefined) this.emitWindowContents(window, stateWindow, acc);
     }
     if (isPurge(result)) this.windowState.remove(stateWindow);
-    if (this.config.assigner.isEventTime() === eventTime && this.isCleanupTime(window, timer.timestamp)) {
+    if (this.eventTime === eventTime && this.isCleanupTime(window, timer.timestamp)) {
       this.clearAllState(window, stateWindow, mergingSet);
     }
     if (mergingSet) this.persist(mergingSet);
@@ -191,13 +200,13 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
 
   /** Flink's merge function: checks, trigger onMerge, clear merged windows, merge their contents. */
   private merge(result: W, mergedWindows: W[], stateWindowResult: W, mergedStateWindows: W[]): void {
-    const { assigner, allowedLateness } = this.config;
-    if (assigner.isEventTime() && result.maxTimestamp() + allowedLateness <= this.currentWatermark) {
+    const { allowedLateness } = this.config;
+    if (this.eventTime && result.maxTimestamp() + allowedLateness <= this.currentWatermark) {
       throw new Error(
         `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. ` +
           `Current watermark: ${this.currentWatermark} window: ${String(result)}`,
       );
-    } else if (!assigner.isEventTime() && result.maxTimestamp() <= this.getCurrentProcessingTime()) {
+    } else if (!this.eventTime && result.maxTimestamp() <= this.getCurrentProcessingTime()) {
       throw new Error(
         `The end timestamp of a processing-time window cannot become earlier than the current processing time by merging. ` +
           `Current processing time: ${this.getCurrentProcessingTime()} window: ${String(result)}`,
@@ -247,9 +256,10 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
 
   /** Flink: event-time windows are cleaned up at maxTimestamp + allowedLateness. */
   private cleanupTime(window: W): number {
-    if (!this.config.assigner.isEventTime()) return window.maxTimestamp();
-    const t = window.maxTimestamp() + this.config.allowedLateness;
-    return t >= window.maxTimestamp() && t < MAX_WATERMARK ? t : MAX_WATERMARK;
+    const maxTimestamp = window.maxTimestamp();
+    if (!this.eventTime) return maxTimestamp;
+    const t = maxTimestamp + this.config.allowedLateness;
+    return t >= maxTimestamp && t < MAX_WATERMARK ? t : MAX_WATERMARK;
   }
 
   private isCleanupTime(window: W, time: number): boolean {
@@ -257,20 +267,20 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   }
 
   protected isWindowLate(window: W): boolean {
-    return this.config.assigner.isEventTime() && this.cleanupTime(window) <= this.currentWatermark;
+    return this.eventTime && this.cleanupTime(window) <= this.timers.currentWatermark();
   }
 
   private registerCleanupTimer(window: W): void {
     const t = this.cleanupTime(window);
     if (t === MAX_WATERMARK) return;
-    if (this.config.assigner.isEventTime()) this.timers.registerEventTimeTimer(window, t);
+    if (this.eventTime) this.timers.registerEventTimeTimer(window, t);
     else this.timers.registerProcessingTimeTimer(window, t);
   }
 
   private deleteCleanupTimer(window: W): void {
     const t = this.cleanupTime(window);
     if (t === MAX_WATERMARK) return;
-    if (this.config.assigner.isEventTime()) this.timers.deleteEventTimeTimer(window, t);
+    if (this.eventTime) this.timers.deleteEventTimeTimer(window, t);
     else this.timers.deleteProcessingTimeTimer(window, t);
   }
 }
