@@ -23,6 +23,7 @@
  */
 export type Column =
   | { readonly kind: 'number'; readonly values: Float64Array }
+  | { readonly kind: 'int'; readonly values: Int32Array }
   | { readonly kind: 'string'; readonly text: string; readonly lengths: Uint32Array }
   | { readonly kind: 'strings'; readonly values: readonly string[] }
   | { readonly kind: 'boolean'; readonly values: Uint8Array }
@@ -44,7 +45,10 @@ const MAX_SHAPES = 256;
 /** Wider records go by structured clone (a generated function per shape stays small). */
 const MAX_KEYS = 64;
 
-/** Fills one raw column per key (Float64Array, string[], Uint8Array, or nothing); false if a record does not fit. */
+/**
+ * Fills one raw column per key (Float64Array, string[], Uint8Array, or nothing); false if a
+ * record does not fit.
+ */
 type ShapeEncoder = (values: readonly unknown[], columns: unknown[]) => boolean;
 type ShapeDecoder = (n: number, columns: readonly Column[]) => unknown[];
 
@@ -175,11 +179,20 @@ function encodeScalars(values: readonly unknown[], kind: FieldKind): unknown {
 /** A raw column as it travels: typed arrays go to the transfer list, short strings are joined. */
 function finishColumn(kind: FieldKind, raw: unknown, n: number, transfer: ArrayBuffer[]): Column {
   switch (kind) {
-    case 'number':
-    case 'boolean': {
-      const values = raw as Float64Array | Uint8Array;
+    case 'number': {
+      const values = raw as Float64Array;
+      if (allInt32(values)) {
+        const ints = new Int32Array(values);
+        transfer.push(ints.buffer);
+        return { kind: 'int', values: ints };
+      }
       transfer.push(values.buffer as ArrayBuffer);
-      return kind === 'number' ? { kind, values: values as Float64Array } : { kind, values: values as Uint8Array };
+      return { kind, values };
+    }
+    case 'boolean': {
+      const values = raw as Uint8Array;
+      transfer.push(values.buffer as ArrayBuffer);
+      return { kind, values };
     }
     case 'date': {
       const times = raw as Float64Array;
@@ -203,10 +216,25 @@ function finishColumn(kind: FieldKind, raw: unknown, n: number, transfer: ArrayB
   }
 }
 
+/**
+ * Integers (not -0) travel as an Int32Array: read back from a Float64Array they would be
+ * doubles, and a double stored into a field that held small integers changes V8's field
+ * representation for every record of that hidden class (boxed numbers from then on, and the
+ * job's records migrated to a new hidden class).
+ */
+function allInt32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if ((v | 0) !== v || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
+}
+
 function decodeScalars(column: Column, n: number): unknown[] {
   const out = new Array<unknown>(n);
   switch (column.kind) {
     case 'number':
+    case 'int':
       for (let i = 0; i < n; i++) out[i] = column.values[i];
       return out;
     case 'string': {
@@ -287,9 +315,10 @@ function generateDecoder(keys: readonly string[], kinds: readonly Column['kind']
     const name = literal(keys[j]);
     switch (kind) {
       case 'number':
+      case 'int':
       case 'boolean':
         prologue.push(`const c${j} = columns[${j}].values;`);
-        fields.push(`${name}: ${kind === 'number' ? `c${j}[i]` : `c${j}[i] === 1`}`);
+        fields.push(`${name}: ${kind === 'boolean' ? `c${j}[i] === 1` : `c${j}[i]`}`);
         break;
       case 'date':
         prologue.push(`const c${j} = columns[${j}].times;`);
