@@ -11,6 +11,7 @@ import { GlobalWindow } from '../../lib/windowing/windows/GlobalWindow';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 import { restoreWindow } from '../../lib/windowing/windows/restoreWindow';
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../lib/time/Watermark';
+import fc from 'fast-check';
 
 const at = (now: number) => ({ getCurrentProcessingTime: () => now });
 const spans = (ws: TimeWindow[]) => ws.map((w) => [w.start, w.end]);
@@ -52,6 +53,43 @@ describe('window assigners (Flink formulas and names)', () => {
       [4000, 9000],
       [2000, 7000],
     ]);
+  });
+
+  it('hands out the windows of Flink formulas for timestamps in any order (assigned windows are reused)', () => {
+    // Flink's loops, literally: TumblingEventTimeWindows / SlidingEventTimeWindows.assignWindows.
+    const tumbling = (ts: number, size: number, offset: number) => {
+      const start = ts - ((ts - offset + size) % size);
+      return [[start, start + size]];
+    };
+    const sliding = (ts: number, size: number, slide: number, offset: number) => {
+      const out: number[][] = [];
+      const lastStart = ts - ((ts - offset + slide) % slide);
+      for (let start = lastStart; start > ts - size; start -= slide) out.push([start, start + size]);
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 49 }),
+        fc.array(fc.integer({ min: -100, max: 2000 }), { minLength: 1, maxLength: 60 }),
+        (slide, factor, rawOffset, timestamps) => {
+          const offset = rawOffset % slide;
+          const size = slide * factor;
+          // Also a size that is not a multiple of the slide (those windows are computed per element).
+          const odd = size + 1;
+          const t = TumblingEventTimeWindows.of(size, offset);
+          const s = SlidingEventTimeWindows.of(Time.milliseconds(size), Time.milliseconds(slide), offset);
+          const u = SlidingEventTimeWindows.of(Time.milliseconds(odd), Time.milliseconds(slide), offset);
+          for (const ts of timestamps) {
+            expect(spans(t.assignWindows(null, ts))).toEqual(tumbling(ts, size, offset));
+            expect(spans(s.assignWindows(null, ts))).toEqual(sliding(ts, size, slide, offset));
+            expect(spans(u.assignWindows(null, ts))).toEqual(sliding(ts, odd, slide, offset));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('processing-time tumbling and sliding windows use the clock, not the element timestamp', () => {

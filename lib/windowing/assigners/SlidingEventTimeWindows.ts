@@ -2,6 +2,7 @@ import { Duration, toMillis } from '../../time/Time';
 import { EventTimeTrigger } from '../triggers/EventTimeTrigger';
 import { Trigger } from '../triggers/Trigger';
 import { TimeWindow } from '../windows/TimeWindow';
+import { AssignedWindowsCache } from './AssignedWindowsCache';
 import { requireTimestamp, WindowAssigner } from './WindowAssigner';
 
 /**
@@ -11,6 +12,7 @@ import { requireTimestamp, WindowAssigner } from './WindowAssigner';
  */
 export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWindow> {
   readonly isMerging = false;
+  private readonly assigned: AssignedWindowsCache;
 
   private constructor(
     readonly size: number,
@@ -20,6 +22,7 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
     if (Math.abs(offset) >= slide || size <= 0) {
       throw new RangeError(`SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${size}, slide ${slide}, offset ${offset})`);
     }
+    this.assigned = new AssignedWindowsCache(slide);
   }
 
   static of(size: Duration, slide: Duration, offset: Duration | number = 0): SlidingEventTimeWindows {
@@ -28,8 +31,19 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
 
   assignWindows(_element: unknown, timestamp: number): TimeWindow[] {
     requireTimestamp(timestamp, this.toString());
-    return slidingWindows(timestamp, this.size, this.slide, this.offset);
+    const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.slide);
+    // When the size is a multiple of the slide, Flink's loop (start > timestamp - size) stops
+    // where start > lastStart - size does, for any timestamp of the slide: elements of one
+    // slide share their windows. Otherwise (or below the formula's range) compute them anew.
+    if (this.size % this.slide !== 0 || timestamp < lastStart) return slidingWindows(timestamp, this.size, this.slide, this.offset);
+    return this.assigned.get(lastStart, this.windowsOfSlide);
   }
+
+  private readonly windowsOfSlide = (lastStart: number): TimeWindow[] => {
+    const windows: TimeWindow[] = [];
+    for (let start = lastStart; start > lastStart - this.size; start -= this.slide) windows.push(new TimeWindow(start, start + this.size));
+    return windows;
+  };
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return EventTimeTrigger.create();

@@ -3,13 +3,13 @@ import { Duration, toMillis } from '../../time/Time';
 import { EventTimeTrigger } from '../triggers/EventTimeTrigger';
 import { Trigger } from '../triggers/Trigger';
 import { TimeWindow } from '../windows/TimeWindow';
+import { AssignedWindowsCache } from './AssignedWindowsCache';
 import { WindowAssigner } from './WindowAssigner';
 
 /** Fixed-size, non-overlapping event-time windows, aligned to the epoch plus an optional offset. */
 export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWindow> {
   readonly isMerging = false;
-  private lastStart = Number.NaN;
-  private lastAssigned: TimeWindow[] = [];
+  private readonly assigned: AssignedWindowsCache;
 
   private constructor(
     readonly size: number,
@@ -19,6 +19,7 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
     if (Math.abs(offset) >= size) {
       throw new RangeError(`TumblingEventTimeWindows requires |offset| < size (offset ${offset}, size ${size})`);
     }
+    this.assigned = new AssignedWindowsCache(size);
   }
 
   /** `of(Time.seconds(5))`, or with an offset such as `of(Time.days(1), Time.hours(-8))` for a time zone. */
@@ -35,14 +36,10 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
       );
     }
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    // Consecutive elements mostly fall in the same window: hand out the same (frozen) window
-    // rather than allocating one per element; the operator then finds its pane by identity.
-    if (start !== this.lastStart) {
-      this.lastStart = start;
-      this.lastAssigned = Object.freeze([new TimeWindow(start, start + this.size)]) as TimeWindow[];
-    }
-    return this.lastAssigned;
+    return this.assigned.get(start, this.window);
   }
+
+  private readonly window = (start: number): TimeWindow[] => [new TimeWindow(start, start + this.size)];
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return EventTimeTrigger.create();
