@@ -168,6 +168,9 @@ function toSnapshot(e: TimerEntry<unknown, unknown>): TimerSnapshot {
   return { timestamp: e.timestamp, key: e.key, namespace: e.namespace, seq: e.seq };
 }
 
+/** The timers of one key at one timestamp: almost always one namespace, kept without a list. */
+type TimersOfKey<K, N> = TimerEntry<K, N> | TimerEntry<K, N>[];
+
 /**
  * A heap plus a timestamp → key → namespaces index for deduplication and lazy deletion. The
  * index goes by timestamp first because consecutive registrations mostly share one (a window's
@@ -176,11 +179,11 @@ function toSnapshot(e: TimerEntry<unknown, unknown>): TimerSnapshot {
  */
 class TimerQueue<K, N> {
   private readonly heap = new TimerHeap<TimerEntry<K, N>>();
-  private readonly index = new Map<number, Map<KeyId, TimerEntry<K, N>[]>>();
+  private readonly index = new Map<number, Map<KeyId, TimersOfKey<K, N>>>();
   private count = 0;
   /** The keys of the last timestamp looked up (forgotten when that timestamp has no timers left). */
   private lastTimestamp = Number.NaN;
-  private lastKeys: Map<KeyId, TimerEntry<K, N>[]> | undefined;
+  private lastKeys: Map<KeyId, TimersOfKey<K, N>> | undefined;
   /**
    * The last timer found or added. A window registers the same timer twice per element (its
    * trigger's and its cleanup timer, both at maxTimestamp without allowed lateness): the second
@@ -195,8 +198,8 @@ class TimerQueue<K, N> {
 
   contains(keyId: KeyId, namespace: N, timestamp: number): boolean {
     if (timestamp === this.lastTimestamp && keyId === this.lastKeyId && namespace === this.lastNamespace) return true;
-    const list = this.keysAt(timestamp)?.get(keyId);
-    if (list === undefined || indexOfNamespace(list, namespace) < 0) return false;
+    const timers = this.keysAt(timestamp)?.get(keyId);
+    if (timers === undefined || indexOfNamespace(timers, namespace) < 0) return false;
     this.lastKeyId = keyId;
     this.lastNamespace = namespace;
     return true;
@@ -210,10 +213,11 @@ class TimerQueue<K, N> {
       this.lastTimestamp = entry.timestamp;
       this.lastKeys = byKey;
     }
-    const list = byKey.get(entry.keyId);
-    if (list === undefined) byKey.set(entry.keyId, [entry]);
-    else if (indexOfNamespace(list, entry.namespace) >= 0) return false;
-    else list.push(entry);
+    const timers = byKey.get(entry.keyId);
+    if (timers === undefined) byKey.set(entry.keyId, entry);
+    else if (indexOfNamespace(timers, entry.namespace) >= 0) return false;
+    else if (Array.isArray(timers)) timers.push(entry);
+    else byKey.set(entry.keyId, [timers, entry]);
     this.heap.push(entry);
     this.count++;
     this.lastKeyId = entry.keyId;
@@ -225,19 +229,20 @@ class TimerQueue<K, N> {
     this.lastKeyId = undefined;
     this.lastNamespace = undefined;
     const byKey = this.keysAt(timestamp);
-    const list = byKey?.get(keyId);
-    if (!list) return;
-    const i = indexOfNamespace(list, namespace);
+    const timers = byKey?.get(keyId);
+    if (timers === undefined) return;
+    const i = indexOfNamespace(timers, namespace);
     if (i < 0) return;
     this.count--;
-    if (list.length > 1) list.splice(i, 1);
-    else {
-      byKey!.delete(keyId);
-      if (byKey!.size === 0) {
-        this.index.delete(timestamp);
-        this.lastTimestamp = Number.NaN;
-        this.lastKeys = undefined;
-      }
+    if (Array.isArray(timers) && timers.length > 1) {
+      timers.splice(i, 1);
+      return;
+    }
+    byKey!.delete(keyId);
+    if (byKey!.size === 0) {
+      this.index.delete(timestamp);
+      this.lastTimestamp = Number.NaN;
+      this.lastKeys = undefined;
     }
   }
 
@@ -256,10 +261,15 @@ class TimerQueue<K, N> {
   }
 
   *live(): IterableIterator<TimerEntry<K, N>> {
-    for (const byKey of this.index.values()) for (const list of byKey.values()) yield* list;
+    for (const byKey of this.index.values()) {
+      for (const timers of byKey.values()) {
+        if (Array.isArray(timers)) yield* timers;
+        else yield timers;
+      }
+    }
   }
 
-  private keysAt(timestamp: number): Map<KeyId, TimerEntry<K, N>[]> | undefined {
+  private keysAt(timestamp: number): Map<KeyId, TimersOfKey<K, N>> | undefined {
     if (timestamp === this.lastTimestamp) return this.lastKeys;
     const byKey = this.index.get(timestamp);
     if (byKey !== undefined) {
@@ -279,13 +289,14 @@ class TimerQueue<K, N> {
   }
 
   private isLive(e: TimerEntry<K, N>): boolean {
-    const list = this.keysAt(e.timestamp)?.get(e.keyId);
-    return list !== undefined && list.includes(e);
+    const timers = this.keysAt(e.timestamp)?.get(e.keyId);
+    return timers === e || (Array.isArray(timers) && timers.includes(e));
   }
 }
 
 /** A plain loop: this runs twice per element of a window (trigger and cleanup timer). */
-function indexOfNamespace<N>(list: readonly { readonly namespace: N }[], namespace: N): number {
-  for (let i = 0; i < list.length; i++) if (sameNamespace(list[i].namespace, namespace)) return i;
+function indexOfNamespace<K, N>(timers: TimersOfKey<K, N>, namespace: N): number {
+  if (!Array.isArray(timers)) return sameNamespace(timers.namespace, namespace) ? 0 : -1;
+  for (let i = 0; i < timers.length; i++) if (sameNamespace(timers[i].namespace, namespace)) return i;
   return -1;
 }

@@ -130,7 +130,7 @@ export class StateTable<K, N, V> {
     const row = this.writableRow(map)!;
     const i = indexOf(row.entries, namespace);
     if (row.entries.length === 1) map.delete(this.ctx.currentKeyId);
-    else row.entries.splice(i, 1);
+    else removeAt(row.entries, i);
   }
 
   /** Namespaces the current key has a value in. */
@@ -209,7 +209,7 @@ export class StateTable<K, N, V> {
         const writable = this.writableRow(this.writableMap(cursor.keyGroup), keyId)!;
         if (pruned !== undefined) writable.entries[i] = newEntry(entry.namespace, pruned, this.ctx.version, entry.hash);
         else if (writable.entries.length === 1) this.maps[cursor.keyGroup]!.delete(keyId);
-        else writable.entries.splice(i, 1);
+        else removeAt(writable.entries, i);
       }
     }
   }
@@ -235,6 +235,16 @@ export class StateTable<K, N, V> {
     map.set(keyId, copy);
     return copy;
   }
+}
+
+/**
+ * Windows are cleared oldest first: shift() moves the array's start in V8 (splice would copy
+ * the rest and allocate an array of what it removed, once per fired window).
+ */
+function removeAt<T>(list: T[], i: number): void {
+  if (i === 0) list.shift();
+  else if (i === list.length - 1) list.pop();
+  else list.splice(i, 1);
 }
 
 /**
