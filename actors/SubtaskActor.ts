@@ -1,5 +1,6 @@
 import { Clock } from '../lib/time/Clock';
-import { TaskWiring, StreamTask, TaskDescriptor } from '../lib/runtime/StreamTask';
+import { StreamTask, TaskDescriptor } from '../lib/runtime/StreamTask';
+import { TaskWiring } from '../lib/runtime/TaskWiring';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskFailure } from '../lib/runtime/errors';
 import { JobManagerMessage, SubtaskMessage, SubtaskWiring } from './messages';

@@ -1,11 +1,9 @@
 import createDebug, { Debugger } from 'debug';
 import { JobVertex } from '../graph/JobGraph';
 import { StreamNode } from '../graph/StreamGraph';
-import { StreamPartitioner } from '../partitioners/StreamPartitioner';
-import { Clock, TimerHandle } from '../time/Clock';
+import { Clock } from '../time/Clock';
 import { inputChannelTypeNumbers } from '../graph/ExecutionGraph';
 import { SeededRandom } from '../util/SeededRandom';
-import { BackPressureGauge } from './BackPressureGauge';
 import { ChannelMessage } from './ChannelMessage';
 import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 import { BarrierHandlerTarget, CheckpointBarrierHandler, createBarrierHandler } from './checkpoint/CheckpointBarrierHandler';
@@ -15,16 +13,17 @@ import { CheckpointResponder, SubtaskCheckpointCoordinator } from './checkpoint/
 import { TaskFailure } from './errors';
 import { ExecutionState, isTerminal } from './ExecutionState';
 import { FaultInjector, InjectedActorCrash } from './FaultInjector';
+import { MailboxTimerService } from './MailboxTimerService';
 import { OperatorChain } from './OperatorChain';
-import { OutputChannel, OutputChannelListener } from './OutputChannel';
-import { Cancellable, ProcessingTimeService } from './ProcessingTimeService';
-import { RecordWriterOutput } from './RecordWriterOutput';
+import { StreamInputProcessor } from './StreamInputProcessor';
 import { createStreamTaskInput, StreamTaskInput } from './StreamTaskInput';
 import { OperatorContext, StreamOperator, TextWriter } from './StreamOperator';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioners/keyGroups';
 import { TaskConfig } from './TaskConfig';
 import { TaskMessage } from './TaskMessage';
 import { OperatorMetrics, TaskMetricsSnapshot } from './TaskMetrics';
+import { NOT_STARTED, TaskOutputs } from './TaskOutputs';
+import { InputChannelEndpoint, TaskWiring } from './TaskWiring';
 
 /** What the task needs from whoever runs it (the subtask actor, or a test). */
 export interface TaskHost {
@@ -52,36 +51,6 @@ export interface TaskDescriptor {
   readonly restore?: TaskRestore;
 }
 
-export interface InputChannelEndpoint {
-  readonly index: number;
-  /** Gives the producer back credit for batches this task has processed. */
-  returnCredit(credits: number): void;
-}
-
-export interface OutputChannelEndpoint {
-  readonly index: number;
-  readonly consumerChannel: number;
-  deliver(message: ChannelMessage): void;
-}
-
-export interface OutputEdgeEndpoint {
-  /** The StreamEdge this network edge carries. */
-  readonly streamEdgeId: string;
-  readonly partitioner: StreamPartitioner<unknown>;
-  readonly channels: readonly OutputChannelEndpoint[];
-}
-
-export interface TaskWiring {
-  readonly inputs: readonly InputChannelEndpoint[];
-  readonly outputs: readonly OutputEdgeEndpoint[];
-}
-
-interface ScheduledTimer {
-  readonly timestamp: number;
-  readonly callback: (timestamp: number) => void;
-  readonly handle: TimerHandle;
-}
-
 /**
  * One subtask: runs its operator chain on what arrives in its mailbox. Input batches are
  * processed only while every output channel can take more (credit-based flow control);
@@ -89,7 +58,7 @@ interface ScheduledTimer {
  * A source task polls its reader in slices of `sourceBatchSize` records, yielding between
  * slices so other subtasks run. The task finishes once all input ended and all output left.
  */
-export class StreamTask implements OutputChannelListener, ProcessingTimeService, BarrierHandlerTarget {
+export class StreamTask implements BarrierHandlerTarget {
   readonly name: string;
   readonly log: Debugger;
   private state: ExecutionState = 'CREATED';
@@ -99,22 +68,14 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   /** Routes input channels to the head operator (one or two logical inputs, a watermark valve each). */
   private input: StreamTaskInput | undefined;
   private inputs: readonly InputChannelEndpoint[] = [];
-  private writers: RecordWriterOutput[] = [];
-  private channels: OutputChannel[] = [];
-  private readonly inputQueue: TaskMessage[] = [];
-  private inputHead = 0;
-  private endedInputs = 0;
-  private blockedChannels = 0;
-  private readonly backPressure = new BackPressureGauge();
+  private outputs!: TaskOutputs;
+  private readonly timers: MailboxTimerService;
+  private inputProcessor: StreamInputProcessor | undefined;
+  /** Channel messages that arrive before the task started (worker threads) wait here. */
+  private readonly early: ChannelMessage[] = [];
   private pollScheduled = false;
   private sourceEnded = false;
-  private draining = false;
   private finishing = false;
-  private flushTimer: TimerHandle | undefined;
-  private readonly timers = new Map<number, ScheduledTimer>();
-  private nextTimerId = 1;
-  private numRecordsIn = 0;
-  private numBatchesIn = 0;
   private barrierHandler: CheckpointBarrierHandler | undefined;
   private checkpointer: SubtaskCheckpointCoordinator | undefined;
   private readonly faults: FaultInjector | undefined;
@@ -135,6 +96,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
     this.name = vertex.name;
     this.log = createDebug(`brook:task:${vertex.name}#${subtaskIndex}`);
     this.faults = FaultInjector.create(config.faults, vertex.name, subtaskIndex, attemptNumber, (error) => host.post({ type: 'crash', error }));
+    this.timers = new MailboxTimerService(host.clock, (timerId) => host.post({ type: 'processingTimer', timerId }));
   }
 
   private get checkpointing(): boolean {
@@ -146,7 +108,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   get isBackPressured(): boolean {
-    return this.blockedChannels > 0;
+    return this.outputs?.isBlocked ?? false;
   }
 
   get currentInputWatermark(): number {
@@ -161,7 +123,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
       this.wire(wiring);
       this.initializeState();
       this.chain.open();
-      this.backPressure.begin(this.host.clock.now());
+      this.outputs.begin();
       this.transition('RUNNING');
       const source = this.chain.sourceOperator;
       if (source) {
@@ -191,7 +153,8 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
         case 'endOfInput':
         case 'barrier':
         case 'endOfPartition':
-          this.inputQueue.push(message);
+          if (this.inputProcessor) this.inputProcessor.enqueue(message);
+          else this.early.push(message);
           this.drainInput();
           break;
         case 'triggerCheckpoint':
@@ -213,7 +176,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
         case 'crash':
           throw message.error;
         case 'credit':
-          this.channels[message.outputChannel].addCredit(message.credits);
+          this.outputs.addCredit(message.outputChannel, message.credits);
           this.afterOutputProgress();
           break;
         case 'poll':
@@ -221,11 +184,10 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
           this.pollSource();
           break;
         case 'processingTimer':
-          this.fireTimer(message.timerId);
+          if (this.state === 'RUNNING' && this.timers.fire(message.timerId)) this.chain.flush();
           break;
         case 'flushBuffers':
-          this.flushTimer = undefined;
-          for (const w of this.writers) w.flush();
+          this.outputs.onFlushTimer();
           break;
         case 'readerFailed':
           throw message.error;
@@ -233,7 +195,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
           this.pendingAsync--;
           throw message.error;
       }
-      if (this.descriptor.config.bufferTimeoutMs === 0) for (const w of this.writers) w.flush();
+      this.outputs?.afterMailboxAction();
     } catch (e) {
       // An injected actor crash leaves the task: nact's supervision reports it, as for a dying actor.
       if (e instanceof InjectedActorCrash) throw e;
@@ -250,62 +212,15 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   metrics(): TaskMetricsSnapshot {
-    let queuedOutputBatches = 0;
-    for (const c of this.channels) queuedOutputBatches += c.queuedMessages;
-    let numBatchesOut = 0;
-    for (const c of this.channels) numBatchesOut += c.numBatchesOut;
-    let numRecordsOut = 0;
-    for (const c of this.channels) numRecordsOut += c.numRecordsOut;
     return {
-      ...this.backPressure.snapshot(this.host.clock.now()),
-      numRecordsIn: this.numRecordsIn,
-      numRecordsOut,
-      numBatchesIn: this.numBatchesIn,
-      numBatchesOut,
+      ...(this.outputs?.snapshot() ?? NOT_STARTED),
+      numRecordsIn: this.inputProcessor?.numRecordsIn ?? 0,
+      numBatchesIn: this.inputProcessor?.numBatchesIn ?? 0,
       currentInputWatermark: this.currentInputWatermark,
       inputChannelWatermarks: this.input ? this.input.channelWatermarks() : [],
-      queuedInputMessages: this.inputQueue.length - this.inputHead,
-      queuedOutputBatches,
+      queuedInputMessages: this.early.length + (this.inputProcessor?.queuedMessages ?? 0),
       operators: this.chain ? this.chain.operators.map((o) => o.metrics.snapshot()) : [],
     };
-  }
-
-  // ---- ProcessingTimeService: timers run from the mailbox, never in the middle of a batch.
-
-  getCurrentProcessingTime(): number {
-    return this.host.clock.now();
-  }
-
-  registerTimer(timestamp: number, callback: (timestamp: number) => void): Cancellable {
-    const id = this.nextTimerId++;
-    const delay = Math.max(0, timestamp - this.host.clock.now());
-    const handle = this.host.clock.setTimeout(() => this.host.post({ type: 'processingTimer', timerId: id }), delay);
-    this.timers.set(id, { timestamp, callback, handle });
-    return {
-      cancel: () => {
-        const t = this.timers.get(id);
-        if (!t) return;
-        this.host.clock.clearTimeout(t.handle);
-        this.timers.delete(id);
-      },
-    };
-  }
-
-  // ---- OutputChannelListener
-
-  onBlocked(): void {
-    if (this.blockedChannels++ === 0) this.backPressure.markBlocked(this.host.clock.now());
-  }
-
-  onUnblocked(): void {
-    if (--this.blockedChannels === 0) this.backPressure.markUnblocked(this.host.clock.now());
-  }
-
-  onBufferStarted(): void {
-    const timeout = this.descriptor.config.bufferTimeoutMs;
-    if (timeout > 0 && this.flushTimer === undefined) {
-      this.flushTimer = this.host.clock.setTimeout(() => this.host.post({ type: 'flushBuffers' }), timeout);
-    }
   }
 
   // ---- internals
@@ -313,18 +228,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   private wire(wiring: TaskWiring): void {
     const { vertex, subtaskIndex, config } = this.descriptor;
     const random = new SeededRandom(config.seed).derive(vertex.id * 65_537 + subtaskIndex);
-    const writers = new Map<string, RecordWriterOutput>();
-    for (const out of wiring.outputs) {
-      const channels = out.channels.map(
-        (c) => new OutputChannel(c.index, c.consumerChannel, c.deliver, config.creditsPerChannel, config.batchSize, this),
-      );
-      channels.forEach((c) => (this.channels[c.index] = c));
-      const partitioner = out.partitioner.copy();
-      partitioner.setup(channels.length, random);
-      const writer = new RecordWriterOutput(partitioner, channels);
-      writers.set(out.streamEdgeId, writer);
-      this.writers.push(writer);
-    }
+    this.outputs = new TaskOutputs(wiring.outputs, config, this.host.clock, random, () => this.host.post({ type: 'flushBuffers' }));
     this.inputs = wiring.inputs;
     const mode = config.checkpointingMode;
     if (mode) {
@@ -340,12 +244,18 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
       );
       if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
     }
-    this.chain = new OperatorChain(vertex, writers, (node, metrics) => this.operatorContext(node, metrics));
+    this.chain = new OperatorChain(vertex, this.outputs.writersByEdge, (node, metrics) => this.operatorContext(node, metrics));
     this.head = this.chain.head.operator;
     this.headMetrics = this.chain.head.metrics;
     this.input = createStreamTaskInput(this.head, inputChannelTypeNumbers(vertex, subtaskIndex));
     if (this.input && wiring.inputs.length !== this.input.channelWatermarks().length) {
       throw new Error(`task '${this.name}' got ${wiring.inputs.length} input channels, its job vertex says ${this.input.channelWatermarks().length}`);
+    }
+    if (this.input) {
+      this.inputProcessor = new StreamInputProcessor(this.name, this.input, wiring.inputs, this.headMetrics, this.barrierHandler, this.faults, () =>
+        this.endOfInput(),
+      );
+      for (const m of this.early.splice(0)) this.inputProcessor.enqueue(m);
     }
   }
 
@@ -359,7 +269,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
       maxParallelism: vertex.maxParallelism,
       attemptNumber,
       clock: this.host.clock,
-      processingTimeService: this,
+      processingTimeService: this.timers,
       metrics,
       log: this.log,
       stdout: this.host.stdout,
@@ -396,64 +306,15 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   private drainInput(): void {
-    // Batches can reach a subtask before its start (worker threads): they wait in the queue.
-    if (this.draining || this.state !== 'RUNNING') return;
-    this.draining = true;
-    try {
-      const input = this.input!;
-      while (this.blockedChannels === 0 && this.inputHead < this.inputQueue.length && this.state === 'RUNNING') {
-        const message = this.inputQueue[this.inputHead];
-        this.inputQueue[this.inputHead++] = undefined as unknown as TaskMessage;
-        if (this.barrierHandler && 'channel' in message && this.barrierHandler.isBlocked(message.channel)) {
-          this.barrierHandler.hold(message as ChannelMessage);
-          continue;
-        }
-        switch (message.type) {
-          case 'records': {
-            const { values, timestamps } = message;
-            const n = values.length;
-            this.headMetrics.numRecordsIn += n;
-            this.numRecordsIn += n;
-            this.numBatchesIn++;
-            input.processRecords(message.channel, values, timestamps);
-            this.inputs[message.channel].returnCredit(1);
-            this.faults?.onRecords(n);
-            break;
-          }
-          case 'barrier':
-            if (!this.barrierHandler) throw new Error(`task '${this.name}' got a checkpoint barrier but the job does not checkpoint`);
-            this.barrierHandler.processBarrier(message.barrier, message.channel);
-            break;
-          case 'endOfPartition':
-            this.barrierHandler?.processEndOfPartition(message.channel);
-            break;
-          case 'watermark':
-            input.processWatermark(message.channel, message.watermark);
-            break;
-          case 'watermarkStatus':
-            input.processWatermarkStatus(message.channel, message.status);
-            break;
-          case 'endOfInput':
-            if (++this.endedInputs === this.inputs.length) this.endOfInput();
-            break;
-          default:
-            throw new Error(`unexpected message ${message.type} in the input queue`);
-        }
-      }
-      if (this.inputHead === this.inputQueue.length) {
-        this.inputQueue.length = 0;
-        this.inputHead = 0;
-      }
-      this.chain.flush();
-    } finally {
-      this.draining = false;
-    }
+    if (this.state !== 'RUNNING' || !this.inputProcessor) return;
+    this.inputProcessor.process(() => !this.outputs.isBlocked && this.state === 'RUNNING');
+    this.chain.flush();
   }
 
   private pollSource(): void {
     const source = this.chain.sourceOperator;
     if (!source || this.sourceEnded || this.state !== 'RUNNING') return;
-    if (this.blockedChannels > 0) return; // resumed by afterOutputProgress when credit returns
+    if (this.outputs.isBlocked) return; // resumed by afterOutputProgress when credit returns
     if (this.suspendedAt !== undefined) return; // stop-with-savepoint: nothing after the barrier
     const before = this.headMetrics.numRecordsOut;
     const status = source.emitNext(this.descriptor.config.sourceBatchSize);
@@ -474,7 +335,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   private afterOutputProgress(): void {
-    if (this.blockedChannels > 0) return;
+    if (this.outputs.isBlocked) return;
     if (this.finishing) {
       this.tryFinish();
       return;
@@ -487,7 +348,7 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   private endOfInput(): void {
     this.chain.endInput();
     this.chain.flush();
-    for (const w of this.writers) w.endOfInput();
+    this.outputs.endOfInput();
     this.endOfInputReached = true;
     this.finishing = true;
     this.tryFinish();
@@ -500,9 +361,9 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
    * barrier follows (endOfPartition).
    */
   private tryFinish(): void {
-    if (!this.finishing || this.blockedChannels > 0 || this.state !== 'RUNNING' || this.pendingAsync > 0) return;
+    if (!this.finishing || this.outputs.isBlocked || this.state !== 'RUNNING' || this.pendingAsync > 0) return;
     if (this.checkpointing && !this.finalCheckpointCompleted) return;
-    if (this.checkpointing) for (const w of this.writers) w.endOfPartition();
+    if (this.checkpointing) this.outputs.endOfPartition();
     const errors = this.release();
     if (errors.length > 0) throw errors[0];
     this.transition('FINISHED');
@@ -531,12 +392,12 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
   }
 
   releaseHeldMessages(messages: ChannelMessage[]): void {
-    this.inputQueue.splice(this.inputHead, 0, ...messages);
+    this.inputProcessor!.releaseHeld(messages);
   }
 
   private performCheckpoint(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
     this.chain.flush();
-    this.checkpointer!.checkpointState(barrier, this.chain.operators, this.writers, alignmentDurationMs);
+    this.checkpointer!.checkpointState(barrier, this.chain.operators, this.outputs.writers, alignmentDurationMs);
     if (this.endOfInputReached && this.finalCheckpointId === undefined) this.finalCheckpointId = barrier.checkpointId;
   }
 
@@ -569,14 +430,6 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
     this.drainInput();
   }
 
-  private fireTimer(id: number): void {
-    const timer = this.timers.get(id);
-    if (!timer || this.state !== 'RUNNING') return;
-    this.timers.delete(id);
-    timer.callback(timer.timestamp);
-    this.chain.flush();
-  }
-
   private fail(error: unknown): void {
     if (isTerminal(this.state)) return;
     const failure = new TaskFailure(this.name, this.descriptor.subtaskIndex, this.descriptor.vertex.parallelism, error);
@@ -588,10 +441,8 @@ export class StreamTask implements OutputChannelListener, ProcessingTimeService,
 
   /** Cancels timers and closes operators (sources close their sockets and files). */
   private release(): unknown[] {
-    for (const t of this.timers.values()) this.host.clock.clearTimeout(t.handle);
-    this.timers.clear();
-    if (this.flushTimer !== undefined) this.host.clock.clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.timers.cancelAll();
+    this.outputs?.release();
     return this.chain ? this.chain.close() : [];
   }
 
