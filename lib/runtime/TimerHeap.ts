@@ -22,7 +22,7 @@ export class TimerHeap<E extends HeapEntry> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!less(a[i], a[parent])) break;
-      [a[i], a[parent]] = [a[parent], a[i]];
+      swap(a, i, parent);
       i = parent;
     }
   }
@@ -42,7 +42,7 @@ export class TimerHeap<E extends HeapEntry> {
         if (l < a.length && less(a[l], a[m])) m = l;
         if (r < a.length && less(a[r], a[m])) m = r;
         if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
+        swap(a, i, m);
         i = m;
       }
     }
@@ -53,6 +53,13 @@ export class TimerHeap<E extends HeapEntry> {
   toArray(): readonly E[] {
     return this.items.slice();
   }
+}
+
+/** A plain swap: a destructuring swap allocated an array per step in optimized code (heap profile). */
+function swap<E>(a: E[], i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 function less(a: HeapEntry, b: HeapEntry): boolean {
