@@ -289,7 +289,9 @@ export class StreamTask implements BarrierHandlerTarget {
     for (const op of this.chain.operators) {
       if (!op.operator.initializeState) continue;
       const restored = restore?.operators[operatorIdOf(op.node)];
-      op.operator.initializeState(restored ?? { isRestored: restore !== undefined, keyGroupRange, keyed: new Map(), operator: [] });
+      op.operator.initializeState(
+        restored ?? { isRestored: restore !== undefined, restoredCheckpointId: restore?.checkpointId, keyGroupRange, keyed: new Map(), operator: [] },
+      );
     }
   }
 

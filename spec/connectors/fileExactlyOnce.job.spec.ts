@@ -6,6 +6,7 @@ import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/S
 import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
 import { ManualClock } from '../../lib/time/ManualClock';
 import { FaultSpec } from '../../lib/runtime/FaultInjector';
+import { runFinishedSubtaskRecovery } from '../harness/finishedSubtaskRecovery';
 import { JobHarness } from '../harness/JobHarness';
 
 const LINES = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'é'.repeat(i % 3)}`);
@@ -149,6 +150,19 @@ describe('FileSink transactions', () => {
       expect(fs.readdirSync(dir)).toEqual([]);
     } finally {
       spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('FileSink recovery', () => {
+  it("a subtask that finished early does not delete another subtask's pending part file on recovery", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-file-finished-'));
+    try {
+      const expected = await runFinishedSubtaskRecovery(new FileSink<string>(dir));
+      expect(visibleLines(dir).sort()).toEqual(expected);
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -111,16 +111,17 @@ export class OperatorHarness<IN, OUT> {
   /**
    * Restores the operator (before open) from snapshots of the old subtasks, redistributed as
    * the checkpoint issue specifies: this subtask's key groups from every snapshot, and a round
-   * robin share of the operator-state entries.
+   * robin share of the operator-state entries. `restoredCheckpointId` is the checkpoint they
+   * were taken at (default 1, as `snapshot`'s).
    */
-  initializeState(snapshots: OperatorStateSnapshot | readonly OperatorStateSnapshot[]): this {
+  initializeState(snapshots: OperatorStateSnapshot | readonly OperatorStateSnapshot[], restoredCheckpointId = 1): this {
     if (!this.operator.initializeState) throw new Error(`${this.operator.name} has no state to restore`);
     const all = Array.isArray(snapshots) ? snapshots : [snapshots as OperatorStateSnapshot];
     const range = computeKeyGroupRangeForOperatorIndex(this.maxParallelism, this.parallelism, this.subtaskIndex);
     const keyed = new Map<number, unknown>();
     for (const s of all) for (const [kg, v] of s.keyed ?? []) if (kg >= range.start && kg <= range.end) keyed.set(kg, v);
     const operatorEntries = all.flatMap((s) => s.operator ?? []).filter((_, i) => i % this.parallelism === this.subtaskIndex);
-    this.operator.initializeState({ isRestored: true, keyGroupRange: range, keyed, operator: operatorEntries });
+    this.operator.initializeState({ isRestored: true, restoredCheckpointId, keyGroupRange: range, keyed, operator: operatorEntries });
     return this;
   }
 

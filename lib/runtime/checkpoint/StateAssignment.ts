@@ -64,6 +64,7 @@ export function assignStates(checkpoint: LoadedCheckpoint, job: JobGraph, allowN
         // An operator the checkpoint does not know starts fresh (a new source reads from its start).
         operators[id] = {
           isRestored: old !== undefined,
+          restoredCheckpointId: checkpoint.checkpointId,
           keyGroupRange,
           keyed: old ? keyedShare(old, id, vertex.maxParallelism, keyGroupRange) : new Map(),
           operator: old ? operatorShare(old, vertex.parallelism, i) : [],

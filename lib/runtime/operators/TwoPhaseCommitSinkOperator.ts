@@ -57,9 +57,10 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
   }
 
   initializeState(context: StateInitializationContext): void {
-    if (!context.isRestored) return;
-    this.restored = context.operator as ReadonlyArray<TwoPhaseCommitState<TXN>>;
-    this.restoredCheckpointId = restoredId(this.restored);
+    // The id comes from the restore, not from the state: a subtask that finished early holds the
+    // state of its final checkpoint, older than the one the job restored.
+    this.restoredCheckpointId = context.restoredCheckpointId;
+    if (context.isRestored) this.restored = context.operator as ReadonlyArray<TwoPhaseCommitState<TXN>>;
   }
 
   override open(): void {
@@ -163,10 +164,4 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     if (this.context.trackAsync) this.context.trackAsync(next, what);
     else next.catch(() => undefined);
   }
-}
-
-function restoredId<TXN>(states: ReadonlyArray<TwoPhaseCommitState<TXN>>): number | undefined {
-  let max: number | undefined;
-  for (const s of states) for (const p of s.pending) max = Math.max(max ?? 0, p.checkpointId);
-  return max;
 }

@@ -26,6 +26,13 @@ export interface StateSnapshotContext {
 export interface StateInitializationContext {
   /** True when the operator is restored from a checkpoint or savepoint. */
   readonly isRestored: boolean;
+  /**
+   * The id of the checkpoint or savepoint the job restored from (Flink's
+   * getRestoredCheckpointId), also for an operator that had no state in it; undefined on a
+   * fresh start. State alone does not tell it: a subtask that finished early carries the state of
+   * its final checkpoint into every later one.
+   */
+  readonly restoredCheckpointId: number | undefined;
   /** The key groups this subtask owns: [start, end] inclusive. */
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   /** Keyed state of the key groups in keyGroupRange, gathered from the old subtasks. */
