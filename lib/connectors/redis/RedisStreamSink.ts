@@ -18,6 +18,12 @@ export interface RedisStreamSinkOptions<T> {
    * One prefix per job writing to the stream.
    */
   readonly transactionPrefix?: string;
+  /**
+   * How long a commit is remembered (default 7 days, as Kafka's transactional.id.expiration.ms):
+   * a commit retried later than that, after a restore from an old checkpoint, cannot tell a
+   * committed transaction from a deleted one and fails.
+   */
+  readonly commitRecordTtlSeconds?: number;
 }
 
 /** A transaction: the list its entries are staged in until the commit. */
@@ -30,14 +36,22 @@ export interface RedisTransaction {
   count: number;
 }
 
+const DEFAULT_COMMIT_RECORD_TTL_SECONDS = 7 * 24 * 3600;
+
 /**
  * Appends records to a Redis stream exactly once, with a two-phase commit tied to checkpoints.
  * Records of the open transaction are staged in a list of their own (RPUSH, once per batch);
  * pre-commit waits until Redis has them; the commit moves them into the stream atomically:
- * WATCH the staging list, read it, then MULTI · XADD each entry · DEL the list · EXEC. A commit
- * that finds its list gone was already applied (the list disappears in the same EXEC as the
- * entries appear), so committing again after a crash changes nothing. Transactions opened
- * after the checkpoint a job restores from are found in a registry hash and deleted.
+ * WATCH the staging list, read it, then MULTI · XADD each entry · DEL the list · record the
+ * commit · EXEC. A commit that finds its list gone succeeds only if that commit is recorded
+ * (a retry after a crash); a list deleted without a commit fails the job rather than lose its
+ * entries silently.
+ *
+ * The prefix has an owner, `<prefix>:owner`: the run (job id and attempt) that took it over
+ * when it started. Every commit and clean-up checks the owner in the same EXEC, so a run that
+ * was taken over (an older instance still alive) can neither commit nor delete anything.
+ * Transactions opened after the checkpoint a job restores from are found in a registry hash
+ * and deleted.
  */
 export class RedisStreamSink<T> implements TwoPhaseCommitSink<T, RedisTransaction> {
   readonly name: string;
@@ -54,47 +68,75 @@ export class RedisStreamSink<T> implements TwoPhaseCommitSink<T, RedisTransactio
 
 type Client = ReturnType<typeof createClient>;
 
+/** A run of a job: its transactions are tagged with it, and it owns the prefix while it runs. */
+interface Run {
+  readonly jobId: string;
+  readonly attempt: number;
+}
+
+function formatRun(run: Run): string {
+  return `${run.jobId}/${run.attempt}`;
+}
+
+function parseRun(text: string): Run | undefined {
+  const m = /^(.*)\/(\d+)$/.exec(text);
+  return m ? { jobId: m[1], attempt: Number(m[2]) } : undefined;
+}
+
 class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> {
   private readonly client: Client;
   /** WATCH needs a connection of its own: nothing else may run between WATCH and EXEC. */
   private readonly commitClient: Client;
-  private readonly connected: Promise<unknown>;
+  /** Connected, owner of the prefix, orphans cleared: writes and commits wait for it. */
+  private readonly ready: Promise<void>;
   private readonly prefix: string;
   private readonly registry: string;
+  private readonly ownerKey: string;
+  private readonly run: Run;
   private readonly epoch: string;
+  private readonly commitRecordTtl: number;
   private buffer: string[] = [];
   private lastWrite: Promise<unknown> = Promise.resolve();
   private writeError: Error | undefined;
+  private closed = false;
   private readonly serialize: (value: T) => Record<string, string>;
 
   constructor(
     private readonly options: RedisStreamSinkOptions<T>,
-    context: TransactionalSinkContext,
+    private readonly context: TransactionalSinkContext,
   ) {
     this.prefix = options.transactionPrefix ?? `brook:2pc:${options.stream}`;
     this.registry = `${this.prefix}:txns`;
-    this.epoch = `${context.jobId}/${context.attemptNumber}`;
+    this.ownerKey = `${this.prefix}:owner`;
+    this.run = { jobId: context.jobId, attempt: context.attemptNumber };
+    this.epoch = formatRun(this.run);
+    this.commitRecordTtl = options.commitRecordTtlSeconds ?? DEFAULT_COMMIT_RECORD_TTL_SECONDS;
     this.serialize = options.serialize ?? ((v: T): Record<string, string> => (typeof v === 'string' ? { line: v } : { value: JSON.stringify(v) }));
     this.client = createClient({ url: options.url });
     this.commitClient = this.client.duplicate();
     for (const c of [this.client, this.commitClient]) c.on('error', (e: Error) => log('sink connection: %s', e.message));
-    this.connected = Promise.all([this.client.connect(), this.commitClient.connect()]);
     const restored = context.restoredCheckpointId;
-    // One subtask clears transactions a dead run opened after the restored checkpoint.
-    if (restored !== undefined && context.subtaskIndex === 0) this.chain(() => this.abortOrphans(restored));
+    this.ready = Promise.all([this.client.connect(), this.commitClient.connect()])
+      .then(() => this.takeOwnership())
+      // One subtask clears transactions a dead run opened after the restored checkpoint.
+      .then(() => (restored !== undefined && context.subtaskIndex === 0 ? this.abortOrphans(restored) : undefined));
+    this.ready.catch(() => undefined); // reported by the first write or commit that waits for it
   }
 
   beginTransaction(checkpointId: number): RedisTransaction {
+    this.checkOpen('open a transaction');
     const id = randomUUID();
     return { id, stagingKey: `${this.prefix}:txn:${id}`, openedAt: checkpointId, count: 0 };
   }
 
   invoke(txn: RedisTransaction, value: T, _context: SinkContext): void {
+    this.checkOpen('write');
     this.buffer.push(JSON.stringify(this.serialize(value)));
   }
 
   flush(txn: RedisTransaction): void {
     if (this.buffer.length === 0) return;
+    this.checkOpen('write');
     const entries = this.buffer;
     this.buffer = [];
     const first = txn.count === 0;
@@ -113,61 +155,151 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   }
 
   async commit(txn: RedisTransaction): Promise<void> {
+    this.checkOpen('commit');
     if (txn.count === 0) return;
-    await this.connected;
+    await this.ready;
     const c = this.commitClient;
+    const committedKey = this.commitRecordKey(txn);
     for (;;) {
-      await c.watch(txn.stagingKey);
-      const staged = await c.lRange(txn.stagingKey, 0, -1);
+      await c.watch([txn.stagingKey, committedKey, this.ownerKey]);
+      const [owner, staged, committed] = await Promise.all([c.get(this.ownerKey), c.lRange(txn.stagingKey, 0, -1), c.get(committedKey)]);
+      if (owner !== this.epoch) {
+        await c.unwatch();
+        throw this.fencedOut(owner, `commit transaction ${txn.id}`);
+      }
       if (staged.length === 0) {
         await c.unwatch();
-        return; // already committed
+        if (committed !== null) return; // committed before (a retry after a crash)
+        throw new Error(
+          `${this.name()}: cannot commit transaction ${txn.id} (${txn.count} entries, opened after checkpoint ${txn.openedAt}): ` +
+            `its staging list ${txn.stagingKey} is gone and no commit of it is recorded, so it was deleted, not committed ` +
+            '(by a clean-up of another run using the same transaction prefix, or by hand): its entries are lost',
+        );
       }
       if (staged.length !== txn.count) {
         await c.unwatch();
-        throw new Error(`transaction ${txn.id} has ${staged.length} staged entries in ${txn.stagingKey}, expected ${txn.count}`);
+        throw new Error(`${this.name()}: transaction ${txn.id} has ${staged.length} staged entries in ${txn.stagingKey}, expected ${txn.count}`);
       }
       const multi = c.multi();
       for (const fields of staged) multi.xAdd(this.options.stream, '*', JSON.parse(fields) as Record<string, string>);
       multi.del(txn.stagingKey);
       multi.hDel(this.registry, txn.id);
+      multi.set(committedKey, this.epoch, { expiration: { type: 'EX', value: this.commitRecordTtl } });
       try {
         await multi.exec();
         return;
       } catch (e) {
-        if (e instanceof WatchError) continue; // the list changed under us: read it again
+        if (e instanceof WatchError) continue; // the list or the owner changed under us: read again
         throw e;
       }
     }
   }
 
   async abort(txn: RedisTransaction): Promise<void> {
-    await this.connected;
+    this.checkOpen('abort');
+    // An RPUSH still in flight would re-create the list after the DEL: let it land first.
+    await this.lastWrite.catch(() => undefined);
+    await this.ready;
     await this.client.multi().del(txn.stagingKey).hDel(this.registry, txn.id).exec();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.lastWrite.catch(() => undefined);
+    await this.ready.catch(() => undefined);
     for (const c of [this.client, this.commitClient]) if (c.isOpen) c.destroy();
   }
 
-  private async abortOrphans(restoredCheckpointId: number): Promise<void> {
-    const all = await this.client.hGetAll(this.registry);
-    let n = 0;
-    for (const [id, value] of Object.entries(all)) {
-      const [epoch, openedAt, stagingKey] = value.split('|');
-      if (epoch === this.epoch) continue;
-      if (Number(openedAt) < restoredCheckpointId) continue; // pending in the restored checkpoint: committed by recovery
-      await this.client.multi().del(stagingKey).hDel(this.registry, id).exec();
-      n++;
+  private name(): string {
+    return `Redis Stream(${this.options.stream}) subtask ${this.context.subtaskIndex}`;
+  }
+
+  private commitRecordKey(txn: RedisTransaction): string {
+    return `${this.prefix}:committed:${txn.id}`;
+  }
+
+  private checkOpen(what: string): void {
+    if (this.closed) throw new Error(`${this.name()}: cannot ${what}: the writer of run ${this.epoch} is closed`);
+  }
+
+  private fencedOut(owner: string | null, what: string): Error {
+    return new Error(
+      `${this.name()}: cannot ${what}: the transaction prefix ${this.prefix} is owned by run ${owner ?? '(none)'}, not by this run ${this.epoch}. ` +
+        'Another instance of the job took over (one job per transaction prefix): this run stops.',
+    );
+  }
+
+  /**
+   * A new run takes the prefix over, fencing out every earlier one. A restart (attempt > 0)
+   * takes it only from an earlier attempt of its own job: if another job took it in between,
+   * that job is the newer instance and this one must not come back.
+   */
+  private async takeOwnership(): Promise<void> {
+    const c = this.commitClient;
+    for (;;) {
+      await c.watch(this.ownerKey);
+      const owner = await c.get(this.ownerKey);
+      if (owner === this.epoch) {
+        await c.unwatch();
+        return;
+      }
+      const previous = owner === null ? undefined : parseRun(owner);
+      if (this.run.attempt > 0 && previous !== undefined && previous.jobId !== this.run.jobId) {
+        await c.unwatch();
+        throw this.fencedOut(owner, 'take over');
+      }
+      if (previous !== undefined && previous.jobId === this.run.jobId && previous.attempt > this.run.attempt) {
+        await c.unwatch();
+        throw this.fencedOut(owner, 'take over');
+      }
+      try {
+        await c.multi().set(this.ownerKey, this.epoch).exec();
+        if (owner !== null) log('%s took over %s from run %s', this.epoch, this.prefix, owner);
+        return;
+      } catch (e) {
+        if (!(e instanceof WatchError)) throw e;
+      }
     }
-    if (n > 0) log('aborted %d transaction(s) opened after checkpoint %d by an earlier run', n, restoredCheckpointId);
+  }
+
+  /** Deletes, while this run owns the prefix, what other runs opened at or after the restored checkpoint. */
+  private async abortOrphans(restoredCheckpointId: number): Promise<void> {
+    const c = this.commitClient;
+    for (;;) {
+      // Entries of other runs do not change any more; only the owner must hold until EXEC.
+      await c.watch(this.ownerKey);
+      const [owner, all] = await Promise.all([c.get(this.ownerKey), c.hGetAll(this.registry)]);
+      if (owner !== this.epoch) {
+        await c.unwatch();
+        throw this.fencedOut(owner, 'clean up orphan transactions');
+      }
+      const orphans: Array<{ id: string; stagingKey: string }> = [];
+      for (const [id, value] of Object.entries(all)) {
+        const [epoch, openedAt, stagingKey] = value.split('|');
+        if (epoch === this.epoch) continue;
+        if (Number(openedAt) < restoredCheckpointId) continue; // pending in the restored checkpoint: committed by recovery
+        orphans.push({ id, stagingKey });
+      }
+      if (orphans.length === 0) {
+        await c.unwatch();
+        return;
+      }
+      const multi = c.multi();
+      for (const o of orphans) multi.del(o.stagingKey).hDel(this.registry, o.id);
+      try {
+        await multi.exec();
+        log('aborted %d transaction(s) opened after checkpoint %d by an earlier run', orphans.length, restoredCheckpointId);
+        return;
+      } catch (e) {
+        if (!(e instanceof WatchError)) throw e;
+      }
+    }
   }
 
   /** Writes run one after another on the connection; the first error is kept for preCommit. */
   private chain(work: () => Promise<unknown>): void {
     this.lastWrite = this.lastWrite
-      .then(() => this.connected)
+      .then(() => this.ready)
       .then(work)
       .catch((e: unknown) => {
         this.writeError ??= e instanceof Error ? e : new Error(String(e));
