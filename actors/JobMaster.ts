@@ -4,6 +4,7 @@ import { buildExecutionGraph, ExecutionGraph, ExecutionVertex } from '../lib/gra
 import { CheckpointBarrier, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
 import { StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
+import { CheckpointDirectoryLock, lockCheckpointDirectory } from '../lib/runtime/checkpoint/CheckpointDirectoryLock';
 import { createCheckpointStorage, findLatestCompletedCheckpoint, removeStaleInProgressCheckpoints } from '../lib/runtime/checkpoint/CheckpointStorage';
 import { TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
 import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../lib/runtime/errors';
@@ -73,6 +74,10 @@ export class JobMaster implements JobRun {
   private readonly coordinator: CheckpointCoordinator | undefined;
   private restartTimer: TimerHandle | undefined;
   private readonly timers = new Set<TimerHandle>();
+  /** This job's hold on its file-system checkpoint directory, until it terminates. */
+  private directoryLock: CheckpointDirectoryLock | undefined;
+  /** Why the job cannot start (its checkpoint directory is in use). */
+  private refusal: Error | undefined;
 
   constructor(
     readonly submission: JobSubmission,
@@ -88,9 +93,15 @@ export class JobMaster implements JobRun {
       if (checkpointing.storage.type === 'filesystem') {
         // Ids continue above what the directory holds, so a new checkpoint never takes an old one's name.
         const dir = checkpointing.storage.directory;
-        removeStaleInProgressCheckpoints(dir);
-        const latest = findLatestCompletedCheckpoint(dir);
-        firstId = (latest ? checkpointIdOfDirectory(latest) ?? 0 : 0) + 1;
+        try {
+          // Before anything touches the directory: in-progress checkpoints may be another live job's.
+          this.directoryLock = lockCheckpointDirectory(dir, (error) => this.schedule(0, () => this.onCheckpointDirectoryLost(error)));
+          removeStaleInProgressCheckpoints(dir);
+          const latest = findLatestCompletedCheckpoint(dir);
+          firstId = (latest ? checkpointIdOfDirectory(latest) ?? 0 : 0) + 1;
+        } catch (e) {
+          this.refusal = e instanceof Error ? e : new Error(String(e));
+        }
       }
       this.coordinator = new CheckpointCoordinator(
         {
@@ -132,6 +143,10 @@ export class JobMaster implements JobRun {
 
   /** Starts the job: restores from the savepoint if one was given, then deploys attempt 0. */
   start(): void {
+    if (this.refusal) {
+      this.terminate('FAILED', this.refusal);
+      return;
+    }
     this.setStatus('CREATED');
     const restore = this.submission.savepointRestore;
     if (!restore) {
@@ -356,6 +371,8 @@ export class JobMaster implements JobRun {
   private terminate(status: JobStatus, failure: Error | undefined): void {
     this.endTime = this.deps.clock.now();
     this.coordinator?.shutdownCoordinator(`the job is ${status}`);
+    this.directoryLock?.release();
+    this.directoryLock = undefined;
     for (const t of this.timers) this.deps.clock.clearTimeout(t);
     this.timers.clear();
     this.setStatus(status);
@@ -375,6 +392,20 @@ export class JobMaster implements JobRun {
       });
     } else if (status === 'CANCELED') listener.onTerminated({ error: new JobExecutionError(jobGraph.jobName, new Error('the job was cancelled')) });
     else listener.onTerminated({ error: failure instanceof NotEnoughSlotsError ? failure : new JobExecutionError(jobGraph.jobName, failure) });
+  }
+
+  /** Another job may write the checkpoint directory now: stop, rather than both writing it. */
+  private onCheckpointDirectoryLost(error: Error): void {
+    this.directoryLock = undefined;
+    if (isGloballyTerminal(this.status)) return;
+    log('job %s: %s', this.jobId, error.message);
+    if (this.status === 'RESTARTING' && this.awaitingRelease.size === 0) {
+      if (this.restartTimer !== undefined) this.cancelTimer(this.restartTimer);
+      this.terminate('FAILED', error);
+      return;
+    }
+    this.coordinator?.stopPeriodicScheduler();
+    this.release('FAILING', error);
   }
 
   private setStatus(status: JobStatus): void {
