@@ -1,7 +1,8 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { FileSink } from '../../lib/connectors/sink/FileSink';
+import { FILE_SINK_OWNER, FileSink, PartFileTransaction } from '../../lib/connectors/sink/FileSink';
+import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
 import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
 import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
 import { ManualClock } from '../../lib/time/ManualClock';
@@ -18,6 +19,27 @@ function visibleLines(dir: string): string[] {
     .readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
     .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+}
+
+/** Hidden files besides the owner marker: in-progress part files (uncommitted output). */
+function inProgressFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => n.startsWith('.') && n !== FILE_SINK_OWNER);
+}
+
+const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
+
+/** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
+function fileWriter(dir: string, jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): TwoPhaseCommitWriter<string, PartFileTransaction> {
+  return new FileSink<string>(dir).createWriter({
+    subtaskIndex: subtask,
+    parallelism: 2,
+    taskName: 'sink',
+    stdout: { write: () => undefined },
+    stderr: { write: () => undefined },
+    jobId,
+    attemptNumber: attempt,
+    restoredCheckpointId,
+  });
 }
 
 async function runFileJob(dir: string, faults: FaultSpec[], onProgress?: (h: JobHarness) => void): Promise<number> {
@@ -94,7 +116,7 @@ describe('file source with offsets and file sink with part files, exactly once',
     expect(restarts).toBe(faults.length);
     expect(visibleLines(path.join(dir, 'out')).sort()).toEqual(LINES.map((l) => l.toUpperCase()).sort());
     // What never committed is gone; nothing is left in progress.
-    expect(fs.readdirSync(path.join(dir, 'out')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(inProgressFiles(path.join(dir, 'out'))).toEqual([]);
   });
 
   it('shows a reader only committed part files while the job runs', async () => {
@@ -147,7 +169,7 @@ describe('FileSink transactions', () => {
       openGate();
       await abort;
       await writer.close!();
-      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(inProgressFiles(dir)).toEqual([]);
     } finally {
       spy.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -161,9 +183,61 @@ describe('FileSink recovery', () => {
     try {
       const expected = await runFinishedSubtaskRecovery(new FileSink<string>(dir));
       expect(visibleLines(dir).sort()).toEqual(expected);
-      expect(fs.readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+      expect(inProgressFiles(dir)).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('FileSink orphan clean-up and owner', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-file-owner-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Stages `values` in a new transaction opened after `checkpointId`, pre-committed. */
+  const staged = async (w: TwoPhaseCommitWriter<string, PartFileTransaction>, checkpointId: number, ...values: string[]): Promise<PartFileTransaction> => {
+    const txn = w.beginTransaction(checkpointId);
+    for (const v of values) w.invoke(txn, v, RECORD);
+    await w.preCommit(txn);
+    return txn;
+  };
+
+  it('spares part files pending in the restored checkpoint and deletes those opened at or after it', async () => {
+    const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 1);
+    const pending = await staged(dead, 1, 'pending'); // pre-committed at checkpoint 2
+    const open = await staged(dead, 2, 'open'); // open when checkpoint 2 was taken
+    const later = await staged(dead, 3, 'later'); // opened after a barrier whose checkpoint never completed
+    // The process died; a new run restores checkpoint 2.
+    const recovered = fileWriter(dir, 'bbbbbbbb00', 0, 2);
+    expect(fs.existsSync(pending.inProgress)).toBe(true);
+    expect(fs.existsSync(open.inProgress)).toBe(false);
+    expect(fs.existsSync(later.inProgress)).toBe(false);
+    await recovered.commit(pending); // recovery of the restored pending transaction
+    expect(visibleLines(dir)).toEqual(['pending']);
+    await recovered.close!();
+  });
+
+  it('a run that another instance took over can neither commit nor clean up', async () => {
+    const old = fileWriter(dir, 'aaaaaaaa00', 0);
+    const oldTxn = await staged(old, 4, 'old');
+    const current = fileWriter(dir, 'bbbbbbbb00', 0, 3);
+    const txn = await staged(current, 5, 'new');
+    await expect(old.commit(oldTxn)).rejects.toThrow(/owned by run bbbbbbbb.0, not by this run aaaaaaaa.0/);
+    // The old instance restarts, restoring checkpoint 3: it must not come back nor delete the new run's files.
+    expect(() => fileWriter(dir, 'aaaaaaaa00', 1, 3)).toThrow(/cannot take over: the directory is owned by run bbbbbbbb.0/);
+    expect(fs.existsSync(txn.inProgress)).toBe(true);
+    await current.commit(txn);
+    expect(visibleLines(dir)).toEqual(['new']);
+    await Promise.all([old.close!(), current.close!()]);
+  });
+
+  it('a closed writer rejects writes', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = w.beginTransaction(1);
+    await w.close!();
+    expect(() => w.invoke(txn, 'late', RECORD)).toThrow(/closed/);
+    expect(() => w.beginTransaction(2)).toThrow(/closed/);
+    await expect(w.abort(txn)).rejects.toThrow(/closed/);
   });
 });

@@ -15,6 +15,9 @@ export interface PartFileTransaction {
   count: number;
 }
 
+/** Names the run (job and attempt) that owns a FileSink directory; hidden, as in-progress files. */
+export const FILE_SINK_OWNER = '.owner';
+
 /**
  * Writes each checkpoint's records of a subtask to a part file in `directory` (Flink's
  * FileSink with its in-progress / pending / finished part files): lines are appended to a
@@ -22,6 +25,10 @@ export interface PartFileTransaction {
  * visible name when the checkpoint completes (commit; the directory is synced after). A reader
  * listing visible files never sees uncommitted output; a commit retried after a crash finds the
  * file already renamed and does nothing.
+ *
+ * The directory has an owner (`.owner`): the run that took it over when it started, as
+ * RedisStreamSink's prefix. A run that another one took over neither commits nor cleans up, so
+ * its clean-up cannot delete a newer run's part files.
  */
 export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
   readonly name: string;
@@ -37,15 +44,30 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
   createWriter(context: TransactionalSinkContext): TwoPhaseCommitWriter<T, PartFileTransaction> {
     fs.mkdirSync(this.directory, { recursive: true });
     const epoch = `${context.jobId.slice(0, 8)}.${context.attemptNumber}`;
+    const who = `${this.name} subtask ${context.subtaskIndex}`;
+    const dir = this.directory;
+    const ownerFile = path.join(dir, FILE_SINK_OWNER);
+    takeOwnership(ownerFile, epoch, who);
+    const checkOwner = (what: string): void => {
+      const owner = readOwner(ownerFile);
+      if (owner !== epoch) throw fencedOut(who, what, owner, epoch);
+    };
     const restored = context.restoredCheckpointId;
-    if (restored !== undefined && context.subtaskIndex === 0) removeOrphans(this.directory, epoch, restored);
+    if (restored !== undefined && context.subtaskIndex === 0) {
+      checkOwner('clean up orphan part files');
+      removeOrphans(dir, epoch, restored);
+    }
     let buffer: string[] = [];
     let writes: Promise<unknown> = Promise.resolve();
     let writeError: Error | undefined;
-    const dir = this.directory;
+    let closed = false;
+    const checkOpen = (what: string): void => {
+      if (closed) throw new Error(`${who}: cannot ${what}: the writer of run ${epoch} is closed`);
+    };
     const format = this.format;
     const flush = (txn: PartFileTransaction): void => {
       if (buffer.length === 0) return;
+      checkOpen('write');
       const text = buffer.join('\n') + '\n';
       txn.count += buffer.length;
       buffer = [];
@@ -53,6 +75,7 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
     };
     return {
       beginTransaction(checkpointId: number): PartFileTransaction {
+        checkOpen('open a transaction');
         const id = randomUUID().slice(0, 8);
         return {
           inProgress: path.join(dir, `.part-${context.subtaskIndex}-${checkpointId}-${id}.${epoch}.inprogress`),
@@ -62,6 +85,7 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
         };
       },
       invoke(_txn: PartFileTransaction, value: T, _c: SinkContext): void {
+        checkOpen('write');
         buffer.push(format(value));
       },
       flush,
@@ -78,28 +102,72 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
         }
       },
       async commit(txn: PartFileTransaction): Promise<void> {
+        checkOpen('commit');
         if (txn.count === 0) return;
+        // Not atomic with the rename (a file system has no such transaction), but a run that
+        // was taken over stops here rather than commit beside the new one.
+        checkOwner(`commit part file ${txn.final}`);
         try {
           await fs.promises.rename(txn.inProgress, txn.final);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(txn.final)) return; // committed before
-          throw new Error(`cannot commit part file ${txn.final}: ${(e as Error).message}`);
+          throw new Error(`${who}: cannot commit part file ${txn.final}: ${(e as Error).message}`);
         }
         await syncDirectory(dir);
       },
       async abort(txn: PartFileTransaction): Promise<void> {
+        checkOpen('abort');
         // An append still in flight would re-create the file after the rm: let it land first.
         await writes.catch(() => undefined);
         await fs.promises.rm(txn.inProgress, { force: true });
       },
       async close(): Promise<void> {
+        closed = true;
         await writes.catch(() => undefined);
       },
     };
   }
 }
 
-/** In-progress files a dead run opened at or after the restored checkpoint: never to be committed. */
+function readOwner(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function fencedOut(who: string, what: string, owner: string | undefined, epoch: string): Error {
+  return new Error(
+    `${who}: cannot ${what}: the directory is owned by run ${owner ?? '(none)'}, not by this run ${epoch}. ` +
+      'Another instance of the job took it over (one job per FileSink directory): this run stops.',
+  );
+}
+
+/**
+ * A new run (attempt 0 of a job) takes the directory over, fencing out every earlier one; a
+ * restart takes it only from an earlier attempt of its own job, never back from a job that took
+ * it over in between.
+ */
+function takeOwnership(file: string, epoch: string, who: string): void {
+  const owner = readOwner(file);
+  if (owner === epoch) return;
+  const [jobId, attempt] = epoch.split('.');
+  const previous = owner === undefined ? undefined : /^(.*)\.(\d+)$/.exec(owner);
+  if (previous && (previous[1] === jobId ? Number(previous[2]) > Number(attempt) : Number(attempt) > 0)) {
+    throw fencedOut(who, 'take over', owner, epoch);
+  }
+  const tmp = `${file}.${randomUUID().slice(0, 8)}`;
+  fs.writeFileSync(tmp, epoch);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * In-progress files another run opened at or after the restored checkpoint: never to be
+ * committed. Files opened before it are pending in the restored checkpoint (recovery commits
+ * them); files of this run are its own.
+ */
 function removeOrphans(directory: string, epoch: string, restoredCheckpointId: number): void {
   for (const name of fs.readdirSync(directory)) {
     const m = /^\.part-\d+-(\d+)-[0-9a-f]+\.(.+)\.inprogress$/.exec(name);
