@@ -55,12 +55,17 @@ export function spawnTaskManager(deps: TaskManagerDeps): TypedRef<TaskManagerMes
         case 'release': {
           // Cancel first (closes sockets, files and timers), then stop: nact would drop the
           // actor's mailbox without running anything.
-          for (const s of running.get(message.jobId) ?? []) {
+          const subtasks = running.get(message.jobId) ?? [];
+          for (const s of subtasks) {
             s.task.cancel();
             system.stop(s.ref);
           }
           running.delete(message.jobId);
-          system.tell(jobManager, { type: 'released', jobId: message.jobId, taskManagerId });
+          // Released only once the closed subtasks' async work settled: a sink's write or abort
+          // still in flight would otherwise land after the next attempt's recovery cleaned up.
+          const settled = Promise.all(subtasks.map((s) => s.task.settled()));
+          system.trackAsync(settled);
+          void settled.then(() => system.tell(jobManager, { type: 'released', jobId: message.jobId, taskManagerId }));
           break;
         }
         case 'collectMetrics':

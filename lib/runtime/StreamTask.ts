@@ -81,6 +81,8 @@ export class StreamTask implements BarrierHandlerTarget {
   private readonly faults: FaultInjector | undefined;
   /** Async work of operators and of checkpoints (commits, state writes) not yet done. */
   private pendingAsync = 0;
+  /** The same work, kept until it settled, also once the task ended (a sink's abort at close). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** With checkpointing, a task that reached its end waits for a checkpoint taken after it. */
   private endOfInputReached = false;
   private finalCheckpointId: number | undefined;
@@ -203,6 +205,15 @@ export class StreamTask implements BarrierHandlerTarget {
     }
   }
 
+  /**
+   * Resolves once every asynchronous work the task started has settled, including what its
+   * operators started when they closed (a sink's abort, its last writes). A task that ended may
+   * still have such work in flight: the next attempt must not start before it landed.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Stops the task where it stands (job cancelled or failed elsewhere). */
   cancel(): void {
     if (isTerminal(this.state)) return;
@@ -240,7 +251,7 @@ export class StreamTask implements BarrierHandlerTarget {
         responder,
         this.log,
         (id) => this.host.post({ type: 'checkpointAcknowledged', checkpointId: id }),
-        (work) => this.host.trackAsync?.(work),
+        (work) => this.remember(work),
       );
       if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
     }
@@ -295,6 +306,13 @@ export class StreamTask implements BarrierHandlerTarget {
     }
   }
 
+  private remember(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    const forget = (): void => void this.inFlight.delete(work);
+    work.then(forget, forget);
+    this.host.trackAsync?.(work);
+  }
+
   private trackAsync(work: Promise<unknown>, what: string): void {
     this.pendingAsync++;
     const done = work.then(
@@ -304,7 +322,7 @@ export class StreamTask implements BarrierHandlerTarget {
         this.host.post({ type: 'asyncFailed', error: Object.assign(error, { message: `${what}: ${error.message}` }) });
       },
     );
-    this.host.trackAsync?.(done);
+    this.remember(done);
   }
 
   private drainInput(): void {
