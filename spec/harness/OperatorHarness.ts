@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import { OutputTag } from '../../lib/api/OutputTag';
+import { CheckpointingMode } from '../../lib/runtime/checkpoint/CheckpointBarrier';
 import { computeKeyGroupRangeForOperatorIndex } from '../../lib/partitioners/keyGroups';
 import { Cancellable, ProcessingTimeService } from '../../lib/runtime/ProcessingTimeService';
 import { OperatorStateSnapshot } from '../../lib/runtime/state/OperatorStateSnapshot';
@@ -21,6 +22,8 @@ export interface HarnessOptions {
   readonly parallelism?: number;
   readonly maxParallelism?: number;
   readonly autoWatermarkInterval?: number;
+  /** The job's checkpointing mode (two-phase-commit sinks need one); default: none. */
+  readonly checkpointingMode?: CheckpointingMode;
 }
 
 /**
@@ -34,6 +37,8 @@ export class OperatorHarness<IN, OUT> {
   readonly sideOutputs = new Map<string, Array<{ value: unknown; timestamp: number }>>();
   readonly printed: string[] = [];
   private mark = 0;
+  /** Async work the operator handed the runtime (commits, aborts), not yet settled. */
+  private readonly asyncWork = new Set<Promise<unknown>>();
   private readonly subtaskIndex: number;
   private readonly parallelism: number;
   private readonly maxParallelism: number;
@@ -70,6 +75,12 @@ export class OperatorHarness<IN, OUT> {
       stdout: writer,
       stderr: writer,
       autoWatermarkInterval: options.autoWatermarkInterval ?? 0,
+      checkpointingMode: options.checkpointingMode,
+      trackAsync: (work: Promise<unknown>) => {
+        this.asyncWork.add(work);
+        const forget = (): void => void this.asyncWork.delete(work);
+        work.then(forget, forget);
+      },
     };
     const events = this.events;
     const side = this.sideOutputs;
@@ -123,6 +134,21 @@ export class OperatorHarness<IN, OUT> {
     const operatorEntries = all.flatMap((s) => s.operator ?? []).filter((_, i) => i % this.parallelism === this.subtaskIndex);
     this.operator.initializeState({ isRestored: true, restoredCheckpointId, keyGroupRange: range, keyed, operator: operatorEntries });
     return this;
+  }
+
+  /** Tells the operator that checkpoint `checkpointId` completed (a two-phase-commit sink commits then). */
+  notifyCheckpointComplete(checkpointId: number): this {
+    this.operator.notifyCheckpointComplete?.(checkpointId);
+    return this;
+  }
+
+  /** Waits until the async work the operator started (commits, aborts) settled; rejects with its first failure. */
+  async settleAsyncWork(): Promise<void> {
+    while (this.asyncWork.size > 0) {
+      const results = await Promise.allSettled([...this.asyncWork]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   }
 
   element(value: IN, timestamp: number = NO_TIMESTAMP): this {
