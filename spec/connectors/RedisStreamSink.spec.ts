@@ -61,11 +61,23 @@ describe('RedisStreamSink, exactly once under failures', () => {
     expect(await lines('out')).toEqual(['x', 'y']);
   });
 
-  it('a commit whose staging list was deleted, not committed, fails loudly instead of losing its entries', async () => {
+  it('a commit of a transaction that a clean-up deleted fails loudly instead of losing its entries', async () => {
+    const dead = writer('job-a', 0, undefined, 1);
+    const pending = await staged(dead, 1, 'x', 'y');
+    // A new run whose clean-up takes checkpoint 1 for the restored one (as one that read the id
+    // from a finished subtask's old state would) deletes the transaction pending in checkpoint 2.
+    const recovered = writer('job-b', 0, 1);
+    await expect(recovered.commit(pending)).rejects.toThrow(
+      /cannot commit transaction .* \(2 entries, opened after checkpoint 1\): it was aborted \(by run job-b\/0\) and its staging list .* deleted/,
+    );
+    expect(await lines('out')).toEqual([]);
+  });
+
+  it('a commit after an abort fails loudly', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x', 'y');
-    await client.del(txn.stagingKey); // as a clean-up that took it for an orphan would
-    await expect(w.commit(txn)).rejects.toThrow(/cannot commit transaction .* \(2 entries, opened after checkpoint 1\): its staging list .* is gone and no commit of it is recorded/);
+    const txn = await staged(w, 1, 'x');
+    await w.abort(txn);
+    await expect(w.commit(txn)).rejects.toThrow(/it was aborted \(by run job-a\/0\)/);
   });
 
   it('a run that another instance took over can neither commit nor clean up', async () => {

@@ -18,12 +18,6 @@ export interface RedisStreamSinkOptions<T> {
    * One prefix per job writing to the stream.
    */
   readonly transactionPrefix?: string;
-  /**
-   * How long a commit is remembered (default 7 days, as Kafka's transactional.id.expiration.ms):
-   * a commit retried later than that, after a restore from an old checkpoint, cannot tell a
-   * committed transaction from a deleted one and fails.
-   */
-  readonly commitRecordTtlSeconds?: number;
 }
 
 /** A transaction: the list its entries are staged in until the commit. */
@@ -36,16 +30,17 @@ export interface RedisTransaction {
   count: number;
 }
 
-const DEFAULT_COMMIT_RECORD_TTL_SECONDS = 7 * 24 * 3600;
-
 /**
  * Appends records to a Redis stream exactly once, with a two-phase commit tied to checkpoints.
  * Records of the open transaction are staged in a list of their own (RPUSH, once per batch);
  * pre-commit waits until Redis has them; the commit moves them into the stream atomically:
- * WATCH the staging list, read it, then MULTI · XADD each entry · DEL the list · record the
- * commit · EXEC. A commit that finds its list gone succeeds only if that commit is recorded
- * (a retry after a crash); a list deleted without a commit fails the job rather than lose its
- * entries silently.
+ * WATCH the staging list, read it, then MULTI · XADD each entry · DEL the list · EXEC. A commit
+ * that finds its list gone was applied before (a retry after a crash): the list disappears in
+ * the same EXEC as the entries appear. Unless the transaction was aborted: every abort and
+ * clean-up records the transactions it deleted (`<prefix>:aborted`, in the same EXEC), so a
+ * commit of a deleted transaction fails the job rather than lose its entries silently. (Unlike
+ * a record of every commit, this stays small, and it holds for a transaction that stays pending
+ * for good in the state of a subtask that finished early.)
  *
  * The prefix has an owner, `<prefix>:owner`: the run (job id and attempt) that took it over
  * when it started. Every commit and clean-up checks the owner in the same EXEC, so a run that
@@ -92,9 +87,10 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   private readonly prefix: string;
   private readonly registry: string;
   private readonly ownerKey: string;
+  /** Transactions deleted without a commit (aborted, or cleaned up as orphans): id → run|openedAt. */
+  private readonly abortedKey: string;
   private readonly run: Run;
   private readonly epoch: string;
-  private readonly commitRecordTtl: number;
   private buffer: string[] = [];
   private lastWrite: Promise<unknown> = Promise.resolve();
   private writeError: Error | undefined;
@@ -110,7 +106,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     this.ownerKey = `${this.prefix}:owner`;
     this.run = { jobId: context.jobId, attempt: context.attemptNumber };
     this.epoch = formatRun(this.run);
-    this.commitRecordTtl = options.commitRecordTtlSeconds ?? DEFAULT_COMMIT_RECORD_TTL_SECONDS;
+    this.abortedKey = `${this.prefix}:aborted`;
     this.serialize = options.serialize ?? ((v: T): Record<string, string> => (typeof v === 'string' ? { line: v } : { value: JSON.stringify(v) }));
     this.client = createClient({ url: options.url });
     this.commitClient = this.client.duplicate();
@@ -159,22 +155,23 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     if (txn.count === 0) return;
     await this.ready;
     const c = this.commitClient;
-    const committedKey = this.commitRecordKey(txn);
     for (;;) {
-      await c.watch([txn.stagingKey, committedKey, this.ownerKey]);
-      const [owner, staged, committed] = await Promise.all([c.get(this.ownerKey), c.lRange(txn.stagingKey, 0, -1), c.get(committedKey)]);
+      await c.watch([txn.stagingKey, this.ownerKey, this.abortedKey]);
+      const [owner, staged, aborted] = await Promise.all([c.get(this.ownerKey), c.lRange(txn.stagingKey, 0, -1), c.hGet(this.abortedKey, txn.id)]);
       if (owner !== this.epoch) {
         await c.unwatch();
         throw this.fencedOut(owner, `commit transaction ${txn.id}`);
       }
-      if (staged.length === 0) {
+      if (aborted != null) {
         await c.unwatch();
-        if (committed !== null) return; // committed before (a retry after a crash)
         throw new Error(
           `${this.name()}: cannot commit transaction ${txn.id} (${txn.count} entries, opened after checkpoint ${txn.openedAt}): ` +
-            `its staging list ${txn.stagingKey} is gone and no commit of it is recorded, so it was deleted, not committed ` +
-            '(by a clean-up of another run using the same transaction prefix, or by hand): its entries are lost',
+            `it was aborted (by run ${aborted.split('|')[0]}) and its staging list ${txn.stagingKey} deleted: its entries are lost`,
         );
+      }
+      if (staged.length === 0) {
+        await c.unwatch();
+        return; // committed before (a retry after a crash)
       }
       if (staged.length !== txn.count) {
         await c.unwatch();
@@ -184,12 +181,11 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       for (const fields of staged) multi.xAdd(this.options.stream, '*', JSON.parse(fields) as Record<string, string>);
       multi.del(txn.stagingKey);
       multi.hDel(this.registry, txn.id);
-      multi.set(committedKey, this.epoch, { expiration: { type: 'EX', value: this.commitRecordTtl } });
       try {
         await multi.exec();
         return;
       } catch (e) {
-        if (e instanceof WatchError) continue; // the list or the owner changed under us: read again
+        if (e instanceof WatchError) continue; // the list, the owner or the aborted set changed under us: read again
         throw e;
       }
     }
@@ -200,7 +196,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     // An RPUSH still in flight would re-create the list after the DEL: let it land first.
     await this.lastWrite.catch(() => undefined);
     await this.ready;
-    await this.client.multi().del(txn.stagingKey).hDel(this.registry, txn.id).exec();
+    await this.client.multi().del(txn.stagingKey).hDel(this.registry, txn.id).hSet(this.abortedKey, txn.id, `${this.epoch}|${txn.openedAt}`).exec();
   }
 
   async close(): Promise<void> {
@@ -212,10 +208,6 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
 
   private name(): string {
     return `Redis Stream(${this.options.stream}) subtask ${this.context.subtaskIndex}`;
-  }
-
-  private commitRecordKey(txn: RedisTransaction): string {
-    return `${this.prefix}:committed:${txn.id}`;
   }
 
   private checkOpen(what: string): void {
@@ -273,19 +265,19 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
         await c.unwatch();
         throw this.fencedOut(owner, 'clean up orphan transactions');
       }
-      const orphans: Array<{ id: string; stagingKey: string }> = [];
+      const orphans: Array<{ id: string; stagingKey: string; openedAt: string }> = [];
       for (const [id, value] of Object.entries(all)) {
         const [epoch, openedAt, stagingKey] = value.split('|');
         if (epoch === this.epoch) continue;
         if (Number(openedAt) < restoredCheckpointId) continue; // pending in the restored checkpoint: committed by recovery
-        orphans.push({ id, stagingKey });
+        orphans.push({ id, stagingKey, openedAt });
       }
       if (orphans.length === 0) {
         await c.unwatch();
         return;
       }
       const multi = c.multi();
-      for (const o of orphans) multi.del(o.stagingKey).hDel(this.registry, o.id);
+      for (const o of orphans) multi.del(o.stagingKey).hDel(this.registry, o.id).hSet(this.abortedKey, o.id, `${this.epoch}|${o.openedAt}`);
       try {
         await multi.exec();
         log('aborted %d transaction(s) opened after checkpoint %d by an earlier run', orphans.length, restoredCheckpointId);
