@@ -5,7 +5,10 @@ export interface TransactionalSinkContext extends SinkRuntimeContext {
   /** The job run; with the attempt number, it tells this run's transactions from a dead run's. */
   readonly jobId: string;
   readonly attemptNumber: number;
-  /** On restore: the checkpoint the job restarted from (transactions opened after it are void). */
+  /**
+   * On restore: the checkpoint or savepoint the job restarted from. Transactions other runs
+   * opened at or after it are in no checkpoint that can be restored: orphans to clean up.
+   */
   readonly restoredCheckpointId: number | undefined;
 }
 
