@@ -42,15 +42,28 @@ interface PendingCheckpoint {
   location: string | undefined;
   readonly notYetAcknowledged: Set<string>;
   readonly states: Map<string, StateHandle | null>;
-  /** Subtasks that had finished: their final state goes in as it was. */
-  readonly finishedKeys: Set<string>;
+  /** Subtasks that had finished, with their final state: it goes in as it was. */
+  readonly finishedStates: Map<string, Promise<Uint8Array | null>>;
   readonly stats: SubtaskCheckpointStats[];
   readonly replies: Array<(outcome: SnapshotOutcome) => void>;
   timeout: TimerHandle | undefined;
   /** Triggered (barriers sent); before that the location is being prepared. */
   triggered: boolean;
-  finalizing: boolean;
+  /**
+   * Every acknowledgement is in and its metadata is being written: whether it completes is now
+   * the storage's to decide (the rename of its directory), and an abort waits for that outcome.
+   */
+  finalization: Promise<void> | undefined;
+  /** An abort that came while finalizing: it takes effect only if the finalization fails. */
+  abortWhileFinalizing: { readonly reason: string; readonly countsAsFailure: boolean } | undefined;
   done: boolean;
+}
+
+/** The state a subtask acknowledged in the newest checkpoint or savepoint that completed. */
+interface AcknowledgedState {
+  readonly checkpointId: number;
+  readonly pointer: string | undefined;
+  readonly handle: StateHandle | null;
 }
 
 
@@ -65,8 +78,15 @@ export class CheckpointCoordinator {
   private nextCheckpointId: number;
   private readonly pending = new Map<number, PendingCheckpoint>();
   private readonly completed: CompletedCheckpoint[] = [];
-  /** The final state of each finished subtask, carried into every later checkpoint. */
+  /** The final state of each subtask finished in this attempt, carried into every later checkpoint. */
   private readonly finishedStates = new Map<string, Promise<Uint8Array | null>>();
+  /**
+   * Per subtask, its state in the newest completed checkpoint or savepoint it acknowledged: a
+   * subtask finishes once its final checkpoint (or savepoint) completed, so this is the state
+   * it finished with.
+   */
+  private readonly acknowledgedStates = new Map<string, AcknowledgedState>();
+  private readonly finalizations = new Set<Promise<void>>();
   private periodicTimer: TimerHandle | undefined;
   private periodicRunning = false;
   /** A periodic trigger that came while too many checkpoints were pending: runs when one ends. */
@@ -119,9 +139,23 @@ export class CheckpointCoordinator {
     this.startCheckpoint(kind, target, reply, true);
   }
 
-  /** Every subtask that had not acknowledged is gone (restart, cancel): abort all pending, not counted as failures. */
+  /**
+   * Every subtask is going away (restart, cancel): abort all pending, not counted as failures.
+   * A checkpoint being finalized is not aborted: it completes if its storage says so (see
+   * {@link finalizationsSettled}). The subtasks of the next attempt finish anew.
+   */
   abortPendingCheckpoints(reason: string): void {
     for (const p of [...this.pending.values()]) this.abort(p, reason, false);
+    this.finishedStates.clear();
+    this.acknowledgedStates.clear();
+  }
+
+  /**
+   * Resolves once no checkpoint is being finalized: from then on {@link latestCompleted} is
+   * what the storage holds, so a restart picks it only after this.
+   */
+  async finalizationsSettled(): Promise<void> {
+    while (this.finalizations.size > 0) await Promise.all(this.finalizations);
   }
 
   /** Stops everything (job ended). */
@@ -136,7 +170,7 @@ export class CheckpointCoordinator {
     if (!p || p.done || !p.notYetAcknowledged.delete(key)) return;
     p.states.set(key, state ?? null);
     p.stats.push(stats);
-    if (p.notYetAcknowledged.size === 0 && p.triggered) void this.complete(p);
+    if (p.notYetAcknowledged.size === 0 && p.triggered) this.complete(p);
   }
 
   decline(key: string, checkpointId: number, reason: string, countsAsFailure: boolean): void {
@@ -146,21 +180,19 @@ export class CheckpointCoordinator {
   }
 
   /**
-   * A subtask finished. Its state is the one of the latest completed checkpoint (its final
-   * checkpoint completed before it finished) and goes into every later checkpoint unchanged;
-   * pending checkpoints stop waiting for it.
+   * A subtask finished: it did so once its final checkpoint or savepoint completed, and the
+   * state it acknowledged there goes into every later checkpoint unchanged (read now: retention
+   * may delete that directory later). Pending checkpoints stop waiting for it.
    */
   subtaskFinished(key: string): void {
-    if (this.finishedStates.has(key)) return;
-    const latest = this.latestCompleted;
-    const handle = latest ? stateHandleOf(latest.metadata, key) : null;
-    const bytes = handle ? readStateHandle(latest!.externalPointer, handle) : Promise.resolve(null);
+    const final = this.acknowledgedStates.get(key);
+    const bytes = final?.handle ? readStateHandle(final.pointer, final.handle) : Promise.resolve(null);
     bytes.catch(() => undefined); // reported when a checkpoint needs it
     this.finishedStates.set(key, bytes);
     for (const p of [...this.pending.values()]) {
       if (!p.done && p.notYetAcknowledged.delete(key)) {
-        p.finishedKeys.add(key);
-        if (p.notYetAcknowledged.size === 0 && p.triggered) void this.complete(p);
+        p.finishedStates.set(key, bytes);
+        if (p.notYetAcknowledged.size === 0 && p.triggered) this.complete(p);
       }
     }
   }
@@ -225,12 +257,16 @@ export class CheckpointCoordinator {
       location: undefined,
       notYetAcknowledged: new Set(participants.waitFor),
       states: new Map(),
-      finishedKeys: new Set(participants.finished.filter((k) => this.finishedStates.has(k))),
+      finishedStates: new Map(participants.finished.flatMap((k) => {
+        const bytes = this.finishedStates.get(k);
+        return bytes ? [[k, bytes] as const] : [];
+      })),
       stats: [],
       replies: reply ? [reply] : [],
       timeout: undefined,
       triggered: false,
-      finalizing: false,
+      finalization: undefined,
+      abortWhileFinalizing: undefined,
       done: false,
     };
     this.pending.set(checkpointId, p);
@@ -250,44 +286,69 @@ export class CheckpointCoordinator {
           const barrier: CheckpointBarrier = { checkpointId, timestamp, kind, location };
           p.triggered = true;
           for (const key of participants.trigger) this.context.sendTrigger(key, barrier);
-          if (p.notYetAcknowledged.size === 0) void this.complete(p);
+          if (p.notYetAcknowledged.size === 0) this.complete(p);
         }),
       (e: unknown) => this.context.schedule(0, () => this.abort(p, `cannot prepare its storage: ${errorText(e)}`, true)),
     );
   }
 
-  private async complete(p: PendingCheckpoint): Promise<void> {
-    if (p.finalizing || p.done) return;
-    p.finalizing = true;
+  /** Every acknowledgement is in: finalize once; the finalization's outcome decides. */
+  private complete(p: PendingCheckpoint): void {
+    if (p.finalization !== undefined || p.done) return;
+    const finalization = this.finalize(p)
+      .catch((e: unknown) => log('%s %d: finalization failed: %s', describeKind(p.kind), p.checkpointId, errorText(e)))
+      .finally(() => this.finalizations.delete(finalization));
+    p.finalization = finalization;
+    this.finalizations.add(finalization);
+  }
+
+  /**
+   * Writes the metadata and lets the storage make the checkpoint complete (the rename of its
+   * directory). If that succeeded the checkpoint is complete, even when an abort came meanwhile
+   * (Flink: completion is decided once, by the completed checkpoint store); if it failed,
+   * nothing of it is left looking complete.
+   */
+  private async finalize(p: PendingCheckpoint): Promise<void> {
+    let metadata: CheckpointMetadata;
+    let pointer: string | undefined;
     try {
-      const metadata = await this.context.track(this.buildMetadata(p));
-      const pointer = await this.context.track(this.storage.finalize(p.location, metadata));
-      if (p.done) return; // aborted meanwhile (job restarting)
-      const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
-      const now = this.context.clock.now();
-      const checkpoint: CompletedCheckpoint = {
-        checkpointId: p.checkpointId,
-        timestamp: p.timestamp,
-        completionTime: now,
-        kind: p.kind,
-        externalPointer: pointer,
-        metadata,
-        stateSize,
-      };
-      this.finish(p);
-      this.continuousFailures = 0;
-      this.lastCheckpointCompletionTime = now;
-      this.stats.completed(checkpoint, p.stats);
-      log('%s %d complete in %d ms, %d bytes%s', describeKind(p.kind), p.checkpointId, now - p.timestamp, stateSize, pointer ? ` at ${pointer}` : '');
-      if (!isSavepoint(p.kind)) this.completed.push(checkpoint);
-      // Flink: every subtask hears of it; two-phase-commit sinks commit now.
-      this.context.notifyComplete(p.checkpointId);
-      for (const r of p.replies) r({ checkpointId: p.checkpointId, path: pointer });
-      this.onCheckpointEnded();
-      await this.applyRetention();
+      metadata = await this.context.track(this.buildMetadata(p));
+      pointer = await this.context.track(this.storage.finalize(p.location, metadata));
     } catch (e) {
-      if (!p.done) this.abort(p, `cannot complete it: ${errorText(e)}`, true);
+      await this.context.track(this.storage.discard(p.location)).catch((d: unknown) => log('cannot delete %s: %s', p.location, errorText(d)));
+      p.finalization = undefined;
+      this.abort(p, `cannot complete it: ${errorText(e)}`, true);
+      return;
     }
+    if (p.abortWhileFinalizing) {
+      log('%s %d completed although it was aborted meanwhile (%s): it was already durable', describeKind(p.kind), p.checkpointId, p.abortWhileFinalizing.reason);
+    }
+    const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
+    const now = this.context.clock.now();
+    const checkpoint: CompletedCheckpoint = {
+      checkpointId: p.checkpointId,
+      timestamp: p.timestamp,
+      completionTime: now,
+      kind: p.kind,
+      externalPointer: pointer,
+      metadata,
+      stateSize,
+    };
+    this.finish(p);
+    this.continuousFailures = 0;
+    this.lastCheckpointCompletionTime = now;
+    this.stats.completed(checkpoint, p.stats);
+    log('%s %d complete in %d ms, %d bytes%s', describeKind(p.kind), p.checkpointId, now - p.timestamp, stateSize, pointer ? ` at ${pointer}` : '');
+    if (!isSavepoint(p.kind)) this.completed.push(checkpoint);
+    for (const [key, handle] of p.states) {
+      const known = this.acknowledgedStates.get(key);
+      if (!known || known.checkpointId < p.checkpointId) this.acknowledgedStates.set(key, { checkpointId: p.checkpointId, pointer, handle });
+    }
+    // Flink: every subtask hears of it; two-phase-commit sinks commit now.
+    this.context.notifyComplete(p.checkpointId);
+    for (const r of p.replies) r({ checkpointId: p.checkpointId, path: pointer });
+    this.onCheckpointEnded();
+    await this.applyRetention();
   }
 
   private async buildMetadata(p: PendingCheckpoint): Promise<CheckpointMetadata> {
@@ -297,9 +358,10 @@ export class CheckpointCoordinator {
       for (let i = 0; i < v.parallelism; i++) {
         const key = `${v.id}.${i}`;
         let handle = p.states.get(key) ?? null;
-        if (p.finishedKeys.has(key)) {
+        const finalState = p.finishedStates.get(key);
+        if (finalState) {
           // A finished subtask's final state is copied into this checkpoint, which must stand alone.
-          const bytes = await this.finishedStates.get(key)!;
+          const bytes = await finalState;
           handle = bytes === null ? null : p.location === undefined ? { kind: 'bytes', bytes } : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
         }
         subtasks.push(handle);
@@ -329,13 +391,22 @@ export class CheckpointCoordinator {
 
   private abort(p: PendingCheckpoint, reason: string, countsAsFailure: boolean): void {
     if (p.done) return;
+    if (p.finalization !== undefined) {
+      // Its directory may already be complete: aborting now (and telling sinks to abort their
+      // transactions) could contradict what the storage holds.
+      p.abortWhileFinalizing ??= { reason, countsAsFailure };
+      log('%s %d is being finalized; abort (%s) waits for the outcome', describeKind(p.kind), p.checkpointId, reason);
+      return;
+    }
     this.finish(p);
     log('%s %d aborted: %s', describeKind(p.kind), p.checkpointId, reason);
     this.stats.failed(p.checkpointId, reason, this.context.clock.now());
     void this.storage.discard(p.location).catch(() => undefined);
     if (p.triggered) this.context.notifyAborted(p.checkpointId);
     for (const r of p.replies) r({ error: `${describeKind(p.kind)} ${p.checkpointId} failed: ${reason}` });
-    if (countsAsFailure && !this.shutdown) {
+    // Flink counts only checkpoints toward the tolerable failures: a failed savepoint fails
+    // its request, not the job.
+    if (countsAsFailure && !isSavepoint(p.kind) && !this.shutdown) {
       this.continuousFailures++;
       if (this.continuousFailures > this.config.tolerableCheckpointFailureNumber) {
         this.continuousFailures = 0;
@@ -351,11 +422,6 @@ export class CheckpointCoordinator {
     this.pending.delete(p.checkpointId);
     if (p.timeout !== undefined) this.context.cancel(p.timeout);
   }
-}
-
-function stateHandleOf(metadata: CheckpointMetadata, key: string): StateHandle | null {
-  const [vertexId, subtask] = key.split('.').map(Number);
-  return metadata.tasks.find((t) => t.vertexId === vertexId)?.subtasks[subtask] ?? null;
 }
 
 function describeKind(kind: SnapshotKind): string {

@@ -331,6 +331,18 @@ export class JobMaster implements JobRun {
 
   private restart(): void {
     if (this.status !== 'RESTARTING') return;
+    // A checkpoint being finalized when the failure came may have completed: only once that is
+    // decided is the latest completed checkpoint the one the storage holds.
+    const finalizing = this.coordinator?.finalizationsSettled();
+    if (finalizing) {
+      void this.track(finalizing).then(() => this.schedule(0, () => this.restoreAndDeploy()));
+      return;
+    }
+    this.restoreAndDeploy();
+  }
+
+  private restoreAndDeploy(): void {
+    if (this.status !== 'RESTARTING') return;
     this.attempt++;
     this.numRestarts++;
     const latest = this.coordinator?.latestCompleted;

@@ -43,7 +43,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
   }
 
   discard(location: string | undefined): Promise<void> {
-    return location === undefined ? Promise.resolve() : fs.promises.rm(location, { recursive: true, force: true });
+    return discardDirectory(location);
   }
 
   async dispose(): Promise<void> {}
@@ -61,7 +61,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
     if (kind !== 'CHECKPOINT') return createSavepointDirectory(targetDirectory, jobId);
     const location = path.join(this.directory, `chk-${checkpointId}${IN_PROGRESS}`);
     await fs.promises.rm(location, { recursive: true, force: true });
-    await fs.promises.mkdir(location, { recursive: true });
+    await makeDirectories(location);
     return location;
   }
 
@@ -70,8 +70,8 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
     return finalizeDirectory(location, metadata);
   }
 
-  async discard(location: string | undefined): Promise<void> {
-    if (location !== undefined) await fs.promises.rm(location, { recursive: true, force: true });
+  discard(location: string | undefined): Promise<void> {
+    return discardDirectory(location);
   }
 
   async dispose(completed: CompletedCheckpoint): Promise<void> {
@@ -87,8 +87,47 @@ async function createSavepointDirectory(targetDirectory: string | undefined, job
     throw new Error('no savepoint directory: pass one to triggerSavepoint / stopWithSavepoint, or set CheckpointConfig.setDefaultSavepointDirectory');
   }
   const location = path.join(targetDirectory, `savepoint-${jobId.slice(0, 6)}-${randomUUID().slice(0, 12)}${IN_PROGRESS}`);
-  await fs.promises.mkdir(location, { recursive: true });
+  await makeDirectories(location);
   return location;
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own `mkdir(…, { recursive: true })` never settles for a
+ * path under /proc (it retries ENOENT forever in a thread-pool thread, which then spins a core):
+ * here every level is tried at most twice, and an error names the level that failed.
+ */
+export async function makeDirectories(directory: string): Promise<void> {
+  try {
+    await fs.promises.mkdir(directory);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await fs.promises.stat(directory)).isDirectory()) return;
+      throw new Error(`cannot create directory ${directory}: a file of that name exists`);
+    }
+    const parent = path.dirname(directory);
+    if (code !== 'ENOENT' || parent === directory) throw e;
+    await makeDirectories(parent);
+  }
+  // The parent exists now: a second failure (ENOENT again under /proc) is final.
+  await fs.promises.mkdir(directory).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+}
+
+/**
+ * Removes a checkpoint's directory under its in-progress name and under its final name: a
+ * finalization that failed after the rename must not leave a directory that looks complete.
+ */
+async function discardDirectory(location: string | undefined): Promise<void> {
+  if (location === undefined) return;
+  await fs.promises.rm(location, { recursive: true, force: true });
+  if (location.endsWith(IN_PROGRESS)) await fs.promises.rm(completedName(location), { recursive: true, force: true });
+}
+
+function completedName(location: string): string {
+  return location.endsWith(IN_PROGRESS) ? location.slice(0, -IN_PROGRESS.length) : location;
 }
 
 /** Writes _metadata (synced), then renames the directory to its final name and syncs the parent. */
@@ -98,7 +137,7 @@ async function finalizeDirectory(location: string, metadata: CheckpointMetadata)
     return v;
   });
   await writeFileDurably(path.join(location, METADATA_FILE), Buffer.from(json));
-  const final = location.endsWith(IN_PROGRESS) ? location.slice(0, -IN_PROGRESS.length) : location;
+  const final = completedName(location);
   await fs.promises.rm(final, { recursive: true, force: true });
   await fs.promises.rename(location, final);
   await syncDirectory(path.dirname(final));
