@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import path from 'path';
 import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
 import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
-import { CheckpointMetadata, CompletedCheckpoint, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
+import { CheckpointMetadata, CompletedCheckpoint, METADATA_VERSION, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStats } from './CheckpointStatsTracker';
 import { CheckpointStorage, persistSubtaskState, readStateHandle } from '../lib/runtime/checkpoint/CheckpointStorage';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
@@ -375,7 +375,7 @@ export class CheckpointCoordinator {
         subtasks,
       });
     }
-    return { version: 1, jobName: this.context.jobGraph.jobName, checkpointId: p.checkpointId, timestamp: p.timestamp, kind: p.kind, tasks };
+    return { version: METADATA_VERSION, jobName: this.context.jobGraph.jobName, checkpointId: p.checkpointId, timestamp: p.timestamp, kind: p.kind, tasks };
   }
 
   private async applyRetention(): Promise<void> {

@@ -5,14 +5,14 @@ import { CheckpointBarrier, SnapshotKind } from '../lib/runtime/checkpoint/Check
 import { StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 import { CheckpointDirectoryLock, lockCheckpointDirectory } from '../lib/runtime/checkpoint/CheckpointDirectoryLock';
-import { createCheckpointStorage, findLatestCompletedCheckpoint, removeStaleInProgressCheckpoints } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { createCheckpointStorage, highestCheckpointId, removeStaleInProgressCheckpoints } from '../lib/runtime/checkpoint/CheckpointStorage';
 import { TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
 import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../lib/runtime/errors';
 import { ExecutionState, isTerminal } from '../lib/runtime/ExecutionState';
 import { createRestartStrategy, defaultRestartStrategy, RestartBackoffTimeStrategy } from '../lib/runtime/restart/RestartStrategy';
 import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
 import { Clock, TimerHandle } from '../lib/time/Clock';
-import { CheckpointCoordinator, checkpointIdOfDirectory } from './CheckpointCoordinator';
+import { CheckpointCoordinator } from './CheckpointCoordinator';
 import { toRestCheckpointStats } from './CheckpointStatsTracker';
 import type { JobRun } from './JobManager';
 import type { CheckpointStatsSnapshot as RestCheckpointStats } from './JobManagerQueries';
@@ -97,8 +97,7 @@ export class JobMaster implements JobRun {
           // Before anything touches the directory: in-progress checkpoints may be another live job's.
           this.directoryLock = lockCheckpointDirectory(dir, (error) => this.schedule(0, () => this.onCheckpointDirectoryLost(error)));
           removeStaleInProgressCheckpoints(dir);
-          const latest = findLatestCompletedCheckpoint(dir);
-          firstId = (latest ? checkpointIdOfDirectory(latest) ?? 0 : 0) + 1;
+          firstId = highestCheckpointId(dir) + 1;
         } catch (e) {
           this.refusal = e instanceof Error ? e : new Error(String(e));
         }

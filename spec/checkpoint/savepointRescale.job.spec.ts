@@ -167,7 +167,9 @@ describe('savepoints, rescaling and checkpoint directories', () => {
     const newest = Math.max(...completed.map((c) => Number(c.slice(4))));
     fs.mkdirSync(path.join(storage, `chk-${newest + 1}.inprogress`));
     fs.mkdirSync(path.join(storage, `chk-${newest + 2}`)); // no _metadata: incomplete
-    expect(findLatestCompletedCheckpoint(storage)).toBe(latest);
+    const warnings: string[] = [];
+    expect(findLatestCompletedCheckpoint(storage, (w) => warnings.push(w))).toBe(latest);
+    expect(warnings).toEqual([expect.stringContaining(`checkpoint ${newest + 2} at ${path.join(storage, `chk-${newest + 2}`)} cannot be restored (it has no _metadata)`)]);
 
     const second = new JobHarness({ parallelism: 2 });
     try {

@@ -2,9 +2,10 @@ import { SnapshotKind } from './CheckpointBarrier';
 
 /**
  * Where one subtask's state is: the bytes themselves (in-memory storage), or a file relative to
- * the checkpoint's directory. The blob is v8.serialize of { [operatorId]: OperatorStateSnapshot }.
+ * the checkpoint's directory with the sha256 of its bytes, verified when it is read. The blob
+ * is v8.serialize of { [operatorId]: OperatorStateSnapshot }.
  */
-export type StateHandle = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'file'; readonly file: string };
+export type StateHandle = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'file'; readonly file: string; readonly sha256: string };
 
 export interface TaskStateMetadata {
   readonly vertexId: number;
@@ -17,9 +18,12 @@ export interface TaskStateMetadata {
   readonly subtasks: ReadonlyArray<StateHandle | null>;
 }
 
+/** Version 2: state files and `_metadata` carry a sha256. */
+export const METADATA_VERSION = 2;
+
 /** Flink's _metadata: what a completed checkpoint or savepoint holds. */
 export interface CheckpointMetadata {
-  readonly version: 1;
+  readonly version: typeof METADATA_VERSION;
   readonly jobName: string;
   readonly checkpointId: number;
   readonly timestamp: number;

@@ -1,8 +1,12 @@
 import fs from 'fs';
 import path from 'path';
 import { randomUUID } from 'crypto';
+import createDebug from 'debug';
 import { SnapshotKind } from './CheckpointBarrier';
 import { CheckpointMetadata, CompletedCheckpoint, StateHandle } from './CheckpointMetadata';
+import { parseMetadata, serializeMetadata, sha256Hex } from './MetadataFile';
+
+const log = createDebug('brook:checkpoint');
 
 /** Plain-data choice of storage, carried in the job's settings. */
 export type CheckpointStorageConfig = { readonly type: 'memory' } | { readonly type: 'filesystem'; readonly directory: string };
@@ -130,13 +134,15 @@ function completedName(location: string): string {
   return location.endsWith(IN_PROGRESS) ? location.slice(0, -IN_PROGRESS.length) : location;
 }
 
-/** Writes _metadata (synced), then renames the directory to its final name and syncs the parent. */
+/**
+ * Makes a checkpoint directory complete: writes `_metadata` (synced), syncs the directory so
+ * that its entries (every state file and `_metadata`) are durable, renames it to its final name
+ * and syncs the parent so that the rename is. A crash at any point leaves either an
+ * in-progress directory or a complete one.
+ */
 async function finalizeDirectory(location: string, metadata: CheckpointMetadata): Promise<string> {
-  const json = JSON.stringify(metadata, (_k, v: unknown) => {
-    if (v instanceof Uint8Array) throw new Error('in-memory state handle in a directory checkpoint');
-    return v;
-  });
-  await writeFileDurably(path.join(location, METADATA_FILE), Buffer.from(json));
+  await writeFileDurably(path.join(location, METADATA_FILE), serializeMetadata(metadata));
+  await syncDirectory(location);
   const final = completedName(location);
   await fs.promises.rm(final, { recursive: true, force: true });
   await fs.promises.rename(location, final);
@@ -164,20 +170,28 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Task side: stores one subtask's serialized state where the barrier says. */
+/** Task side: stores one subtask's serialized state where the barrier says, with its checksum. */
 export async function persistSubtaskState(location: string | undefined, fileName: string, bytes: Uint8Array): Promise<StateHandle> {
   if (location === undefined) return { kind: 'bytes', bytes };
   await writeFileDurably(path.join(location, fileName), bytes);
-  return { kind: 'file', file: fileName };
+  return { kind: 'file', file: fileName, sha256: sha256Hex(bytes) };
 }
 
+/** A subtask's state bytes; a file's are verified against its checksum, never returned if they differ. */
 export async function readStateHandle(pointer: string | undefined, handle: StateHandle): Promise<Uint8Array> {
   if (handle.kind === 'bytes') return handle.bytes;
   if (pointer === undefined) throw new Error(`state file ${handle.file} has no checkpoint directory`);
-  return fs.promises.readFile(path.join(pointer, handle.file));
+  const file = path.join(pointer, handle.file);
+  return verifiedStateBytes(file, await fs.promises.readFile(file), handle.sha256);
 }
 
-/** Reads a completed checkpoint or savepoint directory (its `_metadata`). */
+function verifiedStateBytes(file: string, bytes: Buffer, expected: string): Buffer {
+  const actual = sha256Hex(bytes);
+  if (actual !== expected) throw new Error(`state file ${file} is corrupt: its checksum is ${actual}, the checkpoint's metadata says ${expected}`);
+  return bytes;
+}
+
+/** Reads and verifies a completed checkpoint or savepoint directory's `_metadata`. */
 export async function readCheckpointDirectory(pointer: string): Promise<CheckpointMetadata> {
   const file = pointer.endsWith(METADATA_FILE) ? pointer : path.join(pointer, METADATA_FILE);
   let text: string;
@@ -186,27 +200,79 @@ export async function readCheckpointDirectory(pointer: string): Promise<Checkpoi
   } catch (e) {
     throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
   }
-  const metadata = JSON.parse(text) as CheckpointMetadata;
-  if (metadata.version !== 1) throw new Error(`cannot restore from ${pointer}: unknown metadata version ${String(metadata.version)}`);
-  return metadata;
+  try {
+    return parseMetadata(text, file);
+  } catch (e) {
+    throw new Error(`cannot restore from ${pointer}: ${(e as Error).message}`);
+  }
 }
 
 /**
- * The latest completed checkpoint under a checkpoint directory (`chk-N` with a `_metadata`),
- * or undefined. In-progress directories (a crash mid-checkpoint) are never returned.
+ * Why a completed-looking checkpoint directory cannot be restored (no or corrupt `_metadata`, a
+ * state file missing or not matching its checksum), or undefined when every byte checks out.
  */
-export function findLatestCompletedCheckpoint(directory: string): string | undefined {
-  if (!fs.existsSync(directory)) return undefined;
-  let best: { id: number; dir: string } | undefined;
+export function checkCheckpointDirectory(dir: string): string | undefined {
+  const metadataFile = path.join(dir, METADATA_FILE);
+  let metadata: CheckpointMetadata;
+  try {
+    metadata = parseMetadata(fs.readFileSync(metadataFile, 'utf8'), metadataFile);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `it has no ${METADATA_FILE}` : (e as Error).message;
+  }
+  for (const task of metadata.tasks) {
+    for (const handle of task.subtasks) {
+      if (handle?.kind !== 'file') continue;
+      const file = path.join(dir, handle.file);
+      try {
+        verifiedStateBytes(file, fs.readFileSync(file), handle.sha256);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+  }
+  return undefined;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`brook: warning: ${message}\n`);
+}
+
+/**
+ * The latest completed checkpoint under a checkpoint directory that can be restored, or
+ * undefined. In-progress directories (a crash mid-checkpoint) are never candidates; a `chk-N`
+ * whose `_metadata` or state files are missing or fail their checksums is skipped with a warning
+ * (`warn`, stderr by default), and the one before it is taken.
+ */
+export function findLatestCompletedCheckpoint(directory: string, warn: (message: string) => void = warnOnStderr): string | undefined {
+  for (const { id, dir } of completedCheckpointDirectories(directory)) {
+    const unusable = checkCheckpointDirectory(dir);
+    if (unusable === undefined) return dir;
+    log('checkpoint %d at %s is unusable: %s', id, dir, unusable);
+    warn(`checkpoint ${id} at ${dir} cannot be restored (${unusable}); trying the one before it`);
+  }
+  return undefined;
+}
+
+/** The highest checkpoint id a directory holds (complete or not): new checkpoints go above it. */
+export function highestCheckpointId(directory: string): number {
+  if (!fs.existsSync(directory)) return 0;
+  let highest = 0;
+  for (const name of fs.readdirSync(directory)) {
+    const m = /^chk-(\d+)(\.inprogress)?$/.exec(name);
+    if (m) highest = Math.max(highest, Number(m[1]));
+  }
+  return highest;
+}
+
+/** `chk-N` directories, newest first. */
+function completedCheckpointDirectories(directory: string): Array<{ id: number; dir: string }> {
+  if (!fs.existsSync(directory)) return [];
+  const found: Array<{ id: number; dir: string }> = [];
   for (const name of fs.readdirSync(directory)) {
     const m = /^chk-(\d+)$/.exec(name);
-    if (!m) continue;
-    const dir = path.join(directory, name);
-    if (!fs.existsSync(path.join(dir, METADATA_FILE))) continue;
-    const id = Number(m[1]);
-    if (!best || id > best.id) best = { id, dir };
+    if (m) found.push({ id: Number(m[1]), dir: path.join(directory, name) });
   }
-  return best?.dir;
+  return found.sort((a, b) => b.id - a.id);
 }
 
 /** Removes in-progress checkpoint directories left by a process that died mid-checkpoint. */
