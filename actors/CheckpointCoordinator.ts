@@ -4,7 +4,8 @@ import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../lib/runtime/che
 import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
 import { CheckpointMetadata, CompletedCheckpoint, METADATA_VERSION, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStats } from './CheckpointStatsTracker';
-import { CheckpointStorage, persistSubtaskState, readStateHandle } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { CheckpointStorage, persistSubtaskState } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { FinishedSubtaskStates } from '../lib/runtime/checkpoint/FinishedSubtaskStates';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 import { JobGraph } from '../lib/graph/JobGraph';
 import { operatorIdOf } from '../lib/runtime/checkpoint/OperatorId';
@@ -59,14 +60,6 @@ interface PendingCheckpoint {
   done: boolean;
 }
 
-/** The state a subtask acknowledged in the newest checkpoint or savepoint that completed. */
-interface AcknowledgedState {
-  readonly checkpointId: number;
-  readonly pointer: string | undefined;
-  readonly handle: StateHandle | null;
-}
-
-
 /**
  * Flink's CheckpointCoordinator, in the JobManager: triggers checkpoints at the sources every
  * interval (respecting min pause and max concurrent checkpoints) or on demand, collects the
@@ -78,14 +71,8 @@ export class CheckpointCoordinator {
   private nextCheckpointId: number;
   private readonly pending = new Map<number, PendingCheckpoint>();
   private readonly completed: CompletedCheckpoint[] = [];
-  /** The final state of each subtask finished in this attempt, carried into every later checkpoint. */
-  private readonly finishedStates = new Map<string, Promise<Uint8Array | null>>();
-  /**
-   * Per subtask, its state in the newest completed checkpoint or savepoint it acknowledged: a
-   * subtask finishes once its final checkpoint (or savepoint) completed, so this is the state
-   * it finished with.
-   */
-  private readonly acknowledgedStates = new Map<string, AcknowledgedState>();
+  /** The final state of each finished subtask, carried into every later checkpoint. */
+  private readonly finishedStates = new FinishedSubtaskStates();
   private readonly finalizations = new Set<Promise<void>>();
   private periodicTimer: TimerHandle | undefined;
   private periodicRunning = false;
@@ -147,7 +134,6 @@ export class CheckpointCoordinator {
   abortPendingCheckpoints(reason: string): void {
     for (const p of [...this.pending.values()]) this.abort(p, reason, false);
     this.finishedStates.clear();
-    this.acknowledgedStates.clear();
   }
 
   /**
@@ -185,10 +171,7 @@ export class CheckpointCoordinator {
    * may delete that directory later). Pending checkpoints stop waiting for it.
    */
   subtaskFinished(key: string): void {
-    const final = this.acknowledgedStates.get(key);
-    const bytes = final?.handle ? readStateHandle(final.pointer, final.handle) : Promise.resolve(null);
-    bytes.catch(() => undefined); // reported when a checkpoint needs it
-    this.finishedStates.set(key, bytes);
+    const bytes = this.finishedStates.subtaskFinished(key);
     for (const p of [...this.pending.values()]) {
       if (!p.done && p.notYetAcknowledged.delete(key)) {
         p.finishedStates.set(key, bytes);
@@ -258,7 +241,7 @@ export class CheckpointCoordinator {
       notYetAcknowledged: new Set(participants.waitFor),
       states: new Map(),
       finishedStates: new Map(participants.finished.flatMap((k) => {
-        const bytes = this.finishedStates.get(k);
+        const bytes = this.finishedStates.finalStateOf(k);
         return bytes ? [[k, bytes] as const] : [];
       })),
       stats: [],
@@ -340,10 +323,7 @@ export class CheckpointCoordinator {
     this.stats.completed(checkpoint, p.stats);
     log('%s %d complete in %d ms, %d bytes%s', describeKind(p.kind), p.checkpointId, now - p.timestamp, stateSize, pointer ? ` at ${pointer}` : '');
     if (!isSavepoint(p.kind)) this.completed.push(checkpoint);
-    for (const [key, handle] of p.states) {
-      const known = this.acknowledgedStates.get(key);
-      if (!known || known.checkpointId < p.checkpointId) this.acknowledgedStates.set(key, { checkpointId: p.checkpointId, pointer, handle });
-    }
+    this.finishedStates.snapshotCompleted(p.checkpointId, pointer, p.states);
     // Flink: every subtask hears of it; two-phase-commit sinks commit now.
     this.context.notifyComplete(p.checkpointId);
     for (const r of p.replies) r({ checkpointId: p.checkpointId, path: pointer });
