@@ -248,7 +248,8 @@ export function findLatestCompletedCheckpoint(directory: string, warn: (message:
     const unusable = checkCheckpointDirectory(dir);
     if (unusable === undefined) return dir;
     log('checkpoint %d at %s is unusable: %s', id, dir, unusable);
-    warn(`checkpoint ${id} at ${dir} cannot be restored (${unusable}); trying the one before it`);
+    // An older checkpoint replays what came after it: sinks may write again what they committed.
+    warn(`checkpoint ${id} at ${dir} cannot be restored (${unusable}); trying the one before it (output committed after that one may be written again)`);
   }
   return undefined;
 }
