@@ -55,8 +55,8 @@ interface PendingCheckpoint {
    * the storage's to decide (the rename of its directory), and an abort waits for that outcome.
    */
   finalization: Promise<void> | undefined;
-  /** An abort that came while finalizing: it takes effect only if the finalization fails. */
-  abortWhileFinalizing: { readonly reason: string; readonly countsAsFailure: boolean } | undefined;
+  /** Why it was aborted while finalizing: the abort takes effect only if the finalization fails. */
+  abortedWhileFinalizing: string | undefined;
   done: boolean;
 }
 
@@ -249,7 +249,7 @@ export class CheckpointCoordinator {
       timeout: undefined,
       triggered: false,
       finalization: undefined,
-      abortWhileFinalizing: undefined,
+      abortedWhileFinalizing: undefined,
       done: false,
     };
     this.pending.set(checkpointId, p);
@@ -303,8 +303,8 @@ export class CheckpointCoordinator {
       this.abort(p, `cannot complete it: ${errorText(e)}`, true);
       return;
     }
-    if (p.abortWhileFinalizing) {
-      log('%s %d completed although it was aborted meanwhile (%s): it was already durable', describeKind(p.kind), p.checkpointId, p.abortWhileFinalizing.reason);
+    if (p.abortedWhileFinalizing !== undefined) {
+      log('%s %d completed although it was aborted meanwhile (%s): it was already durable', describeKind(p.kind), p.checkpointId, p.abortedWhileFinalizing);
     }
     const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
     const now = this.context.clock.now();
@@ -374,7 +374,7 @@ export class CheckpointCoordinator {
     if (p.finalization !== undefined) {
       // Its directory may already be complete: aborting now (and telling sinks to abort their
       // transactions) could contradict what the storage holds.
-      p.abortWhileFinalizing ??= { reason, countsAsFailure };
+      p.abortedWhileFinalizing ??= reason;
       log('%s %d is being finalized; abort (%s) waits for the outcome', describeKind(p.kind), p.checkpointId, reason);
       return;
     }
