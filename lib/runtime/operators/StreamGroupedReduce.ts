@@ -1,5 +1,6 @@
 import { KeySelector, ReduceFunction } from '../../api/functions';
 import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../state/Namespace';
+import { copyStateValue } from '../state/heap/AbstractHeapState';
 import { StateTable } from '../state/StateTable';
 import { AbstractKeyedStreamOperator } from './AbstractKeyedStreamOperator';
 
@@ -9,6 +10,11 @@ import { AbstractKeyedStreamOperator } from './AbstractKeyedStreamOperator';
  */
 export class StreamGroupedReduce<T, K> extends AbstractKeyedStreamOperator<T, T, K> {
   private values!: StateTable<K, null, T>;
+  /** The value the last element reduced to, set by `reduceStep`. */
+  private reduced!: T;
+  /** Flink's reduce transformation: the element itself for a new key, else reduce(current, element). */
+  private readonly reduceStep = (current: T | undefined, value: T): T =>
+    (this.reduced = current === undefined ? value : this.reduce(current, value));
 
   constructor(
     private readonly keySelector: KeySelector<T, K>,
@@ -19,22 +25,21 @@ export class StreamGroupedReduce<T, K> extends AbstractKeyedStreamOperator<T, T,
   }
 
   override open(): void {
-    // Reduced values are replaced, never changed in place: a snapshot may share them.
-    this.values = this.keyed.backend.createTable<null, T>('_op_state', (v) => v, restorePrimitiveNamespace);
+    // A reduce function may change its first argument and return it (allowed in Flink): the
+    // table hands it a copy of a value a snapshot still holds (transform), copied once per key
+    // and checkpoint, so a snapshot stays as it was at its barrier.
+    this.values = this.keyed.backend.createTable<null, T>('_op_state', copyStateValue, restorePrimitiveNamespace);
   }
 
   processElement(value: T, timestamp: number): void {
-    let next: T;
     try {
       this.setCurrentKey(this.keySelector(value));
-      const current = this.values.get(VOID_NAMESPACE);
-      next = current === undefined ? value : this.reduce(current, value);
-      this.values.put(VOID_NAMESPACE, next);
+      this.values.transform(VOID_NAMESPACE, value, this.reduceStep);
     } catch (e) {
       this.userFunctionFailed(e, value);
       return;
     }
-    this.output.collect(next, timestamp);
+    this.output.collect(this.reduced, timestamp);
   }
 
   numberOfKeys(): number {

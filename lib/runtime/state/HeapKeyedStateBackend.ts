@@ -231,12 +231,13 @@ function createState<N>(generic: AnyStateDescriptor, table: StateTable<unknown, 
 
 /**
  * How each kind of state copies a value before changing it in place after a snapshot (Flink's
- * serializer.copy): reduced values are replaced, never changed, so they are shared; lists and
- * maps are changed in place, and their elements and accumulators may be changed by user code,
- * so those are deep-copied.
+ * serializer.copy in CopyOnWriteStateMap): a deep copy, since user code may change what it gets
+ * (a value read and changed before `update`, an accumulator changed by `add`, and the reduced
+ * value, which a reduce function may change and return: `a.n += b.n; return a`, allowed in
+ * Flink). Only values a snapshot still holds are copied, once each, so the hot path copies
+ * nothing between checkpoints.
  */
 function valueCopier(kind: AnyStateDescriptor['kind'], ttl: boolean): (v: unknown) => unknown {
-  if (kind === 'reducing') return (v) => v;
   if (ttl && kind !== 'list' && kind !== 'map') return (v) => ({ v: copyStateValue((v as TtlValue<unknown>).v), t: (v as TtlValue<unknown>).t });
   return copyStateValue;
 }

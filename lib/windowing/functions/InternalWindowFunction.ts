@@ -1,5 +1,6 @@
 import { AggregateFunction, Collector, ReduceFunction } from '../../api/functions';
 import { Window } from '../windows/Window';
+import { copyStateValue } from '../../runtime/state/heap/AbstractHeapState';
 import { ProcessWindowContext, ProcessWindowFunction, WindowFunction, processWindowFunctionName } from './ProcessWindowFunction';
 
 /**
@@ -79,7 +80,9 @@ export class ReduceApplyWindowFunction<T, OUT, K, W extends Window> implements I
 
   process(key: K, context: ProcessWindowContext<W>, contents: Iterable<T>, out: Collector<OUT>): void {
     let acc: T | undefined;
-    for (const v of contents) acc = acc === undefined ? v : this.reduce(acc, v);
+    // The first element stays in the window's state (and maybe in a snapshot): a reduce
+    // function that changes its first argument gets a copy of it, one per firing.
+    for (const v of contents) acc = acc === undefined ? copyStateValue(v) : this.reduce(acc, v);
     if (acc !== undefined) this.inner.process(key, context, acc, out);
   }
 

@@ -35,7 +35,7 @@ export class ReducingContents<T> implements WindowContents<T, T, T> {
   constructor(
     private readonly reduce: ReduceFunction<T>,
     readonly name: string,
-    /** Set for built-in aggregations; user reduce functions return new values. */
+    /** Set for built-in aggregations, which add into an accumulator of their own. */
     private readonly inPlace?: InPlaceReduce<T>,
   ) {}
 
@@ -62,11 +62,13 @@ export class ReducingContents<T> implements WindowContents<T, T, T> {
   }
 
   /**
-   * Reduce results are new values (functions must not change their inputs): share them. An
-   * accumulator changed in place is copied, so that a snapshot holding it stays as it was.
+   * Called only for an accumulator a snapshot still holds, before it is changed: the built-in
+   * reduction copies its own way; a user's reduce function may change its first argument and
+   * return it (allowed in Flink), so its accumulator is deep-copied, once per window and
+   * checkpoint, and the snapshot stays as it was at its barrier.
    */
   copy(accumulator: T): T {
-    return this.inPlace ? this.inPlace.copy(accumulator) : accumulator;
+    return this.inPlace ? this.inPlace.copy(accumulator) : copyStateValue(accumulator);
   }
 }
 

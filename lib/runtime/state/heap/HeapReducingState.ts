@@ -2,26 +2,23 @@ import { ReduceFunction } from '../../../api/functions';
 import { ReducingState } from '../State';
 import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHeapState';
 
-/** Flink's HeapReducingState: keeps one value, reduced with every added element. */
+/**
+ * Flink's HeapReducingState: keeps one value, reduced with every added element. A reduce
+ * function may change its first argument and return it (allowed in Flink), so the stored value
+ * is always read through getForUpdate: a value a snapshot still holds is copied first, and the
+ * snapshot stays as it was at its barrier.
+ */
 export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown> implements ReducingState<T>, InternalMergingState<N> {
   reduceFunction!: ReduceFunction<T>;
 
   get(): T | undefined {
     this.ttl?.accessed();
-    const stored = this.table.get(this.namespace);
-    if (stored === undefined || !this.ttl) return stored as T | undefined;
-    const wrapped = stored as TtlValue<T>;
-    if (this.ttl.expired(wrapped.t)) {
-      this.table.remove(this.namespace);
-      return this.ttl.returnExpired ? wrapped.v : undefined;
-    }
-    if (this.ttl.updateOnRead) this.table.put(this.namespace, { v: wrapped.v, t: this.ttl.now() });
-    return wrapped.v;
+    return this.current();
   }
 
   add(value: T): void {
     this.ttl?.accessed();
-    const current = this.get();
+    const current = this.current();
     const next = current === undefined ? value : this.reduceFunction(current, value);
     this.table.put(this.namespace, this.ttl ? { v: next, t: this.ttl.now() } : next);
   }
@@ -30,13 +27,27 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
     if (this.ttl) throw new Error(`ReducingState '${this.name}' has a TTL and cannot be merged`);
     let merged: T | undefined;
     for (const source of sources) {
-      const v = this.table.get(source) as T | undefined;
+      // The first source's value becomes the reduce function's first argument: a copy if shared.
+      const v = this.table.getForUpdate(source) as T | undefined;
       if (v === undefined) continue;
       this.table.remove(source);
       merged = merged === undefined ? v : this.reduceFunction(merged, v);
     }
     if (merged === undefined) return;
-    const current = this.table.get(target) as T | undefined;
+    const current = this.table.getForUpdate(target) as T | undefined;
     this.table.put(target, current === undefined ? merged : this.reduceFunction(current, merged));
+  }
+
+  /** The current key's value, safe to change in place; an expired one is removed (TTL). */
+  private current(): T | undefined {
+    const stored = this.table.getForUpdate(this.namespace);
+    if (stored === undefined || !this.ttl) return stored as T | undefined;
+    const wrapped = stored as TtlValue<T>;
+    if (this.ttl.expired(wrapped.t)) {
+      this.table.remove(this.namespace);
+      return this.ttl.returnExpired ? wrapped.v : undefined;
+    }
+    if (this.ttl.updateOnRead) this.table.put(this.namespace, { v: wrapped.v, t: this.ttl.now() });
+    return wrapped.v;
   }
 }
