@@ -52,6 +52,56 @@ describe('StatusWatermarkValve', () => {
     expect(out.events).toEqual([50, 100, 'IDLE', 'ACTIVE', 120]);
   });
 
+  // Flink's StatusWatermarkValveTest#testMultipleInputFlushMaxWatermarkAndWatermarkStatusOnceAllInputsBecomeIdle:
+  // channels go idle from the highest watermark down, so no minimum rises on the way; only the
+  // flush when the last one goes idle brings the output to the maximum.
+  it('when the last active channel goes idle, flushes the maximum watermark of all channels, then IDLE', () => {
+    const v = new StatusWatermarkValve(3);
+    const out = output();
+    v.inputWatermark(10, 0, out);
+    v.inputWatermark(5, 1, out);
+    v.inputWatermark(3, 2, out);
+    expect(out.events).toEqual([3]);
+    v.inputWatermarkStatus('IDLE', 0, out);
+    v.inputWatermarkStatus('IDLE', 1, out);
+    expect(out.events).toEqual([3]); // channel 2 (3) still active and holds the minimum
+    v.inputWatermarkStatus('IDLE', 2, out);
+    expect(out.events).toEqual([3, 10, 'IDLE']);
+    expect(v.currentWatermark).toBe(10);
+    expect(v.status).toBe('IDLE');
+  });
+
+  // Flink's testMultipleInputWatermarkAdvancingAsChannelsIndividuallyBecomeIdle: the same end
+  // result whatever the order in which channels go idle.
+  it('as channels go idle one by one, the minimum of the remaining active channels goes out', () => {
+    const v = new StatusWatermarkValve(3);
+    const out = output();
+    v.inputWatermark(25, 0, out);
+    v.inputWatermark(10, 1, out);
+    v.inputWatermark(17, 2, out);
+    expect(out.events).toEqual([10]);
+    v.inputWatermarkStatus('IDLE', 1, out);
+    expect(out.events).toEqual([10, 17]);
+    v.inputWatermarkStatus('IDLE', 2, out);
+    expect(out.events).toEqual([10, 17, 25]);
+    v.inputWatermarkStatus('IDLE', 0, out);
+    expect(out.events).toEqual([10, 17, 25, 'IDLE']);
+  });
+
+  // Flink's testNoOutputWhenAllActiveChannelsAreUnaligned.
+  it('emits nothing when the only active channel is not aligned yet', () => {
+    const v = new StatusWatermarkValve(3);
+    const out = output();
+    v.inputWatermark(10, 0, out);
+    v.inputWatermark(7, 1, out);
+    v.inputWatermarkStatus('IDLE', 2, out);
+    expect(out.events).toEqual([7]);
+    v.inputWatermarkStatus('ACTIVE', 2, out); // back, but behind: unaligned
+    v.inputWatermarkStatus('IDLE', 0, out);
+    v.inputWatermarkStatus('IDLE', 1, out);
+    expect(out.events).toEqual([7]);
+  });
+
   it('ignores watermarks from idle channels', () => {
     const v = new StatusWatermarkValve(2);
     const out = output();
