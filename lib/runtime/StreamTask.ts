@@ -113,6 +113,11 @@ export class StreamTask implements BarrierHandlerTarget {
     return this.outputs?.isBlocked ?? false;
   }
 
+  /** True while checkpoint alignment holds back the messages of input channel `channel`. */
+  isInputChannelBlocked(channel: number): boolean {
+    return this.barrierHandler?.isBlocked(channel) ?? false;
+  }
+
   get currentInputWatermark(): number {
     return this.input?.currentWatermark ?? Number.MIN_SAFE_INTEGER;
   }
