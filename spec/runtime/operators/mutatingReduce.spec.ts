@@ -1,4 +1,5 @@
 import { OperatorStateSnapshot } from '../../../lib/runtime/state/OperatorStateSnapshot';
+import { StreamOperator } from '../../../lib/runtime/StreamOperator';
 import { Time } from '../../../lib/time/Time';
 import { EventTimeSessionWindows } from '../../../lib/windowing/assigners/EventTimeSessionWindows';
 import { GlobalWindows } from '../../../lib/windowing/assigners/GlobalWindows';
@@ -32,7 +33,7 @@ function barrier(h: OperatorHarness<Count, Count>, checkpointId = 1): { write():
 }
 
 /** The operator restored from a written snapshot: what a recovery would continue from. */
-function restored(factory: () => ReturnType<ReturnType<typeof operatorOf<Count, Count>>>, snapshot: OperatorStateSnapshot): OperatorHarness<Count, Count> {
+function restored(factory: () => StreamOperator<Count, Count>, snapshot: OperatorStateSnapshot): OperatorHarness<Count, Count> {
   return new OperatorHarness<Count, Count>(factory()).initializeState(snapshot).open();
 }
 

@@ -1,3 +1,4 @@
+import { InternalMergingState } from '../../../lib/runtime/state/heap/AbstractHeapState';
 import { HeapKeyedStateBackend } from '../../../lib/runtime/state/HeapKeyedStateBackend';
 import { KeyGroupStateMap } from '../../../lib/runtime/state/StateTable';
 import {
@@ -143,7 +144,7 @@ describe('a snapshot is isolated from reduce and aggregate functions that change
     s.setCurrentNamespace(new TimeWindow(20, 30));
     s.add({ n: 2 });
     const snapshot = backend.snapshot();
-    s.mergeNamespaces(new TimeWindow(0, 30), [new TimeWindow(0, 10), new TimeWindow(20, 30)]);
+    (s as unknown as InternalMergingState<TimeWindow>).mergeNamespaces(new TimeWindow(0, 30), [new TimeWindow(0, 10), new TimeWindow(20, 30)]);
     expect(written(snapshot, 'r', 'a')).toEqual([{ n: 1 }, { n: 2 }]);
     s.setCurrentNamespace(new TimeWindow(0, 30));
     expect(s.get()).toEqual({ n: 3 });
