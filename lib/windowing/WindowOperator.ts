@@ -223,12 +223,15 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
       this.config.trigger.clear(m, this.triggerContext.bind(m));
       this.deleteCleanupTimer(m);
     }
+    // Flink's AggregateFunction#merge may reuse either accumulator: both are read for update
+    // (copied if a snapshot holds them, as Flink's removeAndGetOld does), and a source's own
+    // accumulator, removed from the state here, may become the target as it is.
     let target = this.windowState.getForUpdate(stateWindowResult);
     for (const source of mergedStateWindows) {
-      const acc = this.windowState.get(source);
+      const acc = this.windowState.getForUpdate(source);
       if (acc === undefined) continue;
       this.windowState.remove(source);
-      target = target === undefined ? this.config.contents.copy(acc) : this.config.contents.merge(target, acc);
+      target = target === undefined ? acc : this.config.contents.merge(target, acc);
     }
     if (target !== undefined) this.windowState.put(stateWindowResult, target);
   }

@@ -98,6 +98,28 @@ describe('a reduce function that changes its first argument does not change a sn
     expect(r.values()).toEqual([count(1), count(2)]);
   });
 
+  it('session window aggregate: a merge that reuses its second accumulator leaves the checkpoint as at the barrier', () => {
+    // Flink's AggregateFunction#merge "may reuse any of the given accumulators as the target".
+    const sum = {
+      createAccumulator: () => ({ n: 0 }),
+      add: (v: Count, acc: { n: number }) => ((acc.n += v.n), acc),
+      getResult: (acc: { n: number }) => ({ key: 'k', n: acc.n }),
+      merge: (a: { n: number }, b: { n: number }) => ((b.n += a.n), b),
+    };
+    const define = (s: DataStream<Count>) => s.keyBy('key').window(EventTimeSessionWindows.withGap(Time.milliseconds(10))).aggregate(sum);
+    const factory = operatorOf<Count, Count>(define);
+    const h = new OperatorHarness<Count, Count>(factory()).open();
+    h.element(count(1), 0).element(count(2), 18);
+    const checkpoint = barrier(h);
+    h.element(count(10), 9);
+    h.watermark(100);
+    expect(h.values()).toEqual([count(13)]);
+
+    const r = restored(factory, checkpoint.write());
+    r.watermark(100);
+    expect(r.values()).toEqual([count(1), count(2)]);
+  });
+
   it('window reduce with an evictor (applied at firing): the kept elements stay as they were', () => {
     // CountTrigger fires every 2 elements and keeps them; the evictor keeps at most 10.
     const define = (s: DataStream<Count>) => s.keyBy('key').window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(10)).reduce(addInto);
