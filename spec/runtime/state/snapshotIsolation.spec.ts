@@ -136,6 +136,17 @@ describe('a snapshot is isolated from reduce and aggregate functions that change
     expect(written(snapshot, 'r', 'a')).toEqual([{ n: 3 }]);
   });
 
+  it('ReducingState: such a reduce never changes the value first added, which the caller may still hold', () => {
+    const { backend } = setup();
+    const s = backend.getPartitionedState(new ReducingStateDescriptor<{ n: number }>('r', addInto));
+    backend.setCurrentKey('a');
+    const first = { n: 1 };
+    s.add(first);
+    s.add({ n: 2 });
+    expect(first).toEqual({ n: 1 });
+    expect(s.get()).toEqual({ n: 3 });
+  });
+
   it('ReducingState: merging namespaces (sessions) with such a reduce leaves the snapshot at the barrier', () => {
     const { backend } = setup();
     const s = backend.getPartitionedState(new ReducingStateDescriptor<{ n: number }>('r', addInto), new TimeWindow(0, 10), restoreWindow);

@@ -77,9 +77,53 @@ export abstract class AbstractHeapState<K, N, SV> implements InternalKvState<N> 
 }
 
 /**
- * A copy of a state value for copy-on-write: primitives are their own copy, objects are
- * structured-cloned (state values are plain data by contract, as snapshots require).
+ * A deep copy of a state value for copy-on-write (Flink's TypeSerializer#copy, which gives back
+ * an object of the same class): primitives are their own copy; arrays, plain objects and
+ * instances of user classes are copied field by field and keep their prototype (a reduce
+ * function may call methods of the records it reduces, before and after a checkpoint alike);
+ * Maps, Sets and Dates are copied as themselves, other built-ins structured-cloned. An object
+ * reached twice is copied once, so shared parts and cycles stay as they were.
  */
 export function copyStateValue<T>(value: T): T {
-  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  return typeof value === 'object' && value !== null ? (deepCopy(value, new Map()) as T) : value;
+}
+
+function deepCopy(value: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    copies.set(value, out);
+    for (let i = 0; i < value.length; i++) out[i] = deepCopy(value[i], copies);
+    return out;
+  }
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    copies.set(value, out);
+    for (const [k, v] of value) out.set(deepCopy(k, copies), deepCopy(v, copies));
+    return out;
+  }
+  if (value instanceof Set) {
+    const out = new Set<unknown>();
+    copies.set(value, out);
+    for (const v of value) out.add(deepCopy(v, copies));
+    return out;
+  }
+  if (value instanceof Date) return new Date(value.getTime());
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null && isBuiltIn(value)) {
+    const out = structuredClone(value);
+    copies.set(value, out);
+    return out;
+  }
+  const out = Object.create(proto) as Record<string, unknown>;
+  copies.set(value, out);
+  for (const key of Object.keys(value)) out[key] = deepCopy((value as Record<string, unknown>)[key], copies);
+  return out;
+}
+
+/** Objects whose contents are not their own enumerable fields (typed arrays, buffers, errors, RegExps). */
+function isBuiltIn(value: object): boolean {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof RegExp || value instanceof Error;
 }

@@ -1,6 +1,6 @@
 import { ReduceFunction } from '../../../api/functions';
 import { ReducingState } from '../State';
-import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHeapState';
+import { AbstractHeapState, copyStateValue, InternalMergingState, TtlValue } from './AbstractHeapState';
 
 /**
  * Flink's HeapReducingState: keeps one value, reduced with every added element. A reduce
@@ -19,7 +19,9 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
   add(value: T): void {
     this.ttl?.accessed();
     const current = this.current();
-    const next = current === undefined ? value : this.reduceFunction(current, value);
+    // The first value is copied (once per key and namespace): the caller may hold it still,
+    // and a reduce function that changes its first argument would change it.
+    const next = current === undefined ? copyStateValue(value) : this.reduceFunction(current, value);
     this.table.put(this.namespace, this.ttl ? { v: next, t: this.ttl.now() } : next);
   }
 
