@@ -58,6 +58,15 @@ describe('aligned checkpoints in a task (exactly once)', () => {
     expect(h.declined).toEqual([]);
   });
 
+  it('a watermark behind a barrier is held with the records of its channel', () => {
+    const h = new TaskHarness({ inputChannels: 2 });
+    expect(after(h, (t) => t.watermark(1, 10))).toEqual({ out: [], blocked: [] }); // channel 0 has none yet
+    expect(after(h, (t) => t.barrier(0, 1))).toEqual({ out: [], blocked: [0] });
+    expect(after(h, (t) => t.watermark(0, 20))).toEqual({ out: [], blocked: [0] });
+    expect(after(h, (t) => t.records(1, 'b1'))).toEqual({ out: ['b1'], blocked: [0] });
+    expect(after(h, (t) => t.barrier(1, 1))).toEqual({ out: ['|1', 'wm:10'], blocked: [] });
+  });
+
   it('two checkpoints one after the other each hold exactly the records before their barriers', () => {
     const h = new TaskHarness({ inputChannels: 2 });
     after(h, (t) => t.records(0, 'a1'));
@@ -152,5 +161,17 @@ describe('checkpoints in a task (at least once)', () => {
     expect(after(h, (t) => t.barrier(1, 2))).toEqual({ out: ['|2'], blocked: [] });
     expect(h.declined.map((d) => d.checkpointId)).toEqual([1]);
     expect(h.operator.snapshots.map((s) => s.checkpointId)).toEqual([2]);
+  });
+});
+
+describe('barriers under backpressure', () => {
+  it('while the output has no credit, a barrier waits in the input and then goes out behind the queued records', () => {
+    const h = new TaskHarness({ inputChannels: 1, creditsPerChannel: 1, manualCredit: true });
+    expect(after(h, (t) => t.records(0, 'a1', 'a2'))).toEqual({ out: ['a1'], blocked: [] }); // a2 waits for credit
+    expect(h.task.isBackPressured).toBe(true);
+    expect(after(h, (t) => t.barrier(0, 1))).toEqual({ out: [], blocked: [] });
+    expect(h.operator.snapshots).toEqual([]);
+    expect(after(h, (t) => t.grantCredit(0))).toEqual({ out: ['a2', '|1'], blocked: [] });
+    expect(h.operator.snapshots).toEqual([{ checkpointId: 1, seen: ['a1', 'a2'] }]);
   });
 });
