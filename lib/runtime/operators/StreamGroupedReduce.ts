@@ -13,13 +13,14 @@ export class StreamGroupedReduce<T, K> extends AbstractKeyedStreamOperator<T, T,
   /** The value the last element reduced to, set by `reduceStep`. */
   private reduced!: T;
   /**
-   * Flink's reduce transformation: the element for a new key, else reduce(current, element). A
-   * new key keeps a copy of its first element (once per key): records are passed by reference,
-   * and a reduce function that changes its first argument must not change a record that an
-   * upstream operator still holds, in its state or in a snapshot not yet written.
+   * Flink's reduce transformation: the element for a new key, else reduce(current, element).
+   * The table copies the first element before the reduce function gets it (transform: a
+   * borrowed value): records are passed by reference, and a reduce function that changes its
+   * first argument must not change a record that an upstream operator still holds, in its
+   * state or in a snapshot not yet written.
    */
   private readonly reduceStep = (current: T | undefined, value: T): T =>
-    (this.reduced = current === undefined ? copyStateValue(value) : this.reduce(current, value));
+    (this.reduced = current === undefined ? value : this.reduce(current, value));
 
   constructor(
     private readonly keySelector: KeySelector<T, K>,

@@ -10,6 +10,9 @@ export interface StateEntry<N, V> {
   version: number;
 }
 
+/** The version of a value the table does not own (borrowed, or restored): never above a snapshot's. */
+const BORROWED = 0;
+
 function newEntry<N, V>(namespace: N, value: V, version: number, hash = namespaceHash(namespace)): StateEntry<N, V> {
   return { namespace, hash, value, version };
 }
@@ -87,19 +90,28 @@ export class StateTable<K, N, V> {
    * Flink's StateTable#transform: the current key's value in `namespace` becomes
    * `fn(current, value)`, found once (getForUpdate then put finds it twice); `current` is copied
    * first while a snapshot still holds it, as getForUpdate does.
+   *
+   * A new value that is `value` itself (a reduce keeps its first element as it is) is borrowed:
+   * the caller's record, which others may hold (other windows it was assigned to, an upstream
+   * operator's state on the same thread). It is stamped as shared, like a value a snapshot
+   * holds, so the first change copies it: a reduce function that changes its first argument
+   * never changes the record, and a window that gets one element copies nothing.
    */
   transform<T>(namespace: N, value: T, fn: (current: V | undefined, value: T) => V): void {
     const map = this.writableMap();
     const row = this.writableRow(map);
     const version = this.ctx.version;
     if (row === undefined) {
-      map.set(this.ctx.currentKeyId, { key: this.ctx.currentKey, entries: [newEntry(namespace, fn(undefined, value), version)], version });
+      const created = fn(undefined, value);
+      const entry = newEntry(namespace, created, (created as unknown) === value ? BORROWED : version);
+      map.set(this.ctx.currentKeyId, { key: this.ctx.currentKey, entries: [entry], version });
       return;
     }
     const entries = row.entries;
     const i = indexOf(entries, namespace);
     if (i < 0) {
-      entries.push(newEntry(namespace, fn(undefined, value), version));
+      const created = fn(undefined, value);
+      entries.push(newEntry(namespace, created, (created as unknown) === value ? BORROWED : version));
       return;
     }
     const entry = entries[i];
@@ -168,7 +180,7 @@ export class StateTable<K, N, V> {
     const version = this.ctx.version;
     const map: KeyGroupStateMap<K, N, V> = new Map();
     for (const [keyId, row] of data) {
-      const entries = row.entries.map((e) => newEntry(restoreNamespace(e.namespace), e.value, 0));
+      const entries = row.entries.map((e) => newEntry(restoreNamespace(e.namespace), e.value, BORROWED));
       map.set(keyId, { key: row.key, entries, version });
     }
     this.maps[index] = map;

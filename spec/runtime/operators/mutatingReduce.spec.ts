@@ -3,6 +3,7 @@ import { StreamOperator } from '../../../lib/runtime/StreamOperator';
 import { Time } from '../../../lib/time/Time';
 import { EventTimeSessionWindows } from '../../../lib/windowing/assigners/EventTimeSessionWindows';
 import { GlobalWindows } from '../../../lib/windowing/assigners/GlobalWindows';
+import { SlidingEventTimeWindows } from '../../../lib/windowing/assigners/SlidingEventTimeWindows';
 import { TumblingEventTimeWindows } from '../../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { CountEvictor } from '../../../lib/windowing/evictors/CountEvictor';
 import { CountTrigger } from '../../../lib/windowing/triggers/CountTrigger';
@@ -112,6 +113,16 @@ describe('a reduce function that changes its first argument does not change a sn
     const r = restored(factory, checkpoint.write());
     r.watermark(999);
     expect(r.values()).toEqual([count(3)]);
+  });
+
+  it('sliding window reduce: a record in several windows is reduced in each on its own, and never changed', () => {
+    const define = (s: DataStream<Count>) => s.keyBy('key').window(SlidingEventTimeWindows.of(Time.seconds(2), Time.seconds(1))).reduce(addInto);
+    const h = new OperatorHarness<Count, Count>(operatorOf<Count, Count>(define)()).open();
+    const inputs = [count(1), count(2)];
+    h.element(inputs[0], 500).element(inputs[1], 600); // both in [-1000, 1000) and [0, 2000)
+    h.watermark(1999);
+    expect(h.values()).toEqual([count(3), count(3)]);
+    expect(inputs).toEqual([count(1), count(2)]);
   });
 
   it('session window reduce: merging windows after the barrier leaves the checkpoint as at the barrier', () => {

@@ -67,6 +67,22 @@ describe('StateTable (copy-on-write per key group)', () => {
     expect(copies).toBe(1);
   });
 
+  it('transform: a value that is the caller\'s element is borrowed, copied before its first change only', () => {
+    const b = backend();
+    let copies = 0;
+    const t = b.createTable<null, { n: number }>('reduce', (v) => (copies++, { ...v }), restorePrimitiveNamespace);
+    const addInto = (acc: { n: number } | undefined, v: { n: number }) => (acc === undefined ? v : ((acc.n += v.n), acc));
+    const first = { n: 1 };
+    b.setCurrentKey('a');
+    t.transform(VOID_NAMESPACE, first, addInto);
+    expect(copies).toBe(0); // one element: nothing copied
+    t.transform(VOID_NAMESPACE, { n: 2 }, addInto);
+    t.transform(VOID_NAMESPACE, { n: 4 }, addInto);
+    expect(copies).toBe(1);
+    expect(first).toEqual({ n: 1 });
+    expect(t.get(VOID_NAMESPACE)).toEqual({ n: 7 });
+  });
+
   it('restores only the key groups of the new range, and windows come back as TimeWindows', () => {
     const b = backend();
     const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
