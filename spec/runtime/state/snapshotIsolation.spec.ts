@@ -8,6 +8,7 @@ import {
   ReducingStateDescriptor,
   ValueStateDescriptor,
 } from '../../../lib/runtime/state/StateDescriptor';
+import { StateTtlConfig } from '../../../lib/runtime/state/StateTtlConfig';
 import { ManualClock } from '../../../lib/time/ManualClock';
 import { TimeWindow } from '../../../lib/windowing/windows/TimeWindow';
 import { restoreWindow } from '../../../lib/windowing/windows/restoreWindow';
@@ -145,6 +146,20 @@ describe('a snapshot is isolated from reduce and aggregate functions that change
     s.add({ n: 2 });
     expect(first).toEqual({ n: 1 });
     expect(s.get()).toEqual({ n: 3 });
+  });
+
+  it('ReducingState with a TTL: such a reduce leaves the snapshot and the first value added as they were', () => {
+    const { backend } = setup();
+    const s = backend.getPartitionedState(new ReducingStateDescriptor<{ n: number }>('r', addInto).enableTimeToLive(StateTtlConfig.newBuilder(1000).build()));
+    backend.setCurrentKey('a');
+    const first = { n: 1 };
+    s.add(first);
+    s.add({ n: 2 });
+    const snapshot = backend.snapshot();
+    s.add({ n: 10 });
+    expect(first).toEqual({ n: 1 });
+    expect((written(snapshot, 'r', 'a')[0] as { v: unknown }).v).toEqual({ n: 3 });
+    expect(s.get()).toEqual({ n: 13 });
   });
 
   it('ReducingState: merging namespaces (sessions) with such a reduce leaves the snapshot at the barrier', () => {

@@ -17,13 +17,21 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
   }
 
   add(value: T): void {
-    this.ttl?.accessed();
+    if (!this.ttl) {
+      // Flink's HeapReducingState#add: the value is found once, copied first if a snapshot holds
+      // it; a first value is the caller's and copied before the reduce function changes it.
+      this.table.transform(this.namespace, value, this.reduceTransformation);
+      return;
+    }
+    this.ttl.accessed();
     const current = this.current();
-    // The first value is copied (once per key and namespace): the caller may hold it still,
-    // and a reduce function that changes its first argument would change it.
+    // With a TTL the stored value is wrapped, so the first one is copied at once.
     const next = current === undefined ? copyStateValue(value) : this.reduceFunction(current, value);
-    this.table.put(this.namespace, this.ttl ? { v: next, t: this.ttl.now() } : next);
+    this.table.put(this.namespace, { v: next, t: this.ttl.now() });
   }
+
+  private readonly reduceTransformation = (current: unknown, value: T): unknown =>
+    current === undefined ? value : this.reduceFunction(current as T, value);
 
   mergeNamespaces(target: N, sources: readonly N[]): void {
     if (this.ttl) throw new Error(`ReducingState '${this.name}' has a TTL and cannot be merged`);
