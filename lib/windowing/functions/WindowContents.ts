@@ -14,7 +14,10 @@ export interface WindowContents<IN, ACC, R> {
   add(accumulator: ACC | undefined, value: IN): ACC;
   getResult(accumulator: ACC): R;
   merge(a: ACC, b: ACC): ACC;
-  /** A copy to change in place when a snapshot still holds the accumulator. */
+  /**
+   * A copy to change in place, made when the state table does not own the accumulator alone: a
+   * snapshot holds it, or it is the window's first element itself (StateTable.transform).
+   */
   copy(accumulator: ACC): ACC;
 }
 
@@ -62,10 +65,11 @@ export class ReducingContents<T> implements WindowContents<T, T, T> {
   }
 
   /**
-   * Called only for an accumulator a snapshot still holds, before it is changed: the built-in
+   * Called before an accumulator the table does not own alone is changed: the built-in
    * reduction copies its own way; a user's reduce function may change its first argument and
-   * return it (allowed in Flink), so its accumulator is deep-copied, once per window and
-   * checkpoint, and the snapshot stays as it was at its barrier.
+   * return it (allowed in Flink), so its accumulator is deep-copied: once per window and
+   * checkpoint, and once for the first element a window keeps as it is. A snapshot, the record
+   * and the other windows it went to stay as they were.
    */
   copy(accumulator: T): T {
     return this.inPlace ? this.inPlace.copy(accumulator) : copyStateValue(accumulator);

@@ -5,8 +5,8 @@ import { AbstractHeapState, copyStateValue, InternalMergingState, TtlValue } fro
 /**
  * Flink's HeapReducingState: keeps one value, reduced with every added element. A reduce
  * function may change its first argument and return it (allowed in Flink), so the stored value
- * is always read through getForUpdate: a value a snapshot still holds is copied first, and the
- * snapshot stays as it was at its barrier.
+ * is always read for update (getForUpdate, transform): a value a snapshot still holds, or the
+ * caller's own first value, is copied first, and the snapshot stays as it was at its barrier.
  */
 export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown> implements ReducingState<T>, InternalMergingState<N> {
   reduceFunction!: ReduceFunction<T>;
