@@ -235,7 +235,9 @@ export class TaskHarness {
 
   /** Input channels whose messages checkpoint alignment holds back now. */
   blockedChannels(): number[] {
-    return this.creditsReturned.flatMap((_, channel) => (this.task.isInputChannelBlocked(channel) ? [channel] : []));
+    const blocked: number[] = [];
+    for (let channel = 0; channel < this.creditsReturned.length; channel++) if (this.task.isInputChannelBlocked(channel)) blocked.push(channel);
+    return blocked;
   }
 
   /** What output channel `channel` sent since the previous call, as marbles. */
