@@ -178,7 +178,7 @@ export class DataStream<T> {
   sinkTo<TXN>(sink: Sink<T> | TwoPhaseCommitSink<T, TXN>): DataStreamSink<T> {
     if (isTwoPhaseCommitSink(sink)) {
       const transactional = sink as TwoPhaseCommitSink<T, TXN>;
-      return this.addSinkFactory(sink.name, (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name));
+      return this.addSinkFactory(sink.name, (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name), transactional as TwoPhaseCommitSink<unknown, unknown>);
     }
     if (!isSink(sink)) throw new TypeError('sinkTo expects a Sink (an object with createWriter)');
     return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx), sink as Sink<unknown>);
@@ -222,7 +222,7 @@ export class DataStream<T> {
   private addSinkFactory(
     name: string,
     create: (operatorName: string) => StreamSink<T> | TwoPhaseCommitSinkOperator<T, unknown>,
-    sink?: Sink<unknown>,
+    sink?: Sink<unknown> | TwoPhaseCommitSink<unknown, unknown>,
   ): DataStreamSink<T> {
     const settings = defaultSettings(name, 'ALWAYS');
     this.environment.addTransformation({

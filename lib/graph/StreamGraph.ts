@@ -1,5 +1,6 @@
 import { OutputTag } from '../api/OutputTag';
 import { Sink } from '../connectors/sink/SinkFunction';
+import { TwoPhaseCommitSink } from '../connectors/sink/TwoPhaseCommitSink';
 import { Source } from '../connectors/source/Source';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { OperatorFactory } from '../runtime/StreamOperator';
@@ -24,8 +25,8 @@ export interface StreamNode {
   readonly watermarkStrategy: WatermarkStrategy<unknown> | undefined;
   /** For operators and sinks. */
   readonly operatorFactory: OperatorFactory<unknown, unknown> | undefined;
-  /** For sinks given as a Sink object (sinkTo). */
-  readonly sink: Sink<unknown> | undefined;
+  /** For sinks given as an object (sinkTo): a Sink or a TwoPhaseCommitSink. */
+  readonly sink: Sink<unknown> | TwoPhaseCommitSink<unknown, unknown> | undefined;
   readonly inEdges: StreamEdge[];
   readonly outEdges: StreamEdge[];
 }

@@ -1,5 +1,6 @@
 import { OutputTag } from '../api/OutputTag';
 import { Sink } from '../connectors/sink/SinkFunction';
+import { TwoPhaseCommitSink } from '../connectors/sink/TwoPhaseCommitSink';
 import { Source } from '../connectors/source/Source';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { OperatorFactory } from '../runtime/StreamOperator';
@@ -69,8 +70,8 @@ export interface SinkTransformation extends Base {
   readonly settings: OperatorSettings;
   readonly input: Transformation;
   readonly operatorFactory: OperatorFactory<unknown, never>;
-  /** The Sink given to sinkTo (absent for addSink): TaskManager threads forward its results. */
-  readonly sink?: Sink<unknown>;
+  /** The sink given to sinkTo (absent for addSink): TaskManager threads forward its results. */
+  readonly sink?: Sink<unknown> | TwoPhaseCommitSink<unknown, unknown>;
 }
 
 export interface PartitionTransformation extends Base {

@@ -1,3 +1,4 @@
+import { ForwardsResults } from '../../lib/connectors/sink/ForwardableSink';
 import { SinkContext } from '../../lib/connectors/sink/SinkFunction';
 import { TransactionalSinkContext, TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
 
@@ -9,8 +10,10 @@ interface Txn {
  * An in-memory two-phase-commit sink for tests: records are staged per transaction and appear in
  * `committed` only when the transaction commits (at most once per transaction id, however often
  * the commit is retried). Staged data of transactions never committed stays invisible.
+ * On a TaskManager thread, what a commit makes visible is posted to the submitter's instance
+ * (staging stays on the thread: it does not outlive the thread, as an external system's would).
  */
-export class TransactionalCollectSink<T> implements TwoPhaseCommitSink<T, Txn> {
+export class TransactionalCollectSink<T> implements TwoPhaseCommitSink<T, Txn>, ForwardsResults {
   readonly name = 'Transactional Collect Sink';
   readonly transactional = true as const;
   readonly committed: T[] = [];
@@ -18,6 +21,7 @@ export class TransactionalCollectSink<T> implements TwoPhaseCommitSink<T, Txn> {
   numCommitCalls = 0;
   numAborts = 0;
   private readonly staged = new Map<string, T[]>();
+  private forward: ((results: unknown) => void) | undefined;
 
   /** Records written into transactions not committed (yet): invisible to readers. */
   get numStaged(): number {
@@ -43,13 +47,24 @@ export class TransactionalCollectSink<T> implements TwoPhaseCommitSink<T, Txn> {
         this.numCommitCalls++;
         if (this.committedTransactions.has(txn.id)) return;
         this.committedTransactions.add(txn.id);
-        this.committed.push(...(staged.get(txn.id) ?? []));
+        const records = staged.get(txn.id) ?? [];
         staged.delete(txn.id);
+        if (this.forward) {
+          if (records.length > 0) this.forward(records);
+        } else this.committed.push(...records);
       },
       abort: async (txn: Txn): Promise<void> => {
         this.numAborts++;
         staged.delete(txn.id);
       },
     };
+  }
+
+  forwardTo(post: (results: unknown) => void): void {
+    this.forward = post;
+  }
+
+  acceptForwarded(results: unknown): void {
+    this.committed.push(...(results as T[]));
   }
 }

@@ -6,7 +6,10 @@ import { Sink } from './SinkFunction';
  * results (structured-cloneable data) instead of keeping them, and the submitter's instance of
  * the same sink (same node of an identical job graph) accepts what was posted.
  */
-export interface ForwardableSink<T> extends Sink<T> {
+export interface ForwardableSink<T> extends Sink<T>, ForwardsResults {}
+
+/** The forwarding half of a ForwardableSink, for any kind of sink (a two-phase-commit sink forwards what it committed). */
+export interface ForwardsResults {
   /** On a TaskManager thread: writers created from now on post their results here. */
   forwardTo(post: (results: unknown) => void): void;
   /** On the submitter's thread: results posted by writers on another thread. */
@@ -14,9 +17,13 @@ export interface ForwardableSink<T> extends Sink<T> {
 }
 
 export function isForwardableSink<T>(sink: Sink<T> | undefined): sink is ForwardableSink<T> {
+  return forwardsResults(sink);
+}
+
+export function forwardsResults(sink: object | undefined): sink is ForwardsResults {
   return (
     sink !== undefined &&
-    typeof (sink as ForwardableSink<T>).forwardTo === 'function' &&
-    typeof (sink as ForwardableSink<T>).acceptForwarded === 'function'
+    typeof (sink as ForwardsResults).forwardTo === 'function' &&
+    typeof (sink as ForwardsResults).acceptForwarded === 'function'
   );
 }
