@@ -1,8 +1,8 @@
 import createDebug from 'debug';
 import path from 'path';
-import { MessageChannel, MessagePort } from 'worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'worker_threads';
 import { JobClient } from '../lib/api/JobClient';
-import { isForwardableSink } from '../lib/connectors/sink/ForwardableSink';
+import { forwardsResults } from '../lib/connectors/sink/ForwardableSink';
 import { JobGraph } from '../lib/graph/JobGraph';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskConfig } from '../lib/runtime/TaskConfig';
@@ -13,7 +13,7 @@ import { ActorSystem, TypedRef } from './nact';
 import { WorkerJob, WorkerData } from './remote/protocol';
 import { RemoteTaskManager } from './remote/RemoteTaskManager';
 import { startWorker } from './remote/startWorker';
-import { submitJob } from './submitJob';
+import { JobSettings, submitJob } from './submitJob';
 
 const log = createDebug('brook:cluster');
 
@@ -32,7 +32,8 @@ export interface WorkerClusterConfig {
  * A JobManager on the main thread with TaskManagers on worker threads, each its own nact actor
  * system with its slots: the way brook uses every core. TaskManagers exchange batches and
  * credit over one MessagePort per pair; the JobManager talks to them over the worker's port.
- * One cluster runs the job its TaskManagers were started for.
+ * One cluster runs the job its TaskManagers were started for. A TaskManager whose thread dies
+ * gets a new thread (see RemoteTaskManager), so that the job can fail over into its slots.
  */
 export class WorkerCluster {
   readonly system: ActorSystem;
@@ -46,23 +47,11 @@ export class WorkerCluster {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`numberOfTaskManagers must be a positive integer, got ${n}`);
     this.system = new ActorSystem(`brook-main-${process.pid}`);
     this.jobManager = spawnJobManager(this.system, systemClock);
-    // One MessageChannel per pair of TaskManagers.
-    const peers: Array<Array<{ taskManagerId: number; port: MessagePort }>> = Array.from({ length: n }, () => []);
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const { port1, port2 } = new MessageChannel();
-        peers[i].push({ taskManagerId: j, port: port1 });
-        peers[j].push({ taskManagerId: i, port: port2 });
-      }
-    }
     const sinks = new Map([...config.jobGraph.streamGraph.nodes.values()].map((node) => [node.id, node.sink]));
     const addresses = new Map();
-    const entry = path.join(__dirname, 'remote', `TaskManagerWorker${path.extname(__filename)}`);
     for (let i = 0; i < n; i++) {
-      const workerData: WorkerData = { taskManagerId: i, slots: config.slotsPerTaskManager, job: config.job, peers: peers[i] };
-      const worker = startWorker(entry, [config.job.module], workerData, peers[i].map((p) => p.port));
       this.taskManagers.push(
-        new RemoteTaskManager(i, worker, {
+        new RemoteTaskManager(i, {
           system: this.system,
           jobManager: this.jobManager,
           addresses,
@@ -70,8 +59,9 @@ export class WorkerCluster {
           stderr: config.stderr,
           onSinkResults: (nodeId, results) => {
             const sink = sinks.get(nodeId);
-            if (isForwardableSink(sink)) sink.acceptForwarded(results);
+            if (forwardsResults(sink)) sink.acceptForwarded(results);
           },
+          startThread: () => this.startThread(i, config),
         }),
       );
     }
@@ -90,9 +80,27 @@ export class WorkerCluster {
     return cluster;
   }
 
-  submitJob(jobGraph: JobGraph, config: TaskConfig): JobClient {
+  /**
+   * Starts the thread of TaskManager `taskManagerId` with one MessageChannel to each other
+   * TaskManager whose thread runs (they get their ends in a `peer` message): at first, and again
+   * for a TaskManager whose thread died.
+   */
+  private startThread(taskManagerId: number, config: WorkerClusterConfig): Worker {
+    const peers: Array<{ taskManagerId: number; port: MessagePort }> = [];
+    for (const other of this.taskManagers) {
+      if (other.taskManagerId === taskManagerId || !other.alive) continue;
+      const { port1, port2 } = new MessageChannel();
+      other.connectPeer(taskManagerId, port2);
+      peers.push({ taskManagerId: other.taskManagerId, port: port1 });
+    }
+    const entry = path.join(__dirname, 'remote', `TaskManagerWorker${path.extname(__filename)}`);
+    const workerData: WorkerData = { taskManagerId, slots: config.slotsPerTaskManager, job: config.job, peers };
+    return startWorker(entry, [config.job.module], workerData, peers.map((p) => p.port));
+  }
+
+  submitJob(jobGraph: JobGraph, config: TaskConfig, settings: JobSettings = {}): JobClient {
     if (this.closed) throw new Error('the cluster has been shut down');
-    const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config);
+    const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config, settings);
     this.running.add(client);
     void outcome.then(() => this.running.delete(client));
     return client;
@@ -103,8 +111,7 @@ export class WorkerCluster {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.running].map((c) => c.cancel()));
-    for (const tm of this.taskManagers) tm.shutdown();
-    await Promise.all(this.taskManagers.map((tm) => tm.closed));
+    await Promise.all(this.taskManagers.map((tm) => tm.shutdown()));
     this.system.stop(this.jobManager);
     this.system.shutdown();
     log('shut down');

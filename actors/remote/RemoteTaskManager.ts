@@ -1,8 +1,8 @@
 import createDebug from 'debug';
-import { Worker } from 'worker_threads';
+import { MessagePort, Worker } from 'worker_threads';
 import { TaskFailure } from '../../lib/runtime/errors';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
-import { JobManagerMessage, SubtaskMessage, SubtaskWiring, TaskManagerMessage } from '../messages';
+import { JobManagerMessage, SubtaskDeployment, SubtaskMessage, SubtaskWiring, TaskManagerMessage } from '../messages';
 import { ActorSystem, AnyRef, TypedRef } from '../nact';
 import { FromWorker, RemoteWiring, SerializedFailure, SubtaskAddress, ToWorker } from './protocol';
 
@@ -16,30 +16,60 @@ export interface RemoteTaskManagerDeps {
   readonly stdout: TextWriter;
   readonly stderr: TextWriter;
   readonly onSinkResults: (nodeId: number, results: unknown) => void;
+  /**
+   * Starts a thread for this TaskManager, connected to the threads of the other TaskManagers
+   * that run: at first, and again when its thread died (a new TaskManager in the dead one's
+   * slots, as Flink's resource manager starts one for a lost TaskManager).
+   */
+  readonly startThread: () => Worker;
+}
+
+/** A subtask deployed on this TaskManager, as much as a failure report needs. */
+interface DeployedSubtask {
+  readonly jobId: string;
+  readonly taskName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
 }
 
 /**
  * The main thread's side of a TaskManager on a worker thread. To the JobManager it is a
  * TaskManager ref, and every subtask deployed there is a subtask ref, exactly as local actors;
  * messages are translated (refs to addresses, vertices to ids) and posted to the worker, and
- * what the worker posts back is told to the JobManager. If the thread dies, its subtasks are
- * reported failed and a release is answered at once, so the job fails instead of hanging.
+ * what the worker posts back is told to the JobManager.
+ *
+ * A thread that dies (an uncaught error, process.exit, a failed start) takes its subtasks with
+ * it: they are reported FAILED, naming the thread, and so is each of them again when the
+ * JobManager starts it, so that the job fails over by its restart strategy in any phase
+ * (deploying, starting, running). Deployments and releases the thread had not answered are
+ * answered here. A thread that had started is replaced at once by a new one, which gets the next
+ * deployments; one that never became ready is not, and whatever is deployed on it fails.
  */
 export class RemoteTaskManager {
   readonly ref: TypedRef<TaskManagerMessage>;
+  /** Resolves once the first thread defined the job; rejects if it failed to. */
   readonly ready: Promise<void>;
-  readonly closed: Promise<void>;
-  private readonly replies = new Map<number, TypedRef<unknown>>();
-  private readonly executions = new Map<string, string>(); // executionId → jobId
-  private nextRequest = 1;
+  private worker: Worker;
+  private exited: Promise<void>;
+  private workerReady = false;
+  private registered = false;
+  private stopping = false;
+  /** Set when no thread runs for this TaskManager any more. */
   private dead: Error | undefined;
+  private readonly replies = new Map<number, TypedRef<unknown>>();
+  /** Subtasks on the current thread, by execution id. */
+  private readonly subtasks = new Map<string, DeployedSubtask>();
+  /** Subtasks of a thread that died, with the failure they report when started. */
+  private readonly lost = new Map<string, { readonly jobId: string; readonly failure: TaskFailure }>();
+  /** Deployments and releases posted to the current thread and not answered yet. */
+  private readonly pendingDeploys = new Map<string, readonly SubtaskDeployment[]>();
+  private readonly pendingReleases = new Set<string>();
+  private nextRequest = 1;
   private markReady!: () => void;
   private failReady!: (e: Error) => void;
-  private markClosed!: () => void;
 
   constructor(
     readonly taskManagerId: number,
-    private readonly worker: Worker,
     private readonly deps: RemoteTaskManagerDeps,
   ) {
     this.ready = new Promise((resolve, reject) => {
@@ -47,20 +77,42 @@ export class RemoteTaskManager {
       this.failReady = reject;
     });
     this.ready.catch(() => undefined);
-    this.closed = new Promise((resolve) => (this.markClosed = resolve));
     this.ref = deps.system.remoteRef<TaskManagerMessage>(`taskmanager-${taskManagerId}`, (m) => this.toWorker(m));
-    worker.on('message', (m: FromWorker) => this.fromWorker(m));
-    worker.on('error', (e) => this.died(e));
-    worker.on('exit', (code) => {
-      if (code !== 0) this.died(new Error(`exited with code ${code}`));
-      this.markClosed();
-    });
+    this.worker = deps.startThread();
+    this.exited = this.follow(this.worker);
   }
 
-  /** Asks the thread to stop its actors and exit; a thread that failed is terminated. */
-  shutdown(): void {
+  /** True while a thread runs (or starts) for this TaskManager. */
+  get alive(): boolean {
+    return this.dead === undefined && !this.stopping;
+  }
+
+  /** Hands this TaskManager's thread its end of a channel to a thread started after it. */
+  connectPeer(taskManagerId: number, port: MessagePort): void {
+    this.worker.postMessage({ type: 'peer', taskManagerId, port } satisfies ToWorker, [port]);
+  }
+
+  /** Asks the thread to stop its actors and exit (a thread that failed is terminated); resolves once it exited. */
+  shutdown(): Promise<void> {
+    this.stopping = true;
     if (this.dead) void this.worker.terminate();
     else this.post({ type: 'shutdown' });
+    return this.exited;
+  }
+
+  private follow(worker: Worker): Promise<void> {
+    worker.on('message', (m: FromWorker) => {
+      if (worker === this.worker) this.fromWorker(m);
+    });
+    worker.on('error', (e) => {
+      if (worker === this.worker) this.died(e);
+    });
+    return new Promise((resolve) =>
+      worker.on('exit', (code) => {
+        if (worker === this.worker && !this.stopping) this.died(new Error(`the thread exited with code ${code}`));
+        resolve();
+      }),
+    );
   }
 
   private post(message: ToWorker): void {
@@ -70,6 +122,15 @@ export class RemoteTaskManager {
   private toWorker(message: TaskManagerMessage): void {
     switch (message.type) {
       case 'deploy':
+        for (const d of message.deployments) {
+          const { vertex, subtaskIndex } = d.descriptor;
+          this.subtasks.set(d.executionId, { jobId: message.jobId, taskName: vertex.name, subtaskIndex, parallelism: vertex.parallelism });
+        }
+        if (this.dead) {
+          this.answerLostDeploy(message.jobId, message.deployments, this.dead);
+          break;
+        }
+        this.pendingDeploys.set(message.jobId, message.deployments);
         this.post({
           type: 'deploy',
           jobId: message.jobId,
@@ -80,12 +141,18 @@ export class RemoteTaskManager {
             subtaskIndex: d.descriptor.subtaskIndex,
             attemptNumber: d.descriptor.attemptNumber,
             config: d.descriptor.config,
+            restore: d.descriptor.restore,
           })),
         });
         break;
       case 'release':
-        if (this.dead) this.deps.system.tell(this.deps.jobManager, { type: 'released', jobId: message.jobId, taskManagerId: this.taskManagerId });
-        else this.post(message);
+        if (this.dead) {
+          this.forgetJob(message.jobId);
+          this.deps.system.tell(this.deps.jobManager, { type: 'released', jobId: message.jobId, taskManagerId: this.taskManagerId });
+        } else {
+          this.pendingReleases.add(message.jobId);
+          this.post(message);
+        }
         break;
       case 'collectMetrics':
         this.post({ type: 'collectMetrics', jobId: message.jobId, requestId: this.expectReply(message.replyTo) });
@@ -102,8 +169,15 @@ export class RemoteTaskManager {
     return id;
   }
 
-  private subtaskRef(jobId: string, executionId: string): TypedRef<SubtaskMessage> {
+  private subtaskRef(executionId: string): TypedRef<SubtaskMessage> {
     const ref = this.deps.system.remoteRef<SubtaskMessage>(executionId, (message) => {
+      const lost = this.lost.get(executionId);
+      if (lost) {
+        // Its thread is gone: it fails when the JobManager starts it, so that the failure is
+        // handled even if it was deployed while the job was not running yet.
+        if (message.type === 'start') this.reportFailed(lost.jobId, executionId, lost.failure);
+        return;
+      }
       if (message.type === 'start') {
         this.post({ type: 'toSubtask', executionId, message: { type: 'start', wiring: this.toRemoteWiring(message.wiring) } });
       } else {
@@ -111,7 +185,6 @@ export class RemoteTaskManager {
       }
     });
     this.deps.addresses.set(ref, { taskManagerId: this.taskManagerId, executionId });
-    this.executions.set(executionId, jobId);
     return ref;
   }
 
@@ -134,18 +207,24 @@ export class RemoteTaskManager {
     const { system, jobManager } = this.deps;
     switch (message.type) {
       case 'ready':
-        system.tell(jobManager, { type: 'registerTaskManager', taskManagerId: message.taskManagerId, slots: message.slots, ref: this.ref });
+        this.workerReady = true;
+        // A replacement thread takes over the slots the TaskManager registered with.
+        if (!this.registered) {
+          this.registered = true;
+          system.tell(jobManager, { type: 'registerTaskManager', taskManagerId: message.taskManagerId, slots: message.slots, ref: this.ref });
+        } else log('TaskManager thread %d replaced', this.taskManagerId);
         this.markReady();
         break;
       case 'fatal':
         this.died(new Error(message.message));
         break;
       case 'deployed':
+        this.pendingDeploys.delete(message.jobId);
         system.tell(jobManager, {
           type: 'deployed',
           jobId: message.jobId,
           taskManagerId: this.taskManagerId,
-          subtasks: message.executionIds.map((executionId) => ({ executionId, ref: this.subtaskRef(message.jobId, executionId) })),
+          subtasks: message.executionIds.map((executionId) => ({ executionId, ref: this.subtaskRef(executionId) })),
         });
         break;
       case 'subtaskState':
@@ -159,6 +238,8 @@ export class RemoteTaskManager {
         });
         break;
       case 'released':
+        this.pendingReleases.delete(message.jobId);
+        this.forgetJob(message.jobId);
         system.tell(jobManager, { type: 'released', jobId: message.jobId, taskManagerId: this.taskManagerId });
         break;
       case 'toJobManager':
@@ -186,18 +267,63 @@ export class RemoteTaskManager {
 
   private died(error: Error): void {
     if (this.dead) return;
-    this.dead = new Error(`TaskManager thread ${this.taskManagerId} failed: ${error.message}`);
-    log('%s', this.dead.message);
-    this.failReady(this.dead);
-    for (const [executionId, jobId] of this.executions) {
-      this.deps.system.tell(this.deps.jobManager, {
-        type: 'subtaskState',
-        jobId,
-        executionId,
-        state: 'FAILED',
-        failure: new TaskFailure(`TaskManager ${this.taskManagerId}`, 0, 1, this.dead),
-      });
+    const wasReady = this.workerReady;
+    this.workerReady = false;
+    const cause = new Error(`TaskManager thread ${this.taskManagerId} died: ${error.message}`);
+    if (error.stack) cause.stack = `${cause.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+    log('%s', cause.message);
+    this.failReady(cause);
+    const { system, jobManager } = this.deps;
+    // Everything on the thread is gone: its subtasks fail (now, and again when started).
+    const unanswered = new Set([...this.pendingDeploys.values()].flatMap((ds) => ds.map((d) => d.executionId)));
+    for (const [executionId, s] of this.subtasks) {
+      if (unanswered.has(executionId)) continue;
+      const failure = new TaskFailure(s.taskName, s.subtaskIndex, s.parallelism, cause);
+      this.lost.set(executionId, { jobId: s.jobId, failure });
+      this.reportFailed(s.jobId, executionId, failure);
     }
+    for (const [jobId, deployments] of this.pendingDeploys) this.answerLostDeploy(jobId, deployments, cause);
+    this.pendingDeploys.clear();
+    for (const jobId of this.pendingReleases) {
+      this.forgetJob(jobId);
+      system.tell(jobManager, { type: 'released', jobId, taskManagerId: this.taskManagerId });
+    }
+    this.pendingReleases.clear();
+    this.subtasks.clear();
+    // Queries (metrics, the actor tree) the thread did not answer time out on the asking side.
+    this.replies.clear();
+    const previous = this.worker;
+    if (wasReady && !this.stopping) {
+      this.worker = this.deps.startThread();
+      this.exited = this.follow(this.worker);
+      void previous.terminate();
+    } else {
+      this.dead = cause;
+    }
+  }
+
+  /** A deployment that reached no thread: its subtasks exist for the JobManager and fail when started. */
+  private answerLostDeploy(jobId: string, deployments: readonly SubtaskDeployment[], cause: Error): void {
+    for (const d of deployments) {
+      const { vertex, subtaskIndex } = d.descriptor;
+      this.lost.set(d.executionId, { jobId, failure: new TaskFailure(vertex.name, subtaskIndex, vertex.parallelism, cause) });
+      this.subtasks.delete(d.executionId);
+    }
+    this.deps.system.tell(this.deps.jobManager, {
+      type: 'deployed',
+      jobId,
+      taskManagerId: this.taskManagerId,
+      subtasks: deployments.map((d) => ({ executionId: d.executionId, ref: this.subtaskRef(d.executionId) })),
+    });
+  }
+
+  private reportFailed(jobId: string, executionId: string, failure: TaskFailure): void {
+    this.deps.system.tell(this.deps.jobManager, { type: 'subtaskState', jobId, executionId, state: 'FAILED', failure });
+  }
+
+  private forgetJob(jobId: string): void {
+    for (const [executionId, s] of this.subtasks) if (s.jobId === jobId) this.subtasks.delete(executionId);
+    for (const [executionId, l] of this.lost) if (l.jobId === jobId) this.lost.delete(executionId);
   }
 }
 

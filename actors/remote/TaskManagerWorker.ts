@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { MessagePort, parentPort, workerData } from 'worker_threads';
 import { loadJobDefinition } from '../../lib/api/JobModule';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
-import { isForwardableSink } from '../../lib/connectors/sink/ForwardableSink';
+import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
 import { JobGraph, JobVertex } from '../../lib/graph/JobGraph';
 import { describeJobGraphShape, jobGraphFingerprint } from '../../lib/graph/jobGraphFingerprint';
 import { StreamPartitioner } from '../../lib/partitioners/StreamPartitioner';
@@ -46,7 +46,7 @@ function defineJob(): JobGraph {
   }
   // Results of collect-style sinks belong to the submitter: post them instead of keeping them.
   for (const node of graph.streamGraph.nodes.values()) {
-    if (isForwardableSink(node.sink)) node.sink.forwardTo((results) => post({ type: 'sinkResults', nodeId: node.id, results }));
+    if (forwardsResults(node.sink)) node.sink.forwardTo((results) => post({ type: 'sinkResults', nodeId: node.id, results }));
   }
   return graph;
 }
@@ -70,10 +70,13 @@ function start(graph: JobGraph): void {
   };
 
   const peers = new Map<number, MessagePort>();
-  for (const p of data.peers) {
-    peers.set(p.taskManagerId, p.port);
-    p.port.on('message', (envelope: PeerEnvelope) => deliverLocal(envelope.to, decodeFromPort(envelope.message)));
-  }
+  const connect = (taskManagerId: number, peer: MessagePort): void => {
+    // A TaskManager whose thread died comes back on a new channel; the old one is dead.
+    peers.get(taskManagerId)?.close();
+    peers.set(taskManagerId, peer);
+    peer.on('message', (envelope: PeerEnvelope) => deliverLocal(envelope.to, decodeFromPort(envelope.message)));
+  };
+  for (const p of data.peers) connect(p.taskManagerId, p.port);
   const peerRefs = new Map<string, TypedRef<SubtaskMessage>>();
   const refOf = (address: SubtaskAddress): TypedRef<SubtaskMessage> => {
     let ref = peerRefs.get(address.executionId);
@@ -175,6 +178,7 @@ function start(graph: JobGraph): void {
                 subtaskIndex: d.subtaskIndex,
                 attemptNumber: d.attemptNumber,
                 config: d.config,
+                restore: d.restore,
               },
             };
           }),
@@ -194,8 +198,20 @@ function start(graph: JobGraph): void {
         }
         break;
       }
-      case 'release':
+      case 'release': {
         system.tell(taskManager, { type: 'release', jobId: message.jobId });
+        // Execution ids are `jobId:vertex.subtask:attempt`: what is left of the job's subtasks goes.
+        const ofJob = (executionId: string): boolean => executionId.startsWith(`${message.jobId}:`);
+        for (const map of [local, waiting]) for (const executionId of map.keys()) if (ofJob(executionId)) map.delete(executionId);
+        for (const [executionId, ref] of peerRefs) {
+          if (!ofJob(executionId)) continue;
+          system.forgetRemote(ref);
+          peerRefs.delete(executionId);
+        }
+        break;
+      }
+      case 'peer':
+        connect(message.taskManagerId, message.port);
         break;
       case 'collectMetrics':
         system.tell(taskManager, { type: 'collectMetrics', jobId: message.jobId, replyTo: reply(message.requestId) });

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'worker_threads';
+import { TaskRestore } from '../../lib/runtime/checkpoint/StateAssignment';
 import { ExecutionState } from '../../lib/runtime/ExecutionState';
 import { TaskConfig } from '../../lib/runtime/TaskConfig';
 import { TaskMetricsSnapshot } from '../../lib/runtime/TaskMetrics';
@@ -36,6 +37,11 @@ export interface RemoteDeployment {
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
   readonly config: TaskConfig;
+  /**
+   * The subtask's share of the checkpoint or savepoint it starts from: operator states as
+   * deserialized on the main thread (maps, arrays, plain values), structured-cloned to the thread.
+   */
+  readonly restore: TaskRestore | undefined;
 }
 
 /** A task failure as data; rebuilt as a TaskFailure with the same message on the main thread. */
@@ -64,7 +70,10 @@ export interface WorkerData {
   readonly taskManagerId: number;
   readonly slots: number;
   readonly job: WorkerJob;
-  /** One MessagePort per other TaskManager, for batches and credit between them. */
+  /**
+   * One MessagePort per other TaskManager running when this thread starts, for batches and
+   * credit between them; threads started later send theirs in a `peer` message.
+   */
   readonly peers: ReadonlyArray<{ readonly taskManagerId: number; readonly port: MessagePort }>;
 }
 
@@ -74,6 +83,8 @@ export type ToWorker =
   | { readonly type: 'release'; readonly jobId: string }
   | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
   | { readonly type: 'describe'; readonly requestId: number }
+  /** A channel to another TaskManager thread, started (again, after its thread died) after this one. */
+  | { readonly type: 'peer'; readonly taskManagerId: number; readonly port: MessagePort }
   | { readonly type: 'shutdown' };
 
 export type FromWorker =

@@ -46,12 +46,6 @@ export async function executeOnTaskManagerThreads<P, R>(
   };
   const env = StreamExecutionEnvironment.createLocalEnvironment({ ...environment, stdout: options.stdout, stderr: options.stderr });
   const defined = define(env, job.params);
-  const settings = env.jobSettings();
-  if (settings.checkpointing || settings.savepointRestore) {
-    // Barriers would cross threads as they are, but acknowledged state snapshots are not yet
-    // made cloneable: refuse rather than run without the guarantees the job asked for.
-    throw new Error('checkpointing and savepoint restore are not supported on TaskManager threads yet: run the job on one TaskManager');
-  }
   const jobName = options.jobName ?? 'Flink Streaming Job';
   const jobGraph = env.getJobGraph(jobName);
   const numberOfTaskManagers = options.numberOfTaskManagers ?? 2;
@@ -65,7 +59,9 @@ export async function executeOnTaskManagerThreads<P, R>(
     stderr,
   });
   try {
-    const result = await cluster.submitJob(jobGraph, env.getTaskConfig()).getJobExecutionResult();
+    // Checkpointing, the restart strategy and the savepoint to start from are the main thread's:
+    // the JobManager and its checkpoint coordinator run here.
+    const result = await cluster.submitJob(jobGraph, env.getTaskConfig(), env.jobSettings()).getJobExecutionResult();
     return { result, defined };
   } finally {
     await cluster.shutdown();
