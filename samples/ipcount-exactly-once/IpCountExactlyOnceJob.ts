@@ -1,7 +1,7 @@
 import { StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../lib';
 import { RedisStreamSink } from '../../lib/connectors/redis/RedisStreamSink';
 import { RedisStreamSource } from '../../lib/connectors/redis/RedisStreamSource';
-import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
+import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { IpAndCount } from '../ipcount/IpCountJob';
 import { formatHms, parseHms, splitLogLine } from '../ipcount/logFormat';
 
@@ -15,20 +15,28 @@ export interface IpCountExactlyOnceSettings {
   readonly stopWhenIdleMs: number | undefined;
 }
 
+export interface IpCountExactlyOnceParams extends IpCountExactlyOnceSettings {
+  /** The checkpoint to resume from (findLatestCompletedCheckpoint), looked up once by the submitter, not by every thread. */
+  readonly resumeFrom: string | undefined;
+  /** Test hook: faults to inject (the sample's --fault). */
+  readonly faults?: readonly FaultSpec[];
+}
+
 /**
  * The seed's IpCount, exactly once: access-log lines from Redis streams (field `line`), counts
  * per IP in tumbling 5 s event-time windows, each result appended once to a Redis stream as
  * `HH:mm:ss ip count`. Checkpoints go to a directory; started again after a crash, the job
- * resumes from the latest completed one there: the source rewinds to its stream positions,
- * windows get their partial counts back, and the sink commits what was pending.
- * Returns the checkpoint it resumes from, if any.
+ * resumes from `resumeFrom`, the latest completed one there: the source rewinds to its stream
+ * positions, windows get their partial counts back, and the sink commits what was pending.
+ * A job-module function (one params object, plain data), so that TaskManagers on worker
+ * threads can define it too: `npm run ipcount:eo -- … --task-managers 2`.
  */
-export function defineIpCountExactlyOnceJob(env: StreamExecutionEnvironment, s: IpCountExactlyOnceSettings): string | undefined {
+export function ipCountExactlyOnceJob(env: StreamExecutionEnvironment, s: IpCountExactlyOnceParams): void {
   env.setParallelism(s.parallelism);
   env.enableCheckpointing(s.checkpointIntervalMs, 'EXACTLY_ONCE');
   env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir);
-  const resumeFrom = findLatestCompletedCheckpoint(s.checkpointDir);
-  if (resumeFrom) env.setSavepointRestoreSettings({ path: resumeFrom });
+  if (s.resumeFrom) env.setSavepointRestoreSettings({ path: s.resumeFrom });
+  for (const f of s.faults ?? []) env.injectFaults(f);
 
   const source = new RedisStreamSource<string>({
     url: s.redis,
@@ -49,5 +57,4 @@ export function defineIpCountExactlyOnceJob(env: StreamExecutionEnvironment, s: 
     .map((a) => `${formatHms(a.date)} ${a.ip} ${a.count}`)
     .sinkTo(new RedisStreamSink<string>({ url: s.redis, stream: s.sinkStream }))
     .uid('redis-sink');
-  return resumeFrom;
 }

@@ -1,16 +1,23 @@
-import { StreamExecutionEnvironment } from '../../lib';
+import { JobExecutionResult, StreamExecutionEnvironment } from '../../lib';
+import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
+import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain, UsageError } from '../common/commandLine';
-import { defineIpCountExactlyOnceJob } from './IpCountExactlyOnceJob';
+import { IpCountExactlyOnceParams, ipCountExactlyOnceJob } from './IpCountExactlyOnceJob';
+
+const JOB_NAME = 'Redis Window IpCount (exactly once)';
 
 const USAGE = `usage: npm run ipcount:eo -- --redis redis://HOST:PORT --source STREAM[,STREAM…] --sink STREAM
          --checkpoint-dir DIR [--parallelism 4] [--checkpoint-interval MS] [--stop-when-idle MS]
+         [--task-managers N]
 
 Counts requests per IP in 5 s event-time windows from access-log lines in Redis streams (field
 "line") and appends each result once to the sink stream ("HH:mm:ss ip count"), exactly once:
 killed at any moment and started again with the same arguments, it resumes from the latest
 completed checkpoint in DIR. With --stop-when-idle it ends (exit 0) once no new entry arrived
-for that long, after firing every window and committing every result.`;
+for that long, after firing every window and committing every result. With --task-managers N
+the job runs on N TaskManagers, each on its own worker thread (checkpoints are coordinated
+on the main thread).`;
 
 const OPTIONS = {
   redis: { type: 'string' },
@@ -20,6 +27,7 @@ const OPTIONS = {
   parallelism: { type: 'string', short: 'p', default: '4' },
   'checkpoint-interval': { type: 'string', default: '1000' },
   'stop-when-idle': { type: 'string' },
+  'task-managers': { type: 'string' },
   // Test hook: a FaultSpec as JSON (repeatable), e.g. to kill the process in a commit.
   fault: { type: 'string', multiple: true },
 } as const;
@@ -36,26 +44,44 @@ export function main(argv: string[]): Promise<number> {
     const idle = args['stop-when-idle'] === undefined ? undefined : Number(args['stop-when-idle']);
     if (idle !== undefined && !(idle > 0)) throw new UsageError(`invalid --stop-when-idle ${args['stop-when-idle']}`);
 
-    const env = StreamExecutionEnvironment.getExecutionEnvironment();
-    const resumed = defineIpCountExactlyOnceJob(env, {
+    const checkpointDir = args['checkpoint-dir']!;
+    const resumeFrom = findLatestCompletedCheckpoint(checkpointDir);
+    const params: IpCountExactlyOnceParams = {
       redis: args.redis!,
       sourceStreams: args.source!.split(',').filter((s) => s !== ''),
       sinkStream: args.sink!,
-      checkpointDir: args['checkpoint-dir']!,
+      checkpointDir,
       parallelism,
       checkpointIntervalMs: interval,
       stopWhenIdleMs: idle,
-    });
-    for (const f of args.fault ?? []) env.injectFaults(JSON.parse(f) as FaultSpec);
-    process.stderr.write(resumed ? `IpCount (exactly once): resuming from ${resumed}\n` : 'IpCount (exactly once): starting fresh\n');
-    return awaitJob(await env.executeAsync('Redis Window IpCount (exactly once)'), (result) => {
+      resumeFrom,
+      faults: (args.fault ?? []).map((f) => JSON.parse(f) as FaultSpec),
+    };
+    const summary = (result: JobExecutionResult): void => {
       const stats = result.checkpoints;
       const last = stats?.latestCompleted ? ` (last: ${stats.latestCompleted.stateSize} bytes in ${stats.latestCompleted.durationMs} ms)` : '';
       process.stderr.write(
         `IpCount (exactly once): finished; ${recordsRead(result)} lines read in this run, ${recordsSkipped(result)} malformed skipped, ` +
           `${stats?.counts.completed ?? 0} checkpoints completed${last}\n`,
       );
-    });
+    };
+    const taskManagers = args['task-managers'] === undefined ? undefined : integerFlag('task-managers', args['task-managers']);
+    process.stderr.write(
+      `IpCount (exactly once): ${resumeFrom ? `resuming from ${resumeFrom}` : 'starting fresh'}` +
+        `${taskManagers === undefined ? '' : ` on ${taskManagers} TaskManager thread(s)`}\n`,
+    );
+    if (taskManagers !== undefined) {
+      const { result } = await executeOnTaskManagerThreads(
+        ipCountExactlyOnceJob,
+        { module: require.resolve('./IpCountExactlyOnceJob'), params },
+        { numberOfTaskManagers: taskManagers, jobName: JOB_NAME },
+      );
+      summary(result);
+      return 0;
+    }
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    ipCountExactlyOnceJob(env, params);
+    return awaitJob(await env.executeAsync(JOB_NAME), summary);
   });
 }
 

@@ -137,7 +137,17 @@ async function readSink(url: string, stream: string): Promise<string[]> {
   }
 }
 
-describe('samples/ipcount-exactly-once against a real redis-server', () => {
+/**
+ * Where the job runs: on one TaskManager in the process, or on TaskManagers that are worker
+ * threads (a fault in a task still kills the whole process). Fewer faults on threads: each run
+ * starts threads, and the faults are the same kinds.
+ */
+const VARIANTS = [
+  { where: 'on one TaskManager', extraArgs: [] as string[], faults: 12 },
+  { where: 'on 2 TaskManager threads', extraArgs: ['--task-managers', '2'], faults: 6 },
+];
+
+describe.each(VARIANTS)('samples/ipcount-exactly-once against a real redis-server, $where', ({ extraArgs, faults: faultsWanted }) => {
   let redis: RedisServer;
   let dir: string;
 
@@ -151,7 +161,12 @@ describe('samples/ipcount-exactly-once against a real redis-server', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('commits exactly one right count per (window, ip) however often the job is killed', async () => {
+  const jobArgs = (): string[] => [
+    '--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'),
+    '--parallelism', '2', '--checkpoint-interval', '100', ...extraArgs,
+  ];
+
+  it(`commits exactly one right count per (window, ip) however often the job is killed (${faultsWanted} faults)`, async () => {
     const random = new SeededRandom(Number(process.env.BROOK_CHAOS_SEED ?? 20260504));
     const log = path.join(dir, 'access.log');
     writeLog(log, random);
@@ -159,49 +174,52 @@ describe('samples/ipcount-exactly-once against a real redis-server', () => {
     let produced = false;
     const producer = produceSlowly(redis.url, 'access', log, 200, 150).finally(() => (produced = true));
 
-    const args = ['--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'),
-      '--parallelism', '2', '--checkpoint-interval', '100'];
     const faults: string[] = [];
     let finished: RunOutcome | undefined;
     for (let round = 0; round < 80 && !finished; round++) {
-      // Runs die somewhere while the log is being written and until a dozen faults happened;
+      // Runs die somewhere while the log is being written and until enough faults happened;
       // then one runs clean to the end. Only that last run may stop when idle, so no earlier run
       // can end cleanly when its fault happens not to fire: it is killed from outside instead.
-      const clean = produced && faults.length >= 12;
+      const clean = produced && faults.length >= faultsWanted;
       const f = clean
         ? { fault: undefined, killAfterMs: undefined, what: 'clean run' }
         : !produced
           ? randomFault(random)
           : { fault: undefined, killAfterMs: 150 + Math.floor(random.next() * 450), what: 'SIGKILL from outside after the log was written' };
-      const runArgs = [...args, ...(clean ? ['--stop-when-idle', '700'] : []), ...(f.fault ? ['--fault', JSON.stringify(f.fault)] : [])];
+      const runArgs = [...jobArgs(), ...(clean ? ['--stop-when-idle', '700'] : []), ...(f.fault ? ['--fault', JSON.stringify(f.fault)] : [])];
       const outcome = await runSample(runArgs, clean ? undefined : (f.killAfterMs ?? FAULT_FALLBACK_KILL_MS));
       if (outcome.signal === 'SIGKILL') faults.push(f.what);
       else if (outcome.code === 0 && clean) finished = outcome;
       else throw new Error(`run ${round} (${f.what}) exited ${outcome.code}: ${outcome.stderr}`);
     }
     expect(await producer).toBe(LINES);
-    expect(finished).toBeDefined();
-    expect(faults.length).toBeGreaterThanOrEqual(12);
+    expect(faults.length).toBeGreaterThanOrEqual(faultsWanted);
+    // The clean run resumed from a checkpoint the killed runs left, read only what they had not
+    // committed, and checkpointed until it ended.
+    const lastRun = finished?.stderr ?? 'no clean run finished within 80 rounds';
+    expect(lastRun).toMatch(/resuming from .*chk-\d+/);
+    const read = /finished; (\d+) lines read in this run, 0 malformed skipped, (\d+) checkpoints completed/.exec(lastRun);
+    expect(read).not.toBeNull();
+    expect(Number(read![1])).toBeLessThan(LINES);
+    expect(Number(read![2])).toBeGreaterThan(0);
 
     const committed = (await readSink(redis.url, 'ipcounts')).map(byWindow).sort();
     // Identical to the fault-free result: no window missing, none twice, every count right.
     expect(committed).toEqual(expected);
     fs.mkdirSync(path.join(__dirname, '../artifacts'), { recursive: true });
     fs.writeFileSync(
-      path.join(__dirname, '../artifacts/ipcount-exactly-once-faults.json'),
-      JSON.stringify({ lines: LINES, results: committed.length, faultsInjected: faults.length, faults, lastRun: finished!.stderr.trim() }, null, 2),
+      path.join(__dirname, `../artifacts/ipcount-exactly-once-faults${extraArgs.length > 0 ? '-threads' : ''}.json`),
+      JSON.stringify({ lines: LINES, results: committed.length, faultsInjected: faults.length, faults, lastRun: lastRun.trim() }, null, 2),
     );
   }, 240_000);
 
   it('ends at once with nothing new when started again after it finished', async () => {
     const before = await readSink(redis.url, 'ipcounts');
-    const outcome = await runSample(
-      ['--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'), '--parallelism', '2',
-        '--checkpoint-interval', '100', '--stop-when-idle', '300'],
-      undefined,
-    );
+    expect(before.length).toBeGreaterThan(0);
+    const outcome = await runSample([...jobArgs(), '--stop-when-idle', '300'], undefined);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(/resuming from .*chk-\d+/);
+    expect(outcome.stderr).toMatch(/finished; 0 lines read in this run/);
     expect(await readSink(redis.url, 'ipcounts')).toEqual(before);
   }, 60_000);
 });
