@@ -79,6 +79,7 @@ export interface WorkerData {
 
 export type ToWorker =
   | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly RemoteDeployment[] }
+  /** Channel messages, and the checkpoint coordinator's trigger (a barrier), notifyCheckpointComplete and notifyCheckpointAborted. */
   | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: RemoteSubtaskMessage }
   | { readonly type: 'release'; readonly jobId: string }
   | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
@@ -100,7 +101,11 @@ export type FromWorker =
       readonly metrics: TaskMetricsSnapshot | undefined;
     }
   | { readonly type: 'released'; readonly jobId: string }
-  /** Any other JobManager message (checkpoint acknowledgements…), plain data. */
+  /**
+   * Any other JobManager message, plain data: checkpoint acknowledgements with their state
+   * handle (the snapshot's bytes with in-memory storage, a file name in the checkpoint's
+   * directory otherwise) and statistics, and declines.
+   */
   | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
   | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
   | { readonly type: 'stdout' | 'stderr'; readonly text: string }
