@@ -104,8 +104,9 @@ export class RemoteTaskManager {
     worker.on('message', (m: FromWorker) => {
       if (worker === this.worker) this.fromWorker(m);
     });
-    worker.on('error', (e) => {
-      if (worker === this.worker) this.died(e);
+    // The thread may throw anything, not only Errors (and its Errors may come from another realm).
+    worker.on('error', (e: unknown) => {
+      if (worker === this.worker) this.died(typeof (e as Error | undefined)?.message === 'string' ? (e as Error) : new Error(String(e)));
     });
     return new Promise((resolve) =>
       worker.on('exit', (code) => {
