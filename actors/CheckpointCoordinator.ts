@@ -1,7 +1,7 @@
 import createDebug from 'debug';
-import path from 'path';
 import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
 import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
+import { CheckpointLocation } from '../lib/runtime/checkpoint/CheckpointLocation';
 import { CheckpointMetadata, CompletedCheckpoint, METADATA_VERSION, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStats } from './CheckpointStatsTracker';
 import { CheckpointStorage, persistSubtaskState } from '../lib/runtime/checkpoint/CheckpointStorage';
@@ -40,7 +40,7 @@ interface PendingCheckpoint {
   readonly checkpointId: number;
   readonly kind: SnapshotKind;
   readonly timestamp: number;
-  location: string | undefined;
+  location: CheckpointLocation | undefined;
   readonly notYetAcknowledged: Set<string>;
   readonly states: Map<string, StateHandle | null>;
   /** Subtasks that had finished, with their final state: it goes in as it was. */
@@ -298,7 +298,7 @@ export class CheckpointCoordinator {
       metadata = await this.context.track(this.buildMetadata(p));
       pointer = await this.context.track(this.storage.finalize(p.location, metadata));
     } catch (e) {
-      await this.context.track(this.storage.discard(p.location)).catch((d: unknown) => log('cannot delete %s: %s', p.location, errorText(d)));
+      await this.context.track(this.storage.discard(p.location)).catch((d: unknown) => log('cannot delete %s: %s', p.location?.directory, errorText(d)));
       p.finalization = undefined;
       this.abort(p, `cannot complete it: ${errorText(e)}`, true);
       return;
@@ -410,10 +410,4 @@ function describeKind(kind: SnapshotKind): string {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** A checkpoint directory's id from its name (`chk-17` → 17). */
-export function checkpointIdOfDirectory(dir: string): number | undefined {
-  const m = /^chk-(\d+)$/.exec(path.basename(dir));
-  return m ? Number(m[1]) : undefined;
 }

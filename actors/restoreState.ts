@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { JobGraph } from '../lib/graph/JobGraph';
 import { CompletedCheckpoint } from '../lib/runtime/checkpoint/CheckpointMetadata';
-import { METADATA_FILE, readCheckpointDirectory } from '../lib/runtime/checkpoint/CheckpointStorage';
+import { METADATA_FILE, readCheckpointMetadata, warnOnStderr } from '../lib/runtime/checkpoint/CheckpointStorage';
 import { assignStates, loadCheckpoint, TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
 
 export interface PreparedRestore {
@@ -11,11 +11,14 @@ export interface PreparedRestore {
   readonly assignments: ReadonlyMap<string, TaskRestore>;
 }
 
-/** Reads a savepoint or retained checkpoint directory into a CompletedCheckpoint. */
-export async function readCompletedCheckpoint(pointer: string): Promise<CompletedCheckpoint> {
+/**
+ * Reads a savepoint or retained checkpoint directory into a CompletedCheckpoint, from the first
+ * copy of its `_metadata` that checks out (a damaged copy goes to `warn`).
+ */
+export async function readCompletedCheckpoint(pointer: string, warn: (message: string) => void = warnOnStderr): Promise<CompletedCheckpoint> {
   const dir = pointer.endsWith(METADATA_FILE) ? path.dirname(pointer) : pointer;
-  const metadata = await readCheckpointDirectory(dir);
-  const stat = await fs.promises.stat(path.join(dir, METADATA_FILE));
+  const { metadata, file } = await readCheckpointMetadata(dir, warn);
+  const stat = await fs.promises.stat(file);
   return {
     checkpointId: metadata.checkpointId,
     timestamp: metadata.timestamp,
@@ -27,8 +30,16 @@ export async function readCompletedCheckpoint(pointer: string): Promise<Complete
   };
 }
 
-/** Loads a completed checkpoint and deals its state out to the subtasks of `jobGraph` (any parallelism). */
-export async function prepareRestore(checkpoint: CompletedCheckpoint, jobGraph: JobGraph, allowNonRestoredState: boolean): Promise<PreparedRestore> {
-  const loaded = await loadCheckpoint(checkpoint.metadata, checkpoint.externalPointer);
+/**
+ * Loads a completed checkpoint and deals its state out to the subtasks of `jobGraph` (any
+ * parallelism). Each state file is read from its first intact copy; damaged copies go to `warn`.
+ */
+export async function prepareRestore(
+  checkpoint: CompletedCheckpoint,
+  jobGraph: JobGraph,
+  allowNonRestoredState: boolean,
+  warn: (message: string) => void = warnOnStderr,
+): Promise<PreparedRestore> {
+  const loaded = await loadCheckpoint(checkpoint.metadata, checkpoint.externalPointer, warn);
   return { checkpoint, assignments: assignStates(loaded, jobGraph, allowNonRestoredState) };
 }

@@ -1,6 +1,13 @@
 import { CheckpointingMode } from '../runtime/checkpoint/CheckpointBarrier';
 import { CHECKPOINT_DEFAULTS, CheckpointConfigData } from '../runtime/checkpoint/CheckpointConfigData';
+import { checkReplicas } from '../runtime/checkpoint/CheckpointLocation';
 import { CheckpointStorageConfig } from '../runtime/checkpoint/CheckpointStorage';
+
+/** How a checkpoint storage writes its files. */
+export interface CheckpointStorageOptions {
+  /** Copies of every checkpoint file, in the checkpoint's own directory (default 2). */
+  readonly replicas?: number;
+}
 
 /**
  * Flink's CheckpointConfig: how often and how a job checkpoints. Checkpointing is off until an
@@ -68,9 +75,16 @@ export class CheckpointConfig {
     return this;
   }
 
-  /** A directory (one folder per checkpoint, written atomically), or 'memory' (the default). */
-  setCheckpointStorage(storage: string | CheckpointStorageConfig): this {
-    this.storage = typeof storage === 'string' ? (storage === 'memory' ? { type: 'memory' } : { type: 'filesystem', directory: storage }) : storage;
+  /**
+   * A directory (one folder per checkpoint, written atomically), or 'memory' (the default).
+   * `replicas`: copies of every file a checkpoint (or, with 'memory', a savepoint) writes,
+   * default 2, so that a torn or bit-flipped copy is read around; 1 writes a single copy.
+   */
+  setCheckpointStorage(storage: string | CheckpointStorageConfig, options: CheckpointStorageOptions = {}): this {
+    const config: CheckpointStorageConfig = typeof storage === 'string' ? (storage === 'memory' ? { type: 'memory' } : { type: 'filesystem', directory: storage }) : storage;
+    const replicas = options.replicas ?? config.replicas;
+    if (replicas !== undefined) checkReplicas(replicas);
+    this.storage = replicas === undefined ? config : { ...config, replicas };
     return this;
   }
 

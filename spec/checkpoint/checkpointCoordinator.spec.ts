@@ -2,6 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { SnapshotKind } from '../../lib/runtime/checkpoint/CheckpointBarrier';
+import { CheckpointLocation } from '../../lib/runtime/checkpoint/CheckpointLocation';
 import { CheckpointMetadata, CompletedCheckpoint, StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
 import {
   CheckpointStorage,
@@ -25,7 +26,7 @@ async function stateText(checkpoint: CompletedCheckpoint | undefined, subtask: n
 }
 
 /** Writes a subtask's state where the barrier says (a directory, or in the acknowledgement). */
-function stateAt(location: string | undefined, subtask: number, text: string): Promise<StateHandle> {
+function stateAt(location: CheckpointLocation | undefined, subtask: number, text: string): Promise<StateHandle> {
   return persistSubtaskState(location, `subtask-${subtask}.state`, Buffer.from(text));
 }
 
@@ -50,11 +51,11 @@ class HeldFinalizationStorage implements CheckpointStorage {
     this.inner = new FileSystemCheckpointStorage(directory);
   }
 
-  initializeLocation(checkpointId: number, kind: SnapshotKind, target: string | undefined, jobId: string): Promise<string | undefined> {
+  initializeLocation(checkpointId: number, kind: SnapshotKind, target: string | undefined, jobId: string): Promise<CheckpointLocation | undefined> {
     return this.inner.initializeLocation(checkpointId, kind, target, jobId);
   }
 
-  async finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string | undefined> {
+  async finalize(location: CheckpointLocation | undefined, metadata: CheckpointMetadata): Promise<string | undefined> {
     const pointer = await this.inner.finalize(location, metadata);
     this.renamed.resolve();
     if (this.hold) await this.hold.promise;
@@ -62,7 +63,7 @@ class HeldFinalizationStorage implements CheckpointStorage {
     return pointer;
   }
 
-  discard(location: string | undefined): Promise<void> {
+  discard(location: CheckpointLocation | undefined): Promise<void> {
     return this.inner.discard(location);
   }
 

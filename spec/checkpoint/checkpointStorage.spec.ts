@@ -27,9 +27,13 @@ describe('file system checkpoint storage', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Checkpoints 1..n, every one retained; subtask i of checkpoint k is at position 100 k + i. */
+  /**
+   * Checkpoints 1..n, every one retained; subtask i of checkpoint k is at position 100 k + i.
+   * One copy of every file: these tests are about a single copy (checkpointReplicas.spec reads
+   * around a damaged one).
+   */
   async function writeCheckpoints(n: number): Promise<CoordinatorHarness> {
-    const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir), { numRetainedCheckpoints: n });
+    const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir, 1), { numRetainedCheckpoints: n });
     for (let k = 1; k <= n; k++) {
       h.trigger();
       await h.settle();

@@ -8,6 +8,8 @@ export type SnapshotKind = 'CHECKPOINT' | 'SAVEPOINT' | 'SAVEPOINT_SUSPEND';
 /** Flink's CheckpointingMode: align barriers (exactly once) or not (at least once). */
 export type CheckpointingMode = 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 
+import { CheckpointLocation } from './CheckpointLocation';
+
 /**
  * The barrier that travels in band from the sources: everything before it on a channel belongs
  * to checkpoint `checkpointId`, everything after it to the next one.
@@ -18,10 +20,11 @@ export interface CheckpointBarrier {
   readonly timestamp: number;
   readonly kind: SnapshotKind;
   /**
-   * Where subtasks write their state: the checkpoint's (in-progress) directory, or undefined
-   * for in-memory storage (the state then travels with the acknowledgement).
+   * Where subtasks write their state: the checkpoint's (in-progress) directory and the copies
+   * of each file to write, or undefined for in-memory storage (the state then travels with the
+   * acknowledgement).
    */
-  readonly location: string | undefined;
+  readonly location: CheckpointLocation | undefined;
 }
 
 export function isSavepoint(kind: SnapshotKind): boolean {

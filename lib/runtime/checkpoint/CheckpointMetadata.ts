@@ -5,7 +5,18 @@ import { SnapshotKind } from './CheckpointBarrier';
  * the checkpoint's directory with the sha256 of its bytes, verified when it is read. The blob
  * is v8.serialize of { [operatorId]: OperatorStateSnapshot }.
  */
-export type StateHandle = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'file'; readonly file: string; readonly sha256: string };
+export type StateHandle = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | FileStateHandle;
+
+export interface FileStateHandle {
+  readonly kind: 'file';
+  readonly file: string;
+  readonly sha256: string;
+  /**
+   * Further copies of the same bytes in the same directory, tried in order when `file` is
+   * missing or fails its checksum; absent when the storage writes one copy.
+   */
+  readonly replicas?: readonly string[];
+}
 
 export interface TaskStateMetadata {
   readonly vertexId: number;
@@ -18,7 +29,10 @@ export interface TaskStateMetadata {
   readonly subtasks: ReadonlyArray<StateHandle | null>;
 }
 
-/** Version 2: state files and `_metadata` carry a sha256. */
+/**
+ * Version 2: state files and `_metadata` carry a sha256. A state file's replicas are an optional
+ * field a reader without them ignores (it reads the first copy only).
+ */
 export const METADATA_VERSION = 2;
 
 /** Flink's _metadata: what a completed checkpoint or savepoint holds. */

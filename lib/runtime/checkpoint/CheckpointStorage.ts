@@ -3,13 +3,21 @@ import path from 'path';
 import { randomUUID } from 'crypto';
 import createDebug from 'debug';
 import { SnapshotKind } from './CheckpointBarrier';
-import { CheckpointMetadata, CompletedCheckpoint, StateHandle } from './CheckpointMetadata';
+import { CheckpointLocation, checkReplicas, DEFAULT_REPLICAS } from './CheckpointLocation';
+import { CheckpointMetadata, CompletedCheckpoint, FileStateHandle, StateHandle } from './CheckpointMetadata';
+import { copiesInDirectory, IntactCopy, readFirstIntactCopy, readFirstIntactCopySync, writeCopiesDurably } from './FileCopies';
 import { parseMetadata, serializeMetadata, sha256Hex } from './MetadataFile';
 
 const log = createDebug('brook:checkpoint');
 
-/** Plain-data choice of storage, carried in the job's settings. */
-export type CheckpointStorageConfig = { readonly type: 'memory' } | { readonly type: 'filesystem'; readonly directory: string };
+/**
+ * Plain-data choice of storage, carried in the job's settings. `replicas`: copies of every file
+ * a checkpoint or savepoint directory holds (default {@link DEFAULT_REPLICAS}); with in-memory
+ * storage only savepoints are files.
+ */
+export type CheckpointStorageConfig =
+  | { readonly type: 'memory'; readonly replicas?: number }
+  | { readonly type: 'filesystem'; readonly directory: string; readonly replicas?: number };
 
 export const METADATA_FILE = '_metadata';
 const IN_PROGRESS = '.inprogress';
@@ -18,63 +26,78 @@ const IN_PROGRESS = '.inprogress';
  * Where checkpoints go (Flink's CheckpointStorage, coordinator side). Subtasks write their own
  * state (persistSubtaskState); the coordinator prepares the location, then makes a checkpoint
  * visible only once every subtask acknowledged: a directory is renamed from `chk-N.inprogress`
- * to `chk-N` after `_metadata` was written and synced, so an incomplete checkpoint is never
- * mistaken for a complete one.
+ * to `chk-N` after every copy of `_metadata` was written and synced, so an incomplete
+ * checkpoint is never mistaken for a complete one.
  */
 export interface CheckpointStorage {
   readonly description: string;
-  initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string | undefined>;
-  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string | undefined>;
-  discard(location: string | undefined): Promise<void>;
+  initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation | undefined>;
+  finalize(location: CheckpointLocation | undefined, metadata: CheckpointMetadata): Promise<string | undefined>;
+  discard(location: CheckpointLocation | undefined): Promise<void>;
   dispose(completed: CompletedCheckpoint): Promise<void>;
 }
 
 export function createCheckpointStorage(config: CheckpointStorageConfig): CheckpointStorage {
-  return config.type === 'memory' ? new MemoryCheckpointStorage() : new FileSystemCheckpointStorage(config.directory);
+  const replicas = config.replicas ?? DEFAULT_REPLICAS;
+  return config.type === 'memory' ? new MemoryCheckpointStorage(replicas) : new FileSystemCheckpointStorage(config.directory, replicas);
 }
 
 /** Flink's JobManagerCheckpointStorage: state travels in the acknowledgements and stays in memory. */
 export class MemoryCheckpointStorage implements CheckpointStorage {
   readonly description = 'JobManagerCheckpointStorage (in memory)';
 
-  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string | undefined> {
-    // Savepoints always go to a directory, whatever the checkpoint storage.
-    return kind === 'CHECKPOINT' ? undefined : createSavepointDirectory(targetDirectory, jobId);
+  /** `replicas`: copies of every file of a savepoint. */
+  constructor(private readonly replicas: number = DEFAULT_REPLICAS) {
+    checkReplicas(replicas);
   }
 
-  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string | undefined> {
+  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation | undefined> {
+    // Savepoints always go to a directory, whatever the checkpoint storage.
+    return kind === 'CHECKPOINT' ? undefined : createSavepointDirectory(targetDirectory, jobId, this.replicas);
+  }
+
+  finalize(location: CheckpointLocation | undefined, metadata: CheckpointMetadata): Promise<string | undefined> {
     return location === undefined ? Promise.resolve(undefined) : finalizeDirectory(location, metadata);
   }
 
-  discard(location: string | undefined): Promise<void> {
+  discard(location: CheckpointLocation | undefined): Promise<void> {
     return discardDirectory(location);
   }
 
   async dispose(): Promise<void> {}
 }
 
-/** Flink's FileSystemCheckpointStorage: one directory per checkpoint under `directory`. */
+/**
+ * Flink's FileSystemCheckpointStorage: one directory per checkpoint under `directory`, every
+ * file of it (each subtask's state and `_metadata`) in `replicas` identical copies there, so
+ * that a checkpoint survives a torn or bit-flipped copy. Flink leaves that redundancy to a
+ * replicated file system (HDFS, S3); a local disk has none.
+ */
 export class FileSystemCheckpointStorage implements CheckpointStorage {
   readonly description: string;
 
-  constructor(readonly directory: string) {
-    this.description = `FileSystemCheckpointStorage (${directory})`;
+  constructor(
+    readonly directory: string,
+    readonly replicas: number = DEFAULT_REPLICAS,
+  ) {
+    checkReplicas(replicas);
+    this.description = `FileSystemCheckpointStorage (${directory}, ${replicas} ${replicas === 1 ? 'copy' : 'copies'} of every file)`;
   }
 
-  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<string> {
-    if (kind !== 'CHECKPOINT') return createSavepointDirectory(targetDirectory, jobId);
-    const location = path.join(this.directory, `chk-${checkpointId}${IN_PROGRESS}`);
-    await fs.promises.rm(location, { recursive: true, force: true });
-    await makeDirectories(location);
-    return location;
+  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation> {
+    if (kind !== 'CHECKPOINT') return createSavepointDirectory(targetDirectory, jobId, this.replicas);
+    const directory = path.join(this.directory, `chk-${checkpointId}${IN_PROGRESS}`);
+    await fs.promises.rm(directory, { recursive: true, force: true });
+    await makeDirectories(directory);
+    return { directory, replicas: this.replicas };
   }
 
-  finalize(location: string | undefined, metadata: CheckpointMetadata): Promise<string> {
+  finalize(location: CheckpointLocation | undefined, metadata: CheckpointMetadata): Promise<string> {
     if (location === undefined) throw new Error('a file system checkpoint needs a location');
     return finalizeDirectory(location, metadata);
   }
 
-  discard(location: string | undefined): Promise<void> {
+  discard(location: CheckpointLocation | undefined): Promise<void> {
     return discardDirectory(location);
   }
 
@@ -86,13 +109,13 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   }
 }
 
-async function createSavepointDirectory(targetDirectory: string | undefined, jobId: string): Promise<string> {
+async function createSavepointDirectory(targetDirectory: string | undefined, jobId: string, replicas: number): Promise<CheckpointLocation> {
   if (!targetDirectory) {
     throw new Error('no savepoint directory: pass one to triggerSavepoint / stopWithSavepoint, or set CheckpointConfig.setDefaultSavepointDirectory');
   }
-  const location = path.join(targetDirectory, `savepoint-${jobId.slice(0, 6)}-${randomUUID().slice(0, 12)}${IN_PROGRESS}`);
-  await makeDirectories(location);
-  return location;
+  const directory = path.join(targetDirectory, `savepoint-${jobId.slice(0, 6)}-${randomUUID().slice(0, 12)}${IN_PROGRESS}`);
+  await makeDirectories(directory);
+  return { directory, replicas };
 }
 
 /**
@@ -124,10 +147,11 @@ export async function makeDirectories(directory: string): Promise<void> {
  * Removes a checkpoint's directory under its in-progress name and under its final name: a
  * finalization that failed after the rename must not leave a directory that looks complete.
  */
-async function discardDirectory(location: string | undefined): Promise<void> {
+async function discardDirectory(location: CheckpointLocation | undefined): Promise<void> {
   if (location === undefined) return;
-  await fs.promises.rm(location, { recursive: true, force: true });
-  if (location.endsWith(IN_PROGRESS)) await fs.promises.rm(completedName(location), { recursive: true, force: true });
+  const { directory } = location;
+  await fs.promises.rm(directory, { recursive: true, force: true });
+  if (directory.endsWith(IN_PROGRESS)) await fs.promises.rm(completedName(directory), { recursive: true, force: true });
 }
 
 function completedName(location: string): string {
@@ -135,30 +159,20 @@ function completedName(location: string): string {
 }
 
 /**
- * Makes a checkpoint directory complete: writes `_metadata` (synced), syncs the directory so
- * that its entries (every state file and `_metadata`) are durable, renames it to its final name
- * and syncs the parent so that the rename is. A crash at any point leaves either an
- * in-progress directory or a complete one.
+ * Makes a checkpoint directory complete: writes every copy of `_metadata` (synced), syncs the
+ * directory so that its entries (every copy of every state file and of `_metadata`) are
+ * durable, renames it to its final name and syncs the parent so that the rename is. A crash at
+ * any point leaves either an in-progress directory or a complete one.
  */
-async function finalizeDirectory(location: string, metadata: CheckpointMetadata): Promise<string> {
-  await writeFileDurably(path.join(location, METADATA_FILE), serializeMetadata(metadata));
-  await syncDirectory(location);
-  const final = completedName(location);
+async function finalizeDirectory(location: CheckpointLocation, metadata: CheckpointMetadata): Promise<string> {
+  const { directory } = location;
+  await writeCopiesDurably(directory, METADATA_FILE, serializeMetadata(metadata), location.replicas);
+  await syncDirectory(directory);
+  const final = completedName(directory);
   await fs.promises.rm(final, { recursive: true, force: true });
-  await fs.promises.rename(location, final);
+  await fs.promises.rename(directory, final);
   await syncDirectory(path.dirname(final));
   return final;
-}
-
-/** write, fsync, close: the bytes are on disk when the promise resolves. */
-export async function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await fs.promises.open(file, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function syncDirectory(directory: string): Promise<void> {
@@ -170,19 +184,31 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Task side: stores one subtask's serialized state where the barrier says, with its checksum. */
-export async function persistSubtaskState(location: string | undefined, fileName: string, bytes: Uint8Array): Promise<StateHandle> {
+/**
+ * Task side: stores one subtask's serialized state where the barrier says, in as many copies as
+ * the location asks (each synced), with its checksum.
+ */
+export async function persistSubtaskState(location: CheckpointLocation | undefined, fileName: string, bytes: Uint8Array): Promise<StateHandle> {
   if (location === undefined) return { kind: 'bytes', bytes };
-  await writeFileDurably(path.join(location, fileName), bytes);
-  return { kind: 'file', file: fileName, sha256: sha256Hex(bytes) };
+  const [file, ...replicas] = await writeCopiesDurably(location.directory, fileName, bytes, location.replicas);
+  const sha256 = sha256Hex(bytes);
+  return replicas.length === 0 ? { kind: 'file', file, sha256 } : { kind: 'file', file, sha256, replicas };
 }
 
-/** A subtask's state bytes; a file's are verified against its checksum, never returned if they differ. */
-export async function readStateHandle(pointer: string | undefined, handle: StateHandle): Promise<Uint8Array> {
+/**
+ * A subtask's state bytes; a file's are verified against its checksum, never returned if they
+ * differ. A copy that is missing or fails goes to `warn`, and the next copy is read; only when
+ * every copy fails does the read fail.
+ */
+export async function readStateHandle(pointer: string | undefined, handle: StateHandle, warn: (message: string) => void = warnOnStderr): Promise<Uint8Array> {
   if (handle.kind === 'bytes') return handle.bytes;
   if (pointer === undefined) throw new Error(`state file ${handle.file} has no checkpoint directory`);
-  const file = path.join(pointer, handle.file);
-  return verifiedStateBytes(file, await fs.promises.readFile(file), handle.sha256);
+  const { value } = await readFirstIntactCopy(pointer, stateFileCopies(handle), (bytes, file) => verifiedStateBytes(file, bytes, handle.sha256), warn);
+  return value;
+}
+
+function stateFileCopies(handle: FileStateHandle): string[] {
+  return [handle.file, ...(handle.replicas ?? [])];
 }
 
 function verifiedStateBytes(file: string, bytes: Buffer, expected: string): Buffer {
@@ -191,40 +217,54 @@ function verifiedStateBytes(file: string, bytes: Buffer, expected: string): Buff
   return bytes;
 }
 
-/** Reads and verifies a completed checkpoint or savepoint directory's `_metadata`. */
-export async function readCheckpointDirectory(pointer: string): Promise<CheckpointMetadata> {
-  const file = pointer.endsWith(METADATA_FILE) ? pointer : path.join(pointer, METADATA_FILE);
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
-  }
-  try {
-    return parseMetadata(text, file);
-  } catch (e) {
-    throw new Error(`cannot restore from ${pointer}: ${(e as Error).message}`);
-  }
+/** A completed checkpoint's or savepoint's metadata, and the copy of `_metadata` it was read from. */
+export interface MetadataRead {
+  readonly metadata: CheckpointMetadata;
+  readonly file: string;
 }
 
 /**
- * Why a completed-looking checkpoint directory cannot be restored (no or corrupt `_metadata`, a
- * state file missing or not matching its checksum), or undefined when every byte checks out.
+ * Reads and verifies a completed checkpoint or savepoint directory's `_metadata`: its first
+ * copy that parses and checks out; each copy that does not goes to `warn`.
+ */
+export async function readCheckpointMetadata(pointer: string, warn: (message: string) => void = warnOnStderr): Promise<MetadataRead> {
+  const directory = pointer.endsWith(METADATA_FILE) ? path.dirname(pointer) : pointer;
+  let read: IntactCopy<CheckpointMetadata>;
+  try {
+    read = await readFirstIntactCopy(directory, copiesInDirectory(directory, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), warn);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
+    }
+    throw new Error(`cannot restore from ${pointer}: ${(e as Error).message}`);
+  }
+  return { metadata: read.value, file: read.file };
+}
+
+/** Reads and verifies a completed checkpoint or savepoint directory's `_metadata` (see {@link readCheckpointMetadata}). */
+export async function readCheckpointDirectory(pointer: string, warn: (message: string) => void = warnOnStderr): Promise<CheckpointMetadata> {
+  return (await readCheckpointMetadata(pointer, warn)).metadata;
+}
+
+/**
+ * Why a completed-looking checkpoint directory cannot be restored (no copy of `_metadata` that
+ * checks out, or a state file none of whose copies does), or undefined when every file has a
+ * copy whose bytes check out. A damaged copy with an intact one beside it leaves the checkpoint
+ * usable; it is logged here and warned about by the restore that reads around it.
  */
 export function checkCheckpointDirectory(dir: string): string | undefined {
-  const metadataFile = path.join(dir, METADATA_FILE);
+  const damagedCopy = (message: string): void => log('%s', message);
   let metadata: CheckpointMetadata;
   try {
-    metadata = parseMetadata(fs.readFileSync(metadataFile, 'utf8'), metadataFile);
+    metadata = readFirstIntactCopySync(dir, copiesInDirectory(dir, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), damagedCopy).value;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `it has no ${METADATA_FILE}` : (e as Error).message;
   }
   for (const task of metadata.tasks) {
     for (const handle of task.subtasks) {
       if (handle?.kind !== 'file') continue;
-      const file = path.join(dir, handle.file);
       try {
-        verifiedStateBytes(file, fs.readFileSync(file), handle.sha256);
+        readFirstIntactCopySync(dir, stateFileCopies(handle), (bytes, file) => verifiedStateBytes(file, bytes, handle.sha256), damagedCopy);
       } catch (e) {
         return (e as Error).message;
       }
@@ -233,15 +273,15 @@ export function checkCheckpointDirectory(dir: string): string | undefined {
   return undefined;
 }
 
-function warnOnStderr(message: string): void {
+export function warnOnStderr(message: string): void {
   process.stderr.write(`brook: warning: ${message}\n`);
 }
 
 /**
  * The latest completed checkpoint under a checkpoint directory that can be restored, or
  * undefined. In-progress directories (a crash mid-checkpoint) are never candidates; a `chk-N`
- * whose `_metadata` or state files are missing or fail their checksums is skipped with a warning
- * (`warn`, stderr by default), and the one before it is taken.
+ * with no intact copy of `_metadata` or of some state file (every copy missing or failing its
+ * checksum) is skipped with a warning (`warn`, stderr by default), and the one before it is taken.
  */
 export function findLatestCompletedCheckpoint(directory: string, warn: (message: string) => void = warnOnStderr): string | undefined {
   for (const { id, dir } of completedCheckpointDirectories(directory)) {

@@ -1,5 +1,5 @@
 import { StateHandle } from './CheckpointMetadata';
-import { readStateHandle } from './CheckpointStorage';
+import { readStateHandle, warnOnStderr } from './CheckpointStorage';
 
 /** The state a subtask acknowledged in the newest checkpoint or savepoint that completed. */
 interface AcknowledgedState {
@@ -33,7 +33,7 @@ export class FinishedSubtaskStates {
    */
   subtaskFinished(key: string): Promise<Uint8Array | null> {
     const final = this.acknowledged.get(key);
-    const bytes = final?.handle ? readStateHandle(final.pointer, final.handle) : Promise.resolve(null);
+    const bytes = final?.handle ? readStateHandle(final.pointer, final.handle, (m) => warnOnStderr(`checkpoint ${final.checkpointId}: ${m}`)) : Promise.resolve(null);
     bytes.catch(() => undefined);
     this.finished.set(key, bytes);
     return bytes;

@@ -3,7 +3,7 @@ import { JobGraph } from '../../graph/JobGraph';
 import { computeKeyGroupRangeForOperatorIndex } from '../../partitioners/keyGroups';
 import { OperatorStateSnapshot, StateInitializationContext } from '../state/OperatorStateSnapshot';
 import { CheckpointMetadata, StateHandle } from './CheckpointMetadata';
-import { readStateHandle } from './CheckpointStorage';
+import { readStateHandle, warnOnStderr } from './CheckpointStorage';
 import { operatorIdOf } from './OperatorId';
 
 /** What one subtask restores: per operator id, its initialization context. */
@@ -25,8 +25,14 @@ export interface LoadedCheckpoint {
   readonly operators: ReadonlyMap<string, OperatorStateOfCheckpoint>;
 }
 
-/** Reads and deserializes every subtask's state of a checkpoint, grouped by operator. */
-export async function loadCheckpoint(metadata: CheckpointMetadata, pointer: string | undefined): Promise<LoadedCheckpoint> {
+/**
+ * Reads and deserializes every subtask's state of a checkpoint, grouped by operator. A damaged
+ * copy of a state file is read around (the next copy), and reported to `warn` naming the
+ * checkpoint and the file.
+ */
+export async function loadCheckpoint(metadata: CheckpointMetadata, pointer: string | undefined, warn: (message: string) => void = warnOnStderr): Promise<LoadedCheckpoint> {
+  const name = `${metadata.kind === 'CHECKPOINT' ? 'checkpoint' : 'savepoint'} ${metadata.checkpointId}`;
+  const warnOfCheckpoint = (message: string): void => warn(`${name}: ${message}`);
   const operators = new Map<string, { taskName: string; parallelism: number; maxParallelism: number; subtasks: Array<OperatorStateSnapshot | undefined> }>();
   for (const task of metadata.tasks) {
     for (const id of task.operatorIds) {
@@ -35,7 +41,7 @@ export async function loadCheckpoint(metadata: CheckpointMetadata, pointer: stri
     await Promise.all(
       task.subtasks.map(async (handle: StateHandle | null, index) => {
         if (!handle) return;
-        const blob = v8.deserialize(await readStateHandle(pointer, handle)) as Record<string, OperatorStateSnapshot>;
+        const blob = v8.deserialize(await readStateHandle(pointer, handle, warnOfCheckpoint)) as Record<string, OperatorStateSnapshot>;
         for (const [id, snapshot] of Object.entries(blob)) operators.get(id)!.subtasks[index] = snapshot;
       }),
     );
