@@ -226,7 +226,7 @@ describe('checkpoint replicas on a whole job: directory storage, a two-phase-com
     expect(sink.numStaged).toBe(0);
     expect(warnings.sort()).toEqual(
       [
-        expect.stringMatching(new RegExp(`^.*chk-${newest}/_metadata .*; reading its copy _metadata\\.replica-1 instead$`)),
+        expect.stringMatching(new RegExp(`^checkpoint ${newest}: .*chk-${newest}/_metadata .*; reading its copy _metadata\\.replica-1 instead$`)),
         ...corrupted.sort().map((file) => expect.stringMatching(new RegExp(`^checkpoint ${newest}: state file .*chk-${newest}/${file} is corrupt: .*; reading its copy ${file}\\.replica-1 instead$`))),
       ],
     );

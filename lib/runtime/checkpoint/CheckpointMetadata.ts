@@ -45,6 +45,11 @@ export interface CheckpointMetadata {
   readonly tasks: readonly TaskStateMetadata[];
 }
 
+/** How warnings and errors name a snapshot: `checkpoint 7`, `savepoint 8`. */
+export function snapshotName(metadata: Pick<CheckpointMetadata, 'kind' | 'checkpointId'>): string {
+  return `${metadata.kind === 'CHECKPOINT' ? 'checkpoint' : 'savepoint'} ${metadata.checkpointId}`;
+}
+
 export interface CompletedCheckpoint {
   readonly checkpointId: number;
   readonly timestamp: number;

@@ -4,7 +4,7 @@ import { randomUUID } from 'crypto';
 import createDebug from 'debug';
 import { SnapshotKind } from './CheckpointBarrier';
 import { CheckpointLocation, checkReplicas, DEFAULT_REPLICAS } from './CheckpointLocation';
-import { CheckpointMetadata, CompletedCheckpoint, FileStateHandle, StateHandle } from './CheckpointMetadata';
+import { CheckpointMetadata, CompletedCheckpoint, FileStateHandle, snapshotName, StateHandle } from './CheckpointMetadata';
 import { copiesInDirectory, IntactCopy, readFirstIntactCopy, readFirstIntactCopySync, writeCopiesDurably } from './FileCopies';
 import { parseMetadata, serializeMetadata, sha256Hex } from './MetadataFile';
 
@@ -225,19 +225,22 @@ export interface MetadataRead {
 
 /**
  * Reads and verifies a completed checkpoint or savepoint directory's `_metadata`: its first
- * copy that parses and checks out; each copy that does not goes to `warn`.
+ * copy that parses and checks out; each copy that does not goes to `warn`, named by the
+ * checkpoint the intact copy says it is.
  */
 export async function readCheckpointMetadata(pointer: string, warn: (message: string) => void = warnOnStderr): Promise<MetadataRead> {
   const directory = pointer.endsWith(METADATA_FILE) ? path.dirname(pointer) : pointer;
+  const damaged: string[] = [];
   let read: IntactCopy<CheckpointMetadata>;
   try {
-    read = await readFirstIntactCopy(directory, copiesInDirectory(directory, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), warn);
+    read = await readFirstIntactCopy(directory, copiesInDirectory(directory, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), (m) => damaged.push(m));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
     }
     throw new Error(`cannot restore from ${pointer}: ${(e as Error).message}`);
   }
+  for (const message of damaged) warn(`${snapshotName(read.value)}: ${message}`);
   return { metadata: read.value, file: read.file };
 }
 

@@ -2,7 +2,7 @@ import v8 from 'v8';
 import { JobGraph } from '../../graph/JobGraph';
 import { computeKeyGroupRangeForOperatorIndex } from '../../partitioners/keyGroups';
 import { OperatorStateSnapshot, StateInitializationContext } from '../state/OperatorStateSnapshot';
-import { CheckpointMetadata, StateHandle } from './CheckpointMetadata';
+import { CheckpointMetadata, snapshotName, StateHandle } from './CheckpointMetadata';
 import { readStateHandle, warnOnStderr } from './CheckpointStorage';
 import { operatorIdOf } from './OperatorId';
 
@@ -31,8 +31,7 @@ export interface LoadedCheckpoint {
  * checkpoint and the file.
  */
 export async function loadCheckpoint(metadata: CheckpointMetadata, pointer: string | undefined, warn: (message: string) => void = warnOnStderr): Promise<LoadedCheckpoint> {
-  const name = `${metadata.kind === 'CHECKPOINT' ? 'checkpoint' : 'savepoint'} ${metadata.checkpointId}`;
-  const warnOfCheckpoint = (message: string): void => warn(`${name}: ${message}`);
+  const warnOfCheckpoint = (message: string): void => warn(`${snapshotName(metadata)}: ${message}`);
   const operators = new Map<string, { taskName: string; parallelism: number; maxParallelism: number; subtasks: Array<OperatorStateSnapshot | undefined> }>();
   for (const task of metadata.tasks) {
     for (const id of task.operatorIds) {
