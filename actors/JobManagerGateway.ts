@@ -1,5 +1,7 @@
-import { ClusterOverview, JobSnapshot, JobSnapshotReply, SubtaskSnapshot } from './JobManagerQueries';
-import { JobManagerMessage, SnapshotOutcome, SubtaskMetricsReport, TaskManagerMessage } from './messages';
+import { ClusterGateway } from '../lib/cluster/JobCluster';
+import { ClusterOverview, JobSnapshot, SubtaskSnapshot } from '../lib/controlplane/ClusterQueries';
+import { SnapshotOutcome } from '../lib/controlplane/JobSubmission';
+import { JobManagerMessage, JobSnapshotReply, SubtaskMetricsReport, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
 
 /** How long a query may take before the REST call fails (nact's asks need a timeout). */
@@ -14,7 +16,7 @@ export const SAVEPOINT_TIMEOUT_MS = 11 * 60_000;
  * in flight, so a page refreshing in several tabs costs no more asks (nact's reply ids are
  * 31-bit random: keep concurrent asks few).
  */
-export class JobManagerGateway {
+export class JobManagerGateway implements ClusterGateway {
   private readonly jobsInFlight = new Map<string, Promise<JobSnapshot | undefined>>();
   private overviewInFlight: Promise<ClusterOverview> | undefined;
 

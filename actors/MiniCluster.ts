@@ -1,26 +1,18 @@
 import createDebug from 'debug';
 import { JobClient } from '../lib/api/JobClient';
+import { LocalClusterConfig } from '../lib/cluster/ClusterFactory';
+import { JobCluster } from '../lib/cluster/JobCluster';
+import { JobSettings } from '../lib/controlplane/JobSubmission';
 import { JobGraph } from '../lib/graph/JobGraph';
-import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskConfig } from '../lib/runtime/TaskConfig';
-import { Clock } from '../lib/time/Clock';
-import { spawnJobManager } from './JobManager';
+import { JobManagerGateway } from './JobManagerGateway';
+import { spawnJobManagerActor } from './JobManagerActor';
 import { ActorTreeNode, JobManagerMessage, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
-import { JobSettings, submitJob } from './submitJob';
-import { spawnTaskManager } from './TaskManager';
+import { submitJob } from './submitJob';
+import { spawnTaskManagerActor } from './TaskManagerActor';
 
 const log = createDebug('brook:cluster');
-
-export interface MiniClusterConfig {
-  readonly numberOfTaskManagers: number;
-  readonly slotsPerTaskManager: number;
-  readonly clock: Clock;
-  readonly stdout: TextWriter;
-  readonly stderr: TextWriter;
-}
-
-export type { JobSettings } from './submitJob';
 
 let clusterSeq = 0;
 
@@ -28,14 +20,15 @@ let clusterSeq = 0;
  * A JobManager with its TaskManagers in one nact actor system: the actor tree is
  * jobmanager → taskmanager-N → subtask actors.
  */
-export class MiniCluster {
+export class MiniCluster implements JobCluster {
   readonly system: ActorSystem;
   readonly jobManager: TypedRef<JobManagerMessage>;
   readonly taskManagers: readonly TypedRef<TaskManagerMessage>[];
+  readonly gateway: JobManagerGateway;
   private readonly running = new Set<JobClient>();
   private closed = false;
 
-  constructor(readonly config: MiniClusterConfig) {
+  constructor(readonly config: LocalClusterConfig) {
     if (!Number.isInteger(config.numberOfTaskManagers) || config.numberOfTaskManagers < 1) {
       throw new RangeError(`numberOfTaskManagers must be a positive integer, got ${config.numberOfTaskManagers}`);
     }
@@ -43,9 +36,10 @@ export class MiniCluster {
       throw new RangeError(`slotsPerTaskManager must be a positive integer, got ${config.slotsPerTaskManager}`);
     }
     this.system = new ActorSystem(`brook-${process.pid}-${++clusterSeq}`);
-    this.jobManager = spawnJobManager(this.system, config.clock);
+    this.jobManager = spawnJobManagerActor(this.system, config.clock);
+    this.gateway = new JobManagerGateway(this.system, this.jobManager);
     this.taskManagers = Array.from({ length: config.numberOfTaskManagers }, (_, i) =>
-      spawnTaskManager({
+      spawnTaskManagerActor({
         system: this.system,
         jobManager: this.jobManager,
         taskManagerId: i,

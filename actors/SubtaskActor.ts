@@ -3,7 +3,8 @@ import { StreamTask, TaskDescriptor } from '../lib/runtime/StreamTask';
 import { TaskWiring } from '../lib/runtime/TaskWiring';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { TaskFailure } from '../lib/runtime/errors';
-import { JobManagerMessage, SubtaskMessage, SubtaskWiring } from './messages';
+import { SubtaskWiring } from '../lib/controlplane/SubtaskWiring';
+import { JobManagerMessage, SubtaskMessage, SubtaskRef } from './messages';
 import { ActorSystem, AnyRef, TypedRef } from './nact';
 
 export interface SubtaskActorDeps {
@@ -73,7 +74,7 @@ export function spawnSubtaskActor(
   return { ref: self, task };
 }
 
-function toTaskWiring(system: ActorSystem, wiring: SubtaskWiring): TaskWiring {
+function toTaskWiring(system: ActorSystem, wiring: SubtaskWiring<SubtaskRef>): TaskWiring {
   return {
     inputs: wiring.inputs.map((input) => ({
       index: input.index,

@@ -23,7 +23,7 @@ export interface TaskManagerDeps {
  * A TaskManager: offers its slots to the JobManager, spawns the subtask actors the JobManager
  * deploys into them (as its own children), and stops them when the job is released.
  */
-export function spawnTaskManager(deps: TaskManagerDeps): TypedRef<TaskManagerMessage> {
+export function spawnTaskManagerActor(deps: TaskManagerDeps): TypedRef<TaskManagerMessage> {
   const { system, jobManager, taskManagerId } = deps;
   const running = new Map<string, Array<SpawnedSubtask & { executionId: string }>>();
   const ref: TypedRef<TaskManagerMessage> = system.spawn<TaskManagerMessage>(deps.parent ?? jobManager, `taskmanager-${taskManagerId}`, {

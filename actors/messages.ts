@@ -1,17 +1,11 @@
-import { JobExecutionResult } from '../lib/api/JobExecutionResult';
-import { JobStatus } from '../lib/api/JobStatus';
-import { JobGraph } from '../lib/graph/JobGraph';
-import { StreamPartitioner } from '../lib/partitioners/StreamPartitioner';
-import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
+import { ClusterOverview, JobSnapshot } from '../lib/controlplane/ClusterQueries';
+import { JobSubmission, SnapshotOutcome } from '../lib/controlplane/JobSubmission';
+import { SubtaskDeployment, SubtaskWiring } from '../lib/controlplane/SubtaskWiring';
 import { StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
 import { TaskFailure } from '../lib/runtime/errors';
-import { RestartStrategyConfig } from '../lib/runtime/restart/RestartStrategy';
 import { ExecutionState } from '../lib/runtime/ExecutionState';
-import { TaskConfig } from '../lib/runtime/TaskConfig';
 import { TaskMessage } from '../lib/runtime/TaskMessage';
 import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
-import { TaskDescriptor } from '../lib/runtime/StreamTask';
-import type { ClusterOverview, JobSnapshotReply } from './JobManagerQueries';
 import { TypedRef } from './nact';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 
@@ -25,26 +19,14 @@ export interface ActorTreeNode {
 
 // ---- subtask
 
-export interface SubtaskWiring {
-  readonly inputs: ReadonlyArray<{ readonly index: number; readonly producer: TypedRef<SubtaskMessage>; readonly producerChannel: number }>;
-  readonly outputs: ReadonlyArray<{
-    readonly streamEdgeId: string;
-    readonly partitioner: StreamPartitioner<unknown>;
-    readonly channels: ReadonlyArray<{ readonly index: number; readonly consumer: TypedRef<SubtaskMessage>; readonly consumerChannel: number }>;
-  }>;
-}
+export type SubtaskRef = TypedRef<SubtaskMessage>;
 
 export type SubtaskMessage =
   | TaskMessage
-  | { readonly type: 'start'; readonly wiring: SubtaskWiring }
+  | { readonly type: 'start'; readonly wiring: SubtaskWiring<SubtaskRef> }
   | { readonly type: 'cancel' };
 
 // ---- task manager
-
-export interface SubtaskDeployment {
-  readonly executionId: string;
-  readonly descriptor: TaskDescriptor;
-}
 
 export type TaskManagerMessage =
   | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly SubtaskDeployment[] }
@@ -59,27 +41,11 @@ export interface SubtaskMetricsReport {
 
 // ---- job manager
 
-/** How the JobManager tells the submitter what happens to its job. */
-export interface JobListener {
-  onStatusChange(status: JobStatus): void;
-  onTerminated(outcome: { readonly result: JobExecutionResult } | { readonly error: Error }): void;
+/** A job snapshot plus the TaskManagers that run its subtasks now (none once it ended). */
+export interface JobSnapshotReply {
+  readonly snapshot: JobSnapshot;
+  readonly liveTaskManagers: ReadonlyArray<{ readonly id: number; readonly ref: TypedRef<TaskManagerMessage> }>;
 }
-
-export interface JobSubmission {
-  readonly jobId: string;
-  readonly jobGraph: JobGraph;
-  readonly config: TaskConfig;
-  readonly listener: JobListener;
-  /** Checkpointing settings; absent when the job does not checkpoint. */
-  readonly checkpointing?: CheckpointConfigData;
-  /** Absent: Flink's default (exponential-delay with checkpointing, none without). */
-  readonly restartStrategy?: RestartStrategyConfig;
-  /** Start from this savepoint or retained checkpoint (a directory holding `_metadata`). */
-  readonly savepointRestore?: { readonly path: string; readonly allowNonRestoredState: boolean };
-}
-
-/** What a savepoint or checkpoint request resolves with. */
-export type SnapshotOutcome = { readonly checkpointId: number; readonly path: string | undefined } | { readonly error: string };
 
 export type JobManagerMessage =
   | { readonly type: 'registerTaskManager'; readonly taskManagerId: number; readonly slots: number; readonly ref: TypedRef<TaskManagerMessage> }
@@ -125,8 +91,8 @@ export type JobManagerMessage =
       readonly replyTo: TypedRef<SnapshotOutcome>;
     }
   | { readonly type: 'checkpointStats'; readonly jobId: string; readonly replyTo: TypedRef<CheckpointStatsSnapshot | undefined> }
-  /** The JobManager's own: a timer (checkpoint interval, timeout, restart backoff) fired. */
-  | { readonly type: 'timer'; readonly jobId: string; readonly run: () => void }
+  /** The JobManager's own: work a JobMaster posted to its mailbox (a timer fired, async work done). */
+  | { readonly type: 'run'; readonly run: () => void }
   | { readonly type: 'describe'; readonly replyTo: TypedRef<ActorTreeNode> }
   // queries (REST API, dashboard, CLI): answered from the JobManager's state in one turn
   | { readonly type: 'requestClusterOverview'; readonly replyTo: TypedRef<ClusterOverview> }

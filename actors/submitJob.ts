@@ -5,13 +5,9 @@ import { JobStatus, isGloballyTerminal } from '../lib/api/JobStatus';
 import { JobGraph } from '../lib/graph/JobGraph';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 import { TaskConfig } from '../lib/runtime/TaskConfig';
-import { JobManagerMessage, JobSubmission, SnapshotOutcome } from './messages';
+import { JobOutcome, JobSettings, SnapshotOutcome } from '../lib/controlplane/JobSubmission';
+import { JobManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
-
-/** Job-level settings besides the data plane's: checkpointing, restarts, where to restore from. */
-export type JobSettings = Pick<JobSubmission, 'checkpointing' | 'restartStrategy' | 'savepointRestore'>;
-
-export type JobOutcome = { readonly result: JobExecutionResult } | { readonly error: Error };
 
 function snapshotPath(o: SnapshotOutcome): string {
   if ('error' in o) throw new Error(o.error);
@@ -20,7 +16,7 @@ function snapshotPath(o: SnapshotOutcome): string {
 }
 
 /**
- * Submits a job to a JobManager actor (of a MiniCluster or a WorkerCluster); the client follows
+ * Submits a job to a JobManager actor (of a MiniCluster or a ThreadCluster); the client follows
  * it, cancels it, takes savepoints and awaits its result.
  */
 export function submitJob(

@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment } from '../lib';
+import { StreamExecutionEnvironment } from '../actors';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { executeOnTaskManagerThreads } from '../lib/api/executeOnTaskManagerThreads';
 import { defineIpCountJob, ipCountJob } from '../samples/ipcount/IpCountJob';

@@ -1,4 +1,4 @@
-import { decodeFromPort, encodeForPort } from '../actors/remote/channelCodec';
+import { decodeFromPort, encodeForPort } from '../actors/threads/channelCodec';
 import { NexmarkGenerator } from './nexmark/NexmarkGenerator';
 import { isBid } from './nexmark/model';
 import { median } from './stats';

@@ -1,4 +1,5 @@
-// brook's public API, named as in Flink.
+// brook's public API, named as in Flink. The package's main entry (actors/index.ts) re-exports it
+// with the actor cluster plugged in.
 export { StreamExecutionEnvironment } from './api/StreamExecutionEnvironment';
 export type { LocalEnvironmentOptions } from './api/StreamExecutionEnvironment';
 export { DataStream, SingleOutputStreamOperator, DataStreamSource } from './api/DataStream';
@@ -126,12 +127,15 @@ export {
 export { javaHashCode } from './partitioners/javaHashCode';
 export { murmurHash } from './partitioners/murmurHash';
 
-export { MiniCluster } from '../actors/MiniCluster';
+export type { JobCluster, ClusterGateway } from './cluster/JobCluster';
+export type { ClusterFactory, LocalClusterConfig, ThreadClusterConfig, ThreadJob } from './cluster/ClusterFactory';
+export type { ClusterOverview, JobSnapshot } from './controlplane/ClusterQueries';
+export type { JobSettings } from './controlplane/JobSubmission';
+export type { CheckpointStatsSnapshot, CompletedCheckpointStats } from './runtime/checkpoint/CheckpointStats';
 
 // Web dashboard, REST API and CLI (job files).
 export { RestServer, DEFAULT_WEB_PORT } from './rest/RestServer';
 export type { RestServerOptions } from './rest/RestServer';
-export { JobManagerGateway } from '../actors/JobManagerGateway';
 export type { JobFile, JobFileContext } from './cli/JobFile';
 export { runJobFile } from './cli/runJob';
 export type { RunJobOptions, RunJobOutcome } from './cli/runJob';

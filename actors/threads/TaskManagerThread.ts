@@ -8,11 +8,12 @@ import { describeJobGraphShape, jobGraphFingerprint } from '../../lib/graph/jobG
 import { StreamPartitioner } from '../../lib/partitioners/StreamPartitioner';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { systemClock } from '../../lib/time/SystemClock';
-import { JobManagerMessage, SubtaskMessage, SubtaskWiring, TaskManagerMessage } from '../messages';
+import { SubtaskWiring } from '../../lib/controlplane/SubtaskWiring';
+import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
-import { spawnTaskManager } from '../TaskManager';
+import { spawnTaskManagerActor } from '../TaskManagerActor';
 import { decodeFromPort, encodeForPort } from './channelCodec';
-import { FromWorker, PeerEnvelope, RemoteWiring, SubtaskAddress, ToWorker, WorkerData } from './protocol';
+import { FromThread, PeerEnvelope, ThreadWiring, SubtaskAddress, ToThread, TaskManagerThreadData } from './protocol';
 
 /**
  * A TaskManager on a worker thread: its own nact actor system with the TaskManager actor and
@@ -21,10 +22,10 @@ import { FromWorker, PeerEnvelope, RemoteWiring, SubtaskAddress, ToWorker, Worke
  * on the main thread is a remote ref over parentPort, subtasks of other TaskManagers are remote
  * refs over one MessagePort per peer, and messages arriving on those ports go to local actors.
  */
-const data = workerData as WorkerData;
+const data = workerData as TaskManagerThreadData;
 const port = parentPort!;
 const log = createDebug(`brook:taskmanager-thread:${data.taskManagerId}`);
-const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const post = (message: FromThread, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 function defineJob(): JobGraph {
   const define = loadJobDefinition<unknown, unknown>(data.job);
@@ -99,7 +100,7 @@ function start(graph: JobGraph): void {
     }
     return ref;
   };
-  const toWiring = (wiring: RemoteWiring): SubtaskWiring => ({
+  const toWiring = (wiring: ThreadWiring): SubtaskWiring<SubtaskRef> => ({
     inputs: wiring.inputs.map((i) => ({ index: i.index, producer: refOf(i.producer), producerChannel: i.producerChannel })),
     outputs: wiring.outputs.map((o) => ({
       streamEdgeId: o.streamEdgeId,
@@ -148,7 +149,7 @@ function start(graph: JobGraph): void {
         post({ type: 'toJobManager', message });
     }
   });
-  const taskManager: TypedRef<TaskManagerMessage> = spawnTaskManager({
+  const taskManager: TypedRef<TaskManagerMessage> = spawnTaskManagerActor({
     system,
     jobManager,
     parent: system.root,
@@ -160,7 +161,7 @@ function start(graph: JobGraph): void {
   });
   const reply = <R>(requestId: number): TypedRef<R> => system.remoteRef<R>('reply', (payload) => post({ type: 'reply', requestId, payload }));
 
-  port.on('message', (message: ToWorker) => {
+  port.on('message', (message: ToThread) => {
     switch (message.type) {
       case 'deploy':
         system.tell(taskManager, {

@@ -1,57 +1,51 @@
 import createDebug from 'debug';
 import path from 'path';
 import { MessageChannel, MessagePort, Worker } from 'worker_threads';
-import { JobClient } from '../lib/api/JobClient';
-import { forwardsResults } from '../lib/connectors/sink/ForwardableSink';
-import { JobGraph } from '../lib/graph/JobGraph';
-import { TextWriter } from '../lib/runtime/StreamOperator';
-import { TaskConfig } from '../lib/runtime/TaskConfig';
-import { systemClock } from '../lib/time/SystemClock';
-import { spawnJobManager } from './JobManager';
-import { JobManagerMessage } from './messages';
-import { ActorSystem, TypedRef } from './nact';
-import { WorkerJob, WorkerData } from './remote/protocol';
-import { RemoteTaskManager } from './remote/RemoteTaskManager';
-import { startWorker } from './remote/startWorker';
-import { JobSettings, submitJob } from './submitJob';
+import { JobClient } from '../../lib/api/JobClient';
+import { ThreadClusterConfig } from '../../lib/cluster/ClusterFactory';
+import { JobCluster } from '../../lib/cluster/JobCluster';
+import { JobSettings } from '../../lib/controlplane/JobSubmission';
+import { JobManagerGateway } from '../JobManagerGateway';
+import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
+import { JobGraph } from '../../lib/graph/JobGraph';
+import { TaskConfig } from '../../lib/runtime/TaskConfig';
+import { systemClock } from '../../lib/time/SystemClock';
+import { spawnJobManagerActor } from '../JobManagerActor';
+import { JobManagerMessage } from '../messages';
+import { ActorSystem, TypedRef } from '../nact';
+import { TaskManagerThreadData } from './protocol';
+import { ThreadTaskManager } from './ThreadTaskManager';
+import { startThread } from './startThread';
+import { submitJob } from '../submitJob';
 
 const log = createDebug('brook:cluster');
-
-export interface WorkerClusterConfig {
-  readonly numberOfTaskManagers: number;
-  readonly slotsPerTaskManager: number;
-  /** The job every TaskManager thread defines from its module. */
-  readonly job: WorkerJob;
-  /** The main thread's JobGraph of that job: collect-style sinks' results are handed to its sinks. */
-  readonly jobGraph: JobGraph;
-  readonly stdout: TextWriter;
-  readonly stderr: TextWriter;
-}
 
 /**
  * A JobManager on the main thread with TaskManagers on worker threads, each its own nact actor
  * system with its slots: the way brook uses every core. TaskManagers exchange batches and
  * credit over one MessagePort per pair; the JobManager talks to them over the worker's port.
  * One cluster runs the job its TaskManagers were started for. A TaskManager whose thread dies
- * gets a new thread (see RemoteTaskManager), so that the job can fail over into its slots.
+ * gets a new thread (see ThreadTaskManager), so that the job can fail over into its slots.
  */
-export class WorkerCluster {
+export class ThreadCluster implements JobCluster {
   readonly system: ActorSystem;
   readonly jobManager: TypedRef<JobManagerMessage>;
-  private readonly taskManagers: RemoteTaskManager[] = [];
+  readonly gateway: JobManagerGateway;
+  private readonly taskManagers: ThreadTaskManager[] = [];
   private readonly running = new Set<JobClient>();
   private closed = false;
 
-  private constructor(config: WorkerClusterConfig) {
+  private constructor(config: ThreadClusterConfig) {
     const n = config.numberOfTaskManagers;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`numberOfTaskManagers must be a positive integer, got ${n}`);
     this.system = new ActorSystem(`brook-main-${process.pid}`);
-    this.jobManager = spawnJobManager(this.system, systemClock);
+    this.jobManager = spawnJobManagerActor(this.system, systemClock);
+    this.gateway = new JobManagerGateway(this.system, this.jobManager);
     const sinks = new Map([...config.jobGraph.streamGraph.nodes.values()].map((node) => [node.id, node.sink]));
     const addresses = new Map();
     for (let i = 0; i < n; i++) {
       this.taskManagers.push(
-        new RemoteTaskManager(i, {
+        new ThreadTaskManager(i, {
           system: this.system,
           jobManager: this.jobManager,
           addresses,
@@ -61,7 +55,7 @@ export class WorkerCluster {
             const sink = sinks.get(nodeId);
             if (forwardsResults(sink)) sink.acceptForwarded(results);
           },
-          startThread: () => this.startThread(i, config),
+          startThread: () => this.startTaskManagerThread(i, config),
         }),
       );
     }
@@ -69,8 +63,8 @@ export class WorkerCluster {
   }
 
   /** Starts the TaskManager threads; resolves once each has defined the job and registered. */
-  static async start(config: WorkerClusterConfig): Promise<WorkerCluster> {
-    const cluster = new WorkerCluster(config);
+  static async start(config: ThreadClusterConfig): Promise<ThreadCluster> {
+    const cluster = new ThreadCluster(config);
     try {
       await Promise.all(cluster.taskManagers.map((tm) => tm.ready));
     } catch (e) {
@@ -85,7 +79,7 @@ export class WorkerCluster {
    * TaskManager whose thread runs (they get their ends in a `peer` message): at first, and again
    * for a TaskManager whose thread died.
    */
-  private startThread(taskManagerId: number, config: WorkerClusterConfig): Worker {
+  private startTaskManagerThread(taskManagerId: number, config: ThreadClusterConfig): Worker {
     const peers: Array<{ taskManagerId: number; port: MessagePort }> = [];
     for (const other of this.taskManagers) {
       if (other.taskManagerId === taskManagerId || !other.alive) continue;
@@ -93,9 +87,9 @@ export class WorkerCluster {
       other.connectPeer(taskManagerId, port2);
       peers.push({ taskManagerId: other.taskManagerId, port: port1 });
     }
-    const entry = path.join(__dirname, 'remote', `TaskManagerWorker${path.extname(__filename)}`);
-    const workerData: WorkerData = { taskManagerId, slots: config.slotsPerTaskManager, job: config.job, peers };
-    return startWorker(entry, [config.job.module], workerData, peers.map((p) => p.port));
+    const entry = path.join(__dirname, `TaskManagerThread${path.extname(__filename)}`);
+    const threadData: TaskManagerThreadData = { taskManagerId, slots: config.slotsPerTaskManager, job: config.job, peers };
+    return startThread(entry, [config.job.module], threadData, peers.map((p) => p.port));
   }
 
   submitJob(jobGraph: JobGraph, config: TaskConfig, settings: JobSettings = {}): JobClient {

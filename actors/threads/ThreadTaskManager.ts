@@ -2,13 +2,14 @@ import createDebug from 'debug';
 import { MessagePort, Worker } from 'worker_threads';
 import { TaskFailure } from '../../lib/runtime/errors';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
-import { JobManagerMessage, SubtaskDeployment, SubtaskMessage, SubtaskWiring, TaskManagerMessage } from '../messages';
+import { SubtaskDeployment, SubtaskWiring } from '../../lib/controlplane/SubtaskWiring';
+import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, AnyRef, TypedRef } from '../nact';
-import { FromWorker, RemoteWiring, SerializedFailure, SubtaskAddress, ToWorker } from './protocol';
+import { FromThread, ThreadWiring, SerializedFailure, SubtaskAddress, ToThread } from './protocol';
 
 const log = createDebug('brook:cluster');
 
-export interface RemoteTaskManagerDeps {
+export interface ThreadTaskManagerDeps {
   readonly system: ActorSystem;
   readonly jobManager: TypedRef<JobManagerMessage>;
   /** Every remote subtask ref of the cluster and where it runs (shared by all TaskManagers). */
@@ -45,7 +46,7 @@ interface DeployedSubtask {
  * answered here. A thread that had started is replaced at once by a new one, which gets the next
  * deployments; one that never became ready is not, and whatever is deployed on it fails.
  */
-export class RemoteTaskManager {
+export class ThreadTaskManager {
   readonly ref: TypedRef<TaskManagerMessage>;
   /** Resolves once the first thread defined the job; rejects if it failed to. */
   readonly ready: Promise<void>;
@@ -70,7 +71,7 @@ export class RemoteTaskManager {
 
   constructor(
     readonly taskManagerId: number,
-    private readonly deps: RemoteTaskManagerDeps,
+    private readonly deps: ThreadTaskManagerDeps,
   ) {
     this.ready = new Promise((resolve, reject) => {
       this.markReady = resolve;
@@ -89,7 +90,7 @@ export class RemoteTaskManager {
 
   /** Hands this TaskManager's thread its end of a channel to a thread started after it. */
   connectPeer(taskManagerId: number, port: MessagePort): void {
-    this.worker.postMessage({ type: 'peer', taskManagerId, port } satisfies ToWorker, [port]);
+    this.worker.postMessage({ type: 'peer', taskManagerId, port } satisfies ToThread, [port]);
   }
 
   /** Asks the thread to stop its actors and exit (a thread that failed is terminated); resolves once it exited. */
@@ -101,7 +102,7 @@ export class RemoteTaskManager {
   }
 
   private follow(worker: Worker): Promise<void> {
-    worker.on('message', (m: FromWorker) => {
+    worker.on('message', (m: FromThread) => {
       if (worker === this.worker) this.fromWorker(m);
     });
     // The thread may throw anything, not only Errors (and its Errors may come from another realm).
@@ -116,7 +117,7 @@ export class RemoteTaskManager {
     );
   }
 
-  private post(message: ToWorker): void {
+  private post(message: ToThread): void {
     this.worker.postMessage(message);
   }
 
@@ -180,7 +181,7 @@ export class RemoteTaskManager {
         return;
       }
       if (message.type === 'start') {
-        this.post({ type: 'toSubtask', executionId, message: { type: 'start', wiring: this.toRemoteWiring(message.wiring) } });
+        this.post({ type: 'toSubtask', executionId, message: { type: 'start', wiring: this.toThreadWiring(message.wiring) } });
       } else {
         this.post({ type: 'toSubtask', executionId, message });
       }
@@ -189,7 +190,7 @@ export class RemoteTaskManager {
     return ref;
   }
 
-  private toRemoteWiring(wiring: SubtaskWiring): RemoteWiring {
+  private toThreadWiring(wiring: SubtaskWiring<SubtaskRef>): ThreadWiring {
     const address = (ref: TypedRef<SubtaskMessage>): SubtaskAddress => {
       const a = this.deps.addresses.get(ref);
       if (!a) throw new Error('a subtask of this job is not on a TaskManager thread');
@@ -204,7 +205,7 @@ export class RemoteTaskManager {
     };
   }
 
-  private fromWorker(message: FromWorker): void {
+  private fromWorker(message: FromThread): void {
     const { system, jobManager } = this.deps;
     switch (message.type) {
       case 'ready':

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'worker_threads';
+import { ThreadJob } from '../../lib/cluster/ClusterFactory';
 import { TaskRestore } from '../../lib/runtime/checkpoint/StateAssignment';
 import { ExecutionState } from '../../lib/runtime/ExecutionState';
 import { TaskConfig } from '../../lib/runtime/TaskConfig';
@@ -17,7 +18,7 @@ export interface SubtaskAddress {
   readonly executionId: string;
 }
 
-export interface RemoteWiring {
+export interface ThreadWiring {
   readonly inputs: ReadonlyArray<{ readonly index: number; readonly producer: SubtaskAddress; readonly producerChannel: number }>;
   readonly outputs: ReadonlyArray<{
     readonly streamEdgeId: string;
@@ -26,11 +27,11 @@ export interface RemoteWiring {
 }
 
 /** A subtask message as it crosses a thread: `start` with addresses, the rest as is. */
-export type RemoteSubtaskMessage =
-  | { readonly type: 'start'; readonly wiring: RemoteWiring }
+export type ThreadSubtaskMessage =
+  | { readonly type: 'start'; readonly wiring: ThreadWiring }
   | Exclude<SubtaskMessage, { readonly type: 'start' }>;
 
-export interface RemoteDeployment {
+export interface ThreadDeployment {
   readonly jobId: string | undefined;
   readonly executionId: string;
   readonly vertexId: number;
@@ -54,22 +55,10 @@ export interface SerializedFailure {
   readonly causeStack: string | undefined;
 }
 
-/** The job every TaskManager thread defines for itself from the job module. */
-export interface WorkerJob {
-  readonly module: string;
-  readonly exportName: string;
-  readonly params: unknown;
-  readonly jobName: string;
-  /** Environment options that shape the graph (parallelism…), as plain data. */
-  readonly environment: Readonly<Record<string, number | undefined>>;
-  /** The JobGraph fingerprint computed on the main thread: the worker's must be equal. */
-  readonly fingerprint: string;
-}
-
-export interface WorkerData {
+export interface TaskManagerThreadData {
   readonly taskManagerId: number;
   readonly slots: number;
-  readonly job: WorkerJob;
+  readonly job: ThreadJob;
   /**
    * One MessagePort per other TaskManager running when this thread starts, for batches and
    * credit between them; threads started later send theirs in a `peer` message.
@@ -77,10 +66,10 @@ export interface WorkerData {
   readonly peers: ReadonlyArray<{ readonly taskManagerId: number; readonly port: MessagePort }>;
 }
 
-export type ToWorker =
-  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly RemoteDeployment[] }
+export type ToThread =
+  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly ThreadDeployment[] }
   /** Channel messages, and the checkpoint coordinator's trigger (a barrier), notifyCheckpointComplete and notifyCheckpointAborted. */
-  | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: RemoteSubtaskMessage }
+  | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: ThreadSubtaskMessage }
   | { readonly type: 'release'; readonly jobId: string }
   | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
   | { readonly type: 'describe'; readonly requestId: number }
@@ -88,7 +77,7 @@ export type ToWorker =
   | { readonly type: 'peer'; readonly taskManagerId: number; readonly port: MessagePort }
   | { readonly type: 'shutdown' };
 
-export type FromWorker =
+export type FromThread =
   | { readonly type: 'ready'; readonly taskManagerId: number; readonly slots: number }
   | { readonly type: 'fatal'; readonly message: string }
   | { readonly type: 'deployed'; readonly jobId: string; readonly executionIds: readonly string[] }

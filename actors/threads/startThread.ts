@@ -12,7 +12,7 @@ const TRANSPILE_CACHE = path.join(os.tmpdir(), 'brook-transpiled');
  * output by content so that the next thread reads it instead of loading the compiler. Compiled
  * JavaScript (dist/) loads as is.
  */
-export function startWorker(entry: string, modules: readonly string[], workerData: unknown, transferList: TransferListItem[]): Worker {
+export function startThread(entry: string, modules: readonly string[], workerData: unknown, transferList: TransferListItem[]): Worker {
   const needsTs = [entry, ...modules].some((m) => m.endsWith('.ts'));
   const typescript = needsTs ? require.resolve('typescript', { paths: [path.dirname(entry)] }) : '';
   const code = `

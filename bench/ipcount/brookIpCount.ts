@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment } from '../../lib';
+import { StreamExecutionEnvironment } from '../../actors';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
 import { OutputDigest } from '../OutputDigest';

@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment } from '../../lib';
+import { StreamExecutionEnvironment } from '../../actors';
 import { MalformedRecordError } from '../../lib/runtime/errors';
 import { parseHms, splitLogLine } from '../../samples/ipcount/logFormat';
 import { OutputDigest } from '../OutputDigest';

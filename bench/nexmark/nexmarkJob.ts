@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment } from '../../lib';
+import { StreamExecutionEnvironment } from '../../actors';
 import { DigestSink } from '../DigestSink';
 import { OutputDigest } from '../OutputDigest';
 import { Bid } from './model';

@@ -1,4 +1,4 @@
-import { AggregateFunction, DataStream, SlidingEventTimeWindows, StreamExecutionEnvironment, Time, TimeWindow, TumblingEventTimeWindows, WatermarkStrategy } from '../../lib';
+import { AggregateFunction, DataStream, SlidingEventTimeWindows, StreamExecutionEnvironment, Time, TimeWindow, TumblingEventTimeWindows, WatermarkStrategy } from '../../actors';
 import { DataGeneratorSource } from '../../lib/connectors/source/DataGeneratorSource';
 import { Sink } from '../../lib/connectors/sink/SinkFunction';
 import { Bid, isBid, NexmarkEvent } from './model';

@@ -1,5 +1,6 @@
 import os from 'os';
-import { JobSettings, MiniCluster } from '../../actors/MiniCluster';
+import { clusterFactory } from '../cluster/ClusterFactory';
+import { JobCluster } from '../cluster/JobCluster';
 import { CollectionSource } from '../connectors/source/CollectionSource';
 import { DataGeneratorOptions, DataGeneratorSource } from '../connectors/source/DataGeneratorSource';
 import { SocketTextSource } from '../connectors/source/SocketTextSource';
@@ -14,6 +15,7 @@ import { defaultSettings, SourceTransformation, Transformation } from '../graph/
 import { checkParallelism as checkMaxParallelism } from '../partitioners/keyGroups';
 import { TextWriter } from '../runtime/StreamOperator';
 import { DEFAULT_TASK_CONFIG, TaskConfig } from '../runtime/TaskConfig';
+import { JobSettings } from '../controlplane/JobSubmission';
 import { Clock } from '../time/Clock';
 import { systemClock } from '../time/SystemClock';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
@@ -42,7 +44,7 @@ export interface LocalEnvironmentOptions {
   readonly stdout?: TextWriter;
   readonly stderr?: TextWriter;
   /** Run on this cluster instead of starting one per execution (tests keep it to settle it). */
-  readonly cluster?: MiniCluster;
+  readonly cluster?: JobCluster;
   /** Records per network batch. */
   readonly batchSize?: number;
   /** Network batches in flight per channel before the producer waits (credit). */
@@ -266,7 +268,7 @@ export class StreamExecutionEnvironment {
     const jobGraph = this.getJobGraph(jobName);
     const taskConfig = this.getTaskConfig();
     const taskManagers = this.options.numberOfTaskManagers ?? 1;
-    const cluster = new MiniCluster({
+    const cluster = clusterFactory().startLocal({
       numberOfTaskManagers: taskManagers,
       slotsPerTaskManager: this.options.slotsPerTaskManager ?? Math.ceil(requiredSlots(jobGraph) / taskManagers),
       clock: this.getClock(),
@@ -284,7 +286,7 @@ export class StreamExecutionEnvironment {
    * Submits the job to a cluster the caller started and keeps (the CLI's, which serves the REST
    * API and dashboard from its JobManager); returns at once with a client.
    */
-  executeOn(cluster: MiniCluster, jobName = 'Flink Streaming Job'): JobClient {
+  executeOn(cluster: JobCluster, jobName = 'Flink Streaming Job'): JobClient {
     return cluster.submitJob(this.getJobGraph(jobName), this.getTaskConfig(), this.jobSettings());
   }
 

@@ -1,4 +1,4 @@
-import { WorkerCluster } from '../../actors/WorkerCluster';
+import { clusterFactory } from '../cluster/ClusterFactory';
 import { requiredSlots } from '../graph/JobGraph';
 import { jobGraphFingerprint } from '../graph/jobGraphFingerprint';
 import { TextWriter } from '../runtime/StreamOperator';
@@ -50,7 +50,7 @@ export async function executeOnTaskManagerThreads<P, R>(
   const jobGraph = env.getJobGraph(jobName);
   const numberOfTaskManagers = options.numberOfTaskManagers ?? 2;
   const { stdout, stderr } = env.writers();
-  const cluster = await WorkerCluster.start({
+  const cluster = await clusterFactory().startOnThreads({
     numberOfTaskManagers,
     slotsPerTaskManager: options.slotsPerTaskManager ?? Math.ceil(requiredSlots(jobGraph) / numberOfTaskManagers),
     job: { module: job.module, exportName: job.exportName, params: job.params, jobName, environment, fingerprint: jobGraphFingerprint(jobGraph) },

@@ -1,7 +1,7 @@
 import createDebug from 'debug';
-import { JobManagerGateway } from '../../actors/JobManagerGateway';
-import { MiniCluster } from '../../actors/MiniCluster';
 import { JobClient } from '../api/JobClient';
+import { clusterFactory } from '../cluster/ClusterFactory';
+import { ClusterGateway, JobCluster } from '../cluster/JobCluster';
 import { JobExecutionResult } from '../api/JobExecutionResult';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
 import { requiredSlots } from '../graph/JobGraph';
@@ -49,7 +49,7 @@ export type RunJobOutcome =
 
 const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
 
-async function startDashboard(gateway: JobManagerGateway, options: DashboardOptions): Promise<RestServer> {
+async function startDashboard(gateway: ClusterGateway, options: DashboardOptions): Promise<RestServer> {
   const make = (port: number): RestServer => new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel, enableSavepoint: options.enableSavepoint });
   const server = make(options.port ?? DEFAULT_WEB_PORT);
   try {
@@ -79,12 +79,12 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter });
   const jobName = options.jobName ?? job.jobName ?? 'brook job';
   const cleanups = await defineFromJobFile(job, env, options.args ?? []);
-  let cluster: MiniCluster | undefined;
+  let cluster: JobCluster | undefined;
   let server: RestServer | undefined;
   let timer: TimerHandle | undefined;
   try {
-    cluster = new MiniCluster({ numberOfTaskManagers: 1, slotsPerTaskManager: requiredSlots(env.getJobGraph(jobName)), clock, stdout, stderr: errWriter });
-    const gateway = new JobManagerGateway(cluster.system, cluster.jobManager);
+    cluster = clusterFactory().startLocal({ numberOfTaskManagers: 1, slotsPerTaskManager: requiredSlots(env.getJobGraph(jobName)), clock, stdout, stderr: errWriter });
+    const { gateway } = cluster;
     if (options.dashboard) server = await startDashboard(gateway, options.dashboard);
     options.beforeRun?.({ env, jobName, dashboardUrl: server?.url });
     const client = env.executeOn(cluster, jobName);

@@ -1,16 +1,16 @@
 import createDebug from 'debug';
-import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
-import { CheckpointConfigData } from '../lib/runtime/checkpoint/CheckpointConfigData';
-import { CheckpointLocation } from '../lib/runtime/checkpoint/CheckpointLocation';
-import { CheckpointMetadata, CompletedCheckpoint, METADATA_VERSION, StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
-import { CheckpointStats } from './CheckpointStatsTracker';
-import { CheckpointStorage, persistSubtaskState } from '../lib/runtime/checkpoint/CheckpointStorage';
-import { FinishedSubtaskStates } from '../lib/runtime/checkpoint/FinishedSubtaskStates';
-import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
-import { JobGraph } from '../lib/graph/JobGraph';
-import { operatorIdOf } from '../lib/runtime/checkpoint/OperatorId';
-import { Clock, TimerHandle } from '../lib/time/Clock';
-import { SnapshotOutcome } from './messages';
+import { CheckpointBarrier, isSavepoint, SnapshotKind } from '../runtime/checkpoint/CheckpointBarrier';
+import { CheckpointConfigData } from '../runtime/checkpoint/CheckpointConfigData';
+import { CheckpointLocation } from '../runtime/checkpoint/CheckpointLocation';
+import { CheckpointMetadata, CompletedCheckpoint, METADATA_VERSION, StateHandle, SubtaskCheckpointStats } from '../runtime/checkpoint/CheckpointMetadata';
+import { CheckpointStatsTracker } from './CheckpointStatsTracker';
+import { CheckpointStorage, persistSubtaskState } from '../runtime/checkpoint/CheckpointStorage';
+import { FinishedSubtaskStates } from '../runtime/checkpoint/FinishedSubtaskStates';
+import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
+import { JobGraph } from '../graph/JobGraph';
+import { operatorIdOf } from '../runtime/checkpoint/OperatorId';
+import { Clock, TimerHandle } from '../time/Clock';
+import { SnapshotOutcome } from './JobSubmission';
 
 const log = createDebug('brook:checkpoint');
 
@@ -81,7 +81,7 @@ export class CheckpointCoordinator {
   private lastCheckpointCompletionTime = Number.NEGATIVE_INFINITY;
   private continuousFailures = 0;
   private shutdown = false;
-  readonly stats = new CheckpointStats();
+  readonly stats = new CheckpointStatsTracker();
 
   constructor(
     private readonly context: CheckpointCoordinatorContext,

@@ -1,11 +1,11 @@
-import { CompletedCheckpoint, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
-import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../lib/runtime/checkpoint/CheckpointStats';
-import type { CheckpointStats as RestCheckpoint, CheckpointStatsSnapshot as RestCheckpointStats } from './JobManagerQueries';
+import { CompletedCheckpoint, SubtaskCheckpointStats } from '../runtime/checkpoint/CheckpointMetadata';
+import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/checkpoint/CheckpointStats';
+
 
 const HISTORY = 10;
 
 /** Flink's CheckpointStatsTracker: counts, the latest completed/failed/restored, a short history. */
-export class CheckpointStats {
+export class CheckpointStatsTracker {
   private numTriggered = 0;
   private numCompleted = 0;
   private numFailed = 0;
@@ -55,41 +55,4 @@ export class CheckpointStats {
       history: [...this.history],
     };
   }
-}
-
-/** The REST API's shape (Flink's /jobs/:id/checkpoints), most recent first. */
-export function toRestCheckpointStats(s: CheckpointStatsSnapshot): RestCheckpointStats {
-  const completed = (c: CompletedCheckpointStats): RestCheckpoint => ({
-    id: c.checkpointId,
-    status: 'COMPLETED',
-    isSavepoint: c.kind !== 'CHECKPOINT',
-    triggerTimestamp: c.triggerTime,
-    latestAckTimestamp: c.triggerTime + c.durationMs,
-    endToEndDurationMs: c.durationMs,
-    stateSize: c.stateSize,
-    numSubtasks: c.numSubtasks,
-    numAcknowledgedSubtasks: c.numSubtasks,
-  });
-  const history = [...s.history].reverse().map(completed);
-  const failed: RestCheckpoint | undefined = s.latestFailed && {
-    id: s.latestFailed.checkpointId,
-    status: 'FAILED',
-    isSavepoint: false,
-    triggerTimestamp: s.latestFailed.failureTime,
-    latestAckTimestamp: undefined,
-    endToEndDurationMs: 0,
-    stateSize: 0,
-    numSubtasks: 0,
-    numAcknowledgedSubtasks: 0,
-    failureMessage: s.latestFailed.reason,
-  };
-  const c = s.counts;
-  return {
-    counts: { restored: c.restored, total: c.triggered, inProgress: c.inProgress, completed: c.completed, failed: c.failed },
-    latestCompleted: history.find((h) => !h.isSavepoint),
-    latestSavepoint: history.find((h) => h.isSavepoint),
-    latestFailed: failed,
-    restored: s.latestRestored && { id: s.latestRestored.checkpointId, restoreTimestamp: s.latestRestored.restoreTime, isSavepoint: s.latestRestored.path !== undefined && !/chk-\d+$/.test(s.latestRestored.path) },
-    history,
-  };
 }

@@ -1,26 +1,45 @@
-import { JobStatus, isGloballyTerminal } from '../lib/api/JobStatus';
-import { generateJobPlan, JobPlan } from '../lib/graph/JsonPlanGenerator';
-import { ShipStrategy } from '../lib/partitioners/StreamPartitioner';
-import { ExecutionState } from '../lib/runtime/ExecutionState';
-import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
-import type { JobRun, TaskManagerInfo } from './JobManager';
-import { TaskManagerMessage } from './messages';
-import { TypedRef } from './nact';
+import { JobStatus, isGloballyTerminal } from '../api/JobStatus';
+import { ExecutionVertex } from '../graph/ExecutionGraph';
+import { generateJobPlan, JobPlan } from '../graph/JsonPlanGenerator';
+import { ShipStrategy } from '../partitioners/StreamPartitioner';
+import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
+import { ExecutionState } from '../runtime/ExecutionState';
+import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
+import { JobSubmission } from './JobSubmission';
+import { TaskManagerSlots } from './SlotPool';
 
 /**
  * What the JobManager answers about its cluster and jobs (for the REST API, the dashboard and
  * the CLI). Answers are plain data built from the JobManager's state in one message turn;
- * live task metrics are then read from the TaskManagers by whoever asked (JobManagerGateway),
- * as Flink's MetricFetcher queries each TaskManager directly.
+ * live task metrics are then read from the TaskManagers by whoever asked (the cluster's
+ * gateway), as Flink's MetricFetcher queries each TaskManager directly.
  */
+
+/** One subtask attempt as the JobManager follows it. */
+export interface ExecutionRecord {
+  /** `jobId:vertexId.subtask:attempt`, as the TaskManager knows the subtask. */
+  readonly executionId: string;
+  readonly execution: ExecutionVertex;
+  readonly taskManagerId: number;
+  readonly state: ExecutionState;
+  readonly metrics: TaskMetricsSnapshot | undefined;
+}
+
+/** A job as the JobManager's queries see it; JobMaster implements it. */
+export interface JobRun {
+  readonly submission: JobSubmission;
+  readonly executions: ReadonlyMap<string, ExecutionRecord>;
+  readonly slotsByTaskManager: ReadonlyMap<number, number>;
+  readonly startTime: number;
+  readonly status: JobStatus;
+  readonly failure: Error | undefined;
+  readonly endTime: number | undefined;
+  /** Undefined when the job does not checkpoint. */
+  readonly checkpoints: CheckpointStatsSnapshot | undefined;
+}
 
 export const EXECUTION_STATES: readonly ExecutionState[] = ['CREATED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED'];
 
-export interface TaskManagerOverview {
-  readonly id: number;
-  readonly slots: number;
-  readonly freeSlots: number;
-}
 
 export interface JobOverview {
   readonly jobId: string;
@@ -36,7 +55,7 @@ export interface JobOverview {
 export interface ClusterOverview {
   /** The cluster clock's time when the JobManager answered. */
   readonly now: number;
-  readonly taskManagers: readonly TaskManagerOverview[];
+  readonly taskManagers: readonly TaskManagerSlots[];
   readonly jobs: readonly JobOverview[];
 }
 
@@ -76,38 +95,6 @@ export interface EdgeSnapshot {
   readonly sideOutput: string | undefined;
 }
 
-export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-
-export interface CheckpointStats {
-  readonly id: number;
-  readonly status: CheckpointStatus;
-  readonly isSavepoint: boolean;
-  readonly triggerTimestamp: number;
-  readonly latestAckTimestamp: number | undefined;
-  /** Trigger to last acknowledgement (or to now while in progress). */
-  readonly endToEndDurationMs: number;
-  /** Bytes of state, as far as known (estimated for in-memory state). */
-  readonly stateSize: number;
-  readonly numSubtasks: number;
-  readonly numAcknowledgedSubtasks: number;
-  readonly failureMessage?: string;
-}
-
-/**
- * Checkpoint statistics of one job (Flink's CheckpointStatsSnapshot), for
- * /jobs/:id/checkpoints. Filled by the CheckpointCoordinator (issue 4); absent while a job has
- * no checkpointing.
- */
-export interface CheckpointStatsSnapshot {
-  readonly counts: { readonly restored: number; readonly total: number; readonly inProgress: number; readonly completed: number; readonly failed: number };
-  readonly latestCompleted: CheckpointStats | undefined;
-  readonly latestSavepoint: CheckpointStats | undefined;
-  readonly latestFailed: CheckpointStats | undefined;
-  readonly restored: { readonly id: number; readonly restoreTimestamp: number; readonly isSavepoint: boolean } | undefined;
-  /** Most recent first, bounded (Flink keeps web.checkpoints.history = 10). */
-  readonly history: readonly CheckpointStats[];
-}
-
 export interface JobSnapshot {
   readonly now: number;
   readonly overview: JobOverview;
@@ -118,18 +105,13 @@ export interface JobSnapshot {
   readonly checkpoints: CheckpointStatsSnapshot | undefined;
 }
 
-/** A job snapshot plus the TaskManagers that run its subtasks now (none once it ended). */
-export interface JobSnapshotReply {
-  readonly snapshot: JobSnapshot;
-  readonly liveTaskManagers: ReadonlyArray<{ readonly id: number; readonly ref: TypedRef<TaskManagerMessage> }>;
+export function clusterOverview(now: number, taskManagers: readonly TaskManagerSlots[], jobs: Iterable<JobRun>): ClusterOverview {
+  return { now, taskManagers, jobs: [...jobs].map(jobOverview) };
 }
 
-export function clusterOverview(now: number, taskManagers: Iterable<TaskManagerInfo>, jobs: Iterable<JobRun>): ClusterOverview {
-  return {
-    now,
-    taskManagers: [...taskManagers].sort((a, b) => a.id - b.id).map((tm) => ({ id: tm.id, slots: tm.slots, freeSlots: tm.slots - tm.usedSlots })),
-    jobs: [...jobs].map(jobOverview),
-  };
+/** The TaskManagers that run the job's subtasks now (none once it ended): live metrics are theirs. */
+export function liveTaskManagerIds(job: JobRun): number[] {
+  return isGloballyTerminal(job.status) ? [] : [...job.slotsByTaskManager.keys()].sort((a, b) => a - b);
 }
 
 export function jobOverview(job: JobRun): JobOverview {
@@ -145,7 +127,7 @@ export function jobOverview(job: JobRun): JobOverview {
   };
 }
 
-export function jobSnapshotReply(now: number, job: JobRun, taskManagers: ReadonlyMap<number, TaskManagerInfo>): JobSnapshotReply {
+export function jobSnapshot(now: number, job: JobRun): JobSnapshot {
   const { jobGraph, jobId } = job.submission;
   const executions = [...job.executions.values()];
   const vertices: VertexSnapshot[] = jobGraph.vertices.map((v) => {
@@ -174,23 +156,19 @@ export function jobSnapshotReply(now: number, job: JobRun, taskManagers: Readonl
         })),
     };
   });
-  const live = isGloballyTerminal(job.status) ? [] : [...job.slotsByTaskManager.keys()].sort((a, b) => a - b);
   return {
-    snapshot: {
-      now,
-      overview: jobOverview(job),
-      failure: job.failure?.message,
-      plan: generateJobPlan(jobId, jobGraph),
-      vertices,
-      edges: jobGraph.edges.map((e) => ({
-        id: e.id,
-        sourceVertexId: e.source.id,
-        targetVertexId: e.target.id,
-        shipStrategy: e.shipStrategy,
-        sideOutput: e.streamEdge.outputTag?.id,
-      })),
-      checkpoints: job.checkpoints,
-    },
-    liveTaskManagers: live.map((id) => ({ id, ref: taskManagers.get(id)!.ref })),
+    now,
+    overview: jobOverview(job),
+    failure: job.failure?.message,
+    plan: generateJobPlan(jobId, jobGraph),
+    vertices,
+    edges: jobGraph.edges.map((e) => ({
+      id: e.id,
+      sourceVertexId: e.source.id,
+      targetVertexId: e.target.id,
+      shipStrategy: e.shipStrategy,
+      sideOutput: e.streamEdge.outputTag?.id,
+    })),
+    checkpoints: job.checkpoints,
   };
 }

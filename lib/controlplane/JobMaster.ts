@@ -1,52 +1,39 @@
 import createDebug from 'debug';
-import { JobStatus, isGloballyTerminal } from '../lib/api/JobStatus';
-import { buildExecutionGraph, ExecutionGraph, ExecutionVertex } from '../lib/graph/ExecutionGraph';
-import { CheckpointBarrier, SnapshotKind } from '../lib/runtime/checkpoint/CheckpointBarrier';
-import { StateHandle, SubtaskCheckpointStats } from '../lib/runtime/checkpoint/CheckpointMetadata';
-import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
-import { CheckpointDirectoryLock, lockCheckpointDirectory } from '../lib/runtime/checkpoint/CheckpointDirectoryLock';
-import { createCheckpointStorage, highestCheckpointId, removeStaleInProgressCheckpoints } from '../lib/runtime/checkpoint/CheckpointStorage';
-import { TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
-import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../lib/runtime/errors';
-import { ExecutionState, isTerminal } from '../lib/runtime/ExecutionState';
-import { createRestartStrategy, defaultRestartStrategy, RestartBackoffTimeStrategy } from '../lib/runtime/restart/RestartStrategy';
-import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
-import { Clock, TimerHandle } from '../lib/time/Clock';
+import { JobStatus, isGloballyTerminal } from '../api/JobStatus';
+import { buildExecutionGraph, ExecutionGraph, ExecutionVertex } from '../graph/ExecutionGraph';
+import { CheckpointBarrier, SnapshotKind } from '../runtime/checkpoint/CheckpointBarrier';
+import { StateHandle, SubtaskCheckpointStats } from '../runtime/checkpoint/CheckpointMetadata';
+import { CheckpointDirectoryLock, lockCheckpointDirectory } from '../runtime/checkpoint/CheckpointDirectoryLock';
+import { createCheckpointStorage, highestCheckpointId, removeStaleInProgressCheckpoints } from '../runtime/checkpoint/CheckpointStorage';
+import { TaskRestore } from '../runtime/checkpoint/StateAssignment';
+import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../runtime/errors';
+import { ExecutionState, isTerminal } from '../runtime/ExecutionState';
+import { createRestartStrategy, defaultRestartStrategy, RestartBackoffTimeStrategy } from '../runtime/restart/RestartStrategy';
+import { TaskMessage } from '../runtime/TaskMessage';
+import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
+import { TimerHandle } from '../time/Clock';
 import { CheckpointCoordinator } from './CheckpointCoordinator';
-import { toRestCheckpointStats } from './CheckpointStatsTracker';
-import type { JobRun } from './JobManager';
-import type { CheckpointStatsSnapshot as RestCheckpointStats } from './JobManagerQueries';
+import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
+import type { ExecutionRecord, JobRun } from './ClusterQueries';
+import { JobMasterHost } from './JobMasterHost';
 import { jobResult } from './jobResult';
-import { JobManagerMessage, JobSubmission, SnapshotOutcome, SubtaskDeployment, SubtaskMessage, TaskManagerMessage } from './messages';
-import { ActorSystem, TypedRef } from './nact';
+import { JobSubmission, SnapshotOutcome } from './JobSubmission';
 import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from './restoreState';
+import { SlotAssignment } from './SlotPool';
+import { SubtaskDeployment } from './SubtaskWiring';
 
 const log = createDebug('brook:jobmanager');
 
 /** The handle of work posted at once rather than on the clock. */
 const NO_TIMER: TimerHandle = Object.freeze({ posted: true });
 
-interface ExecutionRecord {
-  readonly executionId: string;
-  readonly execution: ExecutionVertex;
+/** One subtask attempt as the JobMaster follows it. */
+interface Execution<R> extends ExecutionRecord {
+  /** `vertexId.subtask`: the slot's key, the same in every attempt. */
   readonly key: string;
-  readonly taskManagerId: number;
-  ref: TypedRef<SubtaskMessage> | undefined;
+  ref: R | undefined;
   state: ExecutionState;
   metrics: TaskMetricsSnapshot | undefined;
-}
-
-export interface JobMasterDeps {
-  readonly system: ActorSystem;
-  readonly clock: Clock;
-  readonly self: TypedRef<JobManagerMessage>;
-  readonly taskManagerRef: (id: number) => TypedRef<TaskManagerMessage>;
-  /** Which TaskManager holds the slot of each execution key; fixed for the job's lifetime. */
-  readonly placement: ReadonlyMap<string, number>;
-  /** Slots this job holds per TaskManager (until it terminates). */
-  readonly slotsByTaskManager: ReadonlyMap<number, number>;
-  /** The job reached a terminal state; its slots may be given back. */
-  readonly onTerminated: () => void;
 }
 
 type ReleaseReason = 'FINISHED' | 'FAILING' | 'CANCELLING' | 'RESTARTING';
@@ -58,12 +45,12 @@ type ReleaseReason = 'FINISHED' | 'FAILING' | 'CANCELLING' | 'RESTARTING';
  * attempt restored from the latest completed checkpoint (full failover: brook's tasks form one
  * pipelined region). Checkpoints are driven by its CheckpointCoordinator.
  */
-export class JobMaster implements JobRun {
+export class JobMaster<R> implements JobRun {
   readonly graph: ExecutionGraph;
   status: JobStatus = 'INITIALIZING';
   private attempt = 0;
   private numRestarts = 0;
-  executions = new Map<string, ExecutionRecord>();
+  executions = new Map<string, Execution<R>>();
   private awaitingDeploy = new Set<number>();
   private awaitingRelease = new Set<number>();
   private releaseReason: ReleaseReason | undefined;
@@ -79,14 +66,17 @@ export class JobMaster implements JobRun {
   /** Why the job cannot start (its checkpoint directory is in use). */
   private refusal: Error | undefined;
 
+  /** The slots this job holds, from start until it terminates. */
+  private slots: SlotAssignment | undefined;
+
   constructor(
     readonly submission: JobSubmission,
-    private readonly deps: JobMasterDeps,
+    private readonly host: JobMasterHost<R>,
   ) {
     this.graph = buildExecutionGraph(submission.jobGraph);
-    this.startTime = deps.clock.now();
+    this.startTime = host.clock.now();
     const checkpointing = submission.checkpointing;
-    this.restartStrategy = createRestartStrategy(submission.restartStrategy ?? defaultRestartStrategy(checkpointing !== undefined), deps.clock);
+    this.restartStrategy = createRestartStrategy(submission.restartStrategy ?? defaultRestartStrategy(checkpointing !== undefined), host.clock);
     if (checkpointing) {
       const storage = createCheckpointStorage(checkpointing.storage);
       let firstId = 1;
@@ -106,7 +96,7 @@ export class JobMaster implements JobRun {
         {
           jobId: submission.jobId,
           jobGraph: submission.jobGraph,
-          clock: deps.clock,
+          clock: host.clock,
           schedule: (ms, fn) => this.schedule(ms, fn),
           cancel: (h) => this.cancelTimer(h),
           participants: () => this.checkpointParticipants(),
@@ -128,20 +118,20 @@ export class JobMaster implements JobRun {
   }
 
   get slotsByTaskManager(): ReadonlyMap<number, number> {
-    return this.deps.slotsByTaskManager;
+    return this.slots?.slotsByTaskManager ?? new Map();
   }
 
-  get checkpoints(): RestCheckpointStats | undefined {
-    const stats = this.coordinator?.statsSnapshot();
-    return stats && toRestCheckpointStats(stats);
+  get checkpoints(): CheckpointStatsSnapshot | undefined {
+    return this.coordinator?.statsSnapshot();
   }
 
   get jobId(): string {
     return this.submission.jobId;
   }
 
-  /** Starts the job: restores from the savepoint if one was given, then deploys attempt 0. */
-  start(): void {
+  /** Starts the job in the slots it was given: restores from the savepoint if one was given, then deploys attempt 0. */
+  start(slots: SlotAssignment): void {
+    this.slots = slots;
     if (this.refusal) {
       this.terminate('FAILED', this.refusal);
       return;
@@ -158,7 +148,7 @@ export class JobMaster implements JobRun {
           this.schedule(0, () => {
             // A retained checkpoint of this job's own directory falls under retention again.
             if (prepared.checkpoint.kind === 'CHECKPOINT') this.coordinator?.addRestoredCheckpoint(prepared.checkpoint);
-            else this.coordinator?.stats.restored(prepared.checkpoint, this.deps.clock.now());
+            else this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
             this.deploy(prepared);
           }),
         (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore from ${restore.path}: ${(e as Error).message}`))),
@@ -171,7 +161,7 @@ export class JobMaster implements JobRun {
 
   // ---- messages routed here by the JobManager
 
-  onDeployed(taskManagerId: number, subtasks: ReadonlyArray<{ readonly executionId: string; readonly ref: TypedRef<SubtaskMessage> }>): void {
+  onDeployed(taskManagerId: number, subtasks: ReadonlyArray<{ readonly executionId: string; readonly ref: R }>): void {
     for (const s of subtasks) {
       const record = this.executions.get(s.executionId);
       if (record) record.ref = s.ref;
@@ -261,7 +251,7 @@ export class JobMaster implements JobRun {
     const perTaskManager = new Map<number, SubtaskDeployment[]>();
     for (const execution of this.graph.executions) {
       const key = execution.id;
-      const tmId = this.deps.placement.get(key)!;
+      const tmId = this.slots!.placement.get(key)!;
       const executionId = `${jobId}:${execution.id}:${this.attempt}`;
       this.executions.set(executionId, { executionId, execution, key, taskManagerId: tmId, ref: undefined, state: 'DEPLOYING', metrics: undefined });
       const taskRestore: TaskRestore | undefined = restore?.assignments.get(key);
@@ -281,12 +271,10 @@ export class JobMaster implements JobRun {
       perTaskManager.set(tmId, list);
     }
     this.awaitingDeploy = new Set(perTaskManager.keys());
-    for (const [tmId, deployments] of perTaskManager) {
-      this.deps.system.tell(this.deps.taskManagerRef(tmId), { type: 'deploy', jobId, deployments });
-    }
+    for (const [tmId, deployments] of perTaskManager) this.host.deploy(tmId, jobId, deployments);
   }
 
-  private refOf(execution: ExecutionVertex): TypedRef<SubtaskMessage> {
+  private refOf(execution: ExecutionVertex): R {
     return this.executions.get(`${this.jobId}:${execution.id}:${this.attempt}`)!.ref!;
   }
 
@@ -294,16 +282,13 @@ export class JobMaster implements JobRun {
   private startAll(): void {
     for (const record of this.executions.values()) {
       const e = record.execution;
-      this.deps.system.tell(record.ref!, {
-        type: 'start',
-        wiring: {
-          inputs: e.inputChannels.map((c) => ({ index: c.index, producer: this.refOf(c.producer), producerChannel: c.producerChannel })),
-          outputs: e.outputEdges.map((o) => ({
-            streamEdgeId: o.edge.streamEdge.id,
-            partitioner: o.edge.streamEdge.partitioner,
-            channels: o.channels.map((c) => ({ index: c.index, consumer: this.refOf(c.consumer), consumerChannel: c.consumerChannel })),
-          })),
-        },
+      this.host.startSubtask(record.ref!, {
+        inputs: e.inputChannels.map((c) => ({ index: c.index, producer: this.refOf(c.producer), producerChannel: c.producerChannel })),
+        outputs: e.outputEdges.map((o) => ({
+          streamEdgeId: o.edge.streamEdge.id,
+          partitioner: o.edge.streamEdge.partitioner,
+          channels: o.channels.map((c) => ({ index: c.index, consumer: this.refOf(c.consumer), consumerChannel: c.consumerChannel })),
+        })),
       });
     }
     this.setStatus('RUNNING');
@@ -360,7 +345,7 @@ export class JobMaster implements JobRun {
         (prepared) =>
           this.schedule(0, () => {
             log('job %s attempt %d restores checkpoint %d', this.jobId, this.attempt, prepared.checkpoint.checkpointId);
-            this.coordinator?.stats.restored(prepared.checkpoint, this.deps.clock.now());
+            this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
             this.deploy(prepared);
           }),
         (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore the job: ${(e as Error).message}`))),
@@ -374,20 +359,20 @@ export class JobMaster implements JobRun {
     if (reason === 'FINISHED') this.status = 'FINISHED';
     else this.setStatus(reason === 'RESTARTING' ? 'RESTARTING' : reason);
     if (reason !== 'RESTARTING') this.coordinator?.shutdownCoordinator(`the job is ${reason}`);
-    const tms = new Set(this.deps.placement.values());
+    const tms = new Set(this.slots!.placement.values());
     this.awaitingRelease = tms;
-    for (const tmId of tms) this.deps.system.tell(this.deps.taskManagerRef(tmId), { type: 'release', jobId: this.jobId });
+    for (const tmId of tms) this.host.release(tmId, this.jobId);
   }
 
   private terminate(status: JobStatus, failure: Error | undefined): void {
-    this.endTime = this.deps.clock.now();
+    this.endTime = this.host.clock.now();
     this.coordinator?.shutdownCoordinator(`the job is ${status}`);
     this.directoryLock?.release();
     this.directoryLock = undefined;
-    for (const t of this.timers) this.deps.clock.clearTimeout(t);
+    for (const t of this.timers) this.host.clock.clearTimeout(t);
     this.timers.clear();
     this.setStatus(status);
-    this.deps.onTerminated();
+    this.host.onTerminated();
     const { listener, jobGraph } = this.submission;
     if (status === 'FINISHED') {
       listener.onTerminated({
@@ -444,28 +429,34 @@ export class JobMaster implements JobRun {
 
   private sendTrigger(key: string, barrier: CheckpointBarrier): void {
     const record = this.executions.get(`${this.jobId}:${key}:${this.attempt}`);
-    if (record?.ref) this.deps.system.tell(record.ref, { type: 'triggerCheckpoint', barrier });
+    if (record?.ref) this.host.tellSubtask(record.ref, { type: 'triggerCheckpoint', barrier });
   }
 
-  private tellRunning(message: SubtaskMessage): void {
-    for (const r of this.executions.values()) if (r.ref && r.state === 'RUNNING') this.deps.system.tell(r.ref, message);
+  private tellRunning(message: TaskMessage): void {
+    for (const r of this.executions.values()) if (r.ref && r.state === 'RUNNING') this.host.tellSubtask(r.ref, message);
   }
 
   /** Async work (file reads and writes) a test harness on the manual clock must wait for. */
   private track<T>(work: Promise<T>): Promise<T> {
-    this.deps.system.trackAsync(work);
+    this.host.trackAsync(work);
     return work;
   }
 
-  /** A timer whose callback runs in the JobManager's mailbox (at once for a delay of 0). */
+  /**
+   * A timer whose callback runs in the JobManager's mailbox (in its next turn for a delay of 0),
+   * unless the job has terminated by then.
+   */
   private schedule(delayMs: number, fn: () => void): TimerHandle {
+    const post = (): void => this.host.post(() => {
+      if (!isGloballyTerminal(this.status)) fn();
+    });
     if (delayMs <= 0) {
-      this.deps.system.tell(this.deps.self, { type: 'timer', jobId: this.jobId, run: fn });
+      post();
       return NO_TIMER;
     }
-    const handle: TimerHandle = this.deps.clock.setTimeout(() => {
+    const handle: TimerHandle = this.host.clock.setTimeout(() => {
       this.timers.delete(handle);
-      this.deps.system.tell(this.deps.self, { type: 'timer', jobId: this.jobId, run: fn });
+      post();
     }, delayMs);
     this.timers.add(handle);
     return handle;
@@ -474,6 +465,6 @@ export class JobMaster implements JobRun {
   private cancelTimer(handle: TimerHandle): void {
     if (handle === NO_TIMER) return;
     this.timers.delete(handle);
-    this.deps.clock.clearTimeout(handle);
+    this.host.clock.clearTimeout(handle);
   }
 }

@@ -1,8 +1,8 @@
-import { JobExecutionResult, VertexResult } from '../lib/api/JobExecutionResult';
-import { JobGraph } from '../lib/graph/JobGraph';
-import { ExecutionVertex } from '../lib/graph/ExecutionGraph';
-import { OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
-import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
+import { JobExecutionResult, VertexResult } from '../api/JobExecutionResult';
+import { JobGraph } from '../graph/JobGraph';
+import { ExecutionVertex } from '../graph/ExecutionGraph';
+import { OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../runtime/TaskMetrics';
+import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
 
 export interface FinishedJobRecord {
   readonly jobId: string;

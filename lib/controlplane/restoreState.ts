@@ -1,9 +1,9 @@
 import fs from 'fs';
 import path from 'path';
-import { JobGraph } from '../lib/graph/JobGraph';
-import { CompletedCheckpoint } from '../lib/runtime/checkpoint/CheckpointMetadata';
-import { METADATA_FILE, readCheckpointMetadata, warnOnStderr } from '../lib/runtime/checkpoint/CheckpointStorage';
-import { assignStates, loadCheckpoint, TaskRestore } from '../lib/runtime/checkpoint/StateAssignment';
+import { JobGraph } from '../graph/JobGraph';
+import { CompletedCheckpoint } from '../runtime/checkpoint/CheckpointMetadata';
+import { METADATA_FILE, readCheckpointMetadata, warnOnStderr } from '../runtime/checkpoint/CheckpointStorage';
+import { assignStates, loadCheckpoint, TaskRestore } from '../runtime/checkpoint/StateAssignment';
 
 export interface PreparedRestore {
   readonly checkpoint: CompletedCheckpoint;

@@ -1,14 +1,6 @@
-import {
-  CheckpointStats,
-  CheckpointStatsSnapshot,
-  ClusterOverview,
-  EXECUTION_STATES,
-  JobOverview,
-  JobSnapshot,
-  SubtaskSnapshot,
-  VertexSnapshot,
-} from '../../actors/JobManagerQueries';
 import { isGloballyTerminal } from '../api/JobStatus';
+import { ClusterOverview, EXECUTION_STATES, JobOverview, JobSnapshot, SubtaskSnapshot, VertexSnapshot } from '../controlplane/ClusterQueries';
+import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/checkpoint/CheckpointStats';
 import { backPressureLevel } from '../runtime/BackPressureGauge';
 import { ExecutionState } from '../runtime/ExecutionState';
 import { MIN_WATERMARK } from '../time/Watermark';
@@ -134,44 +126,57 @@ export function jobSummary(job: JobOverview, now: number): JobSummary {
   };
 }
 
+/** Flink's /jobs/:id/checkpoints body: latest and history most recent first. */
 export function checkpointsBody(stats: CheckpointStatsSnapshot): CheckpointsBody {
-  const completed = stats.history.filter((c) => c.status === 'COMPLETED');
+  const history = [...stats.history].reverse();
+  const latestOfKind = (savepoint: boolean): CompletedCheckpointStats | undefined => history.find((c) => (c.kind !== 'CHECKPOINT') === savepoint);
+  const c = stats.counts;
   return {
-    counts: {
-      restored: stats.counts.restored,
-      total: stats.counts.total,
-      in_progress: stats.counts.inProgress,
-      completed: stats.counts.completed,
-      failed: stats.counts.failed,
-    },
+    counts: { restored: c.restored, total: c.triggered, in_progress: c.inProgress, completed: c.completed, failed: c.failed },
     summary: {
-      state_size: minMaxAvg(completed.map((c) => c.stateSize)),
-      end_to_end_duration: minMaxAvg(completed.map((c) => c.endToEndDurationMs)),
+      state_size: minMaxAvg(history.map((h) => h.stateSize)),
+      end_to_end_duration: minMaxAvg(history.map((h) => h.durationMs)),
     },
     latest: {
-      completed: stats.latestCompleted ? checkpointDetails(stats.latestCompleted) : null,
-      savepoint: stats.latestSavepoint ? checkpointDetails(stats.latestSavepoint) : null,
-      failed: stats.latestFailed ? checkpointDetails(stats.latestFailed) : null,
-      restored: stats.restored
-        ? { id: stats.restored.id, restore_timestamp: stats.restored.restoreTimestamp, is_savepoint: stats.restored.isSavepoint }
-        : null,
+      completed: orNull(latestOfKind(false), completedDetails),
+      savepoint: orNull(latestOfKind(true), completedDetails),
+      failed: orNull(stats.latestFailed, (f) => ({
+        id: f.checkpointId,
+        status: 'FAILED',
+        is_savepoint: false,
+        trigger_timestamp: f.failureTime,
+        latest_ack_timestamp: -1,
+        end_to_end_duration: 0,
+        state_size: 0,
+        num_subtasks: 0,
+        num_acknowledged_subtasks: 0,
+        failure_message: f.reason,
+      })),
+      restored: orNull(stats.latestRestored, (r) => ({
+        id: r.checkpointId,
+        restore_timestamp: r.restoreTime,
+        is_savepoint: r.path !== undefined && !/chk-\d+$/.test(r.path),
+      })),
     },
-    history: stats.history.map(checkpointDetails),
+    history: history.map(completedDetails),
   };
 }
 
-function checkpointDetails(c: CheckpointStats): CheckpointDetails {
+function orNull<T, U>(value: T | undefined, f: (v: T) => U): U | null {
+  return value === undefined ? null : f(value);
+}
+
+function completedDetails(c: CompletedCheckpointStats): CheckpointDetails {
   return {
-    id: c.id,
-    status: c.status,
-    is_savepoint: c.isSavepoint,
-    trigger_timestamp: c.triggerTimestamp,
-    latest_ack_timestamp: c.latestAckTimestamp ?? -1,
-    end_to_end_duration: c.endToEndDurationMs,
+    id: c.checkpointId,
+    status: 'COMPLETED',
+    is_savepoint: c.kind !== 'CHECKPOINT',
+    trigger_timestamp: c.triggerTime,
+    latest_ack_timestamp: c.triggerTime + c.durationMs,
+    end_to_end_duration: c.durationMs,
     state_size: c.stateSize,
     num_subtasks: c.numSubtasks,
-    num_acknowledged_subtasks: c.numAcknowledgedSubtasks,
-    ...(c.failureMessage !== undefined ? { failure_message: c.failureMessage } : {}),
+    num_acknowledged_subtasks: c.numSubtasks,
   };
 }
 

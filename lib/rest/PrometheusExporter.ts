@@ -1,4 +1,4 @@
-import { ClusterOverview, JobSnapshot } from '../../actors/JobManagerQueries';
+import { ClusterOverview, JobSnapshot } from '../controlplane/ClusterQueries';
 import { SubtaskRates } from './JobViews';
 
 type MetricType = 'counter' | 'gauge';

@@ -1,9 +1,9 @@
 import http from 'http';
 import { AddressInfo } from 'net';
 import createDebug from 'debug';
-import { JobManagerGateway } from '../../actors/JobManagerGateway';
-import { JobSnapshot } from '../../actors/JobManagerQueries';
 import { isGloballyTerminal } from '../api/JobStatus';
+import { ClusterGateway } from '../cluster/JobCluster';
+import { JobSnapshot } from '../controlplane/ClusterQueries';
 import { DashboardAssets } from './DashboardAssets';
 import {
   checkpointsBody,
@@ -82,7 +82,7 @@ export class RestServer {
   private address: AddressInfo | undefined;
 
   constructor(
-    private readonly gateway: JobManagerGateway,
+    private readonly gateway: ClusterGateway,
     private readonly options: RestServerOptions = {},
   ) {
     this.views = new JobViews(options.rateWindowMs);

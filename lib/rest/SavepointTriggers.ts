@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { SnapshotOutcome } from '../../actors/messages';
+import { SnapshotOutcome } from '../controlplane/JobSubmission';
 import { SavepointStatusBody } from './RestTypes';
 
 /** Operations kept for their status after they completed (the oldest are forgotten first). */

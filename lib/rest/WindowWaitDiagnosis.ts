@@ -1,4 +1,4 @@
-import { SubtaskSnapshot } from '../../actors/JobManagerQueries';
+import { SubtaskSnapshot } from '../controlplane/ClusterQueries';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../time/Watermark';
 import { ChannelWatermark, WindowWait } from './RestTypes';
 

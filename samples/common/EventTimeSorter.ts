@@ -1,4 +1,4 @@
-import { Collector, KeyedOnTimerContext, KeyedProcessFunction, KeyedProcessFunctionContext, ListState, ListStateDescriptor } from '../../lib';
+import { Collector, KeyedOnTimerContext, KeyedProcessFunction, KeyedProcessFunctionContext, ListState, ListStateDescriptor } from '../../actors';
 
 /** A line with the event time it is about. */
 export interface TimedLine {

@@ -1,5 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'util';
-import { JobClient, JobExecutionResult } from '../../lib';
+import { JobClient, JobExecutionResult } from '../../actors';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;

@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../lib';
+import { StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../actors';
 import { RedisStreamSink } from '../../lib/connectors/redis/RedisStreamSink';
 import { RedisStreamSource } from '../../lib/connectors/redis/RedisStreamSource';
 import { FaultSpec } from '../../lib/runtime/FaultInjector';

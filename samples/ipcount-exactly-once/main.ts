@@ -1,4 +1,4 @@
-import { JobExecutionResult, StreamExecutionEnvironment } from '../../lib';
+import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
 import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
 import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { FaultSpec } from '../../lib/runtime/FaultInjector';

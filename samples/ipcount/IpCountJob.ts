@@ -1,4 +1,4 @@
-import { DataStream, StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../lib';
+import { DataStream, StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../actors';
 import { formatHms, parseHms, splitLogLine } from './logFormat';
 
 /** The intermediate record of the seed job (its Scala `case class IpAndCount`). */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { JobFileContext, StreamExecutionEnvironment } from '../../lib';
+import { JobFileContext, StreamExecutionEnvironment } from '../../actors';
 import { LogServer } from '../logserver/LogServer';
 import { defineIpCountJob, IpCountInput } from './IpCountJob';
 

@@ -1,4 +1,4 @@
-import { MalformedRecordError } from '../../lib';
+import { MalformedRecordError } from '../../actors';
 
 /** "HH:mm:ss" with hours 0–23 and minutes, seconds 0–59. */
 const HMS = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;

@@ -1,4 +1,4 @@
-import { JobExecutionResult, StreamExecutionEnvironment } from '../../lib';
+import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
 import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
 import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain } from '../common/commandLine';
 import { defineIpCountJob, IpCountInput, ipCountJob } from './IpCountJob';

@@ -13,7 +13,7 @@ import {
   Time,
   TimeWindow,
   WatermarkStrategy,
-} from '../../lib';
+} from '../../actors';
 import { EventTimeSorter, hms, TimedLine } from '../common/EventTimeSorter';
 
 export interface Order {

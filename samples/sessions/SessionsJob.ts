@@ -13,7 +13,7 @@ import {
   WatermarkGenerator,
   WatermarkOutput,
   WatermarkStrategy,
-} from '../../lib';
+} from '../../actors';
 import { EventTimeSorter, hms, TimedLine } from '../common/EventTimeSorter';
 import { TrackingEvent } from './trackingEvents';
 

@@ -1,4 +1,4 @@
-import { StreamExecutionEnvironment } from '../../lib';
+import { StreamExecutionEnvironment } from '../../actors';
 import { integerFlag, runCommand, runMain } from '../common/commandLine';
 import { defineSessionsJob } from './SessionsJob';
 import { TRACKING_EVENTS } from './trackingEvents';

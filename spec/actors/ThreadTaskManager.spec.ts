@@ -2,17 +2,18 @@ import { EventEmitter } from 'events';
 import { Worker } from 'worker_threads';
 import { JobVertex } from '../../lib/graph/JobGraph';
 import { DEFAULT_TASK_CONFIG } from '../../lib/runtime/TaskConfig';
-import { JobManagerMessage, SubtaskDeployment, SubtaskMessage, TaskManagerMessage } from '../../actors/messages';
+import { SubtaskDeployment } from '../../lib/controlplane/SubtaskWiring';
+import { JobManagerMessage, SubtaskMessage, TaskManagerMessage } from '../../actors/messages';
 import { ActorSystem, TypedRef } from '../../actors/nact';
-import { FromWorker, ToWorker } from '../../actors/remote/protocol';
-import { RemoteTaskManager } from '../../actors/remote/RemoteTaskManager';
+import { FromThread, ToThread } from '../../actors/threads/protocol';
+import { ThreadTaskManager } from '../../actors/threads/ThreadTaskManager';
 
-/** A worker thread as RemoteTaskManager sees it: what it was posted, and events the test emits. */
+/** A worker thread as ThreadTaskManager sees it: what it was posted, and events the test emits. */
 class ScriptedThread extends EventEmitter {
-  readonly posted: ToWorker[] = [];
+  readonly posted: ToThread[] = [];
   terminated = false;
 
-  postMessage(message: ToWorker): void {
+  postMessage(message: ToThread): void {
     this.posted.push(message);
   }
 
@@ -21,7 +22,7 @@ class ScriptedThread extends EventEmitter {
     return Promise.resolve(1);
   }
 
-  send(message: FromWorker): void {
+  send(message: FromThread): void {
     this.emit('message', message);
   }
 }
@@ -40,11 +41,11 @@ function deployment(subtaskIndex: number, attemptNumber: number): SubtaskDeploym
  * The main thread's side of a TaskManager thread, driven message by message: what the
  * JobManager hears when the thread dies in each phase of a job, and when a thread is replaced.
  */
-describe('RemoteTaskManager when its thread dies', () => {
+describe('ThreadTaskManager when its thread dies', () => {
   let system: ActorSystem;
   let heard: JobManagerMessage[];
   let threads: ScriptedThread[];
-  let tm: RemoteTaskManager;
+  let tm: ThreadTaskManager;
 
   const tell = (message: TaskManagerMessage): void => system.tell(tm.ref, message);
   const failures = (): string[] =>
@@ -58,7 +59,7 @@ describe('RemoteTaskManager when its thread dies', () => {
     heard = [];
     threads = [];
     const jobManager = system.remoteRef<JobManagerMessage>('jobmanager', (m) => void heard.push(m));
-    tm = new RemoteTaskManager(0, {
+    tm = new ThreadTaskManager(0, {
       system,
       jobManager,
       addresses: new Map(),

@@ -2,7 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import v8 from 'v8';
-import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from '../../actors/restoreState';
+import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from '../../lib/controlplane/restoreState';
 import { CheckpointConfig } from '../../lib/api/CheckpointConfig';
 import { CheckpointStorage, createCheckpointStorage, FileSystemCheckpointStorage, findLatestCompletedCheckpoint, METADATA_FILE, MemoryCheckpointStorage, persistSubtaskState } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { CoordinatorHarness } from '../harness/CoordinatorHarness';

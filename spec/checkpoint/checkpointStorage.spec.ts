@@ -2,7 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import v8 from 'v8';
-import { prepareRestore, readCompletedCheckpoint } from '../../actors/restoreState';
+import { prepareRestore, readCompletedCheckpoint } from '../../lib/controlplane/restoreState';
 import { StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
 import {
   FileSystemCheckpointStorage,

@@ -6,7 +6,7 @@ import { LineFeed } from '../harness/LineFeed';
 import { ROOT, runScript, waitForOutput } from '../harness/processes';
 import { SEED_EXPLAIN, SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 
-const BROOK = 'lib/cli/brook.js';
+const BROOK = 'actors/brook.js';
 const JOB = 'dist/samples/ipcount/job.js';
 
 const brook = (...args: string[]) => runScript(BROOK, args);

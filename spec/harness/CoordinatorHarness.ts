@@ -1,5 +1,5 @@
-import { CheckpointCoordinator, CheckpointCoordinatorContext } from '../../actors/CheckpointCoordinator';
-import { SnapshotOutcome } from '../../actors/messages';
+import { CheckpointCoordinator, CheckpointCoordinatorContext } from '../../lib/controlplane/CheckpointCoordinator';
+import { SnapshotOutcome } from '../../lib/controlplane/JobSubmission';
 import { JobGraph } from '../../lib/graph/JobGraph';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
 import { CheckpointBarrier, SnapshotKind } from '../../lib/runtime/checkpoint/CheckpointBarrier';

@@ -1,4 +1,5 @@
-import { CheckpointStats, CheckpointStatsSnapshot, EXECUTION_STATES } from '../../actors/JobManagerQueries';
+import { EXECUTION_STATES } from '../../lib/controlplane/ClusterQueries';
+import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../../lib/runtime/checkpoint/CheckpointStats';
 import { ExecutionState } from '../../lib/runtime/ExecutionState';
 import { aggregateState, checkpointsBody, jobSummary } from '../../lib/rest/JobViews';
 
@@ -33,25 +34,24 @@ describe('REST views of job snapshots', () => {
   });
 
   it("turns checkpoint statistics into Flink's /jobs/:id/checkpoints body", () => {
-    const completed = (id: number, size: number, ms: number): CheckpointStats => ({
-      id,
-      status: 'COMPLETED',
-      isSavepoint: false,
-      triggerTimestamp: id * 1000,
-      latestAckTimestamp: id * 1000 + ms,
-      endToEndDurationMs: ms,
-      stateSize: size,
+    const completed = (checkpointId: number, stateSize: number, durationMs: number): CompletedCheckpointStats => ({
+      checkpointId,
+      kind: 'CHECKPOINT',
+      triggerTime: checkpointId * 1000,
+      durationMs,
+      stateSize,
       numSubtasks: 9,
-      numAcknowledgedSubtasks: 9,
+      maxAlignmentDurationMs: 0,
+      maxSyncDurationMs: 0,
+      maxAsyncDurationMs: 0,
+      path: undefined,
     });
-    const failed: CheckpointStats = { ...completed(3, 0, 50), status: 'FAILED', latestAckTimestamp: undefined, numAcknowledgedSubtasks: 4, failureMessage: 'declined by Task 3' };
     const stats: CheckpointStatsSnapshot = {
-      counts: { restored: 0, total: 3, inProgress: 0, completed: 2, failed: 1 },
+      counts: { triggered: 3, inProgress: 0, completed: 2, failed: 1, restored: 0 },
       latestCompleted: completed(2, 300, 40),
-      latestSavepoint: undefined,
-      latestFailed: failed,
-      restored: undefined,
-      history: [failed, completed(2, 300, 40), completed(1, 100, 20)],
+      latestFailed: { checkpointId: 3, reason: 'declined by Task 3', failureTime: 3050 },
+      latestRestored: undefined,
+      history: [completed(1, 100, 20), completed(2, 300, 40)],
     };
     const body = checkpointsBody(stats);
     expect(body.counts).toEqual({ restored: 0, total: 3, in_progress: 0, completed: 2, failed: 1 });
@@ -67,9 +67,10 @@ describe('REST views of job snapshots', () => {
       num_subtasks: 9,
       num_acknowledged_subtasks: 9,
     });
-    expect(body.latest.failed).toMatchObject({ id: 3, status: 'FAILED', latest_ack_timestamp: -1, failure_message: 'declined by Task 3' });
+    expect(body.latest.failed).toMatchObject({ id: 3, status: 'FAILED', trigger_timestamp: 3050, latest_ack_timestamp: -1, failure_message: 'declined by Task 3' });
     expect(body.latest.savepoint).toBeNull();
     expect(body.latest.restored).toBeNull();
-    expect(body.history.map((c) => c.id)).toEqual([3, 2, 1]);
+    // Most recent first.
+    expect(body.history.map((c) => c.id)).toEqual([2, 1]);
   });
 });

@@ -1,4 +1,4 @@
-import { SubtaskSnapshot } from '../../actors/JobManagerQueries';
+import { SubtaskSnapshot } from '../../lib/controlplane/ClusterQueries';
 import { OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../../lib/runtime/TaskMetrics';
 import { describeEventTime, diagnoseWindowWait } from '../../lib/rest/WindowWaitDiagnosis';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../../lib/time/Watermark';

@@ -1,0 +1,11 @@
+// brook's package entry: the public API of lib/ with the nact cluster plugged in, so that
+// `StreamExecutionEnvironment.getExecutionEnvironment()` and `execute()` run jobs on actors.
+import { installClusterFactory } from '../lib/cluster/ClusterFactory';
+import { nactClusterFactory } from './nactClusterFactory';
+
+installClusterFactory(nactClusterFactory);
+
+export * from '../lib/index';
+export { MiniCluster } from './MiniCluster';
+export { JobManagerGateway } from './JobManagerGateway';
+export { nactClusterFactory } from './nactClusterFactory';

@@ -1,0 +1,35 @@
+import { JobExecutionResult } from '../api/JobExecutionResult';
+import { JobStatus } from '../api/JobStatus';
+import { JobGraph } from '../graph/JobGraph';
+import { CheckpointConfigData } from '../runtime/checkpoint/CheckpointConfigData';
+import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
+import { TaskConfig } from '../runtime/TaskConfig';
+
+/** How the JobManager tells the submitter what happens to its job. */
+export interface JobListener {
+  onStatusChange(status: JobStatus): void;
+  onTerminated(outcome: JobOutcome): void;
+}
+
+export type JobOutcome = { readonly result: JobExecutionResult } | { readonly error: Error };
+
+/** Job-level settings besides the data plane's: checkpointing, restarts, where to restore from. */
+export interface JobSettings {
+  /** Checkpointing settings; absent when the job does not checkpoint. */
+  readonly checkpointing?: CheckpointConfigData;
+  /** Absent: Flink's default (exponential-delay with checkpointing, none without). */
+  readonly restartStrategy?: RestartStrategyConfig;
+  /** Start from this savepoint or retained checkpoint (a directory holding `_metadata`). */
+  readonly savepointRestore?: { readonly path: string; readonly allowNonRestoredState: boolean };
+}
+
+/** A job as handed to the JobManager. */
+export interface JobSubmission extends JobSettings {
+  readonly jobId: string;
+  readonly jobGraph: JobGraph;
+  readonly config: TaskConfig;
+  readonly listener: JobListener;
+}
+
+/** What a savepoint or checkpoint request resolves with. */
+export type SnapshotOutcome = { readonly checkpointId: number; readonly path: string | undefined } | { readonly error: string };
