@@ -8,7 +8,8 @@ import { createCheckpointStorage, highestCheckpointId, removeStaleInProgressChec
 import { TaskRestore } from '../runtime/checkpoint/StateAssignment';
 import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../runtime/errors';
 import { ExecutionState, isTerminal } from '../runtime/ExecutionState';
-import { createRestartStrategy, defaultRestartStrategy, RestartBackoffTimeStrategy } from '../runtime/restart/RestartStrategy';
+import { RestartBackoffTimeStrategy } from '../runtime/restart/RestartBackoffTimeStrategy';
+import { createRestartStrategy, defaultRestartStrategy } from '../runtime/restart/RestartStrategy';
 import { TaskMessage } from '../runtime/TaskMessage';
 import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
 import { TimerHandle } from '../time/Clock';

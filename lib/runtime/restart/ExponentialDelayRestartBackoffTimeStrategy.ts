@@ -1,6 +1,6 @@
 import { Clock } from '../../time/Clock';
 import { checkArgument } from '../../util/checkArgument';
-import type { RestartBackoffTimeStrategy } from './RestartStrategy';
+import type { RestartBackoffTimeStrategy } from './RestartBackoffTimeStrategy';
 
 export interface ExponentialDelaySettings {
   readonly initialBackoffMs: number;

@@ -1,5 +1,5 @@
 import { checkArgument } from '../../util/checkArgument';
-import type { RestartBackoffTimeStrategy } from './RestartStrategy';
+import type { RestartBackoffTimeStrategy } from './RestartBackoffTimeStrategy';
 
 /** Flink's fixed-delay: up to `attempts` restarts, each after `delayMs`. */
 export class FixedDelayRestartBackoffTimeStrategy implements RestartBackoffTimeStrategy {

@@ -1,0 +1,59 @@
+/**
+ * brook's layering, checked by `npm run lint:deps` (run by `npm test`):
+ * lib/ is everything that does not need nact and never imports actors/; actors/ is the nact
+ * glue and the composition root. No module imports itself back through a cycle.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'lib-not-to-actors',
+      comment: 'lib/ reaches a cluster through lib/cluster (JobCluster, ClusterFactory), which actors/ implements.',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '^actors/' },
+    },
+    {
+      name: 'no-circular',
+      comment:
+        'Modules are layered one way: a cycle means two layers that cannot be understood or tested apart. ' +
+        'The DataStream API classes still form one cycle among themselves (DataStream and the streams it returns); ' +
+        'a cycle through any other module is reported from that module.',
+      severity: 'error',
+      from: {
+        path: '^(lib|actors)/',
+        pathNot:
+          '^lib/api/(BroadcastStream|CoGroupedStreams|ConnectedStreams|DataStream|IntervalJoin|JoinedStreams|KeyedStream|StreamExecutionEnvironment|WindowedStream)[.]ts$',
+      },
+      to: { circular: true },
+    },
+    {
+      name: 'runtime-below-control-plane',
+      comment: 'The task runtime and what it stands on know nothing of the control plane, the cluster port, REST or the CLI.',
+      severity: 'error',
+      from: { path: '^lib/(runtime|graph|partitioners|windowing|connectors|time|util)/' },
+      to: { path: '^lib/(controlplane|cluster|rest|cli)/' },
+    },
+    {
+      name: 'control-plane-below-cluster-port',
+      comment: 'The control plane is driven through its host port; it does not reach up to the cluster port, REST or the CLI.',
+      severity: 'error',
+      from: { path: '^lib/controlplane/' },
+      to: { path: '^lib/(cluster|rest|cli)/' },
+    },
+    {
+      name: 'not-to-spec',
+      comment: 'Test code stays in spec/.',
+      severity: 'error',
+      from: { path: '^(lib|actors|samples|bench)/' },
+      to: { path: '^spec/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    moduleSystems: ['cjs', 'es6'],
+  },
+};
