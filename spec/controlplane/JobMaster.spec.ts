@@ -1,0 +1,141 @@
+import { JobSettings } from '../../lib/controlplane/JobSubmission';
+import { CHECKPOINT_DEFAULTS } from '../../lib/runtime/checkpoint/CheckpointConfigData';
+import { sourceOnlyJobGraph } from '../harness/CoordinatorHarness';
+import { JobMasterHarness } from '../harness/JobMasterHarness';
+
+/** Checkpoints every second into memory; one restart after 500 ms. */
+const settings: JobSettings = {
+  checkpointing: { intervalMs: 1000, storage: { type: 'memory' }, defaultSavepointDirectory: undefined, ...CHECKPOINT_DEFAULTS },
+  restartStrategy: { type: 'fixed-delay', attempts: 1, delayMs: 500 },
+};
+
+/** Deploys the job, starts it and lets its subtasks report RUNNING. */
+async function running(h: JobMasterHarness): Promise<void> {
+  await h.settle();
+  await h.deployAll();
+  await h.report('RUNNING');
+}
+
+describe('JobMaster (on a manual clock, with a scripted host)', () => {
+  it('deploys one subtask per slot, starts them once all are deployed, and finishes when every subtask finished', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await h.settle();
+    expect(h.job.status).toBe('CREATED');
+    // Two TaskManagers of one slot each: one subtask on each.
+    expect([...h.pendingDeploys].map(([tm, d]) => [tm, d.length]).sort()).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    const [tm0] = [...h.pendingDeploys];
+    h.job.onDeployed(tm0[0], tm0[1].map((d) => ({ executionId: d.executionId, ref: d.executionId })));
+    h.pendingDeploys.delete(tm0[0]);
+    await h.settle();
+    expect(h.started.size).toBe(0); // the other TaskManager has not answered yet
+    await h.deployAll();
+    expect(h.started.size).toBe(2);
+    expect(h.job.status).toBe('RUNNING');
+
+    await h.report('RUNNING');
+    await h.report('FINISHED');
+    expect(h.job.status).toBe('FINISHED');
+    expect(h.outcome).toBeUndefined(); // not before every TaskManager released the job
+    await h.releaseAll();
+    expect(h.outcome).toMatchObject({ result: { jobId: 'job-under-test', numRestarts: 0 } });
+    expect(h.statuses).toEqual(['CREATED', 'RUNNING', 'FINISHED']);
+    expect(h.terminatedCalls).toBe(1);
+  });
+
+  it('restarts a failed job after the backoff, restored from the latest completed checkpoint, and then finishes', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    await h.advance(1000);
+    expect(h.triggeredCheckpoints()).toEqual([1]);
+    await h.acknowledgeAll(1);
+    expect(h.job.checkpointStats()?.latestCompleted?.checkpointId).toBe(1);
+    await h.advance(1000);
+    expect(h.triggeredCheckpoints()).toEqual([1, 2]); // in progress when the failure comes
+
+    const [first] = h.currentExecutionIds();
+    await h.fail(first, 'boom');
+    expect(h.job.status).toBe('RESTARTING');
+    expect([...h.pendingReleases].sort()).toEqual([0, 1]);
+    expect(h.job.checkpointStats()?.counts.failed).toBe(1); // checkpoint 2 was aborted
+    await h.releaseAll();
+
+    // The backoff runs from the moment every subtask is released.
+    await h.advance(499);
+    expect(h.pendingDeploys.size).toBe(0);
+    await h.advance(1);
+    const redeployed = [...h.pendingDeploys.values()].flat();
+    expect(redeployed).toHaveLength(2);
+    for (const d of redeployed) {
+      expect(d.descriptor.attemptNumber).toBe(1);
+      expect(d.descriptor.restore?.checkpointId).toBe(1);
+    }
+    expect(h.job.checkpointStats()?.latestRestored?.checkpointId).toBe(1);
+
+    // Subtask states of the failed attempt no longer count.
+    h.job.onSubtaskState(first, 'FAILED');
+    await h.deployAll();
+    await h.report('RUNNING');
+    expect(h.job.status).toBe('RUNNING');
+    await h.report('FINISHED');
+    await h.releaseAll();
+    expect(h.outcome).toMatchObject({ result: { numRestarts: 1 } });
+    expect(h.statuses).toEqual(['CREATED', 'RUNNING', 'RESTARTING', 'RUNNING', 'FINISHED']);
+    expect(h.terminatedCalls).toBe(1);
+  });
+
+  it('fails the job when the restart strategy is exhausted, naming the last failure', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    await h.fail(h.currentExecutionIds()[0], 'first failure');
+    await h.releaseAll();
+    await h.advance(500);
+    await h.deployAll();
+    await h.report('RUNNING');
+
+    await h.fail(h.currentExecutionIds()[1], 'second failure');
+    expect(h.job.status).toBe('FAILING');
+    await h.releaseAll();
+    expect(h.job.status).toBe('FAILED');
+    expect(h.outcome).toBeDefined();
+    expect('error' in h.outcome! && h.outcome.error.message).toMatch(/second failure/);
+    expect(h.statuses).toEqual(['CREATED', 'RUNNING', 'RESTARTING', 'RUNNING', 'FAILING', 'FAILED']);
+    // No timer of the failed job fires any more: no checkpoint, no deployment.
+    const triggered = h.triggeredCheckpoints().length;
+    await h.advance(10_000);
+    expect(h.triggeredCheckpoints()).toHaveLength(triggered);
+    expect(h.pendingDeploys.size).toBe(0);
+    expect(h.terminatedCalls).toBe(1);
+  });
+
+  it('cancels a running job once every TaskManager released it, and checkpoints stop', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    h.job.cancel();
+    await h.settle();
+    expect(h.job.status).toBe('CANCELLING');
+    expect([...h.pendingReleases].sort()).toEqual([0, 1]);
+    await h.releaseAll();
+    expect(h.job.status).toBe('CANCELED');
+    expect('error' in h.outcome! && h.outcome.error.message).toMatch(/cancelled/);
+    await h.advance(10_000);
+    expect(h.triggeredCheckpoints()).toEqual([]);
+    expect(h.terminatedCalls).toBe(1);
+  });
+
+  it('cancels a job waiting out its restart backoff without deploying it again', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    await h.fail(h.currentExecutionIds()[0], 'boom');
+    await h.releaseAll();
+    await h.advance(100);
+    h.job.cancel();
+    await h.settle();
+    expect(h.job.status).toBe('CANCELED');
+    await h.advance(1000);
+    expect(h.pendingDeploys.size).toBe(0);
+    expect(h.statuses).toEqual(['CREATED', 'RUNNING', 'RESTARTING', 'CANCELED']);
+  });
+});
