@@ -93,7 +93,7 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRe
           break;
         }
         case 'checkpointStats':
-          system.tell(message.replyTo, jobs.get(message.jobId)?.checkpointStats());
+          system.tell(message.replyTo, jobs.get(message.jobId)?.checkpoints);
           break;
         case 'run':
           message.run();

@@ -41,7 +41,7 @@ type UntypedRef = nact.Ref<unknown>;
 export class ActorSystem {
   private readonly system: nact.ActorSystemRef;
   private readonly queued = new Map<UntypedRef, number>();
-  private readonly remotes = new WeakMap<object, (message: unknown) => void>();
+  private readonly threadRefs = new WeakMap<object, (message: unknown) => void>();
   private inFlight = 0;
   private pendingWork = 0;
   private stopped = false;
@@ -90,22 +90,22 @@ export class ActorSystem {
    * calls `send` synchronously. Lets the JobManager, TaskManagers and subtasks address peers
    * on other threads exactly as local actors, while the bridge translates the message.
    */
-  remoteRef<M>(describe: string, send: (message: M) => void): TypedRef<M> {
-    const ref = { remote: describe };
-    this.remotes.set(ref, send as (message: unknown) => void);
+  threadRef<M>(describe: string, send: (message: M) => void): TypedRef<M> {
+    const ref = { thread: describe };
+    this.threadRefs.set(ref, send as (message: unknown) => void);
     return ref as unknown as TypedRef<M>;
   }
 
-  /** Stops delivering to a remote ref (its thread is gone). */
-  forgetRemote(ref: AnyRef): void {
-    this.remotes.delete(ref as unknown as object);
+  /** Stops delivering to a thread ref (its thread is gone). */
+  forgetThreadRef(ref: AnyRef): void {
+    this.threadRefs.delete(ref as unknown as object);
   }
 
   /** Sends a message. A message to a stopped actor is dropped, as nact does. */
   tell<M>(ref: TypedRef<M>, message: M): void {
-    const remote = this.remotes.get(ref as unknown as object);
-    if (remote) {
-      remote(message);
+    const send = this.threadRefs.get(ref as unknown as object);
+    if (send) {
+      send(message);
       return;
     }
     const untyped = ref as unknown as UntypedRef & { type?: string };
@@ -122,19 +122,19 @@ export class ActorSystem {
 
   /** Asks and waits for a reply; keep these few (nact reply ids are 31-bit random). */
   ask<M, R>(ref: TypedRef<M>, makeMessage: (replyTo: TypedRef<R>) => M, timeoutMs: number): Promise<R> {
-    const remote = this.remotes.get(ref as unknown as object);
-    if (remote) {
+    const send = this.threadRefs.get(ref as unknown as object);
+    if (send) {
       return new Promise<R>((resolve, reject) => {
         const timer = setTimeout(() => {
-          this.forgetRemote(reply);
+          this.forgetThreadRef(reply);
           reject(new Error(`no reply within ${timeoutMs} ms`));
         }, timeoutMs);
-        const reply = this.remoteRef<R>('reply', (r) => {
+        const reply = this.threadRef<R>('reply', (r) => {
           clearTimeout(timer);
-          this.forgetRemote(reply);
+          this.forgetThreadRef(reply);
           resolve(r);
         });
-        remote(makeMessage(reply));
+        send(makeMessage(reply));
       });
     }
     if (!this.queued.has(ref as unknown as UntypedRef)) return Promise.reject(new Error('actor is not running'));
@@ -156,7 +156,7 @@ export class ActorSystem {
   }
 
   isAlive(ref: AnyRef): boolean {
-    return this.queued.has(ref as unknown as UntypedRef) || this.remotes.has(ref as unknown as object);
+    return this.queued.has(ref as unknown as UntypedRef) || this.threadRefs.has(ref as unknown as object);
   }
 
   /** Messages sent and not yet handled, over all actors. */

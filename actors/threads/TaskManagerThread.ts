@@ -19,7 +19,7 @@ import { FromThread, PeerEnvelope, ThreadWiring, SubtaskAddress, ToThread, TaskM
  * A TaskManager on a worker thread: its own nact actor system with the TaskManager actor and
  * its subtasks. It defines the job from the job module itself (user functions cannot be sent),
  * checks that its JobGraph has the main thread's fingerprint, and then bridges: the JobManager
- * on the main thread is a remote ref over parentPort, subtasks of other TaskManagers are remote
+ * on the main thread is a thread ref over parentPort, subtasks of other TaskManagers are thread
  * refs over one MessagePort per peer, and messages arriving on those ports go to local actors.
  */
 const data = workerData as TaskManagerThreadData;
@@ -84,15 +84,15 @@ function start(graph: JobGraph): void {
     if (ref) return ref;
     if (address.taskManagerId === data.taskManagerId) {
       // Starts arrive one by one over the port: a local producer may start and send before its
-      // consumer's start is here, so local channels go through the same hold-back as remote ones.
-      ref = system.remoteRef<SubtaskMessage>(address.executionId, (message) => deliverLocal(address.executionId, message));
+      // consumer's start is here, so local channels go through the same hold-back as those of other threads.
+      ref = system.threadRef<SubtaskMessage>(address.executionId, (message) => deliverLocal(address.executionId, message));
       peerRefs.set(address.executionId, ref);
       return ref;
     }
     if (!ref) {
       const peer = peers.get(address.taskManagerId);
       if (!peer) throw new Error(`no channel to TaskManager ${address.taskManagerId}`);
-      ref = system.remoteRef<SubtaskMessage>(`tm-${address.taskManagerId}/${address.executionId}`, (message) => {
+      ref = system.threadRef<SubtaskMessage>(`tm-${address.taskManagerId}/${address.executionId}`, (message) => {
         const encoded = encodeForPort(message);
         peer.postMessage({ to: address.executionId, message: encoded.message } satisfies PeerEnvelope, encoded.transfer);
       });
@@ -110,7 +110,7 @@ function start(graph: JobGraph): void {
   });
 
   // The JobManager, as the TaskManager and its subtasks see it.
-  const jobManager = system.remoteRef<JobManagerMessage>('jobmanager', (message) => {
+  const jobManager = system.threadRef<JobManagerMessage>('jobmanager', (message) => {
     switch (message.type) {
       case 'registerTaskManager':
         post({ type: 'ready', taskManagerId: message.taskManagerId, slots: message.slots });
@@ -159,7 +159,7 @@ function start(graph: JobGraph): void {
     stdout: { write: (text) => post({ type: 'stdout', text }) },
     stderr: { write: (text) => post({ type: 'stderr', text }) },
   });
-  const reply = <R>(requestId: number): TypedRef<R> => system.remoteRef<R>('reply', (payload) => post({ type: 'reply', requestId, payload }));
+  const reply = <R>(requestId: number): TypedRef<R> => system.threadRef<R>('reply', (payload) => post({ type: 'reply', requestId, payload }));
 
   port.on('message', (message: ToThread) => {
     switch (message.type) {
@@ -206,7 +206,7 @@ function start(graph: JobGraph): void {
         for (const map of [local, waiting]) for (const executionId of map.keys()) if (ofJob(executionId)) map.delete(executionId);
         for (const [executionId, ref] of peerRefs) {
           if (!ofJob(executionId)) continue;
-          system.forgetRemote(ref);
+          system.forgetThreadRef(ref);
           peerRefs.delete(executionId);
         }
         break;

@@ -12,7 +12,7 @@ const log = createDebug('brook:cluster');
 export interface ThreadTaskManagerDeps {
   readonly system: ActorSystem;
   readonly jobManager: TypedRef<JobManagerMessage>;
-  /** Every remote subtask ref of the cluster and where it runs (shared by all TaskManagers). */
+  /** Every thread ref of a subtask of the cluster and where it runs (shared by all TaskManagers). */
   readonly addresses: Map<object, SubtaskAddress>;
   readonly stdout: TextWriter;
   readonly stderr: TextWriter;
@@ -36,8 +36,8 @@ interface DeployedSubtask {
 /**
  * The main thread's side of a TaskManager on a worker thread. To the JobManager it is a
  * TaskManager ref, and every subtask deployed there is a subtask ref, exactly as local actors;
- * messages are translated (refs to addresses, vertices to ids) and posted to the worker, and
- * what the worker posts back is told to the JobManager.
+ * messages are translated (refs to addresses, vertices to ids) and posted to the thread, and
+ * what the thread posts back is told to the JobManager.
  *
  * A thread that dies (an uncaught error, process.exit, a failed start) takes its subtasks with
  * it: they are reported FAILED, naming the thread, and so is each of them again when the
@@ -50,9 +50,9 @@ export class ThreadTaskManager {
   readonly ref: TypedRef<TaskManagerMessage>;
   /** Resolves once the first thread defined the job; rejects if it failed to. */
   readonly ready: Promise<void>;
-  private worker: Worker;
+  private thread: Worker;
   private exited: Promise<void>;
-  private workerReady = false;
+  private threadReady = false;
   private registered = false;
   private stopping = false;
   /** Set when no thread runs for this TaskManager any more. */
@@ -78,9 +78,9 @@ export class ThreadTaskManager {
       this.failReady = reject;
     });
     this.ready.catch(() => undefined);
-    this.ref = deps.system.remoteRef<TaskManagerMessage>(`taskmanager-${taskManagerId}`, (m) => this.toWorker(m));
-    this.worker = deps.startThread();
-    this.exited = this.follow(this.worker);
+    this.ref = deps.system.threadRef<TaskManagerMessage>(`taskmanager-${taskManagerId}`, (m) => this.toThread(m));
+    this.thread = deps.startThread();
+    this.exited = this.follow(this.thread);
   }
 
   /** True while a thread runs (or starts) for this TaskManager. */
@@ -90,38 +90,38 @@ export class ThreadTaskManager {
 
   /** Hands this TaskManager's thread its end of a channel to a thread started after it. */
   connectPeer(taskManagerId: number, port: MessagePort): void {
-    this.worker.postMessage({ type: 'peer', taskManagerId, port } satisfies ToThread, [port]);
+    this.thread.postMessage({ type: 'peer', taskManagerId, port } satisfies ToThread, [port]);
   }
 
   /** Asks the thread to stop its actors and exit (a thread that failed is terminated); resolves once it exited. */
   shutdown(): Promise<void> {
     this.stopping = true;
-    if (this.dead) void this.worker.terminate();
+    if (this.dead) void this.thread.terminate();
     else this.post({ type: 'shutdown' });
     return this.exited;
   }
 
-  private follow(worker: Worker): Promise<void> {
-    worker.on('message', (m: FromThread) => {
-      if (worker === this.worker) this.fromWorker(m);
+  private follow(thread: Worker): Promise<void> {
+    thread.on('message', (m: FromThread) => {
+      if (thread === this.thread) this.fromThread(m);
     });
     // The thread may throw anything, not only Errors (and its Errors may come from another realm).
-    worker.on('error', (e: unknown) => {
-      if (worker === this.worker) this.died(typeof (e as Error | undefined)?.message === 'string' ? (e as Error) : new Error(String(e)));
+    thread.on('error', (e: unknown) => {
+      if (thread === this.thread) this.died(typeof (e as Error | undefined)?.message === 'string' ? (e as Error) : new Error(String(e)));
     });
     return new Promise((resolve) =>
-      worker.on('exit', (code) => {
-        if (worker === this.worker && !this.stopping) this.died(new Error(`the thread exited with code ${code}`));
+      thread.on('exit', (code) => {
+        if (thread === this.thread && !this.stopping) this.died(new Error(`the thread exited with code ${code}`));
         resolve();
       }),
     );
   }
 
   private post(message: ToThread): void {
-    this.worker.postMessage(message);
+    this.thread.postMessage(message);
   }
 
-  private toWorker(message: TaskManagerMessage): void {
+  private toThread(message: TaskManagerMessage): void {
     switch (message.type) {
       case 'deploy':
         for (const d of message.deployments) {
@@ -172,7 +172,7 @@ export class ThreadTaskManager {
   }
 
   private subtaskRef(executionId: string): TypedRef<SubtaskMessage> {
-    const ref = this.deps.system.remoteRef<SubtaskMessage>(executionId, (message) => {
+    const ref = this.deps.system.threadRef<SubtaskMessage>(executionId, (message) => {
       const lost = this.lost.get(executionId);
       if (lost) {
         // Its thread is gone: it fails when the JobManager starts it, so that the failure is
@@ -205,11 +205,11 @@ export class ThreadTaskManager {
     };
   }
 
-  private fromWorker(message: FromThread): void {
+  private fromThread(message: FromThread): void {
     const { system, jobManager } = this.deps;
     switch (message.type) {
       case 'ready':
-        this.workerReady = true;
+        this.threadReady = true;
         // A replacement thread takes over the slots the TaskManager registered with.
         if (!this.registered) {
           this.registered = true;
@@ -269,8 +269,8 @@ export class ThreadTaskManager {
 
   private died(error: Error): void {
     if (this.dead) return;
-    const wasReady = this.workerReady;
-    this.workerReady = false;
+    const wasReady = this.threadReady;
+    this.threadReady = false;
     const cause = new Error(`TaskManager thread ${this.taskManagerId} died: ${error.message}`);
     if (error.stack) cause.stack = `${cause.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
     log('%s', cause.message);
@@ -294,10 +294,10 @@ export class ThreadTaskManager {
     this.subtasks.clear();
     // Queries (metrics, the actor tree) the thread did not answer time out on the asking side.
     this.replies.clear();
-    const previous = this.worker;
+    const previous = this.thread;
     if (wasReady && !this.stopping) {
-      this.worker = this.deps.startThread();
-      this.exited = this.follow(this.worker);
+      this.thread = this.deps.startThread();
+      this.exited = this.follow(this.thread);
       void previous.terminate();
     } else {
       this.dead = cause;

@@ -44,7 +44,9 @@ type ReleaseReason = 'FINISHED' | 'FAILING' | 'CANCELLING' | 'RESTARTING';
  * every subtask, follows their states, and on a failure asks the restart strategy whether to
  * restart; a restart releases every subtask, waits the backoff on the clock, and deploys a new
  * attempt restored from the latest completed checkpoint (full failover: brook's tasks form one
- * pipelined region). Checkpoints are driven by its CheckpointCoordinator.
+ * pipelined region). Checkpoints are driven by its CheckpointCoordinator. It reaches
+ * TaskManagers and subtasks only through its host (JobMasterHost), and runs every callback in
+ * the host's mailbox, so it behaves the same in the nact JobManager actor and in a unit test.
  */
 export class JobMaster<R> implements JobRun {
   readonly graph: ExecutionGraph;
@@ -114,14 +116,11 @@ export class JobMaster<R> implements JobRun {
     }
   }
 
-  get jobStatus(): JobStatus {
-    return this.status;
-  }
-
   get slotsByTaskManager(): ReadonlyMap<number, number> {
     return this.slots?.slotsByTaskManager ?? new Map();
   }
 
+  /** Undefined when the job does not checkpoint. */
   get checkpoints(): CheckpointStatsSnapshot | undefined {
     return this.coordinator?.statsSnapshot();
   }
@@ -238,10 +237,6 @@ export class JobMaster<R> implements JobRun {
       return;
     }
     this.coordinator.triggerSnapshot(kind, directory, reply);
-  }
-
-  checkpointStats(): CheckpointStatsSnapshot | undefined {
-    return this.coordinator?.statsSnapshot();
   }
 
   // ---- internals

@@ -58,7 +58,7 @@ describe('ThreadTaskManager when its thread dies', () => {
     system = new ActorSystem('remote-tm-spec');
     heard = [];
     threads = [];
-    const jobManager = system.remoteRef<JobManagerMessage>('jobmanager', (m) => void heard.push(m));
+    const jobManager = system.threadRef<JobManagerMessage>('jobmanager', (m) => void heard.push(m));
     tm = new ThreadTaskManager(0, {
       system,
       jobManager,

@@ -51,7 +51,7 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
     await h.advance(1000);
     expect(h.triggeredCheckpoints()).toEqual([1]);
     await h.acknowledgeAll(1);
-    expect(h.job.checkpointStats()?.latestCompleted?.checkpointId).toBe(1);
+    expect(h.job.checkpoints?.latestCompleted?.checkpointId).toBe(1);
     await h.advance(1000);
     expect(h.triggeredCheckpoints()).toEqual([1, 2]); // in progress when the failure comes
 
@@ -59,7 +59,7 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
     await h.fail(first, 'boom');
     expect(h.job.status).toBe('RESTARTING');
     expect([...h.pendingReleases].sort()).toEqual([0, 1]);
-    expect(h.job.checkpointStats()?.counts.failed).toBe(1); // checkpoint 2 was aborted
+    expect(h.job.checkpoints?.counts.failed).toBe(1); // checkpoint 2 was aborted
     await h.releaseAll();
 
     // The backoff runs from the moment every subtask is released.
@@ -72,7 +72,7 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
       expect(d.descriptor.attemptNumber).toBe(1);
       expect(d.descriptor.restore?.checkpointId).toBe(1);
     }
-    expect(h.job.checkpointStats()?.latestRestored?.checkpointId).toBe(1);
+    expect(h.job.checkpoints?.latestRestored?.checkpointId).toBe(1);
 
     // Subtask states of the failed attempt no longer count.
     h.job.onSubtaskState(first, 'FAILED');
