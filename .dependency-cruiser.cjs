@@ -35,6 +35,15 @@ module.exports = {
       to: { path: '^lib/(controlplane|cluster|rest|cli)/' },
     },
     {
+      name: 'control-plane-below-api',
+      comment:
+        'The control plane and the cluster port stand below the DataStream API: of lib/api they use only the job-level ' +
+        'data types that Flink keeps in flink-core (JobStatus, JobExecutionResult, JobClient).',
+      severity: 'error',
+      from: { path: '^lib/(controlplane|cluster)/' },
+      to: { path: '^lib/api/', pathNot: '^lib/api/(JobStatus|JobExecutionResult|JobClient)[.]ts$' },
+    },
+    {
       name: 'control-plane-below-cluster-port',
       comment: 'The control plane is driven through its host port; it does not reach up to the cluster port, REST or the CLI.',
       severity: 'error',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { decodeColumns, encodeColumns } from '../../actors/threads/ColumnarBatch';
-import { decodeFromPort, encodeForPort } from '../../actors/threads/channelCodec';
+import { decodeColumns, encodeColumns } from '../../../actors/threads/ColumnarBatch';
+import { decodeFromPort, encodeForPort } from '../../../actors/threads/channelCodec';
 
 /**
  * Values as comparable data: Dates (from any realm: jest's structuredClone makes them in

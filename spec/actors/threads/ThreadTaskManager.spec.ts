@@ -1,12 +1,12 @@
 import { EventEmitter } from 'events';
 import { Worker } from 'worker_threads';
-import { JobVertex } from '../../lib/graph/JobGraph';
-import { DEFAULT_TASK_CONFIG } from '../../lib/runtime/TaskConfig';
-import { SubtaskDeployment } from '../../lib/controlplane/SubtaskWiring';
-import { JobManagerMessage, SubtaskMessage, TaskManagerMessage } from '../../actors/messages';
-import { ActorSystem, TypedRef } from '../../actors/nact';
-import { FromThread, ToThread } from '../../actors/threads/protocol';
-import { ThreadTaskManager } from '../../actors/threads/ThreadTaskManager';
+import { JobVertex } from '../../../lib/graph/JobGraph';
+import { DEFAULT_TASK_CONFIG } from '../../../lib/runtime/TaskConfig';
+import { SubtaskDeployment } from '../../../lib/controlplane/SubtaskWiring';
+import { JobManagerMessage, SubtaskMessage, TaskManagerMessage } from '../../../actors/messages';
+import { ActorSystem, TypedRef } from '../../../actors/nact';
+import { FromThread, ToThread } from '../../../actors/threads/protocol';
+import { ThreadTaskManager } from '../../../actors/threads/ThreadTaskManager';
 
 /** A worker thread as ThreadTaskManager sees it: what it was posted, and events the test emits. */
 class ScriptedThread extends EventEmitter {

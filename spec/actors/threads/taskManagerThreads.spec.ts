@@ -1,19 +1,19 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
-import { JobExecutionResult } from '../../lib/api/JobExecutionResult';
-import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
-import { TextWriter } from '../../lib/runtime/StreamOperator';
-import { defineIpCountJob, ipCountJob } from '../../samples/ipcount/IpCountJob';
-import { runBoundedJob } from '../harness/JobHarness';
+import { executeOnTaskManagerThreads } from '../../../lib/api/executeOnTaskManagerThreads';
+import { JobExecutionResult } from '../../../lib/api/JobExecutionResult';
+import { StreamExecutionEnvironment } from '../../../lib/api/StreamExecutionEnvironment';
+import { TextWriter } from '../../../lib/runtime/StreamOperator';
+import { defineIpCountJob, ipCountJob } from '../../../samples/ipcount/IpCountJob';
+import { runBoundedJob } from '../../harness/JobHarness';
 import { defineCheckpointedFailOnceJob, defineFailOnceJob } from './jobs/failoverJobs';
-import { defineFailingJob, defineThreadDependentJob, defineWindowedCount } from './jobs/workerJobs';
+import { defineFailingJob, defineThreadDependentJob, defineWindowedCount } from './jobs/threadJobs';
 
-const JOBS = path.join(__dirname, 'jobs', 'workerJobs.ts');
+const JOBS = path.join(__dirname, 'jobs', 'threadJobs.ts');
 const FAILOVER_JOBS = path.join(__dirname, 'jobs', 'failoverJobs.ts');
-const IPCOUNT = path.join(__dirname, '../../samples/ipcount/IpCountJob.ts');
-const SEED_LOG = path.join(__dirname, '../../samples/ipcount/seed-access.log');
+const IPCOUNT = path.join(__dirname, '../../../samples/ipcount/IpCountJob.ts');
+const SEED_LOG = path.join(__dirname, '../../../samples/ipcount/seed-access.log');
 
 function capture(): { lines: string[]; writer: TextWriter } {
   const lines: string[] = [];

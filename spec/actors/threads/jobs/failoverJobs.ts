@@ -1,9 +1,9 @@
-import { StreamExecutionEnvironment } from '../../../lib/api/StreamExecutionEnvironment';
-import { CollectSink } from '../../../lib/connectors/sink/CollectSink';
-import { FileSink } from '../../../lib/connectors/sink/FileSink';
-import { FailOnFirstAttempt, FirstAttemptFailure } from '../../harness/FailOnFirstAttempt';
-import { PausingSequenceSource } from '../../harness/PausingSequenceSource';
-import { TransactionalCollectSink } from '../../harness/TransactionalCollectSink';
+import { StreamExecutionEnvironment } from '../../../../lib/api/StreamExecutionEnvironment';
+import { CollectSink } from '../../../../lib/connectors/sink/CollectSink';
+import { FileSink } from '../../../../lib/connectors/sink/FileSink';
+import { FailOnFirstAttempt, FirstAttemptFailure } from '../../../harness/FailOnFirstAttempt';
+import { PausingSequenceSource } from '../../../harness/PausingSequenceSource';
+import { TransactionalCollectSink } from '../../../harness/TransactionalCollectSink';
 
 /** Job modules for failover on TaskManager threads: each worker thread loads this file. */
 

@@ -1,10 +1,10 @@
 import { isMainThread } from 'worker_threads';
-import { StreamExecutionEnvironment } from '../../../lib/api/StreamExecutionEnvironment';
-import { CollectSink } from '../../../lib/connectors/sink/CollectSink';
-import { MalformedRecordError } from '../../../lib/runtime/errors';
-import { Time } from '../../../lib/time/Time';
-import { WatermarkStrategy } from '../../../lib/time/WatermarkStrategy';
-import { TumblingEventTimeWindows } from '../../../lib/windowing/assigners/TumblingEventTimeWindows';
+import { StreamExecutionEnvironment } from '../../../../lib/api/StreamExecutionEnvironment';
+import { CollectSink } from '../../../../lib/connectors/sink/CollectSink';
+import { MalformedRecordError } from '../../../../lib/runtime/errors';
+import { Time } from '../../../../lib/time/Time';
+import { WatermarkStrategy } from '../../../../lib/time/WatermarkStrategy';
+import { TumblingEventTimeWindows } from '../../../../lib/windowing/assigners/TumblingEventTimeWindows';
 
 /** Job modules for the TaskManager-thread tests: each worker thread loads this file. */
 
