@@ -8,7 +8,7 @@ import { compareResults, differenceCount, ResultDifferences } from './compareRes
 import { corruptNewestCheckpoint } from './corruptNewestCheckpoint';
 import { DurableRedis } from './DurableRedis';
 import { FAULT_KINDS, FaultKind, PlannedFault, planFaults } from './FaultPlan';
-import { ipCountExactlyOnceMain, JobExit, JobProcess, lastLine } from './JobProcess';
+import { ipCountExactlyOnceMain, JobExit, JobProcess, lastLine, USAGE_EXIT_CODE } from './JobProcess';
 import { JobSupervisor } from './JobSupervisor';
 import { producePaced } from './PacedProducer';
 
@@ -53,6 +53,12 @@ export interface RoundReport {
   readonly runs: number;
   /** Runs that ended on their own (not killed by the runner): how. */
   readonly ownExits: readonly string[];
+  /**
+   * How the last run before the final one ended when cancelled (SIGTERM) once the input was
+   * complete: `exit 130` is a clean cancel; `SIGTERM` means it died of the signal, having not yet
+   * installed its handler (as good as a kill).
+   */
+  readonly handover: string | undefined;
   readonly records: number;
   readonly differences: ResultDifferences;
   /** Why the round could not finish cleanly (the final run failed, the job kept failing, …). */
@@ -88,6 +94,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   const notInjected: string[] = [];
   const ownExits: string[] = [];
   let failure: string | undefined;
+  let handover: string | undefined;
   let runs = 0;
   let committed: string[] = [];
 
@@ -115,8 +122,8 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
     }
     await producer;
     if (supervisor.gaveUp) throw supervisor.gaveUp;
-    const handover = await supervisor.cancelAndHold(CANCEL_GRACE_MS);
-    if (handover && handover.code !== 130) ownExits.push(`cancel (SIGTERM) ended the run with ${describe(handover)}, not exit 130`);
+    const cancelled = await supervisor.cancelAndHold(CANCEL_GRACE_MS);
+    handover = cancelled && describe(cancelled);
     failure = await finalRun();
   } catch (e) {
     failure = (e as Error).message;
@@ -138,7 +145,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   const report: RoundReport = {
     round: s.round, seed: s.seed, taskManagers: s.taskManagers, injected, notInjected,
     diskFullMethod: s.kinds.includes('disk-full') ? disk.method : undefined,
-    runs, ownExits, records: totalLines(input), differences, failure, durationMs: Date.now() - started, workDirectory: dir,
+    runs, ownExits, handover, records: totalLines(input), differences, failure, durationMs: Date.now() - started, workDirectory: dir,
   };
   if (roundPassed(report)) fs.rmSync(dir, { recursive: true, force: true });
   return report;
@@ -182,14 +189,20 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
       last = await new JobProcess(main, args(true), FINAL_RUN_LIFETIME_MS).exited;
       if (last.code === 0) return undefined;
       ownExits.push(`final run: ${describe(last)}`);
+      if (last.code === USAGE_EXIT_CODE) break;
       await sleep(250);
     }
-    return `the final run did not finish in ${FINAL_RUN_ATTEMPTS} attempts; last ${describe(last!)}\n${last!.stderr.trim()}`;
+    return `the final run did not finish (${ownExits.filter((e) => e.startsWith('final run')).length} attempts); last ${describe(last!)}\n${last!.stderr.trim()}`;
   }
 }
 
 function describe(exit: JobExit): string {
-  return `${exit.signal ?? `exit ${exit.code}`}: ${lastLine(exit.stderr)}`;
+  const why = exit.code === USAGE_EXIT_CODE ? firstLine(exit.stderr) : lastLine(exit.stderr);
+  return `${exit.signal ?? `exit ${exit.code}`}${why ? `: ${why}` : ''}`;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
 }
 
 async function readSink(url: string): Promise<string[]> {

@@ -14,6 +14,8 @@ export function ipCountExactlyOnceMain(): string {
   return main;
 }
 const STDERR_TAIL = 4000;
+/** A sample's exit code for arguments it does not accept. */
+export const USAGE_EXIT_CODE = 2;
 
 export interface JobExit {
   readonly code: number | null;

@@ -1,4 +1,4 @@
-import { JobExit, JobProcess, lastLine } from './JobProcess';
+import { JobExit, JobProcess, lastLine, USAGE_EXIT_CODE } from './JobProcess';
 
 const RESTART_DELAY_MS = 250;
 
@@ -6,7 +6,8 @@ const RESTART_DELAY_MS = 250;
  * Keeps one run of the sample going, as a process supervisor would: a run that ends on its own
  * (a failed job exits 1) is started again after a short pause, and resumes from its latest
  * checkpoint. The runner's own kills hold the job down until `resume`. Every run ends within
- * its lifetime; the count of runs that ended on their own is bounded by `maxOwnExits`.
+ * its lifetime; the count of runs that ended on their own is bounded by `maxOwnExits`, and a
+ * run that refused its arguments is not started again.
  */
 export class JobSupervisor {
   private current: JobProcess | undefined;
@@ -57,6 +58,10 @@ export class JobSupervisor {
     void run.exited.then((exit) => {
       if (!this.wanted || this.current !== run) return; // killed or cancelled by the runner
       this.ownExits.push(`${exit.signal ?? `exit ${exit.code}`}: ${lastLine(exit.stderr)}`);
+      if (exit.code === USAGE_EXIT_CODE) {
+        this.failure = new Error(`the sample refused its arguments: ${exit.stderr.trim().split('\n')[0]}`);
+        return;
+      }
       if (this.ownExits.length > this.maxOwnExits) {
         this.failure = new Error(`the job ended on its own ${this.ownExits.length} times; last: ${exit.stderr.trim()}`);
         return;

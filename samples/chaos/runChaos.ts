@@ -41,6 +41,11 @@ export async function runChaos(o: ChaosOptions, print: (line: string) => void): 
   }
   const passed = rounds.every(roundPassed);
   print(describeTotal(rounds));
+  for (const kind of o.kinds) {
+    if (rounds.some((r) => r.injected[kind] > 0)) continue;
+    const why = rounds.flatMap((r) => r.notInjected).find((n) => n.startsWith(kind));
+    print(`warning: no ${kind} fault was injected${why ? ` (${why})` : ''}`);
+  }
   return { rounds, passed };
 }
 
@@ -54,6 +59,7 @@ export function describeRound(r: RoundReport, of: number): string[] {
       `${(r.durationMs / 1000).toFixed(1)} s  ${roundPassed(r) ? 'PASS' : 'FAIL'}`,
   ];
   for (const [count, exit] of tally(r.ownExits)) lines.push(`  ended on its own${count > 1 ? ` ${count}×` : ''}: ${exit}`);
+  if (r.handover && !r.handover.startsWith('exit 130')) lines.push(`  cancelled before the final run: ${r.handover}`);
   for (const note of r.notInjected) lines.push(`  not injected: ${note}`);
   const show = (label: string, items: readonly string[]): void => {
     for (const item of items.slice(0, SHOWN_DIFFERENCES)) lines.push(`  ${label} ${item}`);
