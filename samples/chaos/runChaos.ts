@@ -59,7 +59,9 @@ export function describeRound(r: RoundReport, of: number): string[] {
       `${(r.durationMs / 1000).toFixed(1)} s  ${roundPassed(r) ? 'PASS' : 'FAIL'}`,
   ];
   for (const [count, exit] of tally(r.ownExits)) lines.push(`  ended on its own${count > 1 ? ` ${count}×` : ''}: ${exit}`);
-  if (r.handover && !r.handover.startsWith('exit 130')) lines.push(`  cancelled before the final run: ${r.handover}`);
+  if (r.handover && !r.handover.startsWith('exit 130')) {
+    lines.push(`  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal: as good as a kill)' : ''}`);
+  }
   for (const note of r.notInjected) lines.push(`  not injected: ${note}`);
   const show = (label: string, items: readonly string[]): void => {
     for (const item of items.slice(0, SHOWN_DIFFERENCES)) lines.push(`  ${label} ${item}`);
