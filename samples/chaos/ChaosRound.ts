@@ -21,6 +21,8 @@ const FINAL_RUN_ATTEMPTS = 5;
 const FINAL_RUN_LIFETIME_MS = 90_000;
 const CANCEL_GRACE_MS = 10_000;
 const MAX_OWN_EXITS = 60;
+/** With checkpoint corruption on, older checkpoints are kept for the job to fall back to. */
+const RETAINED_WITH_CORRUPTION = 3;
 
 export interface RoundSettings {
   readonly seed: number;
@@ -106,6 +108,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
     '--redis', redis.url, '--source', streamNames.join(','), '--sink', SINK_STREAM, '--checkpoint-dir', disk.checkpointDirectory,
     '--parallelism', String(PARALLELISM), '--checkpoint-interval', String(CHECKPOINT_INTERVAL_MS),
     ...(s.taskManagers > 1 ? ['--task-managers', String(s.taskManagers)] : []),
+    ...(s.kinds.includes('corrupt-checkpoint') ? ['--retained-checkpoints', String(RETAINED_WITH_CORRUPTION)] : []),
     ...(final ? ['--stop-when-idle', String(STOP_WHEN_IDLE_MS)] : []),
   ];
   // Until the input is complete, runs have no --stop-when-idle: a run must not finish (firing

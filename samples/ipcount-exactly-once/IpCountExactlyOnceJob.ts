@@ -13,6 +13,8 @@ export interface IpCountExactlyOnceSettings {
   readonly parallelism: number;
   readonly checkpointIntervalMs: number;
   readonly stopWhenIdleMs: number | undefined;
+  /** Completed checkpoints kept in the directory (default 1): more leave older ones to fall back to. */
+  readonly retainedCheckpoints?: number;
 }
 
 export interface IpCountExactlyOnceParams extends IpCountExactlyOnceSettings {
@@ -35,6 +37,7 @@ export function ipCountExactlyOnceJob(env: StreamExecutionEnvironment, s: IpCoun
   env.setParallelism(s.parallelism);
   env.enableCheckpointing(s.checkpointIntervalMs, 'EXACTLY_ONCE');
   env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir);
+  if (s.retainedCheckpoints !== undefined) env.getCheckpointConfig().setNumRetainedCheckpoints(s.retainedCheckpoints);
   if (s.resumeFrom) env.setSavepointRestoreSettings({ path: s.resumeFrom });
   for (const f of s.faults ?? []) env.injectFaults(f);
 

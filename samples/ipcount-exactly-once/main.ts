@@ -9,7 +9,7 @@ const JOB_NAME = 'Redis Window IpCount (exactly once)';
 
 const USAGE = `usage: npm run ipcount:eo -- --redis redis://HOST:PORT --source STREAM[,STREAM…] --sink STREAM
          --checkpoint-dir DIR [--parallelism 4] [--checkpoint-interval MS] [--stop-when-idle MS]
-         [--task-managers N]
+         [--task-managers N] [--retained-checkpoints 1]
 
 Counts requests per IP in 5 s event-time windows from access-log lines in Redis streams (field
 "line") and appends each result once to the sink stream ("HH:mm:ss ip count"), exactly once:
@@ -17,7 +17,8 @@ killed at any moment and started again with the same arguments, it resumes from 
 completed checkpoint in DIR. With --stop-when-idle it ends (exit 0) once no new entry arrived
 for that long, after firing every window and committing every result. With --task-managers N
 the job runs on N TaskManagers, each on its own worker thread (checkpoints are coordinated
-on the main thread).`;
+on the main thread). --retained-checkpoints keeps that many completed checkpoints in DIR
+(older ones to fall back to).`;
 
 const OPTIONS = {
   redis: { type: 'string' },
@@ -28,6 +29,7 @@ const OPTIONS = {
   'checkpoint-interval': { type: 'string', default: '1000' },
   'stop-when-idle': { type: 'string' },
   'task-managers': { type: 'string' },
+  'retained-checkpoints': { type: 'string', default: '1' },
   // Test hook: a FaultSpec as JSON (repeatable), e.g. to kill the process in a commit.
   fault: { type: 'string', multiple: true },
 } as const;
@@ -54,6 +56,7 @@ export function main(argv: string[]): Promise<number> {
       parallelism,
       checkpointIntervalMs: interval,
       stopWhenIdleMs: idle,
+      retainedCheckpoints: integerFlag('retained-checkpoints', args['retained-checkpoints']),
       resumeFrom,
       faults: (args.fault ?? []).map((f) => JSON.parse(f) as FaultSpec),
     };
