@@ -50,6 +50,8 @@ export interface RoundReport {
   readonly injected: Readonly<Record<FaultKind, number>>;
   /** Planned faults that could not be injected, and why. */
   readonly notInjected: readonly string[];
+  /** What each corruption changed: file and offsets. */
+  readonly corruptions: readonly string[];
   readonly diskFullMethod: DiskFullMethod | undefined;
   /** Runs of the job, final ones included. */
   readonly runs: number;
@@ -94,6 +96,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
 
   const injected = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const notInjected: string[] = [];
+  const corruptions: string[] = [];
   const ownExits: string[] = [];
   let failure: string | undefined;
   let handover: string | undefined;
@@ -146,7 +149,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   }
   const differences = compareResults(reference, committed);
   const report: RoundReport = {
-    round: s.round, seed: s.seed, taskManagers: s.taskManagers, injected, notInjected,
+    round: s.round, seed: s.seed, taskManagers: s.taskManagers, injected, notInjected, corruptions,
     diskFullMethod: s.kinds.includes('disk-full') ? disk.method : undefined,
     runs, ownExits, handover, records: totalLines(input), differences, failure, durationMs: Date.now() - started, workDirectory: dir,
   };
@@ -178,6 +181,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
           injected['job-kill']++;
           return;
         }
+        corruptions.push(`at ${fault.atMs} ms: ${path.relative(disk.checkpointDirectory, outcome.file)}, byte(s) ${outcome.offsets.join(', ')} flipped`);
         break;
       }
     }

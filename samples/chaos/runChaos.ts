@@ -62,6 +62,7 @@ export function describeRound(r: RoundReport, of: number): string[] {
   if (r.handover && !r.handover.startsWith('exit 130')) {
     lines.push(`  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal: as good as a kill)' : ''}`);
   }
+  for (const c of r.corruptions) lines.push(`  corrupted ${c}`);
   for (const note of r.notInjected) lines.push(`  not injected: ${note}`);
   const show = (label: string, items: readonly string[]): void => {
     for (const item of items.slice(0, SHOWN_DIFFERENCES)) lines.push(`  ${label} ${item}`);
