@@ -103,9 +103,15 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   let runs = 0;
   let committed: string[] = [];
 
-  const redis = await DurableRedis.start(path.join(dir, 'redis'));
-  const disk = CheckpointDisk.create(path.join(dir, 'disk'), s.kinds.includes('disk-full'));
   const main = ipCountExactlyOnceMain();
+  const disk = CheckpointDisk.create(path.join(dir, 'disk'), s.kinds.includes('disk-full'));
+  let redis: DurableRedis;
+  try {
+    redis = await DurableRedis.start(path.join(dir, 'redis'));
+  } catch (e) {
+    disk.dispose();
+    throw e;
+  }
   const streamNames = input.streams.map((_, i) => `access-${i}`);
   const args = (final: boolean): string[] => [
     '--redis', redis.url, '--source', streamNames.join(','), '--sink', SINK_STREAM, '--checkpoint-dir', disk.checkpointDirectory,
@@ -145,6 +151,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
       failure ??= `cannot read the sink stream: ${(e as Error).message}`;
     }
     await redis.stop();
+    if (failure !== undefined || differenceCount(compareResults(reference, committed)) > 0) keepCheckpoints();
     disk.dispose();
   }
   const differences = compareResults(reference, committed);
@@ -155,6 +162,16 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   };
   if (roundPassed(report)) fs.rmSync(dir, { recursive: true, force: true });
   return report;
+
+  /** A tmpfs goes with its mount: a failed round's checkpoints are copied out first. */
+  function keepCheckpoints(): void {
+    if (disk.method !== 'tmpfs') return;
+    try {
+      fs.cpSync(disk.checkpointDirectory, path.join(dir, 'checkpoints'), { recursive: true });
+    } catch (e) {
+      failure = `${failure ?? 'the results differ'}; could not keep the checkpoints: ${(e as Error).message}`;
+    }
+  }
 
   async function inject(fault: PlannedFault): Promise<void> {
     switch (fault.kind) {

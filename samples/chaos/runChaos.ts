@@ -1,3 +1,4 @@
+import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { differenceCount } from './compareResults';
@@ -40,6 +41,8 @@ export async function runChaos(o: ChaosOptions, print: (line: string) => void): 
     for (const line of describeRound(report, o.rounds)) print(line);
   }
   const passed = rounds.every(roundPassed);
+  // Rounds that passed removed their directories; an empty work directory goes too.
+  if (fs.existsSync(work) && fs.readdirSync(work).length === 0) fs.rmdirSync(work);
   print(describeTotal(rounds));
   for (const kind of o.kinds) {
     if (rounds.some((r) => r.injected[kind] > 0)) continue;
