@@ -135,7 +135,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
     await producer;
     if (supervisor.gaveUp) throw supervisor.gaveUp;
     const cancelled = await supervisor.cancelAndHold(CANCEL_GRACE_MS);
-    handover = cancelled && describe(cancelled);
+    handover = cancelled && `${describe(cancelled)} after ${cancelled.livedMs} ms`;
     failure = await finalRun();
   } catch (e) {
     failure = (e as Error).message;

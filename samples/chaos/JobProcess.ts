@@ -22,6 +22,8 @@ export interface JobExit {
   readonly signal: NodeJS.Signals | null;
   /** The last few KB the run printed on stderr. */
   readonly stderr: string;
+  /** How long the run lived. */
+  readonly livedMs: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface JobExit {
  */
 export class JobProcess {
   readonly exited: Promise<JobExit>;
+  readonly startedAt = Date.now();
   private readonly child: ChildProcess;
   private stderr = '';
   private finished = false;
@@ -47,7 +50,7 @@ export class JobProcess {
       this.child.once('close', (code, signal) => {
         clearTimeout(watchdog);
         this.finished = true;
-        resolve({ code, signal, stderr: this.stderr });
+        resolve({ code, signal, stderr: this.stderr, livedMs: Date.now() - this.startedAt });
       });
     });
   }

@@ -63,7 +63,7 @@ export function describeRound(r: RoundReport, of: number): string[] {
   ];
   for (const [count, exit] of tally(r.ownExits)) lines.push(`  ended on its own${count > 1 ? ` ${count}×` : ''}: ${exit}`);
   if (r.handover && !r.handover.startsWith('exit 130')) {
-    lines.push(`  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal: as good as a kill)' : ''}`);
+    lines.push(`  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal, its handler not (yet) installed: as good as a kill)' : ''}`);
   }
   for (const c of r.corruptions) lines.push(`  corrupted ${c}`);
   for (const note of r.notInjected) lines.push(`  not injected: ${note}`);
