@@ -57,7 +57,8 @@ export class JobSupervisor {
     this.runs++;
     void run.exited.then((exit) => {
       if (!this.wanted || this.current !== run) return; // killed or cancelled by the runner
-      this.ownExits.push(`${exit.signal ?? `exit ${exit.code}`}: ${lastLine(exit.stderr)}`);
+      const why = exit.code === USAGE_EXIT_CODE ? exit.stderr.trim().split('\n')[0] : lastLine(exit.stderr);
+      this.ownExits.push(`${exit.signal ?? `exit ${exit.code}`}: ${why}`);
       if (exit.code === USAGE_EXIT_CODE) {
         this.failure = new Error(`the sample refused its arguments: ${exit.stderr.trim().split('\n')[0]}`);
         return;
