@@ -6,9 +6,10 @@ import { FaultKind } from '../../samples/chaos/FaultPlan';
 import { describeRound, runChaos } from '../../samples/chaos/runChaos';
 
 /**
- * The CI round of `npm run chaos`: the same runner with a small budget, on one thread, with the
- * fault kinds the sample survives. Left out: corrupt-checkpoint, as a job started after its
- * newest checkpoint was corrupted fails to restore it instead of falling back to an older one.
+ * The CI rounds of `npm run chaos`: the same runner with a small budget, on one thread and on 2
+ * TaskManager threads, with the fault kinds the sample survives. Left out: corrupt-checkpoint.
+ * A job whose newest checkpoint is corrupt falls back to an older one, and the sink then
+ * commits again the results of the windows it had committed after that one (doubled results).
  */
 const CI_FAULT_KINDS: readonly FaultKind[] = ['job-kill', 'redis-kill', 'disk-full'];
 
@@ -41,6 +42,15 @@ describe('npm run chaos: the exactly-once IpCount sample under seeded faults, ag
     const [round] = summary.rounds;
     expect(describeRound(round, 1).join('\n')).toMatch(/PASS/);
     expect(Object.values(round.injected).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(summary.passed).toBe(true);
+  }, 120_000);
+
+  it('on 2 TaskManager threads too', async () => {
+    const seed = Number(process.env.BROOK_CHAOS_SEED ?? 20261201) + 1;
+    const summary = await runChaos({ rounds: 1, seed, kinds: CI_FAULT_KINDS, faultsPerRound: 4, lines: 2000, produceMs: 8000, taskManagers: 2, workDirectory: work }, print);
+    const [round] = summary.rounds;
+    expect(describeRound(round, 1).join('\n')).toMatch(/PASS/);
+    expect(Object.values(round.injected).reduce((a, b) => a + b, 0)).toBe(4);
     expect(summary.passed).toBe(true);
   }, 120_000);
 });
