@@ -97,6 +97,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   const injected = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const notInjected: string[] = [];
   const corruptions: string[] = [];
+  const corrupted = new Set<string>();
   const ownExits: string[] = [];
   let failure: string | undefined;
   let handover: string | undefined;
@@ -191,7 +192,7 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
         break;
       case 'corrupt-checkpoint': {
         await supervisor.killAndHold();
-        const outcome = corruptNewestCheckpoint(disk.checkpointDirectory, fault.target, fault.flips, corruptionRandom.derive(fault.salt));
+        const outcome = corruptNewestCheckpoint(disk.checkpointDirectory, fault.target, fault.flips, corruptionRandom.derive(fault.salt), corrupted);
         supervisor.resume();
         if (!outcome.done) {
           notInjected.push(`corrupt-checkpoint at ${fault.atMs} ms: ${outcome.reason} (counted as a job-kill: the job was killed)`);

@@ -22,13 +22,21 @@ export function completedCheckpoints(directory: string): string[] {
 /**
  * Flips bytes (XOR 0xff) of the newest completed checkpoint, in its `_metadata` or in one of its
  * state files, while no job runs. Only done when an older completed checkpoint is left to fall
- * back to: with none, no job could restore exactly once, and refusing to start is all a
- * correct job can do.
+ * back to (with none, no job could restore exactly once, and refusing to start is all a
+ * correct job can do), and once per checkpoint.
  */
-export function corruptNewestCheckpoint(directory: string, target: CorruptionTarget, flips: number, random: SeededRandom): CorruptionOutcome {
+export function corruptNewestCheckpoint(
+  directory: string,
+  target: CorruptionTarget,
+  flips: number,
+  random: SeededRandom,
+  alreadyCorrupted: Set<string>,
+): CorruptionOutcome {
   const completed = completedCheckpoints(directory);
   if (completed.length < 2) return { done: false, reason: `${completed.length} completed checkpoint(s), none older to fall back to` };
   const newest = completed[completed.length - 1];
+  if (alreadyCorrupted.has(newest)) return { done: false, reason: `the newest, ${path.basename(newest)}, is corrupt already (none completed since)` };
+  alreadyCorrupted.add(newest);
   const candidates =
     target === 'metadata'
       ? [METADATA_FILE]
