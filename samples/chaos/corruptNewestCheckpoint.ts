@@ -37,11 +37,12 @@ export function corruptNewestCheckpoint(
   const newest = completed[completed.length - 1];
   if (alreadyCorrupted.has(newest)) return { done: false, reason: `the newest, ${path.basename(newest)}, is corrupt already (none completed since)` };
   alreadyCorrupted.add(newest);
-  const candidates =
-    target === 'metadata'
-      ? [METADATA_FILE]
-      : fs.readdirSync(newest).filter((f) => f !== METADATA_FILE && fs.statSync(path.join(newest, f)).isFile() && fs.statSync(path.join(newest, f)).size > 0);
-  if (candidates.length === 0) return { done: false, reason: `no non-empty state file in ${newest}` };
+  // One file: `_metadata` or a state file, or one of their copies where the storage keeps several.
+  const candidates = fs
+    .readdirSync(newest)
+    .filter((f) => f.startsWith(METADATA_FILE) === (target === 'metadata'))
+    .filter((f) => fs.statSync(path.join(newest, f)).isFile() && fs.statSync(path.join(newest, f)).size > 0);
+  if (candidates.length === 0) return { done: false, reason: `no non-empty ${target} file in ${newest}` };
   const file = path.join(newest, candidates[random.nextInt(candidates.length)]);
   const bytes = fs.readFileSync(file);
   if (bytes.length === 0) return { done: false, reason: `${file} is empty` };
