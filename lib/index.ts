@@ -7,7 +7,7 @@ export { KeyedStream } from './api/KeyedStream';
 export { WindowedStream } from './api/WindowedStream';
 export { DataStreamSink } from './api/DataStreamSink';
 export { ExecutionConfig } from './api/ExecutionConfig';
-export { OutputTag } from './api/OutputTag';
+export { OutputTag } from './core/OutputTag';
 export type { JobClient } from './api/JobClient';
 export { executeOnTaskManagerThreads } from './api/executeOnTaskManagerThreads';
 export type { TaskManagerThreadsOptions } from './api/executeOnTaskManagerThreads';
@@ -24,10 +24,10 @@ export type {
   AggregateFunction,
   NumericField,
   ComparableField,
-} from './api/functions';
+} from './core/functions';
 
-export { Time } from './time/Time';
-export type { Duration } from './time/Time';
+export { Time } from './core/Time';
+export type { Duration } from './core/Time';
 export type { Clock } from './time/Clock';
 export { SystemClock, systemClock } from './time/SystemClock';
 export { ManualClock } from './time/ManualClock';
@@ -62,28 +62,28 @@ export { GlobalWindow } from './windowing/windows/GlobalWindow';
 export type { Window } from './windowing/windows/Window';
 export type { ProcessWindowFunction, ProcessWindowContext, WindowFunction } from './windowing/functions/ProcessWindowFunction';
 
-export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, State } from './runtime/state/State';
+export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, State } from './core/state/State';
 export {
   ValueStateDescriptor,
   ListStateDescriptor,
   MapStateDescriptor,
   ReducingStateDescriptor,
   AggregatingStateDescriptor,
-} from './runtime/state/StateDescriptor';
-export { StateTtlConfig } from './runtime/state/StateTtlConfig';
-export { ProcessFunction, KeyedProcessFunction } from './api/process/ProcessFunction';
-export type { ProcessFunctionContext, OnTimerContext, KeyedProcessFunctionContext, KeyedOnTimerContext } from './api/process/ProcessFunction';
-export { AbstractRichFunction } from './api/process/RuntimeContext';
+} from './core/state/StateDescriptor';
+export { StateTtlConfig } from './core/state/StateTtlConfig';
+export { ProcessFunction, KeyedProcessFunction } from './core/process/ProcessFunction';
+export type { ProcessFunctionContext, OnTimerContext, KeyedProcessFunctionContext, KeyedOnTimerContext } from './core/process/ProcessFunction';
+export { AbstractRichFunction } from './core/process/RuntimeContext';
 export { ConnectedStreams } from './api/ConnectedStreams';
 export { JoinedStreams } from './api/JoinedStreams';
 export type { JoinFunction, FlatJoinFunction } from './api/JoinedStreams';
 export { CoGroupedStreams } from './api/CoGroupedStreams';
 export type { CoGroupFunction, TaggedUnion } from './api/CoGroupedStreams';
 export { IntervalJoin, IntervalJoined } from './api/IntervalJoin';
-export { ProcessJoinFunction } from './api/process/ProcessJoinFunction';
-export type { ProcessJoinContext } from './api/process/ProcessJoinFunction';
+export { ProcessJoinFunction } from './core/process/ProcessJoinFunction';
+export type { ProcessJoinContext } from './core/process/ProcessJoinFunction';
 export { BroadcastStream, BroadcastConnectedStream } from './api/BroadcastStream';
-export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './api/process/BroadcastProcessFunction';
+export { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './core/process/BroadcastProcessFunction';
 export type {
   BroadcastState,
   ReadOnlyBroadcastState,
@@ -91,14 +91,14 @@ export type {
   BroadcastReadOnlyContext,
   KeyedBroadcastContext,
   KeyedBroadcastReadOnlyContext,
-} from './api/process/BroadcastProcessFunction';
-export { CoProcessFunction, KeyedCoProcessFunction } from './api/process/CoFunctions';
-export type { CoMapFunction, CoFlatMapFunction } from './api/process/CoFunctions';
+} from './core/process/BroadcastProcessFunction';
+export { CoProcessFunction, KeyedCoProcessFunction } from './core/process/CoFunctions';
+export type { CoMapFunction, CoFlatMapFunction } from './core/process/CoFunctions';
 export type { TwoInputStreamOperator } from './runtime/TwoInputStreamOperator';
 export { AbstractTwoInputStreamOperator } from './runtime/operators/AbstractTwoInputStreamOperator';
-export type { RuntimeContext } from './api/process/RuntimeContext';
-export type { TimerService, TimeDomain } from './api/process/TimerService';
-export type { KeyedStateStore } from './runtime/state/KeyedStateStore';
+export type { RuntimeContext } from './core/process/RuntimeContext';
+export type { TimerService, TimeDomain } from './core/process/TimerService';
+export type { KeyedStateStore } from './core/state/KeyedStateStore';
 export type { OperatorStateSnapshot, StateSnapshotContext, StateInitializationContext } from './runtime/state/OperatorStateSnapshot';
 
 export type { Source, SourceReader, SourceReaderContext, ReaderOutput, InputStatus } from './connectors/source/Source';

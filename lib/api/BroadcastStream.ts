@@ -1,9 +1,9 @@
 import { BroadcastProcessOperator } from '../runtime/operators/co/BroadcastProcessOperator';
-import { MapStateDescriptor } from '../runtime/state/StateDescriptor';
+import { MapStateDescriptor } from '../core/state/StateDescriptor';
 import { ConnectedStreams } from './ConnectedStreams';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
 import type { KeyedStream } from './KeyedStream';
-import { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from './process/BroadcastProcessFunction';
+import { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from '../core/process/BroadcastProcessFunction';
 
 /**
  * A stream sent whole to every subtask, with the broadcast state it feeds (Flink's

@@ -1,10 +1,10 @@
-import { Duration } from '../time/Time';
+import { Duration } from '../core/Time';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { Evictor } from '../windowing/evictors/Evictor';
 import { Trigger } from '../windowing/triggers/Trigger';
 import { Window } from '../windowing/windows/Window';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { Collector, KeySelector } from './functions';
+import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's CoGroupFunction: all elements of both sides with one key in one window. */
 export type CoGroupFunction<T1, T2, R> = (first: readonly T1[], second: readonly T2[], out: Collector<R>) => void;

@@ -5,9 +5,9 @@ import { CoStreamMap } from '../runtime/operators/co/CoStreamMap';
 import { KeyedCoProcessOperator } from '../runtime/operators/co/KeyedCoProcessOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { KeySelector } from './functions';
+import { KeySelector } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
-import { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction } from './process/CoFunctions';
+import { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction } from '../core/process/CoFunctions';
 
 function keySelectorOf<T>(s: DataStream<T>): KeySelector<T, unknown> | undefined {
   return (s as Partial<KeyedStream<T, unknown>>).keySelector;

@@ -16,20 +16,20 @@ import { StreamFilter } from '../runtime/operators/StreamFilter';
 import { StreamFlatMap } from '../runtime/operators/StreamFlatMap';
 import { StreamMap } from '../runtime/operators/StreamMap';
 import { ProcessOperator } from '../runtime/operators/ProcessOperator';
-import { ProcessFunction } from './process/ProcessFunction';
+import { ProcessFunction } from '../core/process/ProcessFunction';
 import { StreamSink } from '../runtime/operators/StreamSink';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/TimestampsAndWatermarksOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
 import { checkParallelism, DataStreamSink } from './DataStreamSink';
-import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions';
+import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
 import type { ConnectedStreams } from './ConnectedStreams';
 import type { BroadcastConnectedStream, BroadcastStream } from './BroadcastStream';
-import type { MapStateDescriptor } from '../runtime/state/StateDescriptor';
+import type { MapStateDescriptor } from '../core/state/StateDescriptor';
 import type { JoinedStreams } from './JoinedStreams';
 import type { CoGroupedStreams } from './CoGroupedStreams';
-import { OutputTag } from './OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
 /**

@@ -1,9 +1,9 @@
 import { IntervalJoinOperator } from '../runtime/operators/co/IntervalJoinOperator';
-import { Duration, toMillis } from '../time/Time';
+import { Duration, toMillis } from '../core/Time';
 import { ConnectedStreams } from './ConnectedStreams';
 import { SingleOutputStreamOperator } from './DataStream';
 import type { KeyedStream } from './KeyedStream';
-import { ProcessJoinFunction } from './process/ProcessJoinFunction';
+import { ProcessJoinFunction } from '../core/process/ProcessJoinFunction';
 
 /** A signed interval bound: a Duration (>= 0) or a number of ms (may be negative). */
 export type Bound = Duration | number;

@@ -2,7 +2,7 @@ import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { Window } from '../windowing/windows/Window';
 import { CoGroupedStreams, TaggedUnion, WithWindow } from './CoGroupedStreams';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { Collector, KeySelector } from './functions';
+import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's JoinFunction: one result per pair. */
 export type JoinFunction<T1, T2, R> = (first: T1, second: T2) => R;

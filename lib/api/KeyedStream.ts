@@ -1,7 +1,7 @@
 import { KeyGroupStreamPartitioner } from '../partitioners/KeyGroupStreamPartitioner';
 import { StreamGroupedReduce } from '../runtime/operators/StreamGroupedReduce';
 import { KeyedProcessOperator } from '../runtime/operators/KeyedProcessOperator';
-import { KeyedProcessFunction, ProcessFunction } from './process/ProcessFunction';
+import { KeyedProcessFunction, ProcessFunction } from '../core/process/ProcessFunction';
 import { GlobalWindows } from '../windowing/assigners/GlobalWindows';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { CountEvictor } from '../windowing/evictors/CountEvictor';
@@ -12,7 +12,7 @@ import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
 import { SumAggregator } from './aggregation/SumAggregator';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { ComparableField, KeySelector, NumericField, ReduceFunction } from './functions';
+import { ComparableField, KeySelector, NumericField, ReduceFunction } from '../core/functions';
 import { WindowedStream } from './WindowedStream';
 import { IntervalJoin } from './IntervalJoin';
 

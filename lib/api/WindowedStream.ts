@@ -1,5 +1,5 @@
-import { OutputTag } from './OutputTag';
-import { Duration, toMillis } from '../time/Time';
+import { OutputTag } from '../core/OutputTag';
+import { Duration, toMillis } from '../core/Time';
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { EvictingWindowOperator } from '../windowing/EvictingWindowOperator';
 import { Evictor, evictorName } from '../windowing/evictors/Evictor';
@@ -19,7 +19,7 @@ import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
 import { SumAggregator } from './aggregation/SumAggregator';
 import { SingleOutputStreamOperator } from './DataStream';
-import { AggregateFunction, ComparableField, NumericField, ReduceFunction } from './functions';
+import { AggregateFunction, ComparableField, NumericField, ReduceFunction } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
 
 /** How the window's contents are kept and turned into results. */

@@ -1,4 +1,4 @@
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { Sink } from '../connectors/sink/SinkFunction';
 import { TwoPhaseCommitSink } from '../connectors/sink/TwoPhaseCommitSink';
 import { Source } from '../connectors/source/Source';

@@ -1,4 +1,4 @@
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { computeDefaultMaxParallelism, checkParallelism } from '../partitioners/keyGroups';
 import { ForwardPartitioner } from '../partitioners/ForwardPartitioner';
 import { RebalancePartitioner } from '../partitioners/RebalancePartitioner';

@@ -1,4 +1,4 @@
-import { KeySelector } from '../api/functions';
+import { KeySelector } from '../core/functions';
 import { StreamPartitioner } from './StreamPartitioner';
 
 /** A user's choice of partition per key, as Flink's `partitionCustom(partitioner, keySelector)`. */

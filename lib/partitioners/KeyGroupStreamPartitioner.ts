@@ -1,4 +1,4 @@
-import { KeySelector } from '../api/functions';
+import { KeySelector } from '../core/functions';
 import { assignKeyToParallelOperator } from './keyGroups';
 import { StreamPartitioner } from './StreamPartitioner';
 

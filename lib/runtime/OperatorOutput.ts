@@ -1,4 +1,4 @@
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { Output, StreamOperator } from './StreamOperator';
 import { OperatorMetrics } from './TaskMetrics';
 import { WatermarkStatus } from './WatermarkStatus';

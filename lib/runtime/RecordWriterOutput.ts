@@ -1,4 +1,4 @@
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
 import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
 import { UserFunctionError } from './errors';

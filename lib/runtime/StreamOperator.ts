@@ -1,5 +1,5 @@
 import type { Debugger } from 'debug';
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { Clock } from '../time/Clock';
 import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
 import { FaultInjector } from './FaultInjector';

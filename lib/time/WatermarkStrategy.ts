@@ -1,6 +1,6 @@
 import { Clock } from './Clock';
 import { BoundedOutOfOrdernessWatermarks } from './BoundedOutOfOrdernessWatermarks';
-import { Duration, toMillis } from './Time';
+import { Duration, toMillis } from '../core/Time';
 import { NO_TIMESTAMP } from './Watermark';
 import { TimestampAssigner, WatermarkGenerator } from './WatermarkGenerator';
 import { WatermarksWithIdleness } from './WatermarksWithIdleness';

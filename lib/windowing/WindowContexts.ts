@@ -1,9 +1,9 @@
-import { OutputTag } from '../api/OutputTag';
+import { OutputTag } from '../core/OutputTag';
 import { InternalTimerService } from '../runtime/InternalTimerService';
 import { HeapKeyedStateBackend, StateFor } from '../runtime/state/HeapKeyedStateBackend';
 import { InternalMergingState } from '../runtime/state/heap/AbstractHeapState';
-import { BackendStateStore, KeyedStateStore } from '../runtime/state/KeyedStateStore';
-import { AnyStateDescriptor } from '../runtime/state/StateDescriptor';
+import { BackendStateStore, KeyedStateStore } from '../core/state/KeyedStateStore';
+import { AnyStateDescriptor } from '../core/state/StateDescriptor';
 import { ProcessWindowContext } from './functions/ProcessWindowFunction';
 import { OnMergeContext } from './triggers/Trigger';
 import { restoreWindow } from './windows/restoreWindow';

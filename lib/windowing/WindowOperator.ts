@@ -1,5 +1,5 @@
-import { Collector, KeySelector } from '../api/functions';
-import { OutputTag } from '../api/OutputTag';
+import { Collector, KeySelector } from '../core/functions';
+import { OutputTag } from '../core/OutputTag';
 import { InternalTimer, InternalTimerService, Triggerable } from '../runtime/InternalTimerService';
 import { AbstractKeyedStreamOperator } from '../runtime/operators/AbstractKeyedStreamOperator';
 import { VOID_NAMESPACE } from '../runtime/state/Namespace';

@@ -1,6 +1,6 @@
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { runBoundedJob } from '../harness/JobHarness';
 

@@ -1,10 +1,10 @@
-import { Collector } from '../../lib/api/functions';
-import { CoProcessFunction, KeyedCoProcessFunction } from '../../lib/api/process/CoFunctions';
-import { KeyedOnTimerContext, KeyedProcessFunctionContext, ProcessFunctionContext } from '../../lib/api/process/ProcessFunction';
+import { Collector } from '../../lib/core/functions';
+import { CoProcessFunction, KeyedCoProcessFunction } from '../../lib/core/process/CoFunctions';
+import { KeyedOnTimerContext, KeyedProcessFunctionContext, ProcessFunctionContext } from '../../lib/core/process/ProcessFunction';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
-import { MapState, ValueState } from '../../lib/runtime/state/State';
-import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/runtime/state/StateDescriptor';
-import { Time } from '../../lib/time/Time';
+import { MapState, ValueState } from '../../lib/core/state/State';
+import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
+import { Time } from '../../lib/core/Time';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';
 import { JobHarness } from '../harness/JobHarness';
 import { OperatorHarness } from '../harness/OperatorHarness';

@@ -1,11 +1,11 @@
-import { Collector } from '../../lib/api/functions';
-import { OutputTag } from '../../lib/api/OutputTag';
-import { BroadcastContext, BroadcastProcessFunction, BroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastProcessFunction, KeyedBroadcastReadOnlyContext } from '../../lib/api/process/BroadcastProcessFunction';
-import { ProcessJoinContext, ProcessJoinFunction } from '../../lib/api/process/ProcessJoinFunction';
+import { Collector } from '../../lib/core/functions';
+import { OutputTag } from '../../lib/core/OutputTag';
+import { BroadcastContext, BroadcastProcessFunction, BroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastProcessFunction, KeyedBroadcastReadOnlyContext } from '../../lib/core/process/BroadcastProcessFunction';
+import { ProcessJoinContext, ProcessJoinFunction } from '../../lib/core/process/ProcessJoinFunction';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
-import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/runtime/state/StateDescriptor';
-import { ValueState } from '../../lib/runtime/state/State';
-import { Time } from '../../lib/time/Time';
+import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
+import { ValueState } from '../../lib/core/state/State';
+import { Time } from '../../lib/core/Time';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { runBoundedJob } from '../harness/JobHarness';

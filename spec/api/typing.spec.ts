@@ -1,5 +1,5 @@
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 
 interface IpAndCount {

@@ -7,7 +7,7 @@ import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { JobHarness } from '../harness/JobHarness';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { IpAndCount } from '../../samples/ipcount/IpCountJob';
 import { formatHms, parseHms, splitLogLine } from '../../samples/ipcount/logFormat';

@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { OutputTag } from '../../lib/api/OutputTag';
+import { OutputTag } from '../../lib/core/OutputTag';
 import { CheckpointingMode } from '../../lib/runtime/checkpoint/CheckpointBarrier';
 import { computeKeyGroupRangeForOperatorIndex } from '../../lib/partitioners/keyGroups';
 import { Cancellable, ProcessingTimeService } from '../../lib/runtime/ProcessingTimeService';

@@ -1,6 +1,6 @@
-import { OutputTag } from '../../lib/api/OutputTag';
+import { OutputTag } from '../../lib/core/OutputTag';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { JobHarness } from '../harness/JobHarness';

@@ -1,5 +1,5 @@
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { JobHarness, runBoundedJob } from '../harness/JobHarness';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DataStream } from '../../lib/api/DataStream';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
 import { CollectionSource } from '../../lib/connectors/source/CollectionSource';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';
 import { EventTimeSessionWindows } from '../../lib/windowing/assigners/EventTimeSessionWindows';
 import { SlidingEventTimeWindows } from '../../lib/windowing/assigners/SlidingEventTimeWindows';

@@ -1,7 +1,7 @@
 import { TimestampsAndWatermarksOperator } from '../../lib/runtime/operators/TimestampsAndWatermarksOperator';
 import { BoundedOutOfOrdernessWatermarks } from '../../lib/time/BoundedOutOfOrdernessWatermarks';
 import { ManualClock } from '../../lib/time/ManualClock';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../../lib/time/Watermark';
 import { WatermarkOutput } from '../../lib/time/WatermarkGenerator';
 import { WatermarkStrategy } from '../../lib/time/WatermarkStrategy';

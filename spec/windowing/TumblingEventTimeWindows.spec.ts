@@ -1,5 +1,5 @@
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { NO_TIMESTAMP } from '../../lib/time/Watermark';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 

@@ -1,5 +1,5 @@
 import { DataStream } from '../../lib/api/DataStream';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { OperatorHarness } from '../harness/OperatorHarness';
 import { operatorOf, subtaskOf } from '../harness/operatorOf';

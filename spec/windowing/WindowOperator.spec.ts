@@ -1,6 +1,6 @@
-import { OutputTag } from '../../lib/api/OutputTag';
+import { OutputTag } from '../../lib/core/OutputTag';
 import { SumAggregator } from '../../lib/api/aggregation/SumAggregator';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { MAX_WATERMARK } from '../../lib/time/Watermark';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { PassThroughWindowFunction, UserProcessWindowFunction } from '../../lib/windowing/functions/InternalWindowFunction';

@@ -6,7 +6,7 @@ import { SlidingEventTimeWindows } from '../../lib/windowing/assigners/SlidingEv
 import { SlidingProcessingTimeWindows } from '../../lib/windowing/assigners/SlidingProcessingTimeWindows';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { TumblingProcessingTimeWindows } from '../../lib/windowing/assigners/TumblingProcessingTimeWindows';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { GlobalWindow } from '../../lib/windowing/windows/GlobalWindow';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 import { restoreWindow } from '../../lib/windowing/windows/restoreWindow';

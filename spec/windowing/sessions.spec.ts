@@ -1,4 +1,4 @@
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { EventTimeSessionWindows } from '../../lib/windowing/assigners/EventTimeSessionWindows';
 import { ProcessingTimeSessionWindows } from '../../lib/windowing/assigners/ProcessingTimeSessionWindows';
 import { CountTrigger } from '../../lib/windowing/triggers/CountTrigger';

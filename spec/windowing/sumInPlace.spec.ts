@@ -1,4 +1,4 @@
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { GlobalWindows } from '../../lib/windowing/assigners/GlobalWindows';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { CountTrigger } from '../../lib/windowing/triggers/CountTrigger';

@@ -1,4 +1,4 @@
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 import { GlobalWindows } from '../../lib/windowing/assigners/GlobalWindows';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { TumblingProcessingTimeWindows } from '../../lib/windowing/assigners/TumblingProcessingTimeWindows';
@@ -10,7 +10,7 @@ import { ContinuousProcessingTimeTrigger } from '../../lib/windowing/triggers/Co
 import { CountTrigger } from '../../lib/windowing/triggers/CountTrigger';
 import { PurgingTrigger } from '../../lib/windowing/triggers/PurgingTrigger';
 import { Trigger, TriggerContext, TriggerResult } from '../../lib/windowing/triggers/Trigger';
-import { ValueStateDescriptor } from '../../lib/runtime/state/StateDescriptor';
+import { ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
 import { GlobalWindow } from '../../lib/windowing/windows/GlobalWindow';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 import { harnessOf } from '../harness/operatorOf';

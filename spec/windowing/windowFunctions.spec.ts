@@ -1,7 +1,7 @@
-import { OutputTag } from '../../lib/api/OutputTag';
-import { AggregateFunction } from '../../lib/api/functions';
-import { ValueStateDescriptor } from '../../lib/runtime/state/StateDescriptor';
-import { Time } from '../../lib/time/Time';
+import { OutputTag } from '../../lib/core/OutputTag';
+import { AggregateFunction } from '../../lib/core/functions';
+import { ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
+import { Time } from '../../lib/core/Time';
 import { SlidingEventTimeWindows } from '../../lib/windowing/assigners/SlidingEventTimeWindows';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { TumblingProcessingTimeWindows } from '../../lib/windowing/assigners/TumblingProcessingTimeWindows';

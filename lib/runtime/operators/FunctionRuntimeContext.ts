@@ -1,5 +1,5 @@
-import { RuntimeContext } from '../../api/process/RuntimeContext';
-import { BackendStateStore, KeyedStateStore } from '../state/KeyedStateStore';
+import { RuntimeContext } from '../../core/process/RuntimeContext';
+import { BackendStateStore, KeyedStateStore } from '../../core/state/KeyedStateStore';
 import { HeapKeyedStateBackend } from '../state/HeapKeyedStateBackend';
 import { OperatorContext } from '../StreamOperator';
 

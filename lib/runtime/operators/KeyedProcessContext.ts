@@ -1,6 +1,6 @@
-import { OutputTag } from '../../api/OutputTag';
-import { KeyedOnTimerContext } from '../../api/process/ProcessFunction';
-import { TimeDomain, TimerService } from '../../api/process/TimerService';
+import { OutputTag } from '../../core/OutputTag';
+import { KeyedOnTimerContext } from '../../core/process/ProcessFunction';
+import { TimeDomain, TimerService } from '../../core/process/TimerService';
 import { NO_TIMESTAMP } from '../../time/Watermark';
 import { InternalTimerService } from '../InternalTimerService';
 import { VOID_NAMESPACE } from '../state/Namespace';

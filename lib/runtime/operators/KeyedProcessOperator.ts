@@ -1,8 +1,8 @@
-import { KeySelector } from '../../api/functions';
-import { OutputTag } from '../../api/OutputTag';
-import { KeyedProcessFunction } from '../../api/process/ProcessFunction';
-import { copyFunction } from '../../api/process/RuntimeContext';
-import { TimeDomain } from '../../api/process/TimerService';
+import { KeySelector } from '../../core/functions';
+import { OutputTag } from '../../core/OutputTag';
+import { KeyedProcessFunction } from '../../core/process/ProcessFunction';
+import { copyFunction } from '../../core/process/RuntimeContext';
+import { TimeDomain } from '../../core/process/TimerService';
 import { NO_TIMESTAMP } from '../../time/Watermark';
 import { InternalTimer, InternalTimerService, Triggerable } from '../InternalTimerService';
 import { restorePrimitiveNamespace } from '../state/Namespace';

@@ -1,7 +1,7 @@
-import { OutputTag } from '../../api/OutputTag';
-import { ProcessFunction, ProcessFunctionContext } from '../../api/process/ProcessFunction';
-import { copyFunction } from '../../api/process/RuntimeContext';
-import { TIMERS_NEED_KEYS, TimerService } from '../../api/process/TimerService';
+import { OutputTag } from '../../core/OutputTag';
+import { ProcessFunction, ProcessFunctionContext } from '../../core/process/ProcessFunction';
+import { copyFunction } from '../../core/process/RuntimeContext';
+import { TIMERS_NEED_KEYS, TimerService } from '../../core/process/TimerService';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 import { functionRuntimeContext } from './FunctionRuntimeContext';

@@ -1,4 +1,4 @@
-import { FilterFunction } from '../../api/functions';
+import { FilterFunction } from '../../core/functions';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 
 export class StreamFilter<T> extends AbstractStreamOperator<T, T> {

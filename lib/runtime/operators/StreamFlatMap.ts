@@ -1,4 +1,4 @@
-import { Collector, FlatMapFunction } from '../../api/functions';
+import { Collector, FlatMapFunction } from '../../core/functions';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 
 export class StreamFlatMap<IN, OUT> extends AbstractStreamOperator<IN, OUT> implements Collector<OUT> {

@@ -1,4 +1,4 @@
-import { KeySelector, ReduceFunction } from '../../api/functions';
+import { KeySelector, ReduceFunction } from '../../core/functions';
 import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../state/Namespace';
 import { copyStateValue } from '../state/heap/AbstractHeapState';
 import { StateTable } from '../state/StateTable';

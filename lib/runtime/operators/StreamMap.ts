@@ -1,4 +1,4 @@
-import { MapFunction } from '../../api/functions';
+import { MapFunction } from '../../core/functions';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 
 export class StreamMap<IN, OUT> extends AbstractStreamOperator<IN, OUT> {

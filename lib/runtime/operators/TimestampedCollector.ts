@@ -1,4 +1,4 @@
-import { Collector } from '../../api/functions';
+import { Collector } from '../../core/functions';
 import { Output } from '../StreamOperator';
 
 /** Flink's TimestampedCollector: what a function emits carries the timestamp set here. */

@@ -1,8 +1,8 @@
 import { KeyGroupRange, assignToKeyGroup } from '../../partitioners/keyGroups';
 import { Clock } from '../../time/Clock';
 import { KeyId, keyIdentity } from '../KeyIdentity';
-import { AggregatingStateDescriptor, AnyStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from './StateDescriptor';
-import { AggregatingState, ListState, MapState, ReducingState, ValueState } from './State';
+import { AggregatingStateDescriptor, AnyStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../core/state/StateDescriptor';
+import { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../core/state/State';
 import { KeyGroupStateMap, StateTable, StateTableContext } from './StateTable';
 import { NamespaceRestorer, restorePrimitiveNamespace, VOID_NAMESPACE } from './Namespace';
 import { AbstractHeapState, copyStateValue, InternalKvState, TtlContext, TtlValue } from './heap/AbstractHeapState';

@@ -1,4 +1,4 @@
-import { Duration, toMillis } from '../../time/Time';
+import { Duration, toMillis } from '../../core/Time';
 import { ProcessingTimeTrigger } from '../triggers/ProcessingTimeTrigger';
 import { Trigger } from '../triggers/Trigger';
 import { TimeWindow } from '../windows/TimeWindow';

@@ -1,5 +1,5 @@
 import { NO_TIMESTAMP } from '../../time/Watermark';
-import { Duration, toMillis } from '../../time/Time';
+import { Duration, toMillis } from '../../core/Time';
 import { EventTimeTrigger } from '../triggers/EventTimeTrigger';
 import { Trigger } from '../triggers/Trigger';
 import { TimeWindow } from '../windows/TimeWindow';

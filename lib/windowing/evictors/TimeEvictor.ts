@@ -1,4 +1,4 @@
-import { Duration, toMillis } from '../../time/Time';
+import { Duration, toMillis } from '../../core/Time';
 import { Window } from '../windows/Window';
 import { Evictor, TimestampedValue } from './Evictor';
 

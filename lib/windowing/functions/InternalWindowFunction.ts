@@ -1,4 +1,4 @@
-import { AggregateFunction, Collector, ReduceFunction } from '../../api/functions';
+import { AggregateFunction, Collector, ReduceFunction } from '../../core/functions';
 import { Window } from '../windows/Window';
 import { copyStateValue } from '../../runtime/state/heap/AbstractHeapState';
 import { ProcessWindowContext, ProcessWindowFunction, WindowFunction, processWindowFunctionName } from './ProcessWindowFunction';

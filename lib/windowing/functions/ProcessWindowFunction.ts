@@ -1,6 +1,6 @@
-import { Collector } from '../../api/functions';
-import { OutputTag } from '../../api/OutputTag';
-import { KeyedStateStore } from '../../runtime/state/KeyedStateStore';
+import { Collector } from '../../core/functions';
+import { OutputTag } from '../../core/OutputTag';
+import { KeyedStateStore } from '../../core/state/KeyedStateStore';
 import { Window } from '../windows/Window';
 
 /** What a ProcessWindowFunction knows when it is called (Flink's ProcessWindowFunction.Context). */

@@ -1,4 +1,4 @@
-import { AggregateFunction, ReduceFunction } from '../../api/functions';
+import { AggregateFunction, ReduceFunction } from '../../core/functions';
 import { copyStateValue } from '../../runtime/state/heap/AbstractHeapState';
 
 /**

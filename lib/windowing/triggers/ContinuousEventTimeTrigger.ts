@@ -1,5 +1,5 @@
-import { ReducingStateDescriptor } from '../../runtime/state/StateDescriptor';
-import { Duration, toMillis } from '../../time/Time';
+import { ReducingStateDescriptor } from '../../core/state/StateDescriptor';
+import { Duration, toMillis } from '../../core/Time';
 import { Window } from '../windows/Window';
 import { OnMergeContext, Trigger, TriggerContext, TriggerResult } from './Trigger';
 

@@ -1,4 +1,4 @@
-import { ReducingStateDescriptor } from '../../runtime/state/StateDescriptor';
+import { ReducingStateDescriptor } from '../../core/state/StateDescriptor';
 import { Window } from '../windows/Window';
 import { OnMergeContext, Trigger, TriggerContext, TriggerResult } from './Trigger';
 

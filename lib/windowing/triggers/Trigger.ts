@@ -1,4 +1,4 @@
-import { AnyStateDescriptor } from '../../runtime/state/StateDescriptor';
+import { AnyStateDescriptor } from '../../core/state/StateDescriptor';
 import { StateFor } from '../../runtime/state/HeapKeyedStateBackend';
 import { Window } from '../windows/Window';
 

@@ -1,8 +1,8 @@
-import { Collector } from '../../../lib/api/functions';
-import { OutputTag } from '../../../lib/api/OutputTag';
-import { KeyedOnTimerContext, KeyedProcessFunction, KeyedProcessFunctionContext, ProcessFunction, ProcessFunctionContext } from '../../../lib/api/process/ProcessFunction';
-import { ValueState } from '../../../lib/runtime/state/State';
-import { ValueStateDescriptor } from '../../../lib/runtime/state/StateDescriptor';
+import { Collector } from '../../../lib/core/functions';
+import { OutputTag } from '../../../lib/core/OutputTag';
+import { KeyedOnTimerContext, KeyedProcessFunction, KeyedProcessFunctionContext, ProcessFunction, ProcessFunctionContext } from '../../../lib/core/process/ProcessFunction';
+import { ValueState } from '../../../lib/core/state/State';
+import { ValueStateDescriptor } from '../../../lib/core/state/StateDescriptor';
 import { NO_TIMESTAMP } from '../../../lib/time/Watermark';
 import { OperatorHarness } from '../../harness/OperatorHarness';
 import { harnessOf, operatorOf } from '../../harness/operatorOf';

@@ -1,6 +1,6 @@
 import { OperatorStateSnapshot } from '../../../lib/runtime/state/OperatorStateSnapshot';
 import { StreamOperator } from '../../../lib/runtime/StreamOperator';
-import { Time } from '../../../lib/time/Time';
+import { Time } from '../../../lib/core/Time';
 import { EventTimeSessionWindows } from '../../../lib/windowing/assigners/EventTimeSessionWindows';
 import { GlobalWindows } from '../../../lib/windowing/assigners/GlobalWindows';
 import { SlidingEventTimeWindows } from '../../../lib/windowing/assigners/SlidingEventTimeWindows';

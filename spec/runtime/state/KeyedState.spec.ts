@@ -5,8 +5,8 @@ import {
   MapStateDescriptor,
   ReducingStateDescriptor,
   ValueStateDescriptor,
-} from '../../../lib/runtime/state/StateDescriptor';
-import { StateTtlConfig } from '../../../lib/runtime/state/StateTtlConfig';
+} from '../../../lib/core/state/StateDescriptor';
+import { StateTtlConfig } from '../../../lib/core/state/StateTtlConfig';
 import { ManualClock } from '../../../lib/time/ManualClock';
 
 function setup() {

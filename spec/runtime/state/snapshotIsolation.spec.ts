@@ -7,8 +7,8 @@ import {
   MapStateDescriptor,
   ReducingStateDescriptor,
   ValueStateDescriptor,
-} from '../../../lib/runtime/state/StateDescriptor';
-import { StateTtlConfig } from '../../../lib/runtime/state/StateTtlConfig';
+} from '../../../lib/core/state/StateDescriptor';
+import { StateTtlConfig } from '../../../lib/core/state/StateTtlConfig';
 import { ManualClock } from '../../../lib/time/ManualClock';
 import { TimeWindow } from '../../../lib/windowing/windows/TimeWindow';
 import { restoreWindow } from '../../../lib/windowing/windows/restoreWindow';

@@ -1,13 +1,13 @@
-import { Collector, KeySelector } from '../../../api/functions';
-import { OutputTag } from '../../../api/OutputTag';
+import { Collector, KeySelector } from '../../../core/functions';
+import { OutputTag } from '../../../core/OutputTag';
 import {
   BroadcastProcessFunction,
   BroadcastState,
   KeyedBroadcastProcessFunction,
   KeyedBroadcastReadOnlyContext,
-} from '../../../api/process/BroadcastProcessFunction';
-import { copyFunction } from '../../../api/process/RuntimeContext';
-import { TimeDomain } from '../../../api/process/TimerService';
+} from '../../../core/process/BroadcastProcessFunction';
+import { copyFunction } from '../../../core/process/RuntimeContext';
+import { TimeDomain } from '../../../core/process/TimerService';
 import { computeKeyGroupRangeForOperatorIndex, KeyGroupRange } from '../../../partitioners/keyGroups';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
 import { InternalTimer, InternalTimerService, Triggerable } from '../../InternalTimerService';
@@ -15,7 +15,7 @@ import { KeyId, keyIdentity } from '../../KeyIdentity';
 import { isKeyGroupSnapshot, KeyGroupSnapshot } from '../../state/KeyedStateSnapshot';
 import { restorePrimitiveNamespace } from '../../state/Namespace';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../../state/OperatorStateSnapshot';
-import { AnyStateDescriptor, MapStateDescriptor } from '../../state/StateDescriptor';
+import { AnyStateDescriptor, MapStateDescriptor } from '../../../core/state/StateDescriptor';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';
 import { KeyedProcessContext } from '../KeyedProcessContext';

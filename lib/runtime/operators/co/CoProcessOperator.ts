@@ -1,7 +1,7 @@
-import { CoProcessFunction } from '../../../api/process/CoFunctions';
-import { ProcessFunctionContext } from '../../../api/process/ProcessFunction';
-import { copyFunction } from '../../../api/process/RuntimeContext';
-import { TIMERS_NEED_KEYS, TimerService } from '../../../api/process/TimerService';
+import { CoProcessFunction } from '../../../core/process/CoFunctions';
+import { ProcessFunctionContext } from '../../../core/process/ProcessFunction';
+import { copyFunction } from '../../../core/process/RuntimeContext';
+import { TIMERS_NEED_KEYS, TimerService } from '../../../core/process/TimerService';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';

@@ -1,4 +1,4 @@
-import { CoFlatMapFunction } from '../../../api/process/CoFunctions';
+import { CoFlatMapFunction } from '../../../core/process/CoFunctions';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { TimestampedCollector } from '../TimestampedCollector';
 

@@ -1,4 +1,4 @@
-import { CoMapFunction } from '../../../api/process/CoFunctions';
+import { CoMapFunction } from '../../../core/process/CoFunctions';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 
 /** Flink's CoStreamMap: map1 for the first input, map2 for the second; timestamps kept. */

@@ -1,7 +1,7 @@
-import { KeySelector } from '../../../api/functions';
-import { OutputTag } from '../../../api/OutputTag';
-import { ProcessJoinContext, ProcessJoinFunction } from '../../../api/process/ProcessJoinFunction';
-import { copyFunction } from '../../../api/process/RuntimeContext';
+import { KeySelector } from '../../../core/functions';
+import { OutputTag } from '../../../core/OutputTag';
+import { ProcessJoinContext, ProcessJoinFunction } from '../../../core/process/ProcessJoinFunction';
+import { copyFunction } from '../../../core/process/RuntimeContext';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
 import { InternalTimer, InternalTimerService, Triggerable } from '../../InternalTimerService';
 import { restorePrimitiveNamespace, VOID_NAMESPACE } from '../../state/Namespace';

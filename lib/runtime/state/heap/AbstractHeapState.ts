@@ -1,6 +1,6 @@
 import { Clock } from '../../../time/Clock';
 import { StateTable } from '../StateTable';
-import { StateTtlConfig } from '../StateTtlConfig';
+import { StateTtlConfig } from '../../../core/state/StateTtlConfig';
 
 /** A value wrapped with its last-access time, for state with TTL (Flink's TtlValue). */
 export interface TtlValue<T> {

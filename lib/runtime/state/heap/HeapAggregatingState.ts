@@ -1,5 +1,5 @@
-import { AggregateFunction } from '../../../api/functions';
-import { AggregatingState } from '../State';
+import { AggregateFunction } from '../../../core/functions';
+import { AggregatingState } from '../../../core/state/State';
 import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHeapState';
 
 /** Flink's HeapAggregatingState: keeps one accumulator; get() is the function's result. */

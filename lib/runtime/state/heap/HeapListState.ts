@@ -1,4 +1,4 @@
-import { ListState } from '../State';
+import { ListState } from '../../../core/state/State';
 import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHeapState';
 
 /**

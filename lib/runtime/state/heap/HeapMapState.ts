@@ -1,5 +1,5 @@
 import { KeyId, keyIdentity } from '../../KeyIdentity';
-import { MapState } from '../State';
+import { MapState } from '../../../core/state/State';
 import { AbstractHeapState } from './AbstractHeapState';
 
 /** One user-map entry: the user key, its value, and (with TTL) its last-access time. */

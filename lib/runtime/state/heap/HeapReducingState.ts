@@ -1,5 +1,5 @@
-import { ReduceFunction } from '../../../api/functions';
-import { ReducingState } from '../State';
+import { ReduceFunction } from '../../../core/functions';
+import { ReducingState } from '../../../core/state/State';
 import { AbstractHeapState, copyStateValue, InternalMergingState, TtlValue } from './AbstractHeapState';
 
 /**

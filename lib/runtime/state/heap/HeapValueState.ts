@@ -1,4 +1,4 @@
-import { ValueState } from '../State';
+import { ValueState } from '../../../core/state/State';
 import { AbstractHeapState, TtlValue } from './AbstractHeapState';
 
 /** Flink's HeapValueState (and TtlValueState when the descriptor has a TTL). */

@@ -2,7 +2,7 @@ import { isMainThread } from 'worker_threads';
 import { StreamExecutionEnvironment } from '../../../../lib/api/StreamExecutionEnvironment';
 import { CollectSink } from '../../../../lib/connectors/sink/CollectSink';
 import { MalformedRecordError } from '../../../../lib/runtime/errors';
-import { Time } from '../../../../lib/time/Time';
+import { Time } from '../../../../lib/core/Time';
 import { WatermarkStrategy } from '../../../../lib/time/WatermarkStrategy';
 import { TumblingEventTimeWindows } from '../../../../lib/windowing/assigners/TumblingEventTimeWindows';
 

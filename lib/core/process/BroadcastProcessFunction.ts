@@ -1,8 +1,8 @@
 import { Collector } from '../functions';
 import { OutputTag } from '../OutputTag';
-import { MapStateDescriptor } from '../../runtime/state/StateDescriptor';
-import { ValueState, ListState, MapState, ReducingState, AggregatingState } from '../../runtime/state/State';
-import { AnyStateDescriptor } from '../../runtime/state/StateDescriptor';
+import { MapStateDescriptor } from '../state/StateDescriptor';
+import { ValueState, ListState, MapState, ReducingState, AggregatingState } from '../state/State';
+import { AnyStateDescriptor } from '../state/StateDescriptor';
 import { AbstractRichFunction } from './RuntimeContext';
 import { KeyedOnTimerContext } from './ProcessFunction';
 import { TimerService } from './TimerService';

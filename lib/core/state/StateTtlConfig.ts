@@ -1,4 +1,4 @@
-import { Duration, toMillis } from '../../time/Time';
+import { Duration, toMillis } from '../Time';
 
 /** When the last-access timestamp of a value is refreshed (Flink's StateTtlConfig.UpdateType). */
 export type TtlUpdateType = 'OnCreateAndWrite' | 'OnReadAndWrite';

@@ -1,4 +1,4 @@
-import { KeyedStateStore } from '../../runtime/state/KeyedStateStore';
+import { KeyedStateStore } from '../state/KeyedStateStore';
 
 /** What a rich function knows about where it runs, and its keyed state (Flink's RuntimeContext). */
 export interface RuntimeContext extends KeyedStateStore {

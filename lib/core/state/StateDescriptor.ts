@@ -1,4 +1,4 @@
-import { AggregateFunction, ReduceFunction } from '../../api/functions';
+import { AggregateFunction, ReduceFunction } from '../functions';
 import { StateTtlConfig } from './StateTtlConfig';
 
 /**
