@@ -2,6 +2,7 @@ import { BroadcastProcessOperator } from '../runtime/operators/co/BroadcastProce
 import { MapStateDescriptor } from '../core/state/StateDescriptor';
 import { ConnectedStreams } from './ConnectedStreams';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { registerDerivedStream } from './derivedStreams';
 import type { KeyedStream } from './KeyedStream';
 import { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from '../core/process/BroadcastProcessFunction';
 
@@ -37,3 +38,6 @@ export class BroadcastConnectedStream<IN1, IN2> {
     );
   }
 }
+
+registerDerivedStream('BroadcastStream', BroadcastStream);
+registerDerivedStream('BroadcastConnectedStream', BroadcastConnectedStream);

@@ -4,6 +4,7 @@ import { Evictor } from '../windowing/evictors/Evictor';
 import { Trigger } from '../windowing/triggers/Trigger';
 import { Window } from '../windowing/windows/Window';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { registerDerivedStream } from './derivedStreams';
 import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's CoGroupFunction: all elements of both sides with one key in one window. */
@@ -90,3 +91,5 @@ export class WithWindow<T1, T2, K, W extends Window> {
     });
   }
 }
+
+registerDerivedStream('CoGroupedStreams', CoGroupedStreams);

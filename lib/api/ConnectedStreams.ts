@@ -5,6 +5,7 @@ import { CoStreamMap } from '../runtime/operators/co/CoStreamMap';
 import { KeyedCoProcessOperator } from '../runtime/operators/co/KeyedCoProcessOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { registerDerivedStream } from './derivedStreams';
 import { KeySelector } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
 import { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction } from '../core/process/CoFunctions';
@@ -65,3 +66,5 @@ export class ConnectedStreams<IN1, IN2> {
     return new SingleOutputStreamOperator<R>(env, t, t.settings);
   }
 }
+
+registerDerivedStream('ConnectedStreams', ConnectedStreams);

@@ -22,6 +22,7 @@ import { TimestampsAndWatermarksOperator } from '../runtime/operators/Timestamps
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
 import { checkParallelism, DataStreamSink } from './DataStreamSink';
+import { derivedStream } from './derivedStreams';
 import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
 import type { ConnectedStreams } from './ConnectedStreams';
@@ -59,26 +60,20 @@ export class DataStream<T> {
 
   /** Window join: `a.join(b).where(ka).equalTo(kb).window(w).apply((x, y) => ...)`. */
   join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
-    const { JoinedStreams: Joined } = require('./JoinedStreams') as typeof import('./JoinedStreams');
-    return new Joined<T, T2>(this, other);
+    return new (derivedStream('JoinedStreams'))<T, T2>(this, other);
   }
 
   /** Window coGroup: both sides' elements of a key and window in one call. */
   coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
-    const { CoGroupedStreams: CoGrouped } = require('./CoGroupedStreams') as typeof import('./CoGroupedStreams');
-    return new CoGrouped<T, T2>(this, other);
+    return new (derivedStream('CoGroupedStreams'))<T, T2>(this, other);
   }
 
   /** Connects another stream: one operator then sees both (Flink's connect). */
   connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2>;
   connect<T2>(other: BroadcastStream<T2>): BroadcastConnectedStream<T, T2>;
   connect<T2>(other: DataStream<T2> | BroadcastStream<T2>): ConnectedStreams<T, T2> | BroadcastConnectedStream<T, T2> {
-    if (!(other instanceof DataStream)) {
-      const { BroadcastConnectedStream: Connected } = require('./BroadcastStream') as typeof import('./BroadcastStream');
-      return new Connected<T, T2>(this, other);
-    }
-    const { ConnectedStreams: Connected } = require('./ConnectedStreams') as typeof import('./ConnectedStreams');
-    return new Connected<T, T2>(this, other);
+    if (!(other instanceof DataStream)) return new (derivedStream('BroadcastConnectedStream'))<T, T2>(this, other);
+    return new (derivedStream('ConnectedStreams'))<T, T2>(this, other);
   }
 
   /** Each element with a context: timestamp, watermark, side outputs (Flink's ProcessFunction). */
@@ -92,10 +87,7 @@ export class DataStream<T> {
   keyBy<K>(fieldOrSelector: string | KeySelector<T, K>): KeyedStream<T, K> {
     const selector: KeySelector<T, K> =
       typeof fieldOrSelector === 'function' ? fieldOrSelector : fieldSelector<T, K>(fieldOrSelector);
-    // Loaded here rather than at the top: KeyedStream extends DataStream, so a top-level import
-    // would make the two modules depend on each other while they load.
-    const { KeyedStream: Keyed } = require('./KeyedStream') as typeof import('./KeyedStream');
-    return new Keyed<T, K>(this, selector);
+    return new (derivedStream('KeyedStream'))<T, K>(this, selector);
   }
 
   rebalance(): DataStream<T> {
@@ -112,8 +104,7 @@ export class DataStream<T> {
   broadcast(...descriptors: MapStateDescriptor<never, never>[]): DataStream<T> | BroadcastStream<T> {
     const partitioned = this.partition(new BroadcastPartitioner<T>());
     if (descriptors.length === 0) return partitioned;
-    const { BroadcastStream: Broadcast } = require('./BroadcastStream') as typeof import('./BroadcastStream');
-    return new Broadcast<T>(partitioned, descriptors as unknown as MapStateDescriptor<unknown, unknown>[]);
+    return new (derivedStream('BroadcastStream'))<T>(partitioned, descriptors as unknown as MapStateDescriptor<unknown, unknown>[]);
   }
 
   forward(): DataStream<T> {

@@ -2,6 +2,7 @@ import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { Window } from '../windowing/windows/Window';
 import { CoGroupedStreams, TaggedUnion, WithWindow } from './CoGroupedStreams';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { registerDerivedStream } from './derivedStreams';
 import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's JoinFunction: one result per pair. */
@@ -66,3 +67,5 @@ export class JoinWithWindow<T1, T2, K, W extends Window> {
     });
   }
 }
+
+registerDerivedStream('JoinedStreams', JoinedStreams);

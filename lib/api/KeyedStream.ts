@@ -12,6 +12,7 @@ import { Window } from '../windowing/windows/Window';
 import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
 import { SumAggregator } from './aggregation/SumAggregator';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
+import { registerDerivedStream } from './derivedStreams';
 import { ComparableField, KeySelector, NumericField, ReduceFunction } from '../core/functions';
 import { WindowedStream } from './WindowedStream';
 import { IntervalJoin } from './IntervalJoin';
@@ -99,3 +100,5 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform<T>(name, (opName) => new StreamGroupedReduce<T, K>(keySelector, fn, opName), { keyed: true });
   }
 }
+
+registerDerivedStream('KeyedStream', KeyedStream);

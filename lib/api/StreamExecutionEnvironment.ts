@@ -24,6 +24,8 @@ import { FaultSpec } from '../runtime/FaultInjector';
 import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
 import { CheckpointConfig } from './CheckpointConfig';
 import { DataStreamSource } from './DataStream';
+// Every stream comes from an environment, so the classes DataStream derives are loaded with it.
+import './registerDerivedStreams';
 import { checkParallelism } from './DataStreamSink';
 import { ExecutionConfig } from './ExecutionConfig';
 import { JobClient } from './JobClient';
