@@ -1,4 +1,5 @@
 import { Time } from '../../lib/core/Time';
+import { EventTimeSessionWindows } from '../../lib/windowing/assigners/EventTimeSessionWindows';
 import { GlobalWindows } from '../../lib/windowing/assigners/GlobalWindows';
 import { TumblingEventTimeWindows } from '../../lib/windowing/assigners/TumblingEventTimeWindows';
 import { TumblingProcessingTimeWindows } from '../../lib/windowing/assigners/TumblingProcessingTimeWindows';
@@ -85,6 +86,25 @@ describe('triggers', () => {
     expect(h.values()).toEqual([ev(1), ev(6)]);
     h.setProcessingTime(9999); // min(12000, maxTimestamp 9999): the window's last firing
     expect(h.values()).toEqual([ev(1), ev(6), ev(6)]);
+  });
+
+  it('continuous triggers on merging windows: the merged window keeps the earliest pending firing', () => {
+    const h = harnessOf<Ev, Ev>((s) =>
+      s.keyBy('key').window(EventTimeSessionWindows.withGap(Time.seconds(10))).trigger(ContinuousEventTimeTrigger.of(Time.seconds(3))).sum('n'),
+    ).open();
+    h.element(ev(1), 500); // session [500, 10500), first firing at 3000
+    h.element(ev(2), 4000); // merged into [500, 14000): the old window's timer is deleted, 3000 re-armed on the merged one
+    h.watermark(2999);
+    expect(h.values()).toEqual([]);
+    h.watermark(3000);
+    expect(h.values()).toEqual([ev(3)]);
+  });
+
+  it('continuous triggers name their interval and reject an interval that is not positive', () => {
+    expect(ContinuousEventTimeTrigger.of(Time.seconds(3)).toString()).toBe('ContinuousEventTimeTrigger(3000)');
+    expect(ContinuousProcessingTimeTrigger.of(Time.seconds(4)).toString()).toBe('ContinuousProcessingTimeTrigger(4000)');
+    expect(() => ContinuousEventTimeTrigger.of(Time.seconds(0))).toThrow('ContinuousEventTimeTrigger needs an interval > 0, got 0');
+    expect(() => ContinuousProcessingTimeTrigger.of(0)).toThrow('ContinuousProcessingTimeTrigger needs an interval > 0, got 0');
   });
 
   it('a user trigger (onElement / onEventTime / onProcessingTime / clear) with its own state', () => {
