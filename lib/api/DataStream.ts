@@ -21,7 +21,8 @@ import { StreamSink } from '../runtime/operators/StreamSink';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/TimestampsAndWatermarksOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
-import { checkParallelism, DataStreamSink } from './DataStreamSink';
+import { checkParallelism, ConfigurableOperator, withConfigurableOperator } from './ConfigurableOperator';
+import { DataStreamSink } from './DataStreamSink';
 import { derivedStream } from './derivedStreams';
 import { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
@@ -238,25 +239,8 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     super(environment, transformation);
   }
 
-  name(name: string): this {
-    this.settings.name = name;
-    return this;
-  }
-
   getName(): string {
     return this.settings.name;
-  }
-
-  /** A stable id for this operator's state across job versions (savepoints). */
-  uid(uid: string): this {
-    this.settings.uid = uid;
-    return this;
-  }
-
-  setParallelism(parallelism: number): this {
-    checkParallelism(parallelism);
-    this.settings.parallelism = parallelism;
-    return this;
   }
 
   getParallelism(): number {
@@ -269,20 +253,9 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
 
-  /** This operator will not be chained to its predecessor or successor. */
-  disableChaining(): this {
-    this.settings.chainingStrategy = 'NEVER';
-    return this;
-  }
-
   /** This operator begins a new chain (it is not chained to its predecessor). */
   startNewChain(): this {
     this.settings.chainingStrategy = 'HEAD';
-    return this;
-  }
-
-  slotSharingGroup(group: string): this {
-    this.settings.slotSharingGroup = group;
     return this;
   }
 
@@ -296,6 +269,10 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     });
   }
 }
+
+/** name, uid, setParallelism, disableChaining and slotSharingGroup, as on a DataStreamSink. */
+export interface SingleOutputStreamOperator<T> extends ConfigurableOperator {}
+withConfigurableOperator(SingleOutputStreamOperator);
 
 /** A stream read from a source. */
 export class DataStreamSource<T> extends SingleOutputStreamOperator<T> {

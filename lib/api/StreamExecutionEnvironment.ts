@@ -26,7 +26,7 @@ import { CheckpointConfig } from './CheckpointConfig';
 import { DataStreamSource } from './DataStream';
 // Every stream comes from an environment, so the classes DataStream derives are loaded with it.
 import './registerDerivedStreams';
-import { checkParallelism } from './DataStreamSink';
+import { checkParallelism } from './ConfigurableOperator';
 import { ExecutionConfig } from './ExecutionConfig';
 import { JobClient } from './JobClient';
 import { JobExecutionResult } from './JobExecutionResult';

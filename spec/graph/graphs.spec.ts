@@ -63,6 +63,20 @@ describe("chaining (Flink's rule)", () => {
     expect(names(e)).toEqual(['Source: Collection Source', 'A', 'B', 'C -> Sink: Print to Std. Out']);
   });
 
+  it('an operator and a sink take name, uid, parallelism, chaining and slot sharing group alike', () => {
+    const e = env(2);
+    const mapped = e.fromElements(1, 2).map((x) => x).name('M').uid('m').setParallelism(3).disableChaining().slotSharingGroup('g1');
+    mapped.print().name('S').uid('s').setParallelism(1).disableChaining().slotSharingGroup('g2');
+    const settings = [...e.getStreamGraph().nodes.values()]
+      .filter((n) => n.kind !== 'source')
+      .map((n) => [n.name, n.uid, n.parallelism, n.chainingStrategy, n.slotSharingGroup]);
+    expect(settings).toEqual([
+      ['M', 'm', 3, 'NEVER', 'g1'],
+      ['Sink: S', 's', 1, 'NEVER', 'g2'],
+    ]);
+    expect(() => mapped.setParallelism(0)).toThrow('parallelism must be a positive integer, got 0');
+  });
+
   it('starts a new chain at startNewChain and never chains operators with two inputs', () => {
     const e = env(1);
     const a = e.fromElements(1).map((x) => x).name('A');
