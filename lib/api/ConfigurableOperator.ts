@@ -1,4 +1,5 @@
 import { OperatorSettings } from '../graph/Transformation';
+import { copyMethods } from '../util/copyMethods';
 
 /**
  * The settings a user sets on the operator behind a handle: name, uid, parallelism, chaining and
@@ -37,20 +38,9 @@ export abstract class ConfigurableOperator {
   }
 }
 
-const SETTERS = ['name', 'uid', 'setParallelism', 'disableChaining', 'slotSharingGroup'] as const;
-
-/**
- * Gives a class that keeps its OperatorSettings in `settings` ConfigurableOperator's methods (its
- * type says so by merging an interface `extends ConfigurableOperator` into the class).
- */
+/** Gives `target`, a class keeping its OperatorSettings in `settings`, ConfigurableOperator's methods. */
 export function withConfigurableOperator(target: { prototype: object }): void {
-  for (const setter of SETTERS) {
-    Object.defineProperty(target.prototype, setter, {
-      value: ConfigurableOperator.prototype[setter],
-      writable: true,
-      configurable: true,
-    });
-  }
+  copyMethods(target, ConfigurableOperator, ['name', 'uid', 'setParallelism', 'disableChaining', 'slotSharingGroup']);
 }
 
 export function checkParallelism(parallelism: number): void {

@@ -9,11 +9,10 @@ import { CountTrigger } from '../windowing/triggers/CountTrigger';
 import { PurgingTrigger } from '../windowing/triggers/PurgingTrigger';
 import { GlobalWindow } from '../windowing/windows/GlobalWindow';
 import { Window } from '../windowing/windows/Window';
-import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
-import { SumAggregator } from './aggregation/SumAggregator';
+import { FieldAggregations, FieldAggregator, withFieldAggregations } from './aggregation/FieldAggregations';
 import { DataStream, SingleOutputStreamOperator } from './DataStream';
 import { registerDerivedStream } from './derivedStreams';
-import { ComparableField, KeySelector, NumericField, ReduceFunction } from '../core/functions';
+import { KeySelector, ReduceFunction } from '../core/functions';
 import { WindowedStream } from './WindowedStream';
 import { IntervalJoin } from './IntervalJoin';
 
@@ -69,30 +68,9 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.rolling('Keyed Reduce', fn);
   }
 
-  /** Rolling sum of a numeric field; other fields keep the key's first record's values. */
-  sum(field: NumericField<T>): SingleOutputStreamOperator<T> {
-    return this.rolling('Keyed Aggregation', new SumAggregator<T>(field).reduce);
-  }
-
-  min(field: ComparableField<T>): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MIN');
-  }
-
-  max(field: ComparableField<T>): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MAX');
-  }
-
-  /** The whole record holding the smallest value of `field` (the first one on ties, unless `first` is false). */
-  minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MINBY', first);
-  }
-
-  maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MAXBY', first);
-  }
-
-  private comparable(field: string, type: AggregationType, first = true): SingleOutputStreamOperator<T> {
-    return this.rolling('Keyed Aggregation', new ComparableAggregator<T>(field, type, first).reduce);
+  /** The rolling aggregation behind sum, min, max, minBy and maxBy. */
+  protected aggregateField(aggregator: FieldAggregator<T>): SingleOutputStreamOperator<T> {
+    return this.rolling('Keyed Aggregation', aggregator.reduce);
   }
 
   private rolling(name: string, fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
@@ -100,5 +78,9 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.transform<T>(name, (opName) => new StreamGroupedReduce<T, K>(keySelector, fn, opName), { keyed: true });
   }
 }
+
+/** sum, min, max, minBy and maxBy: rolling, one result per element. */
+export interface KeyedStream<T, K> extends FieldAggregations<T> {}
+withFieldAggregations(KeyedStream);
 
 registerDerivedStream('KeyedStream', KeyedStream);

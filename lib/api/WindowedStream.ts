@@ -16,10 +16,10 @@ import { AggregatingContents, InPlaceReduce, ListContents, ReducingContents, Win
 import { Trigger, triggerName } from '../windowing/triggers/Trigger';
 import { WindowOperator, WindowOperatorConfig } from '../windowing/WindowOperator';
 import { Window } from '../windowing/windows/Window';
-import { AggregationType, ComparableAggregator } from './aggregation/ComparableAggregator';
+import { FieldAggregations, FieldAggregator } from './aggregation/FieldAggregations';
 import { SumAggregator } from './aggregation/SumAggregator';
 import { SingleOutputStreamOperator } from './DataStream';
-import { AggregateFunction, ComparableField, NumericField, ReduceFunction } from '../core/functions';
+import { AggregateFunction, ReduceFunction } from '../core/functions';
 import type { KeyedStream } from './KeyedStream';
 
 /** How the window's contents are kept and turned into results. */
@@ -38,7 +38,7 @@ interface WindowPlan<T, R> {
  * metadata; reduce/aggregate combined with a process function pre-aggregate and hand the
  * function the one result. With an evictor the elements are kept and aggregated at firing.
  */
-export class WindowedStream<T, K, W extends Window> {
+export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T> {
   private customTrigger: Trigger<T, W> | undefined;
   private customEvictor: Evictor<T, W> | undefined;
   private lateness = 0;
@@ -47,7 +47,9 @@ export class WindowedStream<T, K, W extends Window> {
   constructor(
     private readonly input: KeyedStream<T, K>,
     private readonly assigner: WindowAssigner<T, W>,
-  ) {}
+  ) {
+    super();
+  }
 
   trigger(trigger: Trigger<T, W>): this {
     if (this.assigner.isMerging && !trigger.canMerge()) {
@@ -102,29 +104,9 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build({ contents: undefined, fn: wrap(f), names: f.name });
   }
 
-  sum(field: NumericField<T>): SingleOutputStreamOperator<T> {
-    const sum = new SumAggregator<T>(field);
-    return this.reduceNamed(sum, sum);
-  }
-
-  min(field: ComparableField<T>): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MIN');
-  }
-
-  max(field: ComparableField<T>): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MAX');
-  }
-
-  minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MINBY', first);
-  }
-
-  maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    return this.comparable(field, 'MAXBY', first);
-  }
-
-  private comparable(field: string, type: AggregationType, first = true): SingleOutputStreamOperator<T> {
-    return this.reduceNamed(new ComparableAggregator<T>(field, type, first));
+  /** sum, min, max, minBy and maxBy: one result per window firing; a sum is kept in place. */
+  protected aggregateField(aggregator: FieldAggregator<T>): SingleOutputStreamOperator<T> {
+    return this.reduceNamed(aggregator, aggregator instanceof SumAggregator ? aggregator : undefined);
   }
 
   /** A built-in aggregation: reduce under the aggregator's Flink name. */

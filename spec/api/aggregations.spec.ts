@@ -71,6 +71,9 @@ describe('aggregations keep Flink rules', () => {
     expect((await collect<Reading>((env, s) => void windowed(env).sum('v').sinkTo(s))).map((x) => `${x.v}:${x.note}`)).toEqual(['20:first']);
     expect((await collect<Reading>((env, s) => void windowed(env).max('v').sinkTo(s))).map((x) => `${x.v}:${x.note}`)).toEqual(['9:first']);
     expect((await collect<Reading>((env, s) => void windowed(env).maxBy('v').sinkTo(s))).map((x) => x.note)).toEqual(['third']);
+    expect((await collect<Reading>((env, s) => void windowed(env).min('v').sinkTo(s))).map((x) => `${x.v}:${x.note}`)).toEqual(['3:first']);
+    expect((await collect<Reading>((env, s) => void windowed(env).minBy('v').sinkTo(s))).map((x) => x.note)).toEqual(['second']);
+    expect((await collect<Reading>((env, s) => void windowed(env).minBy('v', false).sinkTo(s))).map((x) => x.note)).toEqual(['fourth']);
     expect((await collect<Reading>((env, s) => void windowed(env).reduce((a, b) => ({ ...a, v: a.v * b.v })).sinkTo(s))).map((x) => x.v)).toEqual([405]);
     const avg = await collect<number>(
       (env, s) =>
