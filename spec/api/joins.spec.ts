@@ -1,6 +1,6 @@
 import { Collector } from '../../lib/core/functions';
 import { OutputTag } from '../../lib/core/OutputTag';
-import { BroadcastContext, BroadcastProcessFunction, BroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastProcessFunction, KeyedBroadcastReadOnlyContext } from '../../lib/core/process/BroadcastProcessFunction';
+import { BroadcastContext, BroadcastProcessFunction, BroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastOnTimerContext, KeyedBroadcastProcessFunction, KeyedBroadcastReadOnlyContext } from '../../lib/core/process/BroadcastProcessFunction';
 import { ProcessJoinContext, ProcessJoinFunction } from '../../lib/core/process/ProcessJoinFunction';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
 import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
@@ -155,6 +155,28 @@ describe('broadcast state pattern', () => {
       s.element1({ id: 'x', user, t: 0 });
       expect(s.values()).toEqual([`${user} breaks max0`]);
     }
+  });
+
+  it("a keyed function's timers fire with its key, the timer's time and domain, and the broadcast state", () => {
+    class Remind extends KeyedBroadcastProcessFunction<string, Order, Rule, string> {
+      processElement(o: Order, ctx: KeyedBroadcastReadOnlyContext<string>): void {
+        ctx.timerService().registerEventTimeTimer(o.t + 100);
+      }
+      processBroadcastElement(rule: Rule, ctx: KeyedBroadcastContext<string>): void {
+        ctx.getBroadcastState(rulesState).put(rule.name, rule);
+      }
+      override onTimer(time: number, ctx: KeyedBroadcastOnTimerContext<string>, out: Collector<string>): void {
+        if (time === 666) throw new Error('no reminder at 666');
+        out.collect(`${ctx.getCurrentKey()} at ${time} (${ctx.timeDomain()}): ${[...ctx.getBroadcastState(rulesState).keys()].join(',')}`);
+      }
+    }
+    const remind = operatorOf<Order, string>((s) => s.keyBy('user').connect(s.map((o): Rule => ({ name: o.id, max: o.t })).broadcast(rulesState)).process(new Remind()));
+    const h = new OperatorHarness<Order, string>(remind()).open();
+    h.element2({ name: 'max1', max: 1 }).element1({ id: '1', user: 'ann', t: 0 }, 0);
+    h.watermark1(100).watermark2(100);
+    expect(h.records()).toEqual([{ value: 'ann at 100 (EVENT_TIME): max1', timestamp: 100 }]);
+    h.element1({ id: '2', user: 'bob', t: 566 }, 566);
+    expect(() => h.watermark1(700).watermark2(700)).toThrow(/failed on record .*bob.*666.*EVENT_TIME.*no reminder at 666/);
   });
 
   it('a non-keyed BroadcastProcessFunction reads the rules; side outputs work from both sides', () => {

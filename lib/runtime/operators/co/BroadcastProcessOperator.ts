@@ -7,18 +7,15 @@ import {
   KeyedBroadcastReadOnlyContext,
 } from '../../../core/process/BroadcastProcessFunction';
 import { copyFunction } from '../../../core/process/RuntimeContext';
-import { TimeDomain } from '../../../core/process/TimerService';
 import { computeKeyGroupRangeForOperatorIndex, KeyGroupRange } from '../../../partitioners/keyGroups';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
-import { InternalTimer, InternalTimerService, Triggerable } from '../../InternalTimerService';
 import { KeyId, keyIdentity } from '../../KeyIdentity';
 import { isKeyGroupSnapshot, KeyGroupSnapshot } from '../../state/KeyedStateSnapshot';
-import { restorePrimitiveNamespace } from '../../state/Namespace';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../../state/OperatorStateSnapshot';
 import { AnyStateDescriptor, MapStateDescriptor } from '../../../core/state/StateDescriptor';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';
-import { KeyedProcessContext } from '../KeyedProcessContext';
+import { KeyedProcessFunctionRunner } from '../KeyedProcessFunctionRunner';
 import { TimestampedCollector } from '../TimestampedCollector';
 
 type Entries = Map<KeyId, [unknown, unknown]>;
@@ -29,12 +26,12 @@ type Entries = Map<KeyId, [unknown, unknown]>;
  * broadcast side writes the broadcast state; the data side only reads it. Keyed, the function
  * also has keyed state and timers.
  */
-export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInputStreamOperator<IN1, IN2, OUT, K> implements Triggerable<K, null> {
+export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInputStreamOperator<IN1, IN2, OUT, K> {
   private readonly fn: KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> | BroadcastProcessFunction<IN1, IN2, OUT>;
   private readonly broadcastStates = new Map<string, Entries>();
-  timerService!: InternalTimerService<K, null>;
   private readonly collector = new TimestampedCollector<OUT>(() => this.output);
-  private readonly keyedCtx = new KeyedProcessContext<K>(this);
+  /** Key, timestamps and timers of the function on a keyed data stream. */
+  private runner: KeyedProcessFunctionRunner<K, OUT> | undefined;
   private ts = NO_TIMESTAMP;
   private watermark = MIN_WATERMARK;
   private range: KeyGroupRange | undefined;
@@ -51,7 +48,21 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
   }
 
   override open(): void {
-    if (this.isKeyed) this.timerService = this.keyed.getInternalTimerService<null>('user-timers', this, restorePrimitiveNamespace);
+    if (this.isKeyed) {
+      const fn = this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>;
+      this.runner = new KeyedProcessFunctionRunner<K, OUT>(
+        this.keyed,
+        this.collector,
+        this.output,
+        (timestamp, ctx, out) => {
+          const withBroadcastState = Object.assign(Object.create(ctx) as typeof ctx, {
+            getBroadcastState: <BK, V>(d: MapStateDescriptor<BK, V>) => this.broadcastState<BK, V>(d),
+          });
+          fn.onTimer(timestamp, withBroadcastState, out);
+        },
+        (error, record) => this.userFunctionFailed(error, record),
+      );
+    }
     this.fn.setRuntimeContext(functionRuntimeContext(this.context, this.isKeyed ? () => this.keyed.backend as never : undefined));
     this.fn.open();
   }
@@ -79,14 +90,6 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
     return { keyed };
   }
 
-  getCurrentKey(): K {
-    return this.keyed.getCurrentKey();
-  }
-
-  emitSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void {
-    this.output.collectSide(tag, value, timestamp);
-  }
-
   override processWatermark(watermark: number): void {
     this.watermark = watermark;
     super.processWatermark(watermark);
@@ -95,12 +98,11 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
   processElement1(value: IN1, timestamp: number): void {
     this.ts = this.collector.timestamp = timestamp;
     try {
-      if (this.keySelector) {
-        this.keyed.setCurrentKey(this.keySelector(value));
-        this.keyedCtx.set(timestamp, undefined);
-        (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).processElement(value, this.readOnlyContext(true) as KeyedBroadcastReadOnlyContext<K>, this.collector);
+      if (this.keySelector && this.runner) {
+        this.runner.enterElement(this.keySelector(value), timestamp);
+        (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).processElement(value, this.readOnlyContext(this.runner) as KeyedBroadcastReadOnlyContext<K>, this.collector);
       } else {
-        (this.fn as BroadcastProcessFunction<IN1, IN2, OUT>).processElement(value, this.readOnlyContext(false), this.collector);
+        (this.fn as BroadcastProcessFunction<IN1, IN2, OUT>).processElement(value, this.readOnlyContext(undefined), this.collector);
       }
     } catch (e) {
       this.userFunctionFailed(e, value);
@@ -125,30 +127,9 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
     }
   }
 
-  onEventTime(timer: InternalTimer<K, null>): void {
-    this.fire(timer, 'EVENT_TIME', timer.timestamp);
-  }
-
-  onProcessingTime(timer: InternalTimer<K, null>): void {
-    this.fire(timer, 'PROCESSING_TIME', NO_TIMESTAMP);
-  }
-
   override close(): void {
     super.close();
     this.fn.close();
-  }
-
-  private fire(timer: InternalTimer<K, null>, domain: TimeDomain, outputTimestamp: number): void {
-    this.collector.timestamp = outputTimestamp;
-    this.keyedCtx.set(timer.timestamp, domain);
-    const ctx = Object.assign(Object.create(this.keyedCtx) as typeof this.keyedCtx, {
-      getBroadcastState: <BK, V>(d: MapStateDescriptor<BK, V>) => this.broadcastState<BK, V>(d),
-    });
-    try {
-      (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).onTimer(timer.timestamp, ctx, this.collector);
-    } catch (e) {
-      this.userFunctionFailed(e, { key: timer.key, timer: timer.timestamp, domain });
-    }
   }
 
   private baseContext() {
@@ -160,14 +141,14 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
     };
   }
 
-  private readOnlyContext(keyed: boolean) {
+  private readOnlyContext(runner: KeyedProcessFunctionRunner<K, OUT> | undefined) {
     const readOnly = <BK, V>(d: MapStateDescriptor<BK, V>) => {
       const s = this.broadcastState<BK, V>(d);
       return { get: s.get, contains: s.contains, entries: s.entries, keys: s.keys, isEmpty: s.isEmpty };
     };
     const base = { ...this.baseContext(), getBroadcastState: readOnly };
-    if (!keyed) return base;
-    return { ...base, getCurrentKey: () => this.getCurrentKey(), timerService: () => this.keyedCtx.timerService() };
+    if (!runner) return base;
+    return { ...base, getCurrentKey: () => runner.getCurrentKey(), timerService: () => runner.ctx.timerService() };
   }
 
   private broadcastState<BK, V>(descriptor: MapStateDescriptor<BK, V>): BroadcastState<BK, V> {

@@ -1,22 +1,15 @@
 import { KeySelector } from '../../../core/functions';
-import { OutputTag } from '../../../core/OutputTag';
 import { KeyedCoProcessFunction } from '../../../core/process/CoFunctions';
 import { copyFunction } from '../../../core/process/RuntimeContext';
-import { TimeDomain } from '../../../core/process/TimerService';
-import { NO_TIMESTAMP } from '../../../time/Watermark';
-import { InternalTimer, InternalTimerService, Triggerable } from '../../InternalTimerService';
-import { restorePrimitiveNamespace } from '../../state/Namespace';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';
-import { KeyedProcessContext } from '../KeyedProcessContext';
+import { KeyedProcessFunctionRunner } from '../KeyedProcessFunctionRunner';
 import { TimestampedCollector } from '../TimestampedCollector';
 
 /** Flink's KeyedCoProcessOperator: two keyed inputs sharing keyed state and timers. */
-export class KeyedCoProcessOperator<K, IN1, IN2, R> extends AbstractTwoInputStreamOperator<IN1, IN2, R, K> implements Triggerable<K, null> {
+export class KeyedCoProcessOperator<K, IN1, IN2, R> extends AbstractTwoInputStreamOperator<IN1, IN2, R, K> {
   private readonly fn: KeyedCoProcessFunction<K, IN1, IN2, R>;
-  timerService!: InternalTimerService<K, null>;
-  private readonly collector = new TimestampedCollector<R>(() => this.output);
-  private readonly ctx = new KeyedProcessContext<K>(this);
+  private runner!: KeyedProcessFunctionRunner<K, R>;
 
   constructor(
     private readonly keySelector1: KeySelector<IN1, K>,
@@ -29,21 +22,21 @@ export class KeyedCoProcessOperator<K, IN1, IN2, R> extends AbstractTwoInputStre
   }
 
   override open(): void {
-    this.timerService = this.keyed.getInternalTimerService<null>('user-timers', this, restorePrimitiveNamespace);
+    this.runner = new KeyedProcessFunctionRunner<K, R>(
+      this.keyed,
+      new TimestampedCollector(() => this.output),
+      this.output,
+      (timestamp, ctx, out) => this.fn.onTimer(timestamp, ctx, out),
+      (error, record) => this.userFunctionFailed(error, record),
+    );
     this.fn.setRuntimeContext(functionRuntimeContext(this.context, () => this.keyed.backend as never));
     this.fn.open();
   }
 
-  getCurrentKey(): K {
-    return this.keyed.getCurrentKey();
-  }
-
   processElement1(value: IN1, timestamp: number): void {
     try {
-      this.keyed.setCurrentKey(this.keySelector1(value));
-      this.collector.timestamp = timestamp;
-      this.ctx.set(timestamp, undefined);
-      this.fn.processElement1(value, this.ctx, this.collector);
+      this.runner.enterElement(this.keySelector1(value), timestamp);
+      this.fn.processElement1(value, this.runner.ctx, this.runner.collector);
     } catch (e) {
       this.userFunctionFailed(e, value);
     }
@@ -51,39 +44,15 @@ export class KeyedCoProcessOperator<K, IN1, IN2, R> extends AbstractTwoInputStre
 
   processElement2(value: IN2, timestamp: number): void {
     try {
-      this.keyed.setCurrentKey(this.keySelector2(value));
-      this.collector.timestamp = timestamp;
-      this.ctx.set(timestamp, undefined);
-      this.fn.processElement2(value, this.ctx, this.collector);
+      this.runner.enterElement(this.keySelector2(value), timestamp);
+      this.fn.processElement2(value, this.runner.ctx, this.runner.collector);
     } catch (e) {
       this.userFunctionFailed(e, value);
     }
   }
 
-  onEventTime(timer: InternalTimer<K, null>): void {
-    this.fire(timer, 'EVENT_TIME', timer.timestamp);
-  }
-
-  onProcessingTime(timer: InternalTimer<K, null>): void {
-    this.fire(timer, 'PROCESSING_TIME', NO_TIMESTAMP);
-  }
-
-  emitSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void {
-    this.output.collectSide(tag, value, timestamp);
-  }
-
   override close(): void {
     super.close();
     this.fn.close();
-  }
-
-  private fire(timer: InternalTimer<K, null>, domain: TimeDomain, outputTimestamp: number): void {
-    this.collector.timestamp = outputTimestamp;
-    this.ctx.set(timer.timestamp, domain);
-    try {
-      this.fn.onTimer(timer.timestamp, this.ctx, this.collector);
-    } catch (e) {
-      this.userFunctionFailed(e, { key: timer.key, timer: timer.timestamp, domain });
-    }
   }
 }
