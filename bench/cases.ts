@@ -1,7 +1,7 @@
 import { StreamExecutionEnvironment } from '../actors';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { executeOnTaskManagerThreads } from '../lib/api/executeOnTaskManagerThreads';
-import { defineIpCountJob, ipCountJob } from '../samples/ipcount/IpCountJob';
+import { defineIpCountJob, defineJob as defineIpCountJobModule } from '../samples/ipcount/IpCountJob';
 import { ipCountResultKey } from './ipcount/ipCountResultKey';
 import { runLimit } from './ipcount/limit';
 import { runNaiveActorsIpCount } from './ipcount/naiveActorsIpCount';
@@ -78,9 +78,9 @@ async function threadsNexmark(input: CaseInput, query: NexmarkQuery, taskManager
 async function threadsIpCount(input: CaseInput, parallelism: number, taskManagers: number): Promise<CaseResult> {
   const digest = new OutputDigest(ipCountResultKey);
   const { result } = await executeOnTaskManagerThreads(
-    ipCountJob,
-    { module: IPCOUNT_JOB, params: { input: { file: input.accessLog }, parallelism } },
-    { numberOfTaskManagers: taskManagers, stdout: { write: (s) => digest.addText(s) } },
+    defineIpCountJobModule,
+    { module: IPCOUNT_JOB, params: { args: ['--file', input.accessLog] } },
+    { numberOfTaskManagers: taskManagers, parallelism, stdout: { write: (s) => digest.addText(s) } },
   );
   return { records: result.vertices[0].operators[0].numRecordsOut, digest: digest.toString() };
 }

@@ -1,14 +1,23 @@
+import path from 'path';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
 /**
- * A job that TaskManager threads can define for themselves. User functions cannot cross
- * threads, so a job that runs on worker threads is a function exported by a module: the main
- * thread and every TaskManager thread load the module, call the function on an environment with
- * the same parameters and so build the same JobGraph (checked by a fingerprint). What the
- * function returns on the main thread (a CollectSink, say) is handed back to the caller.
+ * How a job is packaged, for `brook run` and for TaskManager threads alike: a JavaScript module
+ * (compiled TypeScript, like the jar Flink's CLI submits) that exports a define function. The
+ * function defines the job on the environment it is given — sources, transformations, sinks —
+ * from its parameters, and does not call `execute`: whoever loaded it runs the job. User
+ * functions cannot cross threads, so every TaskManager thread loads the module and calls the
+ * function too, with the same parameters, and must build the same JobGraph (checked by a
+ * fingerprint). What the function returns where the job is submitted (a CollectSink, say) is
+ * handed back to the caller.
+ *
+ * `brook run` calls the export `defineJob` with a JobFileContext (the job's arguments and
+ * `onJobEnd`); a module may also export `jobName`. A default export works too: the function
+ * itself, or an object with the define function and `jobName`.
  */
 export type DefineJob<P, R = void> = (env: StreamExecutionEnvironment, params: P) => R;
 
+/** A job module to load on TaskManager threads, with the parameters of its define function. */
 export interface JobModule<P> {
   /** Absolute path of the module (`__filename`, `require.resolve('./MyJob')`). */
   readonly module: string;
@@ -18,20 +27,56 @@ export interface JobModule<P> {
   readonly params: P;
 }
 
-/** Loads the define function of a job module; a clear error when it is not there. */
-export function loadJobDefinition<P, R>(job: JobModule<P>): DefineJob<P, R> {
-  let exports: Record<string, unknown>;
+/** The export `brook run` calls when none is named. */
+export const DEFAULT_EXPORT_NAME = 'defineJob';
+
+/** A job module that cannot be loaded, or exports no define function; the message says which and why. */
+export class JobModuleError extends Error {
+  override readonly name = 'JobModuleError';
+}
+
+export interface LoadedJobModule<P, R> {
+  readonly define: DefineJob<P, R>;
+  /** The module's `jobName` export, if it has one. */
+  readonly jobName: string | undefined;
+}
+
+type Exports = Record<string, unknown>;
+
+/** Loads `module` and finds its define function `exportName`; errors name the module and what it exports. */
+export function loadJobModule<P, R>(module: string, exportName: string = DEFAULT_EXPORT_NAME): LoadedJobModule<P, R> {
+  const resolved = path.resolve(module);
+  let exports: Exports;
   try {
-    exports = require(job.module) as Record<string, unknown>;
+    // Loading user job files is what this module is for: their path is known only at run time.
+    exports = require(resolved) as Exports;
   } catch (e) {
-    throw new Error(`cannot load job module ${job.module}: ${(e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(resolved)) throw new JobModuleError(`job file not found: ${module}`);
+    throw new JobModuleError(`cannot load job file ${module}: ${err.message}`);
   }
-  const fn = exports[job.exportName];
-  if (typeof fn !== 'function') {
-    const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function');
-    throw new Error(
-      `job module ${job.module} exports no function '${job.exportName}' (it exports: ${names.join(', ') || 'no functions'})`,
+  const found = findDefine(exports, exportName);
+  if (!found) {
+    const names = Object.keys(exports);
+    throw new JobModuleError(
+      `${module} exports no function '${exportName}' (it exports: ${names.length > 0 ? names.join(', ') : 'nothing'}); ` +
+        `a job file exports ${exportName}(env, params), or a default function`,
     );
   }
-  return fn as DefineJob<P, R>;
+  return found as LoadedJobModule<P, R>;
+}
+
+/** The define function of a job module to run on TaskManager threads. */
+export function loadJobDefinition<P, R>(job: JobModule<P>): DefineJob<P, R> {
+  return loadJobModule<P, R>(job.module, job.exportName).define;
+}
+
+function findDefine(e: Exports, exportName: string): LoadedJobModule<unknown, unknown> | undefined {
+  const jobName = typeof e.jobName === 'string' ? e.jobName : undefined;
+  const named = e[exportName];
+  if (typeof named === 'function') return { define: named as DefineJob<unknown, unknown>, jobName };
+  const d = e.default;
+  if (typeof d === 'function') return { define: d as DefineJob<unknown, unknown>, jobName };
+  if (d !== null && typeof d === 'object') return findDefine(d as Exports, exportName);
+  return undefined;
 }

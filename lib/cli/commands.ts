@@ -2,7 +2,8 @@ import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
 import { explainJobGraph } from '../graph/explainJobGraph';
 import { ErrorBody, JobsOverviewBody } from '../rest/RestTypes';
 import { TextWriter } from '../runtime/StreamOperator';
-import { defineFromJobFile, JobFileError, loadJobFile, runCleanups } from './JobFile';
+import { JobModuleError } from '../api/JobModule';
+import { defineFromJobFile, loadJobFile, runCleanups } from './JobFile';
 import { TerminalStream } from './ProgressLine';
 import { runJobFile } from './runJob';
 
@@ -22,7 +23,7 @@ export const USAGE = `usage: brook <command> [options]
       Cancels a job there (the process must run with --allow-cancel).
 
 A job file is a compiled JavaScript module exporting defineJob(env, { args, onJobEnd }) and,
-optionally, jobName; e.g. dist/samples/ipcount/job.js (npm run build makes it).`;
+optionally, jobName; e.g. dist/samples/ipcount/IpCountJob.js (npm run build makes it).`;
 
 export interface CliIo {
   readonly stdout: TextWriter;
@@ -216,7 +217,7 @@ export async function brook(argv: readonly string[], io: CliIo, signals: NodeJS.
       io.stderr.write(`brook: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
-    io.stderr.write(`brook: ${e instanceof JobFileError ? e.message : (e as Error).message}\n`);
+    io.stderr.write(`brook: ${e instanceof JobModuleError ? e.message : (e as Error).message}\n`);
     return 1;
   }
 }

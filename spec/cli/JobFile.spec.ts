@@ -2,6 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
+import { loadJobDefinition } from '../../lib/api/JobModule';
 import { defineFromJobFile, loadJobFile } from '../../lib/cli/JobFile';
 
 describe('job files', () => {
@@ -20,11 +21,22 @@ describe('job files', () => {
     expect(loadJobFile(write('obj.js', "module.exports = { default: { jobName: 'Obj', defineJob() {} } };")).jobName).toBe('Obj');
   });
 
+  it('is the job module TaskManager threads load: the same lookup, the same errors', () => {
+    const file = write('threads.js', "module.exports = { default: { jobName: 'Threads', defineJob(env, params) { return params.n * 2; } } };");
+    const define = loadJobDefinition<{ n: number }, number>({ module: file, exportName: 'defineJob', params: { n: 21 } });
+    expect(define).toBe(loadJobFile(file).defineJob);
+    expect(define(StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 }), { n: 21 })).toBe(42);
+    const nothing = write('threadsNothing.js', 'exports.other = 1;');
+    expect(() => loadJobDefinition({ module: nothing, exportName: 'defineJob', params: undefined })).toThrow(
+      /threadsNothing\.js exports no function 'defineJob' \(it exports: other\)/,
+    );
+  });
+
   it('says what is wrong with a file that is not a job file', () => {
-    expect(() => loadJobFile(write('nothing.js', 'exports.other = 1;'))).toThrow(/nothing\.js exports no defineJob\(env, context\) function \(it exports other\)/);
+    expect(() => loadJobFile(write('nothing.js', 'exports.other = 1;'))).toThrow(/nothing\.js exports no function 'defineJob' \(it exports: other\); a job file exports defineJob\(env, params\), or a default function/);
     expect(() => loadJobFile(path.join(dir, 'missing.js'))).toThrow(/job file not found: .*missing\.js/);
     expect(() => loadJobFile(write('broken.js', 'this is not javascript'))).toThrow(/cannot load job file .*broken\.js/);
-    expect(() => loadJobFile('samples/ipcount/job.ts')).toThrow('samples/ipcount/job.ts is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/job.js');
+    expect(() => loadJobFile('samples/ipcount/IpCountJob.ts')).toThrow('samples/ipcount/IpCountJob.ts is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/IpCountJob.js');
   });
 
   it('passes the arguments, collects cleanups, and runs them when the definition fails', async () => {

@@ -7,7 +7,7 @@ import { ROOT, runScript, waitForOutput } from '../harness/processes';
 import { SEED_EXPLAIN, SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 
 const BROOK = 'actors/brook.js';
-const JOB = 'dist/samples/ipcount/job.js';
+const JOB = 'dist/samples/ipcount/IpCountJob.js';
 
 const brook = (...args: string[]) => runScript(BROOK, args);
 
@@ -75,16 +75,16 @@ describe('the brook command', () => {
       expect([args, r.code]).toEqual([args, 2]);
       expect(r.stderr).toContain('usage: brook <command> [options]');
     }
-    const ts = await brook('run', 'samples/ipcount/job.ts').done;
+    const ts = await brook('run', 'samples/ipcount/IpCountJob.ts').done;
     expect(ts.code).toBe(1);
-    expect(ts.stderr).toContain('is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/job.js');
+    expect(ts.stderr).toContain('is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/IpCountJob.js');
     const help = await brook('help').done;
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('brook run <job file> [-p N] [--dashboard [port]]');
   });
 
   it('npm start prints the dashboard URL, and the REST API there shows the running IpCount job as the lesson draws it', async () => {
-    const demo = runScript('samples/ipcount/demo.js', []);
+    const demo = runScript('samples/ipcount/main.js', ['--demo']);
     try {
       const [, url] = await waitForOutput(demo.child, 'stdout', /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
       const page = await request(url, '/');

@@ -46,7 +46,7 @@ describe('the IpCount sample against a real local socket', () => {
   });
 
   it('npm start demo: prints the DAG, and Ctrl-C stops the log server and the job cleanly', async () => {
-    const demo = run('samples/ipcount/demo.js', []);
+    const demo = run('samples/ipcount/main.js', ['--demo']);
     await waitForOutput(demo.child, 'stdout', /Ctrl-C to stop/);
     demo.child.kill('SIGINT');
     const finished = await demo.done;

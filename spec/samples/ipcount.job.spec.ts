@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { defineIpCountJob } from '../../samples/ipcount/IpCountJob';
+import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
+import { defineIpCountJob, defineJob } from '../../samples/ipcount/IpCountJob';
 import { inputSummary } from '../../samples/ipcount/main';
 import { runBoundedJob } from '../harness/JobHarness';
 import { SEED_LOG, SEED_TABLE } from './seedLesson';
@@ -46,6 +47,14 @@ describe('the seed IpCount job', () => {
     const prefixOf: Record<string, string> = { '192.168.1.2': '1', '192.168.1.3': '3', '192.168.1.1': '3', '192.168.1.4': '3' };
     const expected = SEED_TABLE.map((l) => l.slice(3)).map((l) => `${prefixOf[l.split(' ')[1]]}> ${l}`);
     expect([...stdout].sort()).toEqual([...expected].sort());
+  });
+
+  it('as a job module: the same table from its arguments, and --demo refused where nothing can stop its log server', async () => {
+    const { stdout } = await runBoundedJob((env) => void defineJob(env, { args: ['--file', SEED_LOG] }), { parallelism: 4 });
+    expect([...stdout].sort()).toEqual([...SEED_TABLE].sort());
+    const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
+    await expect(defineJob(env, { args: ['--demo'] })).rejects.toThrow('--demo starts a log server in this process: run it with brook run or main.ts --demo, not on TaskManager threads');
+    expect(() => defineJob(env, { args: ['--port', '0'] })).toThrow('--port must be 1..65535, got 0');
   });
 
   it('skips and counts malformed lines, and accepts nginx access-log lines', async () => {

@@ -5,7 +5,7 @@ import { executeOnTaskManagerThreads } from '../../../lib/api/executeOnTaskManag
 import { JobExecutionResult } from '../../../lib/api/JobExecutionResult';
 import { StreamExecutionEnvironment } from '../../../lib/api/StreamExecutionEnvironment';
 import { TextWriter } from '../../../lib/runtime/StreamOperator';
-import { defineIpCountJob, ipCountJob } from '../../../samples/ipcount/IpCountJob';
+import { defineIpCountJob, defineJob as defineIpCountJobModule } from '../../../samples/ipcount/IpCountJob';
 import { runBoundedJob } from '../../harness/JobHarness';
 import { defineCheckpointedFailOnceJob, defineFailOnceJob } from './jobs/failoverJobs';
 import { defineFailingJob, defineThreadDependentJob, defineWindowedCount } from './jobs/threadJobs';
@@ -23,8 +23,8 @@ function capture(): { lines: string[]; writer: TextWriter } {
 describe('TaskManagers on worker threads', () => {
   it('print() of every TaskManager thread reaches stdout: the IpCount table, as on one TaskManager', async () => {
     const threads = capture();
-    const params = { input: { file: SEED_LOG }, parallelism: 4 };
-    await executeOnTaskManagerThreads(ipCountJob, { module: IPCOUNT, params }, { numberOfTaskManagers: 2, stdout: threads.writer });
+    const params = { args: ['--file', SEED_LOG] };
+    await executeOnTaskManagerThreads(defineIpCountJobModule, { module: IPCOUNT, params }, { numberOfTaskManagers: 2, parallelism: 4, stdout: threads.writer });
     const { stdout: oneTaskManager } = await runBoundedJob((env) => defineIpCountJob(env, { file: SEED_LOG }, 4), { parallelism: 4 });
     expect(threads.lines).toHaveLength(10);
     expect([...threads.lines].sort()).toEqual([...oneTaskManager].sort());
