@@ -1,8 +1,7 @@
 import { BroadcastProcessOperator } from '../runtime/operators/co/BroadcastProcessOperator';
 import { MapStateDescriptor } from '../core/state/StateDescriptor';
 import { ConnectedStreams } from './ConnectedStreams';
-import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { registerDerivedStream } from './derivedStreams';
+import { DataStream, registerDerivedStream, SingleOutputStreamOperator } from './DataStream';
 import type { KeyedStream } from './KeyedStream';
 import { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from '../core/process/BroadcastProcessFunction';
 

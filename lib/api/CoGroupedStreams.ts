@@ -3,8 +3,7 @@ import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { Evictor } from '../windowing/evictors/Evictor';
 import { Trigger } from '../windowing/triggers/Trigger';
 import { Window } from '../windowing/windows/Window';
-import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { registerDerivedStream } from './derivedStreams';
+import { DataStream, registerDerivedStream, SingleOutputStreamOperator } from './DataStream';
 import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's CoGroupFunction: all elements of both sides with one key in one window. */

@@ -1,8 +1,7 @@
 import { WindowAssigner } from '../windowing/assigners/WindowAssigner';
 import { Window } from '../windowing/windows/Window';
 import { CoGroupedStreams, TaggedUnion, WithWindow } from './CoGroupedStreams';
-import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { registerDerivedStream } from './derivedStreams';
+import { DataStream, registerDerivedStream, SingleOutputStreamOperator } from './DataStream';
 import { Collector, KeySelector } from '../core/functions';
 
 /** Flink's JoinFunction: one result per pair. */

@@ -10,8 +10,7 @@ import { PurgingTrigger } from '../windowing/triggers/PurgingTrigger';
 import { GlobalWindow } from '../windowing/windows/GlobalWindow';
 import { Window } from '../windowing/windows/Window';
 import { FieldAggregations, FieldAggregator, withFieldAggregations } from './aggregation/FieldAggregations';
-import { DataStream, SingleOutputStreamOperator } from './DataStream';
-import { registerDerivedStream } from './derivedStreams';
+import { DataStream, registerDerivedStream, SingleOutputStreamOperator } from './DataStream';
 import { KeySelector, ReduceFunction } from '../core/functions';
 import { WindowedStream } from './WindowedStream';
 import { IntervalJoin } from './IntervalJoin';
@@ -80,7 +79,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 }
 
 /** sum, min, max, minBy and maxBy: rolling, one result per element. */
-export interface KeyedStream<T, K> extends FieldAggregations<T> {}
+export interface KeyedStream<T, K> extends FieldAggregations<T, SingleOutputStreamOperator<T>> {}
 withFieldAggregations(KeyedStream);
 
 registerDerivedStream('KeyedStream', KeyedStream);

@@ -24,8 +24,13 @@ import { FaultSpec } from '../runtime/FaultInjector';
 import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
 import { CheckpointConfig } from './CheckpointConfig';
 import { DataStreamSource } from './DataStream';
-// Every stream comes from an environment, so the classes DataStream derives are loaded with it.
-import './registerDerivedStreams';
+// Loaded for DataStream, which constructs them through registerDerivedStream: every stream comes
+// from an environment, so they are loaded before any stream exists.
+import './BroadcastStream';
+import './CoGroupedStreams';
+import './ConnectedStreams';
+import './JoinedStreams';
+import './KeyedStream';
 import { checkParallelism } from './ConfigurableOperator';
 import { ExecutionConfig } from './ExecutionConfig';
 import { JobClient } from './JobClient';

@@ -38,7 +38,7 @@ interface WindowPlan<T, R> {
  * metadata; reduce/aggregate combined with a process function pre-aggregate and hand the
  * function the one result. With an evictor the elements are kept and aggregated at firing.
  */
-export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T> {
+export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T, SingleOutputStreamOperator<T>> {
   private customTrigger: Trigger<T, W> | undefined;
   private customEvictor: Evictor<T, W> | undefined;
   private lateness = 0;
