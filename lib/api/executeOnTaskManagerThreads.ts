@@ -26,8 +26,8 @@ export interface TaskManagerThreadsOptions
  * and all must build the same JobGraph. Resolves with the job's result and what `define`
  * returned on this thread (collect sinks there receive the records of every TaskManager).
  *
- *   const { result, defined } = await executeOnTaskManagerThreads(defineIpCountJob,
- *     { module: require.resolve('./IpCountJob'), params: { file } }, { numberOfTaskManagers: 2 });
+ *   const { result, defined } = await executeOnTaskManagerThreads(defineJob,
+ *     { module: require.resolve('./IpCountJob'), params: { args: ['--file', file] } }, { numberOfTaskManagers: 2 });
  */
 export async function executeOnTaskManagerThreads<P, R>(
   define: DefineJob<P, R>,
