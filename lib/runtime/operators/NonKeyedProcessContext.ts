@@ -3,23 +3,29 @@ import { ProcessFunctionContext } from '../../core/process/ProcessFunction';
 import { TIMERS_NEED_KEYS, TimerService } from '../../core/process/TimerService';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark';
 import { Output } from '../StreamOperator';
+import { TimestampedCollector } from './TimestampedCollector';
 
 /**
  * The context of process functions on non-keyed streams (one input, two inputs, broadcast):
- * the element's timestamp, the watermark, side outputs; no timers, which need a key.
+ * the element's timestamp, the watermark, side outputs; no timers, which need a key. It keeps
+ * the function's collector, whose output carries the element's timestamp.
  */
-export class NonKeyedProcessContext implements ProcessFunctionContext, TimerService {
+export class NonKeyedProcessContext<OUT> implements ProcessFunctionContext, TimerService {
+  readonly collector: TimestampedCollector<OUT>;
   private ts = NO_TIMESTAMP;
   private watermark = MIN_WATERMARK;
 
   constructor(
-    private readonly operatorOutput: () => Output<unknown>,
+    private readonly operatorOutput: () => Output<OUT>,
     private readonly processingTime: () => number,
-  ) {}
+  ) {
+    this.collector = new TimestampedCollector<OUT>(operatorOutput);
+  }
 
-  /** The timestamp of the element the function is about to see. */
-  set(timestamp: number): void {
+  /** Before the function sees an element: its timestamp is the context's and the collector's. */
+  enterElement(timestamp: number): void {
     this.ts = timestamp;
+    this.collector.timestamp = timestamp;
   }
 
   advanceWatermark(watermark: number): void {

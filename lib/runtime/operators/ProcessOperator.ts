@@ -3,13 +3,11 @@ import { copyFunction } from '../../core/process/RuntimeContext';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 import { functionRuntimeContext } from './FunctionRuntimeContext';
 import { NonKeyedProcessContext } from './NonKeyedProcessContext';
-import { TimestampedCollector } from './TimestampedCollector';
 
 /** Flink's ProcessOperator: a ProcessFunction on a non-keyed stream (no keyed state, no timers). */
 export class ProcessOperator<I, O> extends AbstractStreamOperator<I, O> {
   private readonly fn: ProcessFunction<I, O>;
-  private readonly collector = new TimestampedCollector<O>(() => this.output);
-  private readonly ctx = new NonKeyedProcessContext(
+  private readonly ctx = new NonKeyedProcessContext<O>(
     () => this.output,
     () => this.context.processingTimeService.getCurrentProcessingTime(),
   );
@@ -25,10 +23,9 @@ export class ProcessOperator<I, O> extends AbstractStreamOperator<I, O> {
   }
 
   processElement(value: I, timestamp: number): void {
-    this.ctx.set(timestamp);
-    this.collector.timestamp = timestamp;
+    this.ctx.enterElement(timestamp);
     try {
-      this.fn.processElement(value, this.ctx, this.collector);
+      this.fn.processElement(value, this.ctx, this.ctx.collector);
     } catch (e) {
       this.userFunctionFailed(e, value);
     }

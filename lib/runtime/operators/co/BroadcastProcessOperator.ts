@@ -8,7 +8,6 @@ import {
 } from '../../../core/process/BroadcastProcessFunction';
 import { copyFunction } from '../../../core/process/RuntimeContext';
 import { computeKeyGroupRangeForOperatorIndex, KeyGroupRange } from '../../../partitioners/keyGroups';
-import { MIN_WATERMARK, NO_TIMESTAMP } from '../../../time/Watermark';
 import { KeyId, keyIdentity } from '../../KeyIdentity';
 import { isKeyGroupSnapshot, KeyGroupSnapshot } from '../../state/KeyedStateSnapshot';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../../state/OperatorStateSnapshot';
@@ -16,7 +15,7 @@ import { AnyStateDescriptor, MapStateDescriptor } from '../../../core/state/Stat
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';
 import { KeyedProcessFunctionRunner } from '../KeyedProcessFunctionRunner';
-import { TimestampedCollector } from '../TimestampedCollector';
+import { NonKeyedProcessContext } from '../NonKeyedProcessContext';
 
 type Entries = Map<KeyId, [unknown, unknown]>;
 
@@ -29,11 +28,14 @@ type Entries = Map<KeyId, [unknown, unknown]>;
 export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInputStreamOperator<IN1, IN2, OUT, K> {
   private readonly fn: KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> | BroadcastProcessFunction<IN1, IN2, OUT>;
   private readonly broadcastStates = new Map<string, Entries>();
-  private readonly collector = new TimestampedCollector<OUT>(() => this.output);
+  /** Timestamp, watermark, side outputs and collector, keyed or not. */
+  private readonly elementContext = new NonKeyedProcessContext<OUT>(
+    () => this.output,
+    () => this.context.processingTimeService.getCurrentProcessingTime(),
+  );
+  private readonly collector = this.elementContext.collector;
   /** Key, timestamps and timers of the function on a keyed data stream. */
   private runner: KeyedProcessFunctionRunner<K, OUT> | undefined;
-  private ts = NO_TIMESTAMP;
-  private watermark = MIN_WATERMARK;
   private range: KeyGroupRange | undefined;
 
   constructor(
@@ -91,12 +93,12 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
   }
 
   override processWatermark(watermark: number): void {
-    this.watermark = watermark;
+    this.elementContext.advanceWatermark(watermark);
     super.processWatermark(watermark);
   }
 
   processElement1(value: IN1, timestamp: number): void {
-    this.ts = this.collector.timestamp = timestamp;
+    this.elementContext.enterElement(timestamp);
     try {
       if (this.keySelector && this.runner) {
         this.runner.enterElement(this.keySelector(value), timestamp);
@@ -110,7 +112,7 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
   }
 
   processElement2(value: IN2, timestamp: number): void {
-    this.ts = this.collector.timestamp = timestamp;
+    this.elementContext.enterElement(timestamp);
     try {
       const ctx = {
         ...this.baseContext(),
@@ -133,11 +135,12 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
   }
 
   private baseContext() {
+    const ctx = this.elementContext;
     return {
-      timestamp: () => (this.ts === NO_TIMESTAMP ? undefined : this.ts),
-      currentProcessingTime: () => this.context.processingTimeService.getCurrentProcessingTime(),
-      currentWatermark: () => this.watermark,
-      output: <S>(tag: OutputTag<S>, value: S) => this.output.collectSide(tag, value, this.ts),
+      timestamp: () => ctx.timestamp(),
+      currentProcessingTime: () => ctx.currentProcessingTime(),
+      currentWatermark: () => ctx.currentWatermark(),
+      output: <S>(tag: OutputTag<S>, value: S) => ctx.output(tag, value),
     };
   }
 

@@ -3,13 +3,11 @@ import { copyFunction } from '../../../core/process/RuntimeContext';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
 import { functionRuntimeContext } from '../FunctionRuntimeContext';
 import { NonKeyedProcessContext } from '../NonKeyedProcessContext';
-import { TimestampedCollector } from '../TimestampedCollector';
 
 /** Flink's CoProcessOperator: a CoProcessFunction on two non-keyed inputs. */
 export class CoProcessOperator<IN1, IN2, R> extends AbstractTwoInputStreamOperator<IN1, IN2, R> {
   private readonly fn: CoProcessFunction<IN1, IN2, R>;
-  private readonly collector = new TimestampedCollector<R>(() => this.output);
-  private readonly ctx = new NonKeyedProcessContext(
+  private readonly ctx = new NonKeyedProcessContext<R>(
     () => this.output,
     () => this.context.processingTimeService.getCurrentProcessingTime(),
   );
@@ -25,20 +23,18 @@ export class CoProcessOperator<IN1, IN2, R> extends AbstractTwoInputStreamOperat
   }
 
   processElement1(value: IN1, timestamp: number): void {
-    this.ctx.set(timestamp);
-    this.collector.timestamp = timestamp;
+    this.ctx.enterElement(timestamp);
     try {
-      this.fn.processElement1(value, this.ctx, this.collector);
+      this.fn.processElement1(value, this.ctx, this.ctx.collector);
     } catch (e) {
       this.userFunctionFailed(e, value);
     }
   }
 
   processElement2(value: IN2, timestamp: number): void {
-    this.ctx.set(timestamp);
-    this.collector.timestamp = timestamp;
+    this.ctx.enterElement(timestamp);
     try {
-      this.fn.processElement2(value, this.ctx, this.collector);
+      this.fn.processElement2(value, this.ctx, this.ctx.collector);
     } catch (e) {
       this.userFunctionFailed(e, value);
     }
