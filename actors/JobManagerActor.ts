@@ -6,6 +6,7 @@ import { SlotPool } from '../lib/controlplane/SlotPool';
 import { Clock } from '../lib/time/Clock';
 import { ActorTreeNode, JobManagerMessage, SubtaskRef, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
+import { assertNever } from '../lib/util/assertNever';
 
 const log = createDebug('brook:jobmanager');
 
@@ -113,6 +114,8 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRe
           system.tell(message.replyTo, reply);
           break;
         }
+        default:
+          assertNever(message, 'JobManager message');
       }
     },
   });

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import { Clock } from '../lib/time/Clock';
+import { assertNever } from '../lib/util/assertNever';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { JobManagerMessage, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
@@ -85,6 +86,8 @@ export function spawnTaskManagerActor(deps: TaskManagerDeps): TypedRef<TaskManag
             children: ctx.children.map((name) => ({ name, path: `${ctx.path}/${name}`, children: [] })),
           });
           break;
+        default:
+          assertNever(message, 'TaskManager message');
       }
     },
   });

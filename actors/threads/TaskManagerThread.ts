@@ -14,6 +14,7 @@ import { ActorSystem, TypedRef } from '../nact';
 import { spawnTaskManagerActor } from '../TaskManagerActor';
 import { decodeFromPort, encodeForPort } from './channelCodec';
 import { FromThread, PeerEnvelope, ThreadWiring, SubtaskAddress, ToThread, TaskManagerThreadData } from './protocol';
+import { assertNever } from '../../lib/util/assertNever';
 
 /**
  * A TaskManager on a worker thread: its own nact actor system with the TaskManager actor and
@@ -228,6 +229,8 @@ function start(graph: JobGraph): void {
         post({ type: 'closed' });
         port.close();
         break;
+      default:
+        assertNever(message, 'message to a TaskManager thread');
     }
   });
 }

@@ -6,6 +6,7 @@ import { SubtaskDeployment, SubtaskWiring } from '../../lib/controlplane/Subtask
 import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, AnyRef, TypedRef } from '../nact';
 import { FromThread, ThreadWiring, SerializedFailure, SubtaskAddress, ToThread } from './protocol';
+import { assertNever } from '../../lib/util/assertNever';
 
 const log = createDebug('brook:cluster');
 
@@ -162,6 +163,8 @@ export class ThreadTaskManager {
       case 'describe':
         this.post({ type: 'describe', requestId: this.expectReply(message.replyTo) });
         break;
+      default:
+        assertNever(message, 'TaskManager message');
     }
   }
 
@@ -264,6 +267,8 @@ export class ThreadTaskManager {
         break;
       case 'closed':
         break;
+      default:
+        assertNever(message, 'message from a TaskManager thread');
     }
   }
 

@@ -18,6 +18,7 @@ import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExpo
 import { ConfigBody, ErrorBody, TriggerBody } from './RestTypes';
 import { RouteParams, Router } from './Router';
 import { SavepointTriggers } from './SavepointTriggers';
+import { assertNever } from '../util/assertNever';
 
 const log = createDebug('brook:rest');
 
@@ -225,30 +226,42 @@ export class RestServer {
     try {
       this.checkHost(req);
       const match = this.router.match(method, url.pathname);
-      if (match.kind === 'found') {
-        const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
-        const reply = await match.handler(match.params, url, body);
-        if (reply.text) this.sendText(res, method, reply.status ?? 200, reply.body as string);
-        else this.send(res, method, reply.status ?? 200, reply.body);
-        return;
+      switch (match.kind) {
+        case 'found': {
+          const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
+          const reply = await match.handler(match.params, url, body);
+          if (reply.text) this.sendText(res, method, reply.status ?? 200, reply.body as string);
+          else this.send(res, method, reply.status ?? 200, reply.body);
+          return;
+        }
+        case 'methodNotAllowed':
+          throw new HttpError(405, `${method} is not allowed on ${url.pathname}`, { Allow: match.allowed.join(', ') });
+        case 'notFound':
+          this.sendAsset(res, method, url);
+          return;
+        default:
+          assertNever(match, 'route match');
       }
-      if (match.kind === 'methodNotAllowed') throw new HttpError(405, `${method} is not allowed on ${url.pathname}`, { Allow: match.allowed.join(', ') });
-      const asset = method === 'GET' || method === 'HEAD' ? this.assets.get(url.pathname) : undefined;
-      if (!asset) throw new HttpError(404, `not found: ${url.pathname}`);
-      res.writeHead(200, {
-        'Content-Type': asset.contentType,
-        'Content-Length': asset.body.length,
-        'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
-      });
-      res.end(method === 'HEAD' ? undefined : asset.body);
     } catch (e) {
       const error = e instanceof HttpError ? e : new HttpError(503, `the JobManager did not answer: ${(e as Error).message}`);
       if (!(e instanceof HttpError)) log('%s %s failed: %s', method, url.pathname, (e as Error).stack);
       const body: ErrorBody = { errors: [error.message] };
       this.send(res, method, error.status, body, error.headers);
     }
+  }
+
+  /** A dashboard asset, for a GET or HEAD no REST route matched. */
+  private sendAsset(res: http.ServerResponse, method: string, url: URL): void {
+    const asset = method === 'GET' || method === 'HEAD' ? this.assets.get(url.pathname) : undefined;
+    if (!asset) throw new HttpError(404, `not found: ${url.pathname}`);
+    res.writeHead(200, {
+      'Content-Type': asset.contentType,
+      'Content-Length': asset.body.length,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+    });
+    res.end(method === 'HEAD' ? undefined : asset.body);
   }
 
   /** Bound to loopback, only loopback names are accepted in Host (DNS rebinding protection). */
