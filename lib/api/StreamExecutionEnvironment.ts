@@ -20,7 +20,6 @@ import { Clock } from '../time/Clock';
 import { systemClock } from '../time/SystemClock';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
 import { CheckpointingMode } from '../runtime/checkpoint/CheckpointBarrier';
-import { FaultSpec } from '../runtime/FaultInjector';
 import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
 import { CheckpointConfig } from './CheckpointConfig';
 import { DataStreamSource } from './DataStream';
@@ -73,7 +72,6 @@ export class StreamExecutionEnvironment {
   private readonly checkpointConfig = new CheckpointConfig();
   private restartStrategy: RestartStrategyConfig | undefined;
   private savepointRestore: { path: string; allowNonRestoredState: boolean } | undefined;
-  private faults: FaultSpec[] = [];
   private parallelism: number;
   private maxParallelism: number | undefined;
   private bufferTimeoutMs = DEFAULT_TASK_CONFIG.bufferTimeoutMs;
@@ -167,12 +165,6 @@ export class StreamExecutionEnvironment {
   /** Flink's SavepointRestoreSettings: start the job from a savepoint or retained checkpoint directory. */
   setSavepointRestoreSettings(settings: { readonly path: string; readonly allowNonRestoredState?: boolean } | undefined): this {
     this.savepointRestore = settings && { path: settings.path, allowNonRestoredState: settings.allowNonRestoredState ?? false };
-    return this;
-  }
-
-  /** Test hook: make chosen subtasks fail at chosen points (see FaultSpec). */
-  injectFaults(...faults: FaultSpec[]): this {
-    this.faults.push(...faults);
     return this;
   }
 
@@ -316,7 +308,6 @@ export class StreamExecutionEnvironment {
       batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
       creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
       checkpointingMode: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.getCheckpointingMode() : undefined,
-      faults: this.faults.length > 0 ? [...this.faults] : undefined,
     };
   }
 

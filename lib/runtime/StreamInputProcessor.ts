@@ -1,9 +1,9 @@
 import { ChannelMessage } from './ChannelMessage';
 import { CheckpointBarrierHandler } from './checkpoint/CheckpointBarrierHandler';
-import { FaultInjector } from './FaultInjector';
 import { StreamTaskInput } from './StreamTaskInput';
 import { OperatorMetrics } from './TaskMetrics';
 import { InputChannelEndpoint } from './TaskWiring';
+import { assertNever } from '../util/assertNever';
 
 /**
  * The input side of a subtask (Flink's StreamInputProcessor): channel messages wait in one
@@ -26,7 +26,6 @@ export class StreamInputProcessor {
     private readonly channels: readonly InputChannelEndpoint[],
     private readonly headMetrics: OperatorMetrics,
     private readonly barrierHandler: CheckpointBarrierHandler | undefined,
-    private readonly faults: FaultInjector | undefined,
     /** Every input channel has ended. */
     private readonly onEndOfInput: () => void,
   ) {}
@@ -65,7 +64,6 @@ export class StreamInputProcessor {
             this.numBatchesIn++;
             input.processRecords(message.channel, message.values, message.timestamps);
             this.channels[message.channel].returnCredit(1);
-            this.faults?.onRecords(n);
             break;
           }
           case 'barrier':
@@ -84,6 +82,8 @@ export class StreamInputProcessor {
           case 'endOfInput':
             if (++this.endedChannels === this.channels.length) this.onEndOfInput();
             break;
+          default:
+            assertNever(message, 'channel message');
         }
       }
       if (this.head === this.queue.length) {

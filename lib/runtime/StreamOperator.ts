@@ -2,7 +2,6 @@ import type { Debugger } from 'debug';
 import { OutputTag } from '../core/OutputTag';
 import { Clock } from '../time/Clock';
 import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
-import { FaultInjector } from './FaultInjector';
 import { OperatorMetrics } from './TaskMetrics';
 import { ProcessingTimeService } from './ProcessingTimeService';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from './state/OperatorStateSnapshot';
@@ -46,8 +45,6 @@ export interface OperatorContext {
    * task, naming `what`; the task does not finish while work is pending.
    */
   readonly trackAsync?: (work: Promise<unknown>, what: string) => void;
-  /** Test hook: faults to inject in this subtask (a two-phase-commit sink calls onCommit). */
-  readonly faultInjector?: FaultInjector;
 }
 
 /**

@@ -3,6 +3,7 @@ import { JobVertex } from '../graph/JobGraph';
 import { StreamNode } from '../graph/StreamGraph';
 import { Clock } from '../time/Clock';
 import { inputChannelTypeNumbers } from '../graph/ExecutionGraph';
+import { assertNever } from '../util/assertNever';
 import { SeededRandom } from '../util/SeededRandom';
 import { ChannelMessage } from './ChannelMessage';
 import { CheckpointBarrier } from './checkpoint/CheckpointBarrier';
@@ -11,8 +12,7 @@ import { operatorIdOf } from './checkpoint/OperatorId';
 import { TaskRestore } from './checkpoint/StateAssignment';
 import { CheckpointResponder, SubtaskCheckpointCoordinator } from './checkpoint/SubtaskCheckpointCoordinator';
 import { TaskFailure } from './errors';
-import { ExecutionState, isTerminal } from './ExecutionState';
-import { FaultInjector, InjectedActorCrash } from './FaultInjector';
+import { ExecutionState } from './ExecutionState';
 import { MailboxTimerService } from './MailboxTimerService';
 import { OperatorChain } from './OperatorChain';
 import { StreamInputProcessor } from './StreamInputProcessor';
@@ -21,6 +21,7 @@ import { OperatorContext, StreamOperator, TextWriter } from './StreamOperator';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioners/keyGroups';
 import { TaskConfig } from './TaskConfig';
 import { TaskMessage } from './TaskMessage';
+import { canMove, describePhase, executionStateOf, TaskPhase } from './TaskPhase';
 import { OperatorMetrics, TaskMetricsSnapshot } from './TaskMetrics';
 import { NOT_STARTED, TaskOutputs } from './TaskOutputs';
 import { InputChannelEndpoint, TaskWiring } from './TaskWiring';
@@ -56,12 +57,13 @@ export interface TaskDescriptor {
  * processed only while every output channel can take more (credit-based flow control);
  * otherwise they wait in the input queue, un-credited, so the producers upstream stop too.
  * A source task polls its reader in slices of `sourceBatchSize` records, yielding between
- * slices so other subtasks run. The task finishes once all input ended and all output left.
+ * slices so other subtasks run. The task finishes once all input ended and all output left
+ * (with checkpointing, after a final checkpoint: see TaskPhase).
  */
 export class StreamTask implements BarrierHandlerTarget {
   readonly name: string;
   readonly log: Debugger;
-  private state: ExecutionState = 'CREATED';
+  private phase: TaskPhase = { kind: 'created' };
   private chain!: OperatorChain;
   private head!: StreamOperator<unknown, unknown>;
   private headMetrics!: OperatorMetrics;
@@ -73,31 +75,22 @@ export class StreamTask implements BarrierHandlerTarget {
   private inputProcessor: StreamInputProcessor | undefined;
   /** Channel messages that arrive before the task started (worker threads) wait here. */
   private readonly early: ChannelMessage[] = [];
+  /** A poll message is in the mailbox: wake-ups of the reader do not post another. */
   private pollScheduled = false;
-  private sourceEnded = false;
-  private finishing = false;
   private barrierHandler: CheckpointBarrierHandler | undefined;
   private checkpointer: SubtaskCheckpointCoordinator | undefined;
-  private readonly faults: FaultInjector | undefined;
   /** Async work of operators and of checkpoints (commits, state writes) not yet done. */
   private pendingAsync = 0;
   /** The same work, kept until it settled, also once the task ended (a sink's abort at close). */
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** With checkpointing, a task that reached its end waits for a checkpoint taken after it. */
-  private endOfInputReached = false;
-  private finalCheckpointId: number | undefined;
-  private finalCheckpointCompleted = false;
-  /** Stop-with-savepoint: the source stopped at this savepoint and the task ends when it completes. */
-  private suspendedAt: number | undefined;
 
   constructor(
     readonly descriptor: TaskDescriptor,
     private readonly host: TaskHost,
   ) {
-    const { vertex, subtaskIndex, attemptNumber, config } = descriptor;
+    const { vertex, subtaskIndex } = descriptor;
     this.name = vertex.name;
     this.log = createDebug(`brook:task:${vertex.name}#${subtaskIndex}`);
-    this.faults = FaultInjector.create(config.faults, vertex.name, subtaskIndex, attemptNumber, (error) => host.post({ type: 'crash', error }));
     this.timers = new MailboxTimerService(host.clock, (timerId) => host.post({ type: 'processingTimer', timerId }));
   }
 
@@ -106,7 +99,17 @@ export class StreamTask implements BarrierHandlerTarget {
   }
 
   get executionState(): ExecutionState {
-    return this.state;
+    return executionStateOf(this.phase);
+  }
+
+  /** Where the task is in its life, finer than its execution state. */
+  get lifecycle(): TaskPhase {
+    return this.phase;
+  }
+
+  /** RUNNING in Flink's terms: the task takes part in checkpoints and hears of their outcome. */
+  private get isRunning(): boolean {
+    return executionStateOf(this.phase) === 'RUNNING';
   }
 
   get isBackPressured(): boolean {
@@ -124,14 +127,15 @@ export class StreamTask implements BarrierHandlerTarget {
 
   /** Wires the channels, opens the operators and starts running. */
   start(wiring: TaskWiring): void {
-    if (this.state !== 'CREATED') throw new Error(`task ${this.name} started twice`);
-    this.state = 'DEPLOYING';
+    if (this.phase.kind !== 'created') throw new Error(`task ${this.name} started twice`);
+    this.moveTo({ kind: 'deploying' });
     try {
       this.wire(wiring);
       this.initializeState();
       this.chain.open();
       this.outputs.begin();
-      this.transition('RUNNING');
+      this.moveTo({ kind: 'running' });
+      this.report('RUNNING');
       const source = this.chain.sourceOperator;
       if (source) {
         source.createReader({
@@ -151,7 +155,7 @@ export class StreamTask implements BarrierHandlerTarget {
 
   /** Handles one mailbox message. Never throws: a failure fails the task and is reported. */
   handle(message: TaskMessage): void {
-    if (isTerminal(this.state)) return;
+    if (this.phase.kind === 'ended') return;
     try {
       switch (message.type) {
         case 'records':
@@ -173,15 +177,10 @@ export class StreamTask implements BarrierHandlerTarget {
         case 'notifyCheckpointAborted':
           this.notifyCheckpointAborted(message.checkpointId);
           break;
-        case 'checkpointAcknowledged':
-          this.faults?.onCheckpointAcknowledged(message.checkpointId);
-          break;
         case 'asyncDone':
           this.pendingAsync--;
-          if (this.finishing) this.tryFinish();
+          this.tryFinish();
           break;
-        case 'crash':
-          throw message.error;
         case 'credit':
           this.outputs.addCredit(message.outputChannel, message.credits);
           this.afterOutputProgress();
@@ -191,7 +190,7 @@ export class StreamTask implements BarrierHandlerTarget {
           this.pollSource();
           break;
         case 'processingTimer':
-          if (this.state === 'RUNNING' && this.timers.fire(message.timerId)) this.chain.flush();
+          if (this.isRunning && this.timers.fire(message.timerId)) this.chain.flush();
           break;
         case 'flushBuffers':
           this.outputs.onFlushTimer();
@@ -201,11 +200,11 @@ export class StreamTask implements BarrierHandlerTarget {
         case 'asyncFailed':
           this.pendingAsync--;
           throw message.error;
+        default:
+          assertNever(message, 'task message');
       }
       this.outputs?.afterMailboxAction();
     } catch (e) {
-      // An injected actor crash leaves the task: nact's supervision reports it, as for a dying actor.
-      if (e instanceof InjectedActorCrash) throw e;
       this.fail(e);
     }
   }
@@ -221,10 +220,11 @@ export class StreamTask implements BarrierHandlerTarget {
 
   /** Stops the task where it stands (job cancelled or failed elsewhere). */
   cancel(): void {
-    if (isTerminal(this.state)) return;
-    this.state = 'CANCELING';
+    if (this.phase.kind === 'ended') return;
+    this.moveTo({ kind: 'canceling' });
     this.release();
-    this.transition('CANCELED');
+    this.moveTo({ kind: 'ended', state: 'CANCELED' });
+    this.report('CANCELED');
   }
 
   metrics(): TaskMetricsSnapshot {
@@ -255,7 +255,6 @@ export class StreamTask implements BarrierHandlerTarget {
         this.host.clock,
         responder,
         this.log,
-        (id) => this.host.post({ type: 'checkpointAcknowledged', checkpointId: id }),
         (work) => this.remember(work),
       );
       if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
@@ -268,7 +267,7 @@ export class StreamTask implements BarrierHandlerTarget {
       throw new Error(`task '${this.name}' got ${wiring.inputs.length} input channels, its job vertex says ${this.input.channelWatermarks().length}`);
     }
     if (this.input) {
-      this.inputProcessor = new StreamInputProcessor(this.name, this.input, wiring.inputs, this.headMetrics, this.barrierHandler, this.faults, () =>
+      this.inputProcessor = new StreamInputProcessor(this.name, this.input, wiring.inputs, this.headMetrics, this.barrierHandler, () =>
         this.endOfInput(),
       );
       for (const m of this.early.splice(0)) this.inputProcessor.enqueue(m);
@@ -294,7 +293,6 @@ export class StreamTask implements BarrierHandlerTarget {
       checkpointingMode: config.checkpointingMode,
       jobId: this.descriptor.jobId,
       trackAsync: (work, what) => this.trackAsync(work, `${node.name}: ${what}`),
-      faultInjector: this.faults,
     };
   }
 
@@ -331,37 +329,34 @@ export class StreamTask implements BarrierHandlerTarget {
   }
 
   private drainInput(): void {
-    if (this.state !== 'RUNNING' || !this.inputProcessor) return;
-    this.inputProcessor.process(() => !this.outputs.isBlocked && this.state === 'RUNNING');
+    if (!this.isRunning || !this.inputProcessor) return;
+    this.inputProcessor.process(() => !this.outputs.isBlocked && this.isRunning);
     this.chain.flush();
   }
 
   private pollSource(): void {
     const source = this.chain.sourceOperator;
-    if (!source || this.sourceEnded || this.state !== 'RUNNING') return;
+    // Suspended at a savepoint: nothing after the barrier; past the end: nothing left.
+    if (!source || this.phase.kind !== 'running') return;
     if (this.outputs.isBlocked) return; // resumed by afterOutputProgress when credit returns
-    if (this.suspendedAt !== undefined) return; // stop-with-savepoint: nothing after the barrier
-    const before = this.headMetrics.numRecordsOut;
     const status = source.emitNext(this.descriptor.config.sourceBatchSize);
     this.chain.flush();
-    this.faults?.onRecords(this.headMetrics.numRecordsOut - before);
     if (status === 'MORE_AVAILABLE') this.schedulePoll();
     else if (status === 'END_OF_INPUT') {
-      this.sourceEnded = true;
       this.log('source reached the end of its input');
       this.endOfInput();
     }
   }
 
   private schedulePoll(): void {
-    if (this.pollScheduled || this.sourceEnded) return;
+    if (this.pollScheduled || this.phase.kind !== 'running') return;
     this.pollScheduled = true;
     this.host.post({ type: 'poll' });
   }
 
   private afterOutputProgress(): void {
     if (this.outputs.isBlocked) return;
-    if (this.finishing) {
+    if (this.phase.kind === 'awaitingFinalCheckpoint' || this.phase.kind === 'finishing') {
       this.tryFinish();
       return;
     }
@@ -374,41 +369,41 @@ export class StreamTask implements BarrierHandlerTarget {
     this.chain.endInput();
     this.chain.flush();
     this.outputs.endOfInput();
-    this.endOfInputReached = true;
-    this.finishing = true;
+    if (!this.checkpointing) this.moveTo({ kind: 'finishing' });
+    else {
+      // A stop-with-savepoint barrier that passed before the end counts as the final checkpoint.
+      const taken = this.phase.kind === 'suspendedAtSavepoint' ? this.phase.savepointId : undefined;
+      this.moveTo({ kind: 'awaitingFinalCheckpoint', finalCheckpointId: taken });
+    }
     this.tryFinish();
   }
 
   /**
-   * Finishes once output is sent and async work is done; with checkpointing, only after a
-   * checkpoint taken after the end of input completed (Flink's final checkpoint, FLIP-147), so
-   * that two-phase-commit sinks commit their last transaction. Consumers then learn that no
-   * barrier follows (endOfPartition).
+   * Finishes once output is sent and async work is done. With checkpointing, consumers then
+   * learn that no barrier follows (endOfPartition).
    */
   private tryFinish(): void {
-    if (!this.finishing || this.outputs.isBlocked || this.state !== 'RUNNING' || this.pendingAsync > 0) return;
-    if (this.checkpointing && !this.finalCheckpointCompleted) return;
+    if (this.phase.kind !== 'finishing' || this.outputs.isBlocked || this.pendingAsync > 0) return;
     if (this.checkpointing) this.outputs.endOfPartition();
     const errors = this.release();
     if (errors.length > 0) throw errors[0];
-    this.transition('FINISHED');
+    this.moveTo({ kind: 'ended', state: 'FINISHED' });
+    this.report('FINISHED');
   }
 
   // ---- checkpoints
 
   /** A source subtask injects a barrier: its snapshot holds exactly what it emitted before. */
   private triggerSourceCheckpoint(barrier: CheckpointBarrier): void {
-    if (!this.checkpointer || this.state !== 'RUNNING' || this.suspendedAt !== undefined) {
-      this.host.checkpointResponder?.declineCheckpoint(barrier.checkpointId, `task '${this.name}' is ${this.state}`, false);
+    if (!this.checkpointer || !this.isRunning || this.phase.kind === 'suspendedAtSavepoint') {
+      this.host.checkpointResponder?.declineCheckpoint(barrier.checkpointId, `task '${this.name}' is ${describePhase(this.phase)}`, false);
       return;
     }
     this.performCheckpoint(barrier, 0);
-    if (barrier.kind === 'SAVEPOINT_SUSPEND') this.suspendedAt = barrier.checkpointId;
   }
 
   triggerCheckpointOnBarrier(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
     this.performCheckpoint(barrier, alignmentDurationMs);
-    if (barrier.kind === 'SAVEPOINT_SUSPEND') this.suspendedAt = barrier.checkpointId;
   }
 
   abortCheckpointOnBarrier(checkpointId: number): void {
@@ -423,45 +418,68 @@ export class StreamTask implements BarrierHandlerTarget {
   private performCheckpoint(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
     this.chain.flush();
     this.checkpointer!.checkpointState(barrier, this.chain.operators, this.outputs.writers, alignmentDurationMs);
-    if (this.endOfInputReached && this.finalCheckpointId === undefined) this.finalCheckpointId = barrier.checkpointId;
+    const { checkpointId } = barrier;
+    switch (this.phase.kind) {
+      case 'running':
+        if (barrier.kind === 'SAVEPOINT_SUSPEND') this.moveTo({ kind: 'suspendedAtSavepoint', savepointId: checkpointId });
+        break;
+      case 'suspendedAtSavepoint':
+        if (barrier.kind === 'SAVEPOINT_SUSPEND') this.moveTo({ kind: 'suspendedAtSavepoint', savepointId: checkpointId });
+        break;
+      case 'awaitingFinalCheckpoint':
+        // Also a stop-with-savepoint: the task ends when it completes either way.
+        if (this.phase.finalCheckpointId === undefined) this.moveTo({ kind: 'awaitingFinalCheckpoint', finalCheckpointId: checkpointId });
+        break;
+      case 'finishing':
+        break;
+      case 'created':
+      case 'deploying':
+      case 'canceling':
+      case 'ended':
+        throw new Error(`task '${this.name}' took checkpoint ${checkpointId} while ${describePhase(this.phase)}`);
+      default:
+        assertNever(this.phase, 'task phase');
+    }
   }
 
   private notifyCheckpointComplete(checkpointId: number): void {
-    if (this.state !== 'RUNNING') return;
+    if (!this.isRunning) return;
     for (const op of this.chain.operators) op.operator.notifyCheckpointComplete?.(checkpointId);
     this.chain.flush();
-    if (this.finalCheckpointId !== undefined && checkpointId >= this.finalCheckpointId) {
-      this.finalCheckpointCompleted = true;
+    const phase = this.phase;
+    if (phase.kind === 'awaitingFinalCheckpoint' && phase.finalCheckpointId !== undefined && checkpointId >= phase.finalCheckpointId) {
+      this.moveTo({ kind: 'finishing' });
       this.tryFinish();
-    }
-    if (this.suspendedAt !== undefined && checkpointId >= this.suspendedAt) {
+    } else if (phase.kind === 'suspendedAtSavepoint' && checkpointId >= phase.savepointId) {
       // Stop-with-savepoint completed: end without end-of-input (no final watermark, windows stay in the savepoint).
-      this.finishing = true;
-      this.finalCheckpointCompleted = true;
+      this.moveTo({ kind: 'finishing' });
       this.tryFinish();
     }
   }
 
   private notifyCheckpointAborted(checkpointId: number): void {
-    if (this.state !== 'RUNNING') return;
+    if (!this.isRunning) return;
     this.barrierHandler?.processCancellation(checkpointId);
     for (const op of this.chain.operators) op.operator.notifyCheckpointAborted?.(checkpointId);
-    if (this.suspendedAt === checkpointId) {
+    const phase = this.phase;
+    if (phase.kind === 'suspendedAtSavepoint' && phase.savepointId === checkpointId) {
       // The stop-with-savepoint failed: the job goes on.
-      this.suspendedAt = undefined;
+      this.moveTo({ kind: 'running' });
       if (this.chain.sourceOperator) this.schedulePoll();
+    } else if (phase.kind === 'awaitingFinalCheckpoint' && phase.finalCheckpointId === checkpointId) {
+      // The next checkpoint will be the final one.
+      this.moveTo({ kind: 'awaitingFinalCheckpoint', finalCheckpointId: undefined });
     }
-    if (this.finalCheckpointId === checkpointId) this.finalCheckpointId = undefined;
     this.drainInput();
   }
 
   private fail(error: unknown): void {
-    if (isTerminal(this.state)) return;
+    if (this.phase.kind === 'ended') return;
     const failure = new TaskFailure(this.name, this.descriptor.subtaskIndex, this.descriptor.vertex.parallelism, error);
     this.log('failed: %s', failure.message);
-    this.state = 'FAILED';
+    this.phase = { kind: 'ended', state: 'FAILED' };
     this.release();
-    this.host.onStateChange('FAILED', failure);
+    this.report('FAILED', failure);
   }
 
   /** Cancels timers and closes operators (sources close their sockets and files). */
@@ -471,9 +489,14 @@ export class StreamTask implements BarrierHandlerTarget {
     return this.chain ? this.chain.close() : [];
   }
 
-  private transition(state: ExecutionState): void {
-    this.state = state;
-    this.log('%s', state);
-    this.host.onStateChange(state);
+  /** The one place the phase changes (but for a failure, which ends the task from any phase). */
+  private moveTo(next: TaskPhase): void {
+    if (!canMove(this.phase, next)) throw new Error(`task '${this.name}' cannot go from ${describePhase(this.phase)} to ${describePhase(next)}`);
+    this.phase = next;
+    this.log('%s', describePhase(next));
+  }
+
+  private report(state: ExecutionState, failure?: TaskFailure): void {
+    this.host.onStateChange(state, failure);
   }
 }

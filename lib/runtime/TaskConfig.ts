@@ -1,5 +1,4 @@
 import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
-import { FaultSpec } from './FaultInjector';
 
 /** Data-plane settings every subtask of a job gets. */
 export interface TaskConfig {
@@ -19,8 +18,6 @@ export interface TaskConfig {
   readonly seed: number;
   /** Set when the job checkpoints: how barriers are aligned. */
   readonly checkpointingMode?: CheckpointingMode;
-  /** Test hook: faults to inject (FaultInjector). */
-  readonly faults?: readonly FaultSpec[];
 }
 
 export const DEFAULT_TASK_CONFIG: TaskConfig = {

@@ -14,10 +14,6 @@ export type TaskMessage =
   /** From the checkpoint coordinator, to every subtask. */
   | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
   | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
-  /** The task's own: its acknowledgement of a checkpoint went out. */
-  | { readonly type: 'checkpointAcknowledged'; readonly checkpointId: number }
   /** The task's own: a piece of tracked async work completed (or failed). */
   | { readonly type: 'asyncDone' }
-  | { readonly type: 'asyncFailed'; readonly error: Error }
-  /** The task's own: an injected fault that must crash the actor (outside any handler). */
-  | { readonly type: 'crash'; readonly error: Error };
+  | { readonly type: 'asyncFailed'; readonly error: Error };

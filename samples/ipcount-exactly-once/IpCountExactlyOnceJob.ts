@@ -1,7 +1,6 @@
 import { StreamExecutionEnvironment, Time, TumblingEventTimeWindows } from '../../actors';
 import { RedisStreamSink } from '../../lib/connectors/redis/RedisStreamSink';
 import { RedisStreamSource } from '../../lib/connectors/redis/RedisStreamSource';
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { IpAndCount } from '../ipcount/IpCountJob';
 import { formatHms, parseHms, splitLogLine } from '../ipcount/logFormat';
 
@@ -20,8 +19,6 @@ export interface IpCountExactlyOnceSettings {
 export interface IpCountExactlyOnceParams extends IpCountExactlyOnceSettings {
   /** The checkpoint to resume from (findLatestCompletedCheckpoint), looked up once by the submitter, not by every thread. */
   readonly resumeFrom: string | undefined;
-  /** Test hook: faults to inject (the sample's --fault). */
-  readonly faults?: readonly FaultSpec[];
 }
 
 /**
@@ -39,7 +36,6 @@ export function ipCountExactlyOnceJob(env: StreamExecutionEnvironment, s: IpCoun
   env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir);
   if (s.retainedCheckpoints !== undefined) env.getCheckpointConfig().setNumRetainedCheckpoints(s.retainedCheckpoints);
   if (s.resumeFrom) env.setSavepointRestoreSettings({ path: s.resumeFrom });
-  for (const f of s.faults ?? []) env.injectFaults(f);
 
   const source = new RedisStreamSource<string>({
     url: s.redis,

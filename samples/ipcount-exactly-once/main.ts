@@ -1,7 +1,6 @@
 import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
 import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
 import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain, UsageError } from '../common/commandLine';
 import { IpCountExactlyOnceParams, ipCountExactlyOnceJob } from './IpCountExactlyOnceJob';
 
@@ -30,8 +29,6 @@ const OPTIONS = {
   'stop-when-idle': { type: 'string' },
   'task-managers': { type: 'string' },
   'retained-checkpoints': { type: 'string', default: '1' },
-  // Test hook: a FaultSpec as JSON (repeatable), e.g. to kill the process in a commit.
-  fault: { type: 'string', multiple: true },
 } as const;
 
 export function main(argv: string[]): Promise<number> {
@@ -58,7 +55,6 @@ export function main(argv: string[]): Promise<number> {
       stopWhenIdleMs: idle,
       retainedCheckpoints: integerFlag('retained-checkpoints', args['retained-checkpoints']),
       resumeFrom,
-      faults: (args.fault ?? []).map((f) => JSON.parse(f) as FaultSpec),
     };
     const summary = (result: JobExecutionResult): void => {
       const stats = result.checkpoints;

@@ -1,4 +1,8 @@
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
+import { TwoPhaseCommitSink } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+import { StreamOperator } from '../../lib/runtime/StreamOperator';
+import { FailAfterRecords } from '../harness/FailAfterRecords';
+import { FailingCommitSink } from '../harness/FailingCommitSink';
+import { FailOnCheckpointComplete } from '../harness/FailOnCheckpointComplete';
 import { JobHarness } from '../harness/JobHarness';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
@@ -6,15 +10,21 @@ import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
 const KEYS = 5;
 const RECORDS = 2000;
 
+/** Where a test fails the job's first attempt: an operator chained to the source or to the counter, or the sink. */
+interface Failure {
+  readonly afterSource?: () => StreamOperator<string, string>;
+  readonly afterCounter?: () => StreamOperator<KeyCount, KeyCount>;
+  readonly sink?: (sink: TransactionalCollectSink<KeyCount>) => TwoPhaseCommitSink<KeyCount, unknown>;
+}
+
 /** generator → keyBy → KeyedCounter (state by key group) → two-phase-commit sink. */
-function defineCountingJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, faults: FaultSpec[] = []): void {
+function defineCountingJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, failure: Failure = {}): void {
   h.env.enableCheckpointing(100);
-  h.env.injectFaults(...faults);
-  h.env
-    .fromGenerator((i) => `k${i % KEYS}`, RECORDS, { recordsPerSecond: 4000 })
+  const source = h.env.fromGenerator((i) => `k${i % KEYS}`, RECORDS, { recordsPerSecond: 4000 });
+  const counted = (failure.afterSource ? source.transform('Fail After Records', failure.afterSource) : source)
     .keyBy((k) => k)
-    .transform('Keyed Counter', () => new KeyedCounter(), { keyed: true })
-    .sinkTo(sink);
+    .transform('Keyed Counter', () => new KeyedCounter(), { keyed: true });
+  (failure.afterCounter ? counted.transform('Fail After Records', failure.afterCounter) : counted).sinkTo(failure.sink ? failure.sink(sink) : sink);
 }
 
 /** Exactly once: each key's committed counts are 1, 2, …, n, each once. */
@@ -50,20 +60,19 @@ describe('checkpoints and recovery on a whole job', () => {
     }
   });
 
-  it.each<[string, FaultSpec['action'], FaultSpec['trigger'], string]>([
-    ['a task that throws after 700 records', 'throw', { afterRecords: 700 }, 'Keyed Counter'],
-    ['an actor that dies (nact supervision) after 500 records', 'crashActor', { afterRecords: 500 }, 'Keyed Counter'],
-    ['a source that throws after 300 records', 'throw', { afterRecords: 300 }, 'Source'],
-    ['a sink that fails between its 3rd barrier and the commit', 'throw', { afterCheckpoint: 3 }, 'Keyed Counter'],
-    ['a sink that fails before its 2nd commit', 'throw', { inCommit: 2, phase: 'before' }, 'Keyed Counter'],
-    ['a sink that fails after its 2nd commit was applied', 'throw', { inCommit: 2, phase: 'after' }, 'Keyed Counter'],
-    ['a sink actor that dies in its 4th commit', 'crashActor', { inCommit: 4, phase: 'after' }, 'Keyed Counter'],
-  ])('restarts from the last checkpoint after %s: every record counted exactly once', async (_what, action, trigger, task) => {
+  it.each<[string, Failure]>([
+    ['a task that throws after 700 records', { afterCounter: () => new FailAfterRecords(700, 1) }],
+    ['a source that throws after 300 records', { afterSource: () => new FailAfterRecords(300, 1) }],
+    ['a task that fails between the 3rd checkpoint and its commit', { afterCounter: () => new FailOnCheckpointComplete(3, 1) }],
+    ['a sink that fails before its 2nd commit', { sink: (s) => new FailingCommitSink(s, 1, { inCommit: 2, phase: 'before' }) }],
+    ['a sink that fails after its 2nd commit was applied', { sink: (s) => new FailingCommitSink(s, 1, { inCommit: 2, phase: 'after' }) }],
+    ['a sink that fails after writing 600 records', { sink: (s) => new FailingCommitSink(s, 1, { afterRecords: 600 }) }],
+  ])('restarts from the last checkpoint after %s: every record counted exactly once', async (_what, failure) => {
     const h = new JobHarness({ parallelism: 2 });
     const sink = new TransactionalCollectSink<KeyCount>();
     try {
       h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 1000 });
-      defineCountingJob(h, sink, [{ task, subtask: 1, trigger, action }]);
+      defineCountingJob(h, sink, failure);
       await h.start();
       const result = await h.result();
       expect(result.numRestarts).toBe(1);
@@ -81,9 +90,9 @@ describe('checkpoints and recovery on a whole job', () => {
     const sink = new TransactionalCollectSink<KeyCount>();
     try {
       h.env.setRestartStrategy({ type: 'none' });
-      defineCountingJob(h, sink, [{ task: 'Keyed Counter', subtask: 0, trigger: { afterRecords: 100 }, action: 'throw' }]);
+      defineCountingJob(h, sink, { afterCounter: () => new FailAfterRecords(100, 0) });
       await h.start();
-      await expect(h.result()).rejects.toThrow(/injected fault in 'Keyed Counter.*' subtask 0 attempt 0 after \d+ records/);
+      await expect(h.result()).rejects.toThrow(/'Keyed Counter.*' .*test failure in subtask 0 attempt 0 after 100 records/);
     } finally {
       await h.close();
     }

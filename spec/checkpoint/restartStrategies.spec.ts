@@ -1,6 +1,7 @@
 import { createRestartStrategy } from '../../lib/runtime/restart/RestartStrategy';
 import { ManualClock } from '../../lib/time/ManualClock';
 import { JobHarness } from '../harness/JobHarness';
+import { FailAfterRecords } from '../harness/FailAfterRecords';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
 
@@ -85,12 +86,11 @@ describe("restart strategies (Flink's RestartBackoffTimeStrategy), on the manual
     try {
       h.env.enableCheckpointing(100);
       h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 1, delayMs: 3000 });
-      const fault = (attempt: number) => ({ task: 'Keyed Counter', subtask: 0, attempt, trigger: { afterRecords: 10 }, action: 'throw' as const });
-      h.env.injectFaults(fault(0), fault(1));
       h.env
         .fromGenerator((i) => `k${i % 3}`, 1000, { recordsPerSecond: 1000 })
         .keyBy((k) => k)
         .transform('Keyed Counter', () => new KeyedCounter(), { keyed: true })
+        .transform('Fail After Records', () => new FailAfterRecords<KeyCount>(10, 0, [0, 1]))
         .sinkTo(sink);
       await h.start();
       // Records reach the counter with the first buffer timeout (100 ms): it fails then.

@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { findLatestCompletedCheckpoint, METADATA_FILE } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { CheckpointingMode } from '../../lib/runtime/checkpoint/CheckpointBarrier';
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
+import { FailAfterRecords } from '../harness/FailAfterRecords';
 import { JobHarness } from '../harness/JobHarness';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
@@ -16,17 +16,18 @@ import { SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 const KEYS = 16;
 const RECORDS = 4000;
 
-function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, options: { mode?: CheckpointingMode; storage?: string; faults?: FaultSpec[] } = {}): void {
+function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, options: { mode?: CheckpointingMode; storage?: string; failCounterAfter?: number } = {}): void {
   h.env.enableCheckpointing(100, options.mode ?? 'EXACTLY_ONCE');
   if (options.storage) h.env.getCheckpointConfig().setCheckpointStorage(options.storage).setNumRetainedCheckpoints(2);
   h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 2, delayMs: 100 });
-  h.env.injectFaults(...(options.faults ?? []));
-  h.env
+  const counted = h.env
     .fromGenerator((i) => `key-${i % KEYS}`, RECORDS, { recordsPerSecond: 8000 })
     .uid('generator')
     .keyBy((k) => k)
     .transform('Keyed Counter', () => new KeyedCounter(), { keyed: true })
-    .uid('counter')
+    .uid('counter');
+  const failAfter = options.failCounterAfter;
+  (failAfter === undefined ? counted : counted.transform('Fail After Records', () => new FailAfterRecords<KeyCount>(failAfter, 0)).uid('fail-after-records'))
     .sinkTo(sink)
     .uid('sink');
 }
@@ -187,7 +188,7 @@ describe('savepoints, rescaling and checkpoint directories', () => {
     const sink = new TransactionalCollectSink<KeyCount>();
     const h = new JobHarness({ parallelism: 2 });
     try {
-      defineJob(h, sink, { mode: 'AT_LEAST_ONCE', faults: [{ task: 'Keyed Counter', subtask: 0, trigger: { afterRecords: 900 }, action: 'throw' }] });
+      defineJob(h, sink, { mode: 'AT_LEAST_ONCE', failCounterAfter: 900 });
       await h.start();
       const result = await h.result();
       expect(result.numRestarts).toBe(1);

@@ -6,7 +6,8 @@ import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSi
 import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
 import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
 import { ManualClock } from '../../lib/time/ManualClock';
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
+import { FailAfterRecords } from '../harness/FailAfterRecords';
+import { CommitFailure, FailingCommitSink } from '../harness/FailingCommitSink';
 import { runFinishedSubtaskRecovery } from '../harness/finishedSubtaskRecovery';
 import { JobHarness } from '../harness/JobHarness';
 
@@ -42,18 +43,25 @@ function fileWriter(dir: string, jobId: string, attempt: number, restoredCheckpo
   });
 }
 
-async function runFileJob(dir: string, faults: FaultSpec[], onProgress?: (h: JobHarness) => void): Promise<number> {
+/** How the first attempt fails: the source task after N lines, or one sink subtask. */
+interface FileJobFailure {
+  readonly sourceAfterLines?: number;
+  readonly sink?: { readonly subtask: number; readonly failure: CommitFailure };
+}
+
+async function runFileJob(dir: string, failure: FileJobFailure | undefined, onProgress?: (h: JobHarness) => void): Promise<number> {
   const input = path.join(dir, 'input.txt');
   fs.writeFileSync(input, LINES.join('\r\n') + '\r\n');
   const h = new JobHarness({ parallelism: 2 });
   try {
     h.env.enableCheckpointing(50);
     h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 10 });
-    h.env.injectFaults(...faults);
-    h.env
-      .readTextFile(input)
-      .map((l) => l.toUpperCase())
-      .sinkTo(new FileSink<string>(path.join(dir, 'out')));
+    const lines = h.env.readTextFile(input);
+    const sourceAfter = failure?.sourceAfterLines;
+    // Parallelism 1 as the file source's: chained to it, it fails the source task.
+    const read = sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0)).setParallelism(1);
+    const sink = new FileSink<string>(path.join(dir, 'out'));
+    read.map((l) => l.toUpperCase()).sinkTo(failure?.sink ? new FailingCommitSink(sink, failure.sink.subtask, failure.sink.failure) : sink);
     await h.start();
     onProgress?.(h);
     const result = await h.result();
@@ -106,14 +114,14 @@ describe('file source with offsets and file sink with part files, exactly once',
     rest.reader.close();
   });
 
-  it.each<[string, FaultSpec[]]>([
-    ['without faults', []],
-    ['when the source fails after 1000 lines', [{ task: 'Source', subtask: 0, trigger: { afterRecords: 1000 }, action: 'throw' }]],
-    ['when a sink fails after 700 records', [{ task: 'Sink', subtask: 1, trigger: { afterRecords: 700 }, action: 'throw' }]],
-    ['when a sink fails after its first commit was applied', [{ task: 'Sink', subtask: 0, trigger: { inCommit: 1, phase: 'after' }, action: 'throw' }]],
-  ])('writes every line exactly once %s', async (_what, faults) => {
-    const restarts = await runFileJob(dir, faults);
-    expect(restarts).toBe(faults.length);
+  it.each<[string, FileJobFailure | undefined]>([
+    ['without faults', undefined],
+    ['when the source fails after 1000 lines', { sourceAfterLines: 1000 }],
+    ['when a sink fails after 700 records', { sink: { subtask: 1, failure: { afterRecords: 700 } } }],
+    ['when a sink fails after its first commit was applied', { sink: { subtask: 0, failure: { inCommit: 1, phase: 'after' } } }],
+  ])('writes every line exactly once %s', async (_what, failure) => {
+    const restarts = await runFileJob(dir, failure);
+    expect(restarts).toBe(failure ? 1 : 0);
     expect(visibleLines(path.join(dir, 'out')).sort()).toEqual(LINES.map((l) => l.toUpperCase()).sort());
     // What never committed is gone; nothing is left in progress.
     expect(inProgressFiles(path.join(dir, 'out'))).toEqual([]);
@@ -121,7 +129,7 @@ describe('file source with offsets and file sink with part files, exactly once',
 
   it('shows a reader only committed part files while the job runs', async () => {
     const seen: number[] = [];
-    await runFileJob(dir, [], (h) => {
+    await runFileJob(dir, undefined, (h) => {
       const out = path.join(dir, 'out');
       const poll = setInterval(() => {
         const lines = visibleLines(out);

@@ -3,17 +3,16 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createClient } from 'redis';
-import { FaultSpec } from '../../lib/runtime/FaultInjector';
 import { SeededRandom } from '../../lib/util/SeededRandom';
 import { RedisServer } from '../harness/RedisServer';
 
 const MAIN = path.join(__dirname, '../../dist/samples/ipcount-exactly-once/main.js');
 const IPS = ['192.168.1.1', '192.168.1.2', '192.168.1.3', '192.168.1.4', '10.0.0.7', '10.0.0.8', '172.16.4.2'];
 const LINES = 20_000;
-const WINDOW_TASK = 'Window';
-const MAP_TASK = 'Map -> Map -> Timestamps/Watermarks';
-/** A run whose injected fault has not fired by then is killed from outside (still a fault). */
+/** A run whose chosen moment has not come by then is killed anyway (still a fault). */
 const FAULT_FALLBACK_KILL_MS = 4000;
+/** How often the test looks at the checkpoint directory and the sink stream for its moment. */
+const WATCH_EVERY_MS = 3;
 
 /** A synthetic access log in time order: LINES lines over ~17 minutes of event time. */
 function writeLog(file: string, random: SeededRandom): void {
@@ -61,48 +60,113 @@ interface RunOutcome {
   readonly stderr: string;
 }
 
-/** One run of the sample; killed with SIGKILL after `killAfterMs` if given. */
-function runSample(args: string[], killAfterMs: number | undefined): Promise<RunOutcome> {
+/**
+ * When the test kills a run with SIGKILL from outside, tied to progress it can observe: a
+ * checkpoint of this run begun (its barrier is passing, state is being written), a checkpoint of
+ * this run completed (its commits are due or under way), the sink stream grown by some entries
+ * (in the middle of a commit), or simply some time after the start.
+ */
+type KillMoment =
+  | { readonly kind: 'checkpointBegun'; readonly nth: number }
+  | { readonly kind: 'checkpointCompleted'; readonly nth: number }
+  | { readonly kind: 'sinkGrew'; readonly entries: number }
+  | { readonly kind: 'afterMs'; readonly ms: number };
+
+function describeMoment(m: KillMoment): string {
+  switch (m.kind) {
+    case 'checkpointBegun':
+      return `when checkpoint ${m.nth} of the run began`;
+    case 'checkpointCompleted':
+      return `when checkpoint ${m.nth} of the run completed`;
+    case 'sinkGrew':
+      return `when the sink stream grew by ${m.entries} entries`;
+    case 'afterMs':
+      return `after ${m.ms} ms`;
+  }
+}
+
+/** Checkpoint ids in the directory: begun (`chk-N.inprogress` or `chk-N`) and completed (`chk-N`). */
+function checkpointIds(directory: string): { begun: Set<number>; completed: Set<number> } {
+  const begun = new Set<number>();
+  const completed = new Set<number>();
+  for (const name of fs.existsSync(directory) ? fs.readdirSync(directory) : []) {
+    const m = /^chk-(\d+)(\.inprogress)?$/.exec(name);
+    if (!m) continue;
+    begun.add(Number(m[1]));
+    if (!m[2]) completed.add(Number(m[1]));
+  }
+  return { begun, completed };
+}
+
+interface Progress {
+  readonly checkpointDir: string;
+  readonly sinkLength: () => Promise<number>;
+}
+
+/** Resolves once `moment` came for a run started now (checkpoints and sink entries counted from now on). */
+async function momentCame(moment: KillMoment, progress: Progress, stopped: () => boolean): Promise<boolean> {
+  const before = checkpointIds(progress.checkpointDir);
+  const sinkBefore = moment.kind === 'sinkGrew' ? await progress.sinkLength() : 0;
+  const started = Date.now();
+  while (!stopped()) {
+    const now = checkpointIds(progress.checkpointDir);
+    const newSince = (ids: Set<number>, old: Set<number>): number => [...ids].filter((id) => !old.has(id)).length;
+    switch (moment.kind) {
+      case 'checkpointBegun':
+        if (newSince(now.begun, before.begun) >= moment.nth) return true;
+        break;
+      case 'checkpointCompleted':
+        if (newSince(now.completed, before.completed) >= moment.nth) return true;
+        break;
+      case 'sinkGrew':
+        if ((await progress.sinkLength()) - sinkBefore >= moment.entries) return true;
+        break;
+      case 'afterMs':
+        if (Date.now() - started >= moment.ms) return true;
+        break;
+    }
+    if (Date.now() - started >= FAULT_FALLBACK_KILL_MS) return false;
+    await new Promise((r) => setTimeout(r, WATCH_EVERY_MS));
+  }
+  return false;
+}
+
+/** One run of the sample; killed with SIGKILL at `moment` if given (or after the fallback time). */
+function runSample(args: string[], kill?: { moment: KillMoment; progress: Progress }): Promise<RunOutcome & { killedAtMoment: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe']});
     let stderr = '';
+    let exited = false;
+    let killedAtMoment = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    if (kill) {
+      void momentCame(kill.moment, kill.progress, () => exited).then((came) => {
+        if (exited) return;
+        killedAtMoment = came;
+        child.kill('SIGKILL');
+      });
+    }
     const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      exited = true;
       clearTimeout(watchdog);
-      resolve({ code, signal, stderr });
+      resolve({ code, signal, stderr, killedAtMoment });
     });
   });
 }
 
-/** A random way to die: inside a task, between a barrier and the commit, in a commit, or from outside. */
-function randomFault(random: SeededRandom): { fault: FaultSpec | undefined; killAfterMs: number | undefined; what: string } {
-  const pick = Math.floor(random.next() * 5);
-  const subtask = Math.floor(random.next() * 2);
+/** A random moment to die: while a checkpoint is written, between its completion and the commits, in a commit, or any time. */
+function randomMoment(random: SeededRandom): KillMoment {
+  const pick = Math.floor(random.next() * 4);
   switch (pick) {
-    case 0: {
-      const n = 100 + Math.floor(random.next() * 3000);
-      return { fault: { task: MAP_TASK, subtask, trigger: { afterRecords: n }, action: 'killProcess' }, killAfterMs: undefined, what: `map task after ${n} records` };
-    }
-    case 1: {
-      const n = 1 + Math.floor(random.next() * 4);
-      return { fault: { task: WINDOW_TASK, subtask, trigger: { afterCheckpoint: n }, action: 'killProcess' }, killAfterMs: undefined, what: `sink between barrier ${n} and its commit` };
-    }
-    case 2: {
-      const n = 1 + Math.floor(random.next() * 4);
-      const phase = random.next() < 0.5 ? 'before' : 'after';
-      return { fault: { task: WINDOW_TASK, subtask, trigger: { inCommit: n, phase }, action: 'killProcess' }, killAfterMs: undefined, what: `sink ${phase} commit ${n}` };
-    }
-    case 3: {
-      const n = 50 + Math.floor(random.next() * 2000);
-      return { fault: { task: WINDOW_TASK, subtask, trigger: { afterRecords: n }, action: 'killProcess' }, killAfterMs: undefined, what: `window task after ${n} records` };
-    }
-    default: {
-      const ms = 150 + Math.floor(random.next() * 1200);
-      return { fault: undefined, killAfterMs: ms, what: `SIGKILL from outside after ${ms} ms` };
-    }
+    case 0:
+      return { kind: 'checkpointBegun', nth: 1 + Math.floor(random.next() * 4) };
+    case 1:
+      return { kind: 'checkpointCompleted', nth: 1 + Math.floor(random.next() * 4) };
+    case 2:
+      return { kind: 'sinkGrew', entries: 1 + Math.floor(random.next() * 40) };
+    default:
+      return { kind: 'afterMs', ms: 150 + Math.floor(random.next() * 1200) };
   }
 }
 
@@ -174,26 +238,41 @@ describe.each(VARIANTS)('samples/ipcount-exactly-once against a real redis-serve
     let produced = false;
     const producer = produceSlowly(redis.url, 'access', log, 200, 150).finally(() => (produced = true));
 
+    const sinkClient = createClient({ url: redis.url });
+    sinkClient.on('error', () => undefined);
+    await sinkClient.connect();
+    const progress: Progress = { checkpointDir: path.join(dir, 'checkpoints'), sinkLength: () => sinkClient.xLen('ipcounts') };
+
     const faults: string[] = [];
+    let killedAtMoments = 0;
     let finished: RunOutcome | undefined;
-    for (let round = 0; round < 80 && !finished; round++) {
-      // Runs die somewhere while the log is being written and until enough faults happened;
-      // then one runs clean to the end. Only that last run may stop when idle, so no earlier run
-      // can end cleanly when its fault happens not to fire: it is killed from outside instead.
-      const clean = produced && faults.length >= faultsWanted;
-      const f = clean
-        ? { fault: undefined, killAfterMs: undefined, what: 'clean run' }
-        : !produced
-          ? randomFault(random)
-          : { fault: undefined, killAfterMs: 150 + Math.floor(random.next() * 450), what: 'SIGKILL from outside after the log was written' };
-      const runArgs = [...jobArgs(), ...(clean ? ['--stop-when-idle', '700'] : []), ...(f.fault ? ['--fault', JSON.stringify(f.fault)] : [])];
-      const outcome = await runSample(runArgs, clean ? undefined : (f.killAfterMs ?? FAULT_FALLBACK_KILL_MS));
-      if (outcome.signal === 'SIGKILL') faults.push(f.what);
-      else if (outcome.code === 0 && clean) finished = outcome;
-      else throw new Error(`run ${round} (${f.what}) exited ${outcome.code}: ${outcome.stderr}`);
+    try {
+      for (let round = 0; round < 80 && !finished; round++) {
+        // Runs are killed somewhere while the log is being written and until enough faults
+        // happened; then one runs clean to the end. Only that last run may stop when idle, so
+        // no earlier run can end cleanly before its moment came.
+        const clean = produced && faults.length >= faultsWanted;
+        const moment: KillMoment | undefined = clean
+          ? undefined
+          : !produced
+            ? randomMoment(random)
+            : { kind: 'afterMs', ms: 150 + Math.floor(random.next() * 450) };
+        const what = moment ? `SIGKILL ${describeMoment(moment)}` : 'clean run';
+        const runArgs = [...jobArgs(), ...(clean ? ['--stop-when-idle', '700'] : [])];
+        const outcome = await runSample(runArgs, moment && { moment, progress });
+        if (outcome.signal === 'SIGKILL') {
+          faults.push(outcome.killedAtMoment ? what : `${what} (the moment did not come: killed after ${FAULT_FALLBACK_KILL_MS} ms)`);
+          if (outcome.killedAtMoment && moment?.kind !== 'afterMs') killedAtMoments++;
+        } else if (outcome.code === 0 && clean) finished = outcome;
+        else throw new Error(`run ${round} (${what}) exited ${outcome.code}: ${outcome.stderr}`);
+      }
+    } finally {
+      sinkClient.destroy();
     }
     expect(await producer).toBe(LINES);
     expect(faults.length).toBeGreaterThanOrEqual(faultsWanted);
+    // Kills tied to checkpoints and commits did happen, not only kills at random times.
+    expect(killedAtMoments).toBeGreaterThan(0);
     // The clean run resumed from a checkpoint the killed runs left, read only what they had not
     // committed, and checkpointed until it ended.
     const lastRun = finished?.stderr ?? 'no clean run finished within 80 rounds';
@@ -209,14 +288,14 @@ describe.each(VARIANTS)('samples/ipcount-exactly-once against a real redis-serve
     fs.mkdirSync(path.join(__dirname, '../artifacts'), { recursive: true });
     fs.writeFileSync(
       path.join(__dirname, `../artifacts/ipcount-exactly-once-faults${extraArgs.length > 0 ? '-threads' : ''}.json`),
-      JSON.stringify({ lines: LINES, results: committed.length, faultsInjected: faults.length, faults, lastRun: lastRun.trim() }, null, 2),
+      JSON.stringify({ lines: LINES, results: committed.length, faultsInjected: faults.length, killedAtMoments, faults, lastRun: lastRun.trim() }, null, 2),
     );
   }, 240_000);
 
   it('ends at once with nothing new when started again after it finished', async () => {
     const before = await readSink(redis.url, 'ipcounts');
     expect(before.length).toBeGreaterThan(0);
-    const outcome = await runSample([...jobArgs(), '--stop-when-idle', '300'], undefined);
+    const outcome = await runSample([...jobArgs(), '--stop-when-idle', '300']);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(/resuming from .*chk-\d+/);
     expect(outcome.stderr).toMatch(/finished; 0 lines read in this run/);

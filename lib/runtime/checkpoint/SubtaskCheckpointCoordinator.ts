@@ -30,7 +30,6 @@ export class SubtaskCheckpointCoordinator {
     private readonly responder: CheckpointResponder,
     private readonly log: Debugger,
     /** Called in the task's mailbox once the acknowledgement went out. */
-    private readonly onAcknowledged: (checkpointId: number) => void,
     /** Lets a harness on the manual clock wait for the asynchronous part. */
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
@@ -76,7 +75,6 @@ export class SubtaskCheckpointCoordinator {
       const stats: SubtaskCheckpointStats = { alignmentDurationMs, syncDurationMs, asyncDurationMs: this.clock.now() - start, stateSize };
       this.log('acknowledges checkpoint %d (%d bytes, sync %d ms, async %d ms)', checkpointId, stateSize, syncDurationMs, stats.asyncDurationMs);
       this.responder.acknowledgeCheckpoint(checkpointId, handle, stats);
-      this.onAcknowledged(checkpointId);
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       this.log('declines checkpoint %d: %s', checkpointId, reason);

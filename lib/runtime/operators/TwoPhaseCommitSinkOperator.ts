@@ -133,12 +133,9 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     const due = this.pending.filter((p) => p.checkpointId <= checkpointId && !this.committing.has(p));
     if (due.length === 0) return;
     for (const p of due) this.committing.add(p);
-    const faults = this.context.faultInjector;
     this.enqueueCommitWork(`commit of checkpoint ${checkpointId}`, async () => {
       for (const p of due) {
-        faults?.onCommit('before');
         await this.writer.commit(p.transaction);
-        faults?.onCommit('after');
         this.pending = this.pending.filter((x) => x !== p);
         this.committing.delete(p);
       }
