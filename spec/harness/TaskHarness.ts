@@ -190,6 +190,11 @@ export class TaskHarness {
     return this.post({ type: 'endOfPartition', channel });
   }
 
+  /** The coordinator completed a checkpoint (every subtask acknowledged it). */
+  completeCheckpoint(checkpointId: number): this {
+    return this.post({ type: 'notifyCheckpointComplete', checkpointId });
+  }
+
   /** The coordinator aborted a checkpoint (timeout, a decline elsewhere). */
   abortCheckpoint(checkpointId: number): this {
     return this.post({ type: 'notifyCheckpointAborted', checkpointId });
