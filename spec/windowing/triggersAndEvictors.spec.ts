@@ -48,10 +48,18 @@ describe('triggers', () => {
     expect(PurgingTrigger.of(CountTrigger.of(2)).toString()).toBe('PurgingTrigger(CountTrigger(2))');
   });
 
-  it('GlobalWindows alone never fire (NeverTrigger)', () => {
-    const h = harnessOf<Ev, Ev>((s) => s.keyBy('key').window(GlobalWindows.create() as WindowAssigner<Ev, GlobalWindow>).sum('n')).open();
-    h.element(ev(1)).watermark(Number.MAX_SAFE_INTEGER).endInput();
-    expect(h.values()).toEqual([]);
+  it('GlobalWindows alone never fire (NeverTrigger); the same window with a trigger that fires does produce output', () => {
+    const run = (withTrigger: boolean): Ev[] => {
+      const h = harnessOf<Ev, Ev>((s) => {
+        const windowed = s.keyBy('key').window(GlobalWindows.create() as WindowAssigner<Ev, GlobalWindow>);
+        return (withTrigger ? windowed.trigger(CountTrigger.of(2)) : windowed).sum('n');
+      }).open();
+      h.element(ev(1)).element(ev(2)).element(ev(3)).watermark(Number.MAX_SAFE_INTEGER).endInput();
+      return h.values();
+    };
+    expect(run(false)).toEqual([]);
+    // Positive control: the same job, elements and watermark, with a trigger that fires.
+    expect(run(true)).toEqual([ev(3)]);
   });
 
   it('ContinuousEventTimeTrigger: early firings every interval of event time, then the final one', () => {
