@@ -108,7 +108,17 @@ describe('the dashboard in Chromium', () => {
     await pageShows('3', 'records-in', String(total));
     await browser.page.waitForSelector('g.node[data-vertex-id="3"]:not(.window-held-back)');
     expect(await browser.page.textContent('g.node[data-vertex-id="3"] .waiting')).toBe('');
-    expect(h.stdout.length).toBeGreaterThan(0);
+    // The page shows Task 3's input watermark past the end of the first window…
+    const shownWatermark = Number(await browser.page.getAttribute('g.node[data-vertex-id="3"] [data-metric="watermark"]', 'data-value'));
+    expect(shownWatermark).toBeGreaterThanOrEqual(Date.UTC(1970, 0, 1, 18, 40, 15));
+    expect(await browser.page.textContent('g.node[data-vertex-id="3"] [data-metric="watermark"]')).toMatch(/^Watermark in: 18:40:(1[5-9]|2\d)/);
+    // …and that window fired with the right counts: .2 twice before and three times after, the others three times.
+    const firstWindow = h.stdout
+      .map((line) => /(18:40:1[0-4]) (\S+) (\d+)\s*$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => `${m[2]} ${m[3]}`)
+      .sort();
+    expect(firstWindow).toEqual(['192.168.1.1 3', '192.168.1.2 5', '192.168.1.3 3']);
     const file = await browser.screenshot('dashboard.png');
     expect(file).toMatch(/spec\/artifacts\/dashboard\.png$/);
   });
