@@ -4,6 +4,7 @@ import path from 'path';
 import { findLatestCompletedCheckpoint, METADATA_FILE } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { CheckpointingMode } from '../../lib/runtime/checkpoint/CheckpointBarrier';
 import { FailAfterRecords } from '../harness/FailAfterRecords';
+import { FailNextPreCommit, PreCommitFailureSwitch } from '../harness/FailNextPreCommit';
 import { JobHarness } from '../harness/JobHarness';
 import { KeyCount, KeyedCounter } from '../harness/KeyedCounter';
 import { TransactionalCollectSink } from '../harness/TransactionalCollectSink';
@@ -16,7 +17,7 @@ import { SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 const KEYS = 16;
 const RECORDS = 4000;
 
-function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, options: { mode?: CheckpointingMode; storage?: string; failCounterAfter?: number } = {}): void {
+function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, options: { mode?: CheckpointingMode; storage?: string; failCounterAfter?: number; failPreCommit?: PreCommitFailureSwitch } = {}): void {
   h.env.enableCheckpointing(100, options.mode ?? 'EXACTLY_ONCE');
   if (options.storage) h.env.getCheckpointConfig().setCheckpointStorage(options.storage).setNumRetainedCheckpoints(2);
   h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 2, delayMs: 100 });
@@ -28,7 +29,7 @@ function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, opti
     .uid('counter');
   const failAfter = options.failCounterAfter;
   (failAfter === undefined ? counted : counted.transform('Fail After Records', () => new FailAfterRecords<KeyCount>(failAfter, 0)).uid('fail-after-records'))
-    .sinkTo(sink)
+    .sinkTo(options.failPreCommit ? new FailNextPreCommit(sink, options.failPreCommit) : sink)
     .uid('sink');
 }
 
@@ -144,6 +145,33 @@ describe('savepoints, rescaling and checkpoint directories', () => {
       await second.close();
     }
     expect([...sink.committed].sort()).toEqual(SEED_TABLE.map((l) => l.slice(3)).sort());
+  });
+
+  it('a stop-with-savepoint declined by a subtask is aborted: the sources resume and the job goes on to count every record exactly once', async () => {
+    const sink = new TransactionalCollectSink<KeyCount>();
+    const h = new JobHarness({ parallelism: 2 });
+    const failPreCommit: PreCommitFailureSwitch = { armed: false };
+    try {
+      defineJob(h, sink, { failPreCommit });
+      await h.start();
+      await h.advance(180);
+      const committedBefore = sink.committed.length;
+      // The savepoint's barriers pass (sources stop emitting), then a subtask declines it.
+      failPreCommit.armed = true;
+      await expect(whileAdvancing(h, h.client!.stopWithSavepoint(path.join(dir, 'savepoints')))).rejects.toThrow(/test failure in a pre-commit/);
+      expect(failPreCommit.armed).toBe(false);
+      expect(h.client!.getJobStatus()).toBe('RUNNING');
+      // The sources emit again and later checkpoints commit what they emitted.
+      const committedAtAbort = sink.committed.length;
+      await h.advance(500);
+      expect(sink.committed.length).toBeGreaterThan(committedAtAbort);
+      const result = await h.result();
+      expect(result.numRestarts).toBe(0);
+      expect(committedAtAbort).toBeGreaterThanOrEqual(committedBefore);
+    } finally {
+      await h.close();
+    }
+    expectExactlyOnce(sink.committed);
   });
 
   it('keeps the last N completed checkpoints in the directory, never an in-progress one, and restores from the latest', async () => {

@@ -52,7 +52,7 @@ export class FailingCommitSink<T, TXN> implements TwoPhaseCommitSink<T, TXN> {
 }
 
 /** The writer's methods bound to it, so that they can be spread into a wrapper. */
-function bind<T, TXN>(writer: TwoPhaseCommitWriter<T, TXN>): TwoPhaseCommitWriter<T, TXN> {
+export function bind<T, TXN>(writer: TwoPhaseCommitWriter<T, TXN>): TwoPhaseCommitWriter<T, TXN> {
   return {
     beginTransaction: (id) => writer.beginTransaction(id),
     invoke: (txn, value, c) => writer.invoke(txn, value, c),
