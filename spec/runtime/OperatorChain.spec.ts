@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { OutputTag } from '../../lib/api/OutputTag';
+import { OutputTag } from '../../lib/core/OutputTag';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
 import { JobVertex } from '../../lib/graph/JobGraph';
 import { AbstractStreamOperator } from '../../lib/runtime/AbstractStreamOperator';

@@ -1,7 +1,7 @@
 import { EventTimeSessionWindows } from '../../lib/windowing/assigners/EventTimeSessionWindows';
 import { MergingWindowSet } from '../../lib/windowing/MergingWindowSet';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
-import { Time } from '../../lib/time/Time';
+import { Time } from '../../lib/core/Time';
 
 /**
  * Flink's MergingWindowSetTest: which windows are in flight, which state window holds each
