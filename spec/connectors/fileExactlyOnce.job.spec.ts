@@ -90,6 +90,10 @@ describe('file source with offsets and file sink with part files, exactly once',
         fail: (e) => {
           throw e;
         },
+        warn: (message) => {
+          throw new Error(`unexpected warning: ${message}`);
+        },
+        metricGroup: { gauge: () => undefined },
         restoredSplits,
       };
       const reader = new TextFileSource(file).createReader(context);

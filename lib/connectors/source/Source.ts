@@ -18,11 +18,20 @@ export interface SourceReaderContext {
   wakeup(): void;
   /** Call when the reader failed outside pollNext (a socket error, say): fails the task. */
   fail(error: Error): void;
+  /** A warning the user must see (on the job's stderr, naming the source), e.g. entries skipped. */
+  warn(message: string): void;
+  /** Where the reader registers its own metrics (Flink's SourceReaderContext#metricGroup). */
+  readonly metricGroup: SourceReaderMetricGroup;
   /**
    * On restore from a checkpoint: the splits (with their positions) this reader takes over, as
    * some reader's snapshotState returned them; undefined on a fresh start.
    */
   readonly restoredSplits?: readonly unknown[];
+}
+
+export interface SourceReaderMetricGroup {
+  /** A value read whenever metrics are collected, e.g. a counter the reader keeps; null: none now. */
+  gauge(name: string, read: () => number | null): void;
 }
 
 /**

@@ -24,13 +24,16 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
   }
 
   /** Called by the task with the hooks the reader needs. */
-  createReader(ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log'>): void {
+  createReader(ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log' | 'warn' | 'metricGroup'>): void {
+    const { subtaskIndex, parallelism, clock, log, stderr, metrics } = this.context;
     this.reader = this.source.createReader({
       ...ctx,
-      subtaskIndex: this.context.subtaskIndex,
-      parallelism: this.context.parallelism,
-      clock: this.context.clock,
-      log: this.context.log,
+      subtaskIndex,
+      parallelism,
+      clock,
+      log,
+      warn: (message) => stderr.write(`${this.name} (subtask ${subtaskIndex}): ${message}\n`),
+      metricGroup: { gauge: (name, read) => metrics.gauge(name, read) },
       restoredSplits: this.restoredSplits,
     });
   }

@@ -1,0 +1,225 @@
+import net from 'net';
+import { createClient } from 'redis';
+import { RedisStreamEntry, RedisStreamSource, RedisStreamSourceOptions } from '../../lib/connectors/redis/RedisStreamSource';
+import { ReaderDriver, waitFor } from '../harness/ReaderDriver';
+import { RedisServer } from '../harness/RedisServer';
+
+type Client = ReturnType<typeof createClient>;
+
+/** The position a snapshot holds for its only stream. */
+function lastIdOf(snapshot: readonly unknown[] | undefined): string {
+  return (snapshot as ReadonlyArray<{ lastId: string }>)[0].lastId;
+}
+
+function valuesOf(entries: readonly RedisStreamEntry[]): string[] {
+  return entries.map((e) => e.fields.v);
+}
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('RedisStreamSource against a real redis-server', () => {
+  let redis: RedisServer;
+  let client: Client;
+
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+    client = createClient({ url: redis.url });
+    client.on('error', () => undefined);
+    await client.connect();
+  });
+
+  afterEach(async () => {
+    if (client.isOpen) client.destroy();
+    await redis.stop();
+  });
+
+  const add = async (stream: string, ...values: string[]): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const v of values) ids.push(await client.xAdd(stream, '*', { v }));
+    return ids;
+  };
+  const source = (options: Partial<RedisStreamSourceOptions<RedisStreamEntry>> = {}): RedisStreamSource =>
+    new RedisStreamSource({ url: redis.url, streams: ['s'], blockMs: 10, ...options });
+  /** How many XREADs the server has answered: a sign the reader went round its loop. */
+  const xreadCalls = async (): Promise<number> => {
+    const stats = await client.info('commandstats');
+    return Number(/cmdstat_xread:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  };
+  /** Waits (bounded, wall time) until the server answered `n` more XREADs: the reader went round its loop. */
+  const afterReads = async (n: number): Promise<void> => {
+    const target = (await xreadCalls()) + n;
+    for (const deadline = Date.now() + 5000; (await xreadCalls()) < target; ) {
+      if (Date.now() > deadline) throw new Error(`the reader did not read ${n} more times`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  describe('positions', () => {
+    it('checkpoints the id of the last entry it emitted, not of the entries it fetched ahead', async () => {
+      const ids = await add('s', 'a', 'b', 'c', 'd', 'e');
+      const first = new ReaderDriver(source()).start();
+      // Two credits per poll: the reader has fetched all five (one XREAD) but emitted two.
+      await first.pollUntilEmitted(2, 2);
+      expect(first.poll(0)).toBe('MORE_AVAILABLE');
+      const snapshot = first.reader.snapshotState!(1);
+      expect(lastIdOf(snapshot)).toBe(ids[1]);
+      await first.pollUntilEmitted(5, 2);
+      expect(lastIdOf(first.reader.snapshotState!(2))).toBe(ids[4]);
+      first.close();
+
+      const restored = new ReaderDriver(source(), undefined, snapshot).start();
+      await restored.pollUntilEmitted(3);
+      expect(valuesOf(restored.emitted)).toEqual(['c', 'd', 'e']);
+      restored.close();
+    });
+
+    it("resolves '$' to the stream's last id before the first read, so a checkpoint holds a concrete id", async () => {
+      const ids = await add('s', 'old 1', 'old 2');
+      const first = new ReaderDriver(source({ startFrom: '$' })).start();
+      await waitFor("'$' resolved", () => lastIdOf(first.reader.snapshotState!(1)) !== '$', 3000);
+      const snapshot = first.reader.snapshotState!(1);
+      expect(lastIdOf(snapshot)).toBe(ids[1]);
+      first.close();
+
+      // Written between that checkpoint and the restore: read after the restore, not skipped.
+      await add('s', 'new 1', 'new 2');
+      const restored = new ReaderDriver(source({ startFrom: '$' }), undefined, snapshot).start();
+      await restored.pollUntilEmitted(2);
+      expect(valuesOf(restored.emitted)).toEqual(['new 1', 'new 2']);
+      restored.close();
+    });
+
+    it("resolves '$' on a stream that does not exist yet to 0-0, so its first entries are read", async () => {
+      const reader = new ReaderDriver(source({ startFrom: '$' })).start();
+      await waitFor("'$' resolved", () => lastIdOf(reader.reader.snapshotState!(1)) !== '$', 3000);
+      expect(lastIdOf(reader.reader.snapshotState!(1))).toBe('0-0');
+      await add('s', 'first', 'second');
+      await reader.pollUntilEmitted(2);
+      expect(valuesOf(reader.emitted)).toEqual(['first', 'second']);
+      reader.close();
+    });
+  });
+
+  describe('a stream trimmed past the position', () => {
+    /** Reads two of five entries and checkpoints; then three more arrive and MAXLEN 3 deletes the three unread ones. */
+    const trimmedWhileStopped = async (): Promise<{ snapshot: readonly unknown[]; ids: string[] }> => {
+      const ids = await add('s', 'e1', 'e2', 'e3', 'e4', 'e5');
+      const first = new ReaderDriver(source()).start();
+      await first.pollUntilEmitted(2, 2);
+      const snapshot = first.reader.snapshotState!(1);
+      first.close();
+      ids.push(...(await add('s', 'e6', 'e7', 'e8')));
+      expect(await client.xTrim('s', 'MAXLEN', 3)).toBe(5);
+      return { snapshot, ids };
+    };
+
+    it('fails the reader by default, naming the stream, the position and how many entries were lost', async () => {
+      const { snapshot, ids } = await trimmedWhileStopped();
+      const restored = new ReaderDriver(source(), undefined, snapshot).start();
+      const outcome = await restored.pollUntilEndOrFailure();
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toBe(
+        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[1]}): ` +
+          `3 entries after it were deleted unread (the stream now starts at ${ids[5]}). ` +
+          "Set the source's onTrimmed: 'earliest' to go on from the first entry left.",
+      );
+      expect(restored.emitted).toEqual([]);
+      restored.close();
+    });
+
+    it("with onTrimmed 'earliest' goes on from the first entry left, warns and counts the entries skipped", async () => {
+      const { snapshot, ids } = await trimmedWhileStopped();
+      const restored = new ReaderDriver(source({ onTrimmed: 'earliest' }), undefined, snapshot).start();
+      await restored.pollUntilEmitted(3);
+      expect(valuesOf(restored.emitted)).toEqual(['e6', 'e7', 'e8']);
+      expect(restored.failures).toEqual([]);
+      expect(restored.gauge('numEntriesSkippedByTrim')).toBe(3);
+      expect(restored.warnings).toEqual([
+        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[1]}): ` +
+          `skipped 3 entries deleted unread; going on from ${ids[5]} (onTrimmed: 'earliest')`,
+      ]);
+      restored.close();
+    });
+
+    it('is not fooled by trimming of entries already read', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3');
+      const first = new ReaderDriver(source()).start();
+      await first.pollUntilEmitted(2, 2);
+      const snapshot = first.reader.snapshotState!(1);
+      first.close();
+      await client.xTrim('s', 'MINID', ids[2]); // deletes e1 and e2, both read
+      const restored = new ReaderDriver(source(), undefined, snapshot).start();
+      await restored.pollUntilEmitted(1);
+      expect(valuesOf(restored.emitted)).toEqual(['e3']);
+      expect(restored.failures).toEqual([]);
+      expect(restored.gauge('numEntriesSkippedByTrim')).toBe(0);
+      restored.close();
+    });
+
+    it('detects entries trimmed away while the reader is running, before it read them', async () => {
+      await add('s', 'e1');
+      const reader = new ReaderDriver(source()).start();
+      await reader.pollUntilEmitted(1);
+      // Three entries and a MAXLEN 1 in one transaction: two of them are never visible to XREAD.
+      await client.multi().xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xAdd('s', '*', { v: 'e4' }).xTrim('s', 'MAXLEN', 1).exec();
+      const outcome = await reader.pollUntilEndOrFailure();
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(/^Redis stream 's' at redis:\/\/127\.0\.0\.1:\d+ was trimmed past the position the source reads from \(\d+-\d+\): 2 entries after it were deleted unread/);
+      reader.close();
+    });
+  });
+
+  describe('idleness and outages', () => {
+    it('ends when idle only after reads that succeeded found nothing for stopWhenIdleMs of its clock', async () => {
+      await add('s', 'only');
+      const reader = new ReaderDriver(source({ stopWhenIdleMs: 1000 })).start();
+      await reader.pollUntilEmitted(1);
+      reader.clock.advance(999);
+      await afterReads(2);
+      expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
+      reader.clock.advance(1);
+      // The next read that finds nothing ends the input.
+      expect(await reader.pollUntilEndOrFailure()).toBe('END_OF_INPUT');
+      reader.close();
+    });
+
+    it('does not end when idle while Redis is down: it fails, naming the URL, and warns', async () => {
+      await add('s', 'only');
+      const reader = new ReaderDriver(source({ stopWhenIdleMs: 1000 })).start();
+      await reader.pollUntilEmitted(1);
+      await redis.stop();
+      reader.clock.advance(60_000);
+      const outcome = await reader.pollUntilEndOrFailure();
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toBe(`Redis source lost its connection to ${redis.url}: Socket closed unexpectedly`);
+      expect(reader.warnings).toEqual([`${(outcome as Error).message}; failing the source (the job restarts if its restart strategy allows)`]);
+      // Down is not idle: the input never ends while Redis cannot be reached.
+      reader.clock.advance(60_000);
+      expect(reader.poll(10)).not.toBe('END_OF_INPUT');
+      reader.close();
+    });
+
+    it('fails with a clear message naming the URL when Redis cannot be reached at start, instead of ending idle', async () => {
+      const url = `redis://127.0.0.1:${await closedPort()}`;
+      const reader = new ReaderDriver(new RedisStreamSource({ url, streams: ['s'], stopWhenIdleMs: 1000 })).start();
+      reader.clock.advance(60_000);
+      const outcome = await reader.pollUntilEndOrFailure();
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(new RegExp(`^Redis source cannot connect to ${url}: connect ECONNREFUSED`));
+      expect(reader.warnings).toHaveLength(1);
+      reader.clock.advance(60_000);
+      expect(reader.poll(10)).not.toBe('END_OF_INPUT');
+      reader.close();
+    });
+  });
+});
