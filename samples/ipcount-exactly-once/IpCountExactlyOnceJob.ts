@@ -14,6 +14,11 @@ export interface IpCountExactlyOnceSettings {
   readonly stopWhenIdleMs: number | undefined;
   /** Completed checkpoints kept in the directory (default 1): more leave older ones to fall back to. */
   readonly retainedCheckpoints?: number;
+  /**
+   * Failures in a row the job restarts after (exponential-delay from 1 s); 0: none, the first
+   * fails the job. Unset: Flink's default (exponential-delay without end).
+   */
+  readonly restartAttempts?: number;
 }
 
 export interface IpCountExactlyOnceParams extends IpCountExactlyOnceSettings {
@@ -36,6 +41,9 @@ export function ipCountExactlyOnceJob(env: StreamExecutionEnvironment, s: IpCoun
   env.getCheckpointConfig().setCheckpointStorage(s.checkpointDir);
   if (s.retainedCheckpoints !== undefined) env.getCheckpointConfig().setNumRetainedCheckpoints(s.retainedCheckpoints);
   if (s.resumeFrom) env.setSavepointRestoreSettings({ path: s.resumeFrom });
+  if (s.restartAttempts !== undefined) {
+    env.setRestartStrategy(s.restartAttempts === 0 ? { type: 'none' } : { type: 'exponential-delay', attemptsBeforeResetBackoff: s.restartAttempts });
+  }
 
   const source = new RedisStreamSource<string>({
     url: s.redis,

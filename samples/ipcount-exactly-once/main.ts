@@ -8,13 +8,16 @@ const JOB_NAME = 'Redis Window IpCount (exactly once)';
 
 const USAGE = `usage: npm run ipcount:eo -- --redis redis://HOST:PORT --source STREAM[,STREAM…] --sink STREAM
          --checkpoint-dir DIR [--parallelism 4] [--checkpoint-interval MS] [--stop-when-idle MS]
-         [--task-managers N] [--retained-checkpoints 1]
+         [--task-managers N] [--retained-checkpoints 1] [--restart-attempts 5]
 
 Counts requests per IP in 5 s event-time windows from access-log lines in Redis streams (field
 "line") and appends each result once to the sink stream ("HH:mm:ss ip count"), exactly once:
 killed at any moment and started again with the same arguments, it resumes from the latest
-completed checkpoint in DIR. With --stop-when-idle it ends (exit 0) once no new entry arrived
-for that long, after firing every window and committing every result. With --task-managers N
+completed checkpoint in DIR. With --stop-when-idle it ends (exit 0) once Redis answered that no
+new entry arrived for that long, after firing every window and committing every result; time
+Redis cannot be reached does not count. A failure (Redis down, say) is printed and the job
+restarts from its latest checkpoint, waiting longer each time (1 s, 1.5 s, 2.25 s, ...); after
+--restart-attempts failures in a row it gives up (exit 1); 0 gives up at the first. With --task-managers N
 the job runs on N TaskManagers, each on its own worker thread (checkpoints are coordinated
 on the main thread). --retained-checkpoints keeps that many completed checkpoints in DIR
 (older ones to fall back to).`;
@@ -29,6 +32,7 @@ const OPTIONS = {
   'stop-when-idle': { type: 'string' },
   'task-managers': { type: 'string' },
   'retained-checkpoints': { type: 'string', default: '1' },
+  'restart-attempts': { type: 'string', default: '5' },
 } as const;
 
 export function main(argv: string[]): Promise<number> {
@@ -54,6 +58,7 @@ export function main(argv: string[]): Promise<number> {
       checkpointIntervalMs: interval,
       stopWhenIdleMs: idle,
       retainedCheckpoints: integerFlag('retained-checkpoints', args['retained-checkpoints']),
+      restartAttempts: integerFlag('restart-attempts', args['restart-attempts'], 0),
       resumeFrom,
     };
     const summary = (result: JobExecutionResult): void => {

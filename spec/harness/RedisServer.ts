@@ -10,28 +10,49 @@ export class RedisServer {
   private constructor(
     private readonly process: ChildProcess,
     readonly port: number,
+    private readonly dir: string | undefined,
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  /**
+   * With `dir`, the data outlives the server: stop({ save: true }) writes it there and a server
+   * started again on the same port and dir loads it (an outage, not a loss).
+   */
+  static async start(options: { port?: number; dir?: string } = {}): Promise<RedisServer> {
+    const port = options.port ?? (await freePort());
+    const files = options.dir ? ['--dir', options.dir, '--dbfilename', 'dump.rdb'] : [];
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...files], { stdio: 'ignore' });
     const spawnError = new Promise<never>((_, reject) =>
       child.once('error', (e) => reject(new Error(`cannot start redis-server (install it: apt-get install redis-server): ${e.message}`))),
     );
-    const server = new RedisServer(child, port);
+    const server = new RedisServer(child, port, options.dir);
     await Promise.race([server.waitUntilReady(), spawnError]);
     return server;
   }
 
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
+  /** Stops the server; with `save` (and a dir) its data is written first, for a restart to load. */
+  async stop(options: { save?: boolean } = {}): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
-    this.process.kill('SIGTERM');
+    if (options.save) {
+      if (!this.dir) throw new Error('RedisServer.stop({ save: true }) needs a server started with a dir');
+      const client = createClient({ url: this.url });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.sendCommand(['SHUTDOWN', 'SAVE']).catch(() => undefined); // the server closes the connection
+      if (client.isOpen) client.destroy();
+    } else {
+      this.process.kill('SIGTERM');
+    }
     await exited;
+  }
+
+  /** A server again on the same port and dir, after stop(). */
+  restart(): Promise<RedisServer> {
+    return RedisServer.start({ port: this.port, dir: this.dir });
   }
 
   private async waitUntilReady(): Promise<void> {
