@@ -1,6 +1,6 @@
 import { createClient, ErrorReply, MultiErrorReply } from 'redis';
 import { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '../source/Source';
-import type { RedisStreamEntry, RedisStreamSourceOptions } from './RedisStreamSource';
+import type { RedisStreamEntry, RedisStreamSourceOptions } from './RedisStreamSourceOptions';
 import { compareStreamIds, parseStreamInfo, parseXReadReply, StreamInfo } from './StreamInfo';
 
 /**
