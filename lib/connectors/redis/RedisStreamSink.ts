@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import createDebug from 'debug';
-import { createClient, WatchError } from 'redis';
+import { createClient, ErrorReply, WatchError } from 'redis';
 import { SinkContext } from '../sink/SinkFunction';
 import { TransactionalSinkContext, TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../sink/TwoPhaseCommitSink';
 
@@ -18,6 +18,8 @@ export interface RedisStreamSinkOptions<T> {
    * One prefix per job writing to the stream.
    */
   readonly transactionPrefix?: string;
+  /** How long connecting may take before Redis counts as unreachable (default 5000 ms). */
+  readonly connectTimeoutMs?: number;
 }
 
 /** A transaction: the list its entries are staged in until the commit. */
@@ -47,6 +49,11 @@ export interface RedisTransaction {
  * was taken over (an older instance still alive) can neither commit nor delete anything.
  * Transactions opened after the checkpoint a job restores from are found in a registry hash
  * and deleted.
+ *
+ * The connections never reconnect by themselves: connecting is bounded, and a lost connection
+ * fails what was waiting on it (a write, a commit, an abort) with an error naming the URL and
+ * the stream. The job's restart strategy then decides when to try again; a commit that did not
+ * reach Redis stays pending in the checkpoint, and the next attempt's recovery commits it.
  */
 export class RedisStreamSink<T> implements TwoPhaseCommitSink<T, RedisTransaction> {
   readonly name: string;
@@ -108,14 +115,24 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     this.epoch = formatRun(this.run);
     this.abortedKey = `${this.prefix}:aborted`;
     this.serialize = options.serialize ?? ((v: T): Record<string, string> => (typeof v === 'string' ? { line: v } : { value: JSON.stringify(v) }));
-    this.client = createClient({ url: options.url });
+    this.client = createClient({
+      url: options.url,
+      // Bounded connect, no reconnecting behind the job's back: otherwise a command waits, queued,
+      // until Redis is back, and an abort during a failover holds the restart for as long.
+      socket: { connectTimeout: options.connectTimeoutMs ?? 5000, reconnectStrategy: false },
+    });
     this.commitClient = this.client.duplicate();
-    for (const c of [this.client, this.commitClient]) c.on('error', (e: Error) => log('sink connection: %s', e.message));
-    const restored = context.restoredCheckpointId;
+    for (const c of [this.client, this.commitClient]) c.on('error', (e: Error) => log('sink connection to %s: %s', options.url, e.message));
     this.ready = Promise.all([this.client.connect(), this.commitClient.connect()])
+      .catch((e: unknown) => {
+        throw new Error(`${this.describe()} cannot connect to ${options.url}: ${(e as Error).message}`);
+      })
       .then(() => this.takeOwnership())
-      // One subtask clears transactions a dead run opened after the restored checkpoint.
-      .then(() => (restored !== undefined && context.subtaskIndex === 0 ? this.abortOrphans(restored) : undefined));
+      // One subtask clears what earlier runs left that no restorable checkpoint holds.
+      .then(() => (context.subtaskIndex === 0 ? this.abortOrphans(context.restoredCheckpointId) : undefined))
+      .catch((e: unknown) => {
+        throw this.unreachable(e, 'start');
+      });
     this.ready.catch(() => undefined); // reported by the first write or commit that waits for it
   }
 
@@ -138,9 +155,13 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     const first = txn.count === 0;
     txn.count += entries.length;
     this.chain(async () => {
-      // Registered before its first entry, so a crash never leaves an unregistered list behind.
-      if (first) await this.client.hSet(this.registry, txn.id, `${this.epoch}|${txn.openedAt}|${txn.stagingKey}`);
-      await this.client.rPush(txn.stagingKey, entries);
+      try {
+        // Registered before its first entry, so a crash never leaves an unregistered list behind.
+        if (first) await this.client.hSet(this.registry, txn.id, `${this.epoch}|${txn.openedAt}|${txn.stagingKey}`);
+        await this.client.rPush(txn.stagingKey, entries);
+      } catch (e) {
+        throw this.unreachable(e, `stage entries of transaction ${txn.id}`);
+      }
     });
   }
 
@@ -154,6 +175,15 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     this.checkOpen('commit');
     if (txn.count === 0) return;
     await this.ready;
+    try {
+      await this.commitOnce(txn);
+    } catch (e) {
+      // Not committed: the transaction stays pending in the checkpoint, for recovery to commit.
+      throw this.unreachable(e, `commit transaction ${txn.id}`);
+    }
+  }
+
+  private async commitOnce(txn: RedisTransaction): Promise<void> {
     const c = this.commitClient;
     for (;;) {
       await c.watch([txn.stagingKey, this.ownerKey, this.abortedKey]);
@@ -196,7 +226,14 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     // An RPUSH still in flight would re-create the list after the DEL: let it land first.
     await this.lastWrite.catch(() => undefined);
     await this.ready;
-    await this.client.multi().del(txn.stagingKey).hDel(this.registry, txn.id).hSet(this.abortedKey, txn.id, `${this.epoch}|${txn.openedAt}`).exec();
+    try {
+      await this.client.multi().del(txn.stagingKey).hDel(this.registry, txn.id).hSet(this.abortedKey, txn.id, `${this.epoch}|${txn.openedAt}`).exec();
+    } catch (e) {
+      // The staging list stays, registered under this run: the next run's orphan clean-up
+      // deletes it (it was opened at or after any checkpoint that run can restore, and a run
+      // that restores none clears every earlier attempt's transactions).
+      throw this.unreachable(e, `abort transaction ${txn.id}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -208,6 +245,20 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
 
   private name(): string {
     return `Redis Stream(${this.options.stream}) subtask ${this.context.subtaskIndex}`;
+  }
+
+  private describe(): string {
+    return `Redis sink of stream '${this.options.stream}' (subtask ${this.context.subtaskIndex})`;
+  }
+
+  /**
+   * A failure of a command: a reply of Redis (or one of this writer's own errors) as it is; a
+   * connection that went away (no reconnecting) as the loss it is, naming the URL and the stream.
+   */
+  private unreachable(e: unknown, what: string): Error {
+    const error = e instanceof Error ? e : new Error(String(e));
+    if (error instanceof ErrorReply || error.message.startsWith(this.describe()) || error.message.startsWith(this.name())) return error;
+    return new Error(`${this.describe()} lost its connection to ${this.options.url}: cannot ${what}: ${error.message}`);
   }
 
   private checkOpen(what: string): void {
@@ -254,8 +305,15 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     }
   }
 
-  /** Deletes, while this run owns the prefix, what other runs opened at or after the restored checkpoint. */
-  private async abortOrphans(restoredCheckpointId: number): Promise<void> {
+  /**
+   * Deletes, while this run owns the prefix, what no checkpoint this run can restore holds: with
+   * a restored checkpoint, what other runs opened at or after it (what they opened before is
+   * pending in it, committed by recovery); without one, what earlier attempts of this job left
+   * (a restart before any checkpoint completed). A fresh job that restores nothing leaves other
+   * jobs' transactions alone: a later run may still resume from their checkpoints.
+   */
+  private async abortOrphans(restoredCheckpointId: number | undefined): Promise<void> {
+    if (restoredCheckpointId === undefined && this.run.attempt === 0) return;
     const c = this.commitClient;
     for (;;) {
       // Entries of other runs do not change any more; only the owner must hold until EXEC.
@@ -269,7 +327,9 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       for (const [id, value] of Object.entries(all)) {
         const [epoch, openedAt, stagingKey] = value.split('|');
         if (epoch === this.epoch) continue;
-        if (Number(openedAt) < restoredCheckpointId) continue; // pending in the restored checkpoint: committed by recovery
+        if (restoredCheckpointId === undefined) {
+          if (parseRun(epoch)?.jobId !== this.run.jobId) continue;
+        } else if (Number(openedAt) < restoredCheckpointId) continue; // pending in the restored checkpoint: committed by recovery
         orphans.push({ id, stagingKey, openedAt });
       }
       if (orphans.length === 0) {
@@ -280,7 +340,8 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       for (const o of orphans) multi.del(o.stagingKey).hDel(this.registry, o.id).hSet(this.abortedKey, o.id, `${this.epoch}|${o.openedAt}`);
       try {
         await multi.exec();
-        log('aborted %d transaction(s) opened after checkpoint %d by an earlier run', orphans.length, restoredCheckpointId);
+        if (restoredCheckpointId === undefined) log('aborted %d transaction(s) of earlier attempts (no checkpoint restored)', orphans.length);
+        else log('aborted %d transaction(s) opened after checkpoint %d by an earlier run', orphans.length, restoredCheckpointId);
         return;
       } catch (e) {
         if (!(e instanceof WatchError)) throw e;
