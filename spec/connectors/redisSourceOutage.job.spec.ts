@@ -6,6 +6,7 @@ import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/Chec
 import { ipCountExactlyOnceJob } from '../../samples/ipcount-exactly-once/IpCountExactlyOnceJob';
 import { JobHarness } from '../harness/JobHarness';
 import { RedisServer } from '../harness/RedisServer';
+import { stepUntil } from '../harness/stepUntil';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -27,20 +28,6 @@ async function committed(url: string, stream: string): Promise<string[]> {
   const entries = await client.xRange(stream, '-', '+');
   client.destroy();
   return entries.map((e) => e.message.line);
-}
-
-/**
- * Steps the job's clock `stepMs` at a time, letting real I/O (Redis) and the actors run in
- * between, until `done` holds; fails after `wallMs` of real time. Not JobHarness.advance: while
- * Redis is down the sink's work stays pending, so the cluster never settles.
- */
-async function stepUntil(h: JobHarness, stepMs: number, done: () => boolean, what: string, wallMs = 20_000): Promise<void> {
-  const deadline = Date.now() + wallMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    h.clock.advance(stepMs);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('the exactly-once IpCount job through a Redis outage longer than stopWhenIdleMs', () => {

@@ -102,6 +102,8 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   private lastWrite: Promise<unknown> = Promise.resolve();
   private writeError: Error | undefined;
   private closed = false;
+  /** Whether the loss of Redis was printed: once per writer is enough to say why the job fails over. */
+  private lossReported = false;
   private readonly serialize: (value: T) => Record<string, string>;
 
   constructor(
@@ -125,7 +127,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     for (const c of [this.client, this.commitClient]) c.on('error', (e: Error) => log('sink connection to %s: %s', options.url, e.message));
     this.ready = Promise.all([this.client.connect(), this.commitClient.connect()])
       .catch((e: unknown) => {
-        throw new Error(`${this.describe()} cannot connect to ${options.url}: ${(e as Error).message}`);
+        throw this.reportLoss(new Error(`${this.describe()} cannot connect to ${options.url}: ${(e as Error).message}`));
       })
       .then(() => this.takeOwnership())
       // One subtask clears what earlier runs left that no restorable checkpoint holds.
@@ -258,7 +260,15 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   private unreachable(e: unknown, what: string): Error {
     const error = e instanceof Error ? e : new Error(String(e));
     if (error instanceof ErrorReply || error.message.startsWith(this.describe()) || error.message.startsWith(this.name())) return error;
-    return new Error(`${this.describe()} lost its connection to ${this.options.url}: cannot ${what}: ${error.message}`);
+    return this.reportLoss(new Error(`${this.describe()} lost its connection to ${this.options.url}: cannot ${what}: ${error.message}`));
+  }
+
+  private reportLoss(error: Error): Error {
+    if (!this.lossReported) {
+      this.lossReported = true;
+      this.context.stderr.write(`${error.message}; the sink fails (the job restarts if its restart strategy allows)\n`);
+    }
+    return error;
   }
 
   private checkOpen(what: string): void {
