@@ -1,6 +1,7 @@
 import { isMainThread } from 'worker_threads';
 import { StreamExecutionEnvironment } from '../../../../lib/api/StreamExecutionEnvironment';
 import { CollectSink } from '../../../../lib/connectors/sink/CollectSink';
+import { InputStatus, ReaderOutput, Source } from '../../../../lib/connectors/source/Source';
 import { MalformedRecordError } from '../../../../lib/runtime/errors';
 import { Time } from '../../../../lib/core/Time';
 import { WatermarkStrategy } from '../../../../lib/time/WatermarkStrategy';
@@ -46,4 +47,27 @@ export function defineFailingJob(env: StreamExecutionEnvironment, params: { fail
       return x;
     })
     .print();
+}
+
+/** One record ('started', printed) per subtask, then nothing, never ending: a job that only a cancel ends. */
+export function defineEndlessJob(env: StreamExecutionEnvironment, params: { parallelism: number }): void {
+  env.setParallelism(params.parallelism);
+  const endless: Source<string> = {
+    name: 'Endless Source',
+    boundedness: 'CONTINUOUS_UNBOUNDED',
+    createReader: () => {
+      let emitted = false;
+      return {
+        start: () => undefined,
+        pollNext: (output: ReaderOutput<string>): InputStatus => {
+          if (!emitted) output.collect('started');
+          emitted = true;
+          return 'NOTHING_AVAILABLE';
+        },
+        snapshotState: () => [],
+        close: () => undefined,
+      };
+    },
+  };
+  env.fromSource(endless, undefined, 'Endless').print();
 }
