@@ -1,5 +1,5 @@
 import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
-import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
+import { executeOnTaskManagerThreadsAsync } from '../../lib/api/executeOnTaskManagerThreads';
 import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain, UsageError } from '../common/commandLine';
 import { IpCountExactlyOnceParams, ipCountExactlyOnceJob } from './IpCountExactlyOnceJob';
@@ -75,13 +75,12 @@ export function main(argv: string[]): Promise<number> {
         `${taskManagers === undefined ? '' : ` on ${taskManagers} TaskManager thread(s)`}\n`,
     );
     if (taskManagers !== undefined) {
-      const { result } = await executeOnTaskManagerThreads(
+      const { client } = await executeOnTaskManagerThreadsAsync(
         ipCountExactlyOnceJob,
         { module: require.resolve('./IpCountExactlyOnceJob'), params },
         { numberOfTaskManagers: taskManagers, jobName: JOB_NAME },
       );
-      summary(result);
-      return 0;
+      return awaitJob(client, summary);
     }
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     ipCountExactlyOnceJob(env, params);

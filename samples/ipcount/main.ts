@@ -1,5 +1,5 @@
 import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
-import { executeOnTaskManagerThreads } from '../../lib/api/executeOnTaskManagerThreads';
+import { executeOnTaskManagerThreadsAsync } from '../../lib/api/executeOnTaskManagerThreads';
 import { runJobFile } from '../../lib/cli/runJob';
 import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain } from '../common/commandLine';
 import { defineJob, jobName } from './IpCountJob';
@@ -39,13 +39,12 @@ export function main(argv: string[]): Promise<number> {
     const summary = (result: JobExecutionResult): void => void process.stderr.write(`${inputSummary(result)}\n`);
     if (args['task-managers'] !== undefined) {
       const numberOfTaskManagers = integerFlag('task-managers', args['task-managers']);
-      const { result } = await executeOnTaskManagerThreads(
+      const { client } = await executeOnTaskManagerThreadsAsync(
         defineJob,
         { module: require.resolve('./IpCountJob'), params: { args: jobArgs } },
         { numberOfTaskManagers, parallelism, jobName },
       );
-      summary(result);
-      return 0;
+      return awaitJob(client, summary);
     }
     const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(parallelism);
     await defineJob(env, { args: jobArgs });
