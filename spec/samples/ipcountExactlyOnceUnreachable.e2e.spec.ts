@@ -2,7 +2,7 @@ import fs from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
-import { runScript, waitForOutput } from '../harness/processes';
+import { runScript } from '../harness/processes';
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {

@@ -70,6 +70,9 @@ export class RedisStreamSink<T> implements TwoPhaseCommitSink<T, RedisTransactio
 
 type Client = ReturnType<typeof createClient>;
 
+/** A failure whose message already says what happened; reported as it is. */
+class SinkFailure extends Error {}
+
 /** A run of a job: its transactions are tagged with it, and it owns the prefix while it runs. */
 interface Run {
   readonly jobId: string;
@@ -127,7 +130,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
     for (const c of [this.client, this.commitClient]) c.on('error', (e: Error) => log('sink connection to %s: %s', options.url, e.message));
     this.ready = Promise.all([this.client.connect(), this.commitClient.connect()])
       .catch((e: unknown) => {
-        throw this.reportLoss(new Error(`${this.describe()} cannot connect to ${options.url}: ${(e as Error).message}`));
+        throw this.reportLoss(new SinkFailure(`${this.describe()} cannot connect to ${options.url}: ${(e as Error).message}`));
       })
       .then(() => this.takeOwnership())
       // One subtask clears what earlier runs left that no restorable checkpoint holds.
@@ -196,7 +199,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       }
       if (aborted != null) {
         await c.unwatch();
-        throw new Error(
+        throw new SinkFailure(
           `${this.name()}: cannot commit transaction ${txn.id} (${txn.count} entries, opened after checkpoint ${txn.openedAt}): ` +
             `it was aborted (by run ${aborted.split('|')[0]}) and its staging list ${txn.stagingKey} deleted: its entries are lost`,
         );
@@ -207,7 +210,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       }
       if (staged.length !== txn.count) {
         await c.unwatch();
-        throw new Error(`${this.name()}: transaction ${txn.id} has ${staged.length} staged entries in ${txn.stagingKey}, expected ${txn.count}`);
+        throw new SinkFailure(`${this.name()}: transaction ${txn.id} has ${staged.length} staged entries in ${txn.stagingKey}, expected ${txn.count}`);
       }
       const multi = c.multi();
       for (const fields of staged) multi.xAdd(this.options.stream, '*', JSON.parse(fields) as Record<string, string>);
@@ -259,8 +262,8 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
    */
   private unreachable(e: unknown, what: string): Error {
     const error = e instanceof Error ? e : new Error(String(e));
-    if (error instanceof ErrorReply || error.message.startsWith(this.describe()) || error.message.startsWith(this.name())) return error;
-    return this.reportLoss(new Error(`${this.describe()} lost its connection to ${this.options.url}: cannot ${what}: ${error.message}`));
+    if (error instanceof ErrorReply || error instanceof SinkFailure) return error;
+    return this.reportLoss(new SinkFailure(`${this.describe()} lost its connection to ${this.options.url}: cannot ${what}: ${error.message}`));
   }
 
   private reportLoss(error: Error): Error {
@@ -272,11 +275,11 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   }
 
   private checkOpen(what: string): void {
-    if (this.closed) throw new Error(`${this.name()}: cannot ${what}: the writer of run ${this.epoch} is closed`);
+    if (this.closed) throw new SinkFailure(`${this.name()}: cannot ${what}: the writer of run ${this.epoch} is closed`);
   }
 
   private fencedOut(owner: string | null, what: string): Error {
-    return new Error(
+    return new SinkFailure(
       `${this.name()}: cannot ${what}: the transaction prefix ${this.prefix} is owned by run ${owner ?? '(none)'}, not by this run ${this.epoch}. ` +
         'Another instance of the job took over (one job per transaction prefix): this run stops.',
     );
