@@ -35,14 +35,13 @@ export function spawnSubtaskActor(
   descriptor: TaskDescriptor,
 ): SpawnedSubtask {
   const { system, jobManager } = deps;
-  let self: TypedRef<SubtaskMessage> | undefined;
   const report = (state: StreamTask['executionState'], failure?: TaskFailure): void =>
     system.tell(jobManager, { type: 'subtaskState', jobId, executionId, state, failure, metrics: task.metrics() });
   const task = new StreamTask(descriptor, {
     clock: deps.clock,
     stdout: deps.stdout,
     stderr: deps.stderr,
-    post: (message) => system.tell(self!, message),
+    post: (message) => system.tell(self, message),
     onStateChange: report,
     checkpointResponder: {
       acknowledgeCheckpoint: (checkpointId, state, stats) =>
@@ -52,7 +51,7 @@ export function spawnSubtaskActor(
     },
     trackAsync: (work) => system.trackAsync(work),
   });
-  self = system.spawn<SubtaskMessage>(deps.parent, actorName, {
+  const self = system.spawn<SubtaskMessage>(deps.parent, actorName, {
     receive(message) {
       switch (message.type) {
         case 'start':

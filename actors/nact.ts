@@ -57,10 +57,8 @@ export class ActorSystem {
 
   /** Spawns a child of `parent` (or a top-level actor when parent is the root). */
   spawn<M>(parent: AnyRef, name: string, behaviour: Behaviour<M>): TypedRef<M> {
-    const facade = this;
-    let ref: UntypedRef | undefined;
     const handler = (state: undefined, message: M, ctx: nact.ActorContext<M, nact.Ref<unknown>>): undefined => {
-      facade.handled(ref!);
+      this.handled(ref);
       behaviour.receive(message, {
         self: ctx.self as unknown as TypedRef<M>,
         name: ctx.name,
@@ -69,7 +67,7 @@ export class ActorSystem {
       });
       return state;
     };
-    ref = nact.spawn(parent as unknown as nact.Ref<unknown>, handler, name, {
+    const ref = nact.spawn(parent as unknown as nact.Ref<unknown>, handler, name, {
       onCrash: (message: M | undefined, error: Error | undefined, ctx: nact.SupervisionContext<M, nact.Ref<unknown>>) => {
         try {
           behaviour.onCrash?.(error, message);
@@ -77,7 +75,7 @@ export class ActorSystem {
           // A throwing onCrash would kill the process; report and stop the actor instead.
           process.emitWarning(`onCrash of actor '${name}' threw: ${String(e)}`);
         }
-        facade.forget(ref!);
+        this.forget(ref);
         return ctx.stop;
       },
     }) as UntypedRef;

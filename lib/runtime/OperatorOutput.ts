@@ -15,7 +15,7 @@ export class ChainingOutput implements Output<unknown> {
     this.next.processElement(value, timestamp);
   }
 
-  collectSide<S>(): void {
+  collectSide(): void {
     throw new Error('side outputs are routed by OperatorOutput');
   }
 

@@ -60,13 +60,11 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     this.merging = isMergingAssigner(config.assigner);
     this.triggerContext = new WindowTriggerContext<W>();
     this.processContext = new WindowProcessContext<W>((tag, value) => this.output.collectSide(tag, value, this.collector.timestamp));
-    const self = this;
-    this.collector = {
+    const collector = {
       timestamp: 0,
-      collect(value: OUT): void {
-        self.output.collect(value, this.timestamp);
-      },
+      collect: (value: OUT): void => this.output.collect(value, collector.timestamp),
     };
+    this.collector = collector;
   }
 
   override open(): void {
