@@ -260,6 +260,7 @@ export class DataStream<T> {
 }
 
 /** A stream produced by one operator, whose settings can be changed (Flink's SingleOutputStreamOperator). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- TypeScript's mixin pattern: the interface below declares what withConfigurableOperator installs on the prototype
 export class SingleOutputStreamOperator<T> extends DataStream<T> {
   constructor(
     environment: StreamExecutionEnvironment,
@@ -301,6 +302,7 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
 }
 
 /** name, uid, setParallelism, disableChaining and slotSharingGroup, as on a DataStreamSink. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the mixin's interface half: merging with the class needs its type parameters, used here or not
 export interface SingleOutputStreamOperator<T> extends ConfigurableOperator {}
 withConfigurableOperator(SingleOutputStreamOperator);
 

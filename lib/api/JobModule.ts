@@ -49,6 +49,7 @@ export function loadJobModule<P, R>(module: string, exportName: string = DEFAULT
   let exports: Exports;
   try {
     // Loading user job files is what this module is for: their path is known only at run time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a job file is loaded synchronously, by a path known only at run time
     exports = require(resolved) as Exports;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

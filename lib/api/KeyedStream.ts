@@ -20,6 +20,7 @@ import { IntervalJoin } from './IntervalJoin';
  * subtask, chosen by key group (murmur hash of Java's hashCode), so each key lands on the same
  * subtask index as in Flink.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- TypeScript's mixin pattern: the interface below declares what withFieldAggregations installs on the prototype
 export class KeyedStream<T, K> extends DataStream<T> {
   constructor(
     input: DataStream<T>,
@@ -79,6 +80,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 }
 
 /** sum, min, max, minBy and maxBy: rolling, one result per element. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the mixin's interface half: merging with the class needs its type parameters, used here or not
 export interface KeyedStream<T, K> extends FieldAggregations<T, SingleOutputStreamOperator<T>> {}
 withFieldAggregations(KeyedStream);
 

@@ -55,6 +55,7 @@ describe('runJobFile', () => {
     expect(stdout.join('').split('\n').filter((l) => l).map((l) => l.slice(3)).sort()).toEqual(['a 1', 'a 2', 'b 1']);
     const progress = stderr.filter((s) => s.startsWith('\r\x1b[2K') && s.length > 5);
     expect(progress.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex -- the progress line starts with the ANSI erase-line escape, which is what is checked
     expect(progress[progress.length - 1]).toMatch(/^\r\x1b\[2KRUNNING \d+s \| 3 records read \(\d+\/s\) \| watermark none yet \| backpressure OK$/);
     expect(stderr[stderr.length - 1]).toBe('\r\x1b[2K'); // the line is cleared at the end
     expect(cleaned).toEqual(['closed']);
