@@ -23,10 +23,7 @@ export default tseslint.config(
       // Every union switch names all its cases, or says what the rest do with an explicit default
       // (assertNever, or a deliberate catch-all such as forwarding); a switch over a plain string or
       // number has a default. A new message variant is then never dropped silently.
-      '@typescript-eslint/switch-exhaustiveness-check': [
-        'error',
-        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: true },
-      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: true }],
       // A leading underscore marks a parameter or binding that is deliberately unused (an interface's
       // parameter an implementation ignores, a property split off with a rest spread).
       '@typescript-eslint/no-unused-vars': [

@@ -48,9 +48,7 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRe
 
   const describe = (self: ActorTreeNode, replyTo: TypedRef<ActorTreeNode>): void => {
     Promise.all(
-      [...taskManagers.values()].map((ref) =>
-        system.ask<TaskManagerMessage, ActorTreeNode>(ref, (r) => ({ type: 'describe', replyTo: r }), 5000),
-      ),
+      [...taskManagers.values()].map((ref) => system.ask<TaskManagerMessage, ActorTreeNode>(ref, (r) => ({ type: 'describe', replyTo: r }), 5000)),
     ).then(
       (children) => system.tell(replyTo, { ...self, children }),
       (e: unknown) => log('describe failed: %s', String(e)),

@@ -27,13 +27,7 @@ export interface SpawnedSubtask {
  * State changes go to the JobManager; an error that escapes the task is caught by nact's
  * supervision and reported as a failure too.
  */
-export function spawnSubtaskActor(
-  deps: SubtaskActorDeps,
-  actorName: string,
-  jobId: string,
-  executionId: string,
-  descriptor: TaskDescriptor,
-): SpawnedSubtask {
+export function spawnSubtaskActor(deps: SubtaskActorDeps, actorName: string, jobId: string, executionId: string, descriptor: TaskDescriptor): SpawnedSubtask {
   const { system, jobManager } = deps;
   const report = (state: StreamTask['executionState'], failure?: TaskFailure): void =>
     system.tell(jobManager, { type: 'subtaskState', jobId, executionId, state, failure, metrics: task.metrics() });
@@ -77,8 +71,7 @@ function toTaskWiring(system: ActorSystem, wiring: SubtaskWiring<SubtaskRef>): T
   return {
     inputs: wiring.inputs.map((input) => ({
       index: input.index,
-      returnCredit: (credits: number) =>
-        system.tell(input.producer, { type: 'credit', outputChannel: input.producerChannel, credits }),
+      returnCredit: (credits: number) => system.tell(input.producer, { type: 'credit', outputChannel: input.producerChannel, credits }),
     })),
     outputs: wiring.outputs.map((out) => ({
       streamEdgeId: out.streamEdgeId,

@@ -21,10 +21,7 @@ export interface ActorTreeNode {
 
 export type SubtaskRef = TypedRef<SubtaskMessage>;
 
-export type SubtaskMessage =
-  | TaskMessage
-  | { readonly type: 'start'; readonly wiring: SubtaskWiring<SubtaskRef> }
-  | { readonly type: 'cancel' };
+export type SubtaskMessage = TaskMessage | { readonly type: 'start'; readonly wiring: SubtaskWiring<SubtaskRef> } | { readonly type: 'cancel' };
 
 // ---- task manager
 

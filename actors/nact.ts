@@ -138,11 +138,7 @@ export class ActorSystem {
     if (!this.queued.has(ref as unknown as UntypedRef)) return Promise.reject(new Error('actor is not running'));
     this.queued.set(ref as unknown as UntypedRef, (this.queued.get(ref as unknown as UntypedRef) ?? 0) + 1);
     this.inFlight++;
-    return nact.query(
-      ref as unknown as nact.Ref<M>,
-      (temp: nact.Ref<R>) => makeMessage(temp as unknown as TypedRef<R>),
-      timeoutMs,
-    ) as Promise<R>;
+    return nact.query(ref as unknown as nact.Ref<M>, (temp: nact.Ref<R>) => makeMessage(temp as unknown as TypedRef<R>), timeoutMs) as Promise<R>;
   }
 
   /** Stops one actor (nact does not stop children with their parent: stop each yourself). */

@@ -71,7 +71,11 @@ async function brookNexmark(input: CaseInput, query: NexmarkQuery, parallelism: 
 
 async function threadsNexmark(input: CaseInput, query: NexmarkQuery, taskManagers: number): Promise<CaseResult> {
   const params = { query, events: input.nexmarkEvents, parallelism: taskManagers };
-  const { result, defined } = await executeOnTaskManagerThreads(nexmarkJob, { module: NEXMARK_JOB, params }, { numberOfTaskManagers: taskManagers, stdout: nullWriter });
+  const { result, defined } = await executeOnTaskManagerThreads(
+    nexmarkJob,
+    { module: NEXMARK_JOB, params },
+    { numberOfTaskManagers: taskManagers, stdout: nullWriter },
+  );
   return { records: result.vertices[0].operators[0].numRecordsOut, digest: defined.digest.toString() };
 }
 

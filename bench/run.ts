@@ -219,7 +219,12 @@ function checkTargets(s: readonly CaseSummary[]): Target[] {
   }
   const unlimited = s.find((x) => x.name === 'slow sink 4x, no credit');
   if (rss1?.samples.length && unlimited?.samples.length) {
-    targets.push({ target: '(contrast) slow sink without credit: peak RSS 4x input / 1x input', ratio: unlimited.peakRssMb / rss1.peakRssMb, wanted: 'informative', met: undefined });
+    targets.push({
+      target: '(contrast) slow sink without credit: peak RSS 4x input / 1x input',
+      ratio: unlimited.peakRssMb / rss1.peakRssMb,
+      wanted: 'informative',
+      met: undefined,
+    });
   }
   return targets.map((t) => ({ ...t, met: t.ratio === undefined || t.wanted === 'informative' ? undefined : meets(t.ratio, t.wanted) }));
 }
@@ -289,7 +294,8 @@ function renderReport(
     '',
     'targets (issue 5):',
     ...targets.map(
-      (t) => `  ${t.met === undefined ? '       ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.ratio === undefined ? 'n/a' : t.ratio.toFixed(2)} (wanted ${t.wanted})`,
+      (t) =>
+        `  ${t.met === undefined ? '       ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.ratio === undefined ? 'n/a' : t.ratio.toFixed(2)} (wanted ${t.wanted})`,
     ),
   );
   for (const c of s) for (const f of c.failures) out.push(`  ${c.name} failed: ${f}`);

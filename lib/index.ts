@@ -118,12 +118,7 @@ export { backPressureLevel } from './runtime/BackPressureGauge';
 export type { BackPressureLevel, BackPressureSnapshot } from './runtime/BackPressureGauge';
 export type { TaskMetricsSnapshot, OperatorMetricsSnapshot } from './runtime/TaskMetrics';
 
-export {
-  assignToKeyGroup,
-  assignKeyToParallelOperator,
-  computeDefaultMaxParallelism,
-  computeKeyGroupRangeForOperatorIndex,
-} from './partitioners/keyGroups';
+export { assignToKeyGroup, assignKeyToParallelOperator, computeDefaultMaxParallelism, computeKeyGroupRangeForOperatorIndex } from './partitioners/keyGroups';
 export { javaHashCode } from './partitioners/javaHashCode';
 export { murmurHash } from './partitioners/murmurHash';
 

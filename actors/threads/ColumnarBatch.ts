@@ -84,7 +84,10 @@ export function decodeColumns(batch: ColumnarValues): unknown[] {
   const n = batch.length;
   if (batch.kind === 'scalars') return decodeScalars(batch.column, n);
   const decode = cached(decoders, JSON.stringify([batch.keys, batch.columns.map((c) => c.kind)]), () =>
-    generateDecoder(batch.keys, batch.columns.map((c) => c.kind)),
+    generateDecoder(
+      batch.keys,
+      batch.columns.map((c) => c.kind),
+    ),
   );
   if (decode !== undefined) return decode(n, batch.columns);
   // More shapes than the cache holds (the sender still had room): build records generically.

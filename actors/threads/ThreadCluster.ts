@@ -89,7 +89,12 @@ export class ThreadCluster implements JobCluster {
     }
     const entry = path.join(__dirname, `TaskManagerThread${path.extname(__filename)}`);
     const threadData: TaskManagerThreadData = { taskManagerId, slots: config.slotsPerTaskManager, job: config.job, peers };
-    return startThread(entry, [config.job.module], threadData, peers.map((p) => p.port));
+    return startThread(
+      entry,
+      [config.job.module],
+      threadData,
+      peers.map((p) => p.port),
+    );
   }
 
   submitJob(jobGraph: JobGraph, config: TaskConfig, settings: JobSettings = {}): JobClient {

@@ -27,9 +27,7 @@ export interface ThreadWiring {
 }
 
 /** A subtask message as it crosses a thread: `start` with addresses, the rest as is. */
-export type ThreadSubtaskMessage =
-  | { readonly type: 'start'; readonly wiring: ThreadWiring }
-  | Exclude<SubtaskMessage, { readonly type: 'start' }>;
+export type ThreadSubtaskMessage = { readonly type: 'start'; readonly wiring: ThreadWiring } | Exclude<SubtaskMessage, { readonly type: 'start' }>;
 
 export interface ThreadDeployment {
   readonly jobId: string | undefined;

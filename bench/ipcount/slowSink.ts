@@ -10,10 +10,7 @@ export const SLOW_SINK_MICROS = 10;
  * Backpressure: parse an access log into a sink slower than everything before it. Throughput must fall to the sink's pace, and resident memory
  * stay flat whatever the input size: credits stop the source task, which stops reading the file.
  */
-export async function runSlowSinkJob(
-  file: string,
-  creditsPerChannel?: number,
-): Promise<{ records: number; digest: string; maxRecordsInFlight: number }> {
+export async function runSlowSinkJob(file: string, creditsPerChannel?: number): Promise<{ records: number; digest: string; maxRecordsInFlight: number }> {
   const digest = new OutputDigest();
   // Records read minus records the sink has taken: what waits in queues and mailboxes.
   let read = 0;

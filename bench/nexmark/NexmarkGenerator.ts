@@ -81,10 +81,7 @@ export class NexmarkGenerator {
   private auction(n: number, dateTime: number): Auction {
     const r = this.random;
     const id = lastBase0AuctionId(n) + FIRST_AUCTION_ID;
-    const seller =
-      r.nextInt(HOT_SELLER_RATIO) > 0
-        ? Math.floor(lastBase0PersonId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE
-        : nextBase0PersonId(n, r);
+    const seller = r.nextInt(HOT_SELLER_RATIO) > 0 ? Math.floor(lastBase0PersonId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE : nextBase0PersonId(n, r);
     const initialBid = price(r);
     return {
       kind: 'auction',
@@ -103,14 +100,8 @@ export class NexmarkGenerator {
 
   private bid(n: number, dateTime: number): Bid {
     const r = this.random;
-    const auction =
-      r.nextInt(HOT_AUCTION_RATIO) > 0
-        ? Math.floor(lastBase0AuctionId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE
-        : nextBase0AuctionId(n, r);
-    const bidder =
-      r.nextInt(HOT_BIDDER_RATIO) > 0
-        ? Math.floor(lastBase0PersonId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE + 1
-        : nextBase0PersonId(n, r);
+    const auction = r.nextInt(HOT_AUCTION_RATIO) > 0 ? Math.floor(lastBase0AuctionId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE : nextBase0AuctionId(n, r);
+    const bidder = r.nextInt(HOT_BIDDER_RATIO) > 0 ? Math.floor(lastBase0PersonId(n) / HOT_ID_STRIDE) * HOT_ID_STRIDE + 1 : nextBase0PersonId(n, r);
     const channel = r.nextInt(CHANNELS.length);
     return {
       kind: 'bid',

@@ -1,4 +1,13 @@
-import { AggregateFunction, DataStream, SlidingEventTimeWindows, StreamExecutionEnvironment, Time, TimeWindow, TumblingEventTimeWindows, WatermarkStrategy } from '../../actors';
+import {
+  AggregateFunction,
+  DataStream,
+  SlidingEventTimeWindows,
+  StreamExecutionEnvironment,
+  Time,
+  TimeWindow,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+} from '../../actors';
 import { DataGeneratorSource } from '../../lib/connectors/source/DataGeneratorSource';
 import { Sink } from '../../lib/connectors/sink/SinkFunction';
 import { Bid, isBid, NexmarkEvent } from './model';
@@ -16,9 +25,7 @@ export const FLINK_PER_CORE: Record<NexmarkQuery, number> = {
 };
 
 /** Event time with Nexmark's watermark: dateTime - 4 s. */
-const NEXMARK_WATERMARKS = WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(Time.seconds(4)).withTimestampAssigner(
-  (e) => e.dateTime,
-);
+const NEXMARK_WATERMARKS = WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(Time.seconds(4)).withTimestampAssigner((e) => e.dateTime);
 
 /** The generated event stream: `events` events, produced in parallel by the source subtasks. */
 export function nexmarkSource(env: StreamExecutionEnvironment, events: number): DataStream<NexmarkEvent> {
@@ -29,15 +36,15 @@ export function nexmarkSource(env: StreamExecutionEnvironment, events: number): 
 
 /** One query's result, written to `sink`. */
 export function defineNexmarkQuery(query: NexmarkQuery, env: StreamExecutionEnvironment, events: number, sink: Sink<unknown>): void {
-  const bids = nexmarkSource(env, events).filter(isBid).map((e) => e as Bid);
+  const bids = nexmarkSource(env, events)
+    .filter(isBid)
+    .map((e) => e as Bid);
   switch (query) {
     case 'q0': // pass-through
       bids.map((b) => b).sinkTo(sink as Sink<Bid>);
       break;
     case 'q1': // currency conversion
-      bids
-        .map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price * 0.908, dateTime: b.dateTime }))
-        .sinkTo(sink as Sink<unknown>);
+      bids.map((b) => ({ auction: b.auction, bidder: b.bidder, price: b.price * 0.908, dateTime: b.dateTime })).sinkTo(sink as Sink<unknown>);
       break;
     case 'q2': // selection
       bids

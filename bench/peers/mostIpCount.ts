@@ -43,6 +43,9 @@ export async function runMostIpCount(file: string, digest: OutputDigest): Promis
     return { dispose: () => void (active = false) };
   });
   const parsed = filter((r: ParsedLine | undefined): r is ParsedLine => r !== undefined, map(parseLine, lines$));
-  await runEffects(tap((line: string) => digest.add(line), eventTimeCount(parsed as Stream<ParsedLine>)), newDefaultScheduler());
+  await runEffects(
+    tap((line: string) => digest.add(line), eventTimeCount(parsed as Stream<ParsedLine>)),
+    newDefaultScheduler(),
+  );
   return lines;
 }

@@ -24,10 +24,13 @@ export function runRxjsIpCount(file: string, digest: OutputDigest): Promise<numb
   return new Promise((resolve, reject) => {
     let lines = 0;
     const lines$ = new Observable<string>((subscriber) => {
-      readLines(file, (line) => subscriber.next(line)).then((n) => {
-        lines = n;
-        subscriber.complete();
-      }, (e: unknown) => subscriber.error(e));
+      readLines(file, (line) => subscriber.next(line)).then(
+        (n) => {
+          lines = n;
+          subscriber.complete();
+        },
+        (e: unknown) => subscriber.error(e),
+      );
     });
     lines$
       .pipe(

@@ -101,7 +101,11 @@ export class DagView {
     const defs = s(
       'defs',
       {},
-      s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' })),
+      s(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' },
+        s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }),
+      ),
     );
     const edges = s('g', { class: 'edges' });
     for (const e of g.edges()) {
@@ -183,7 +187,10 @@ export class DagView {
     parts.recordsOut.setAttribute('data-value', String(m['write-records']));
     parts.watermark.textContent = `Watermark in: ${formatEventTime(m['current-input-watermark'])}  out: ${formatEventTime(m['current-output-watermark'])}`;
     parts.watermark.setAttribute('data-value', String(m['current-input-watermark']));
-    replaceTitle(parts.watermark, `lowest input watermark: ${eventTimeTitle(m['current-input-watermark'])}\nlowest output watermark: ${eventTimeTitle(m['current-output-watermark'])}`);
+    replaceTitle(
+      parts.watermark,
+      `lowest input watermark: ${eventTimeTitle(m['current-input-watermark'])}\nlowest output watermark: ${eventTimeTitle(m['current-output-watermark'])}`,
+    );
     const level = m['backpressure-level'];
     parts.backpressure.textContent = `Backpressure: ${level ? level.toUpperCase() : '–'} ${level ? `(${formatRatio(m['backpressure-ratio'])})` : ''}`;
     parts.backpressure.setAttribute('class', `metric backpressure-${level ?? 'unknown'}`);

@@ -74,14 +74,22 @@ function renderJobHeader(job: JobDetailsBody): void {
   const canSavepoint = state.config?.features['web-savepoint'] && job.state === 'RUNNING';
   const savepoint = canSavepoint ? h('button', { type: 'button', id: 'savepoint-job' }, 'Savepoint') : null;
   savepoint?.addEventListener('click', () => {
-    const directory = prompt('Directory for the savepoint (empty: the job\'s default)', '');
+    const directory = prompt("Directory for the savepoint (empty: the job's default)", '');
     if (directory === null) return;
     void takeSavepoint(job.jid, directory.trim() || undefined);
   });
   replace(
     byId('job-header'),
     h('h2', {}, h('span', { id: 'job-name' }, job.name), ' ', h('span', { class: `badge state-${job.state.toLowerCase()}`, id: 'job-state' }, job.state)),
-    h('p', { class: 'meta' }, `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`, ' ', cancel, ' ', savepoint),
+    h(
+      'p',
+      { class: 'meta' },
+      `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`,
+      ' ',
+      cancel,
+      ' ',
+      savepoint,
+    ),
     savepointMessage ? h('p', { class: 'meta', id: 'savepoint-status' }, savepointMessage) : null,
     job['failure-cause'] ? h('p', { class: 'failure' }, job['failure-cause']) : null,
   );
@@ -98,7 +106,8 @@ async function takeSavepoint(jobId: string, directory: string | undefined): Prom
       const s = await api.savepointStatus(jobId, trigger);
       if (s.status.id === 'COMPLETED') {
         const op = s.operation;
-        savepointMessage = op && 'location' in op ? `Savepoint taken: ${op.location}` : `Savepoint failed: ${op?.['failure-cause']['stack-trace'] ?? 'unknown'}`;
+        savepointMessage =
+          op && 'location' in op ? `Savepoint taken: ${op.location}` : `Savepoint failed: ${op?.['failure-cause']['stack-trace'] ?? 'unknown'}`;
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));

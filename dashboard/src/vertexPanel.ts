@@ -29,10 +29,23 @@ function windowWaitItem(subtask: number, wait: WindowWait, channelCount: number)
       why = ['every input channel is idle, so the watermark does not move until one becomes active again.'];
       break;
     case 'no-watermark':
-      why = ['it is the minimum over the active input channels, and ', ...channels(held), held.length > 1 ? ' have' : ' has', ' sent ', h('em', {}, 'no watermark yet'), ' (no records there, or no watermark strategy upstream).'];
+      why = [
+        'it is the minimum over the active input channels, and ',
+        ...channels(held),
+        held.length > 1 ? ' have' : ' has',
+        ' sent ',
+        h('em', {}, 'no watermark yet'),
+        ' (no records there, or no watermark strategy upstream).',
+      ];
       break;
     case 'held-back':
-      why = ['other input channels are past the window end, but the watermark is the minimum over the active channels: it is held back by ', ...channels(held), ' at ', at(held[0]?.watermark ?? wait.watermark), '.'];
+      why = [
+        'other input channels are past the window end, but the watermark is the minimum over the active channels: it is held back by ',
+        ...channels(held),
+        ' at ',
+        at(held[0]?.watermark ?? wait.watermark),
+        '.',
+      ];
       break;
     case 'open':
       why =
@@ -72,7 +85,11 @@ function subtaskRow(s: SubtaskDetails): HTMLTableRowElement {
     h('td', { class: 'num' }, m ? formatCount(m['late-records-dropped']) : '–'),
     h('td', { class: 'num' }, m ? formatCount(m['records-skipped']) : '–'),
     h('td', { class: `backpressure-${bp?.level ?? 'unknown'}` }, bp?.level ? `${bp.level.toUpperCase()} ${formatRatio(bp.ratio)}` : '–'),
-    h('td', { class: 'num', title: 'input messages queued / output batches waiting for credit' }, m ? `${m['queued-input-messages']} / ${m['queued-output-batches']}` : '–'),
+    h(
+      'td',
+      { class: 'num', title: 'input messages queued / output batches waiting for credit' },
+      m ? `${m['queued-input-messages']} / ${m['queued-output-batches']}` : '–',
+    ),
   );
 }
 
@@ -112,7 +129,9 @@ function channelTable(s: SubtaskDetails): HTMLElement | null {
 /** The selected task: per-subtask metrics, watermarks per input channel, and waiting windows. */
 export function renderVertexPanel(container: HTMLElement, v: VertexDetailsBody): void {
   // Windows held back first: they are the answer to "why does my window not fire?".
-  const waits = v.subtasks.filter((s) => s['window-wait'] !== null).sort((a, b) => Number(a['window-wait']!.kind === 'open') - Number(b['window-wait']!.kind === 'open'));
+  const waits = v.subtasks
+    .filter((s) => s['window-wait'] !== null)
+    .sort((a, b) => Number(a['window-wait']!.kind === 'open') - Number(b['window-wait']!.kind === 'open'));
   replace(
     container,
     h('h2', {}, `Task ${v.id}: `, h('span', { class: 'task-name' }, v.name), ` (parallelism ${v.parallelism})`),
@@ -134,9 +153,21 @@ export function renderVertexPanel(container: HTMLElement, v: VertexDetailsBody):
         h(
           'tr',
           {},
-          ...['Subtask', 'Status', 'TaskManager', 'Records in', 'In/s', 'Records out', 'Out/s', 'Watermark in', 'Watermark out', 'Late dropped', 'Skipped', 'Backpressure', 'Queued in/out'].map((t) =>
-            h('th', {}, t),
-          ),
+          ...[
+            'Subtask',
+            'Status',
+            'TaskManager',
+            'Records in',
+            'In/s',
+            'Records out',
+            'Out/s',
+            'Watermark in',
+            'Watermark out',
+            'Late dropped',
+            'Skipped',
+            'Backpressure',
+            'Queued in/out',
+          ].map((t) => h('th', {}, t)),
         ),
       ),
       h('tbody', {}, ...v.subtasks.map(subtaskRow)),

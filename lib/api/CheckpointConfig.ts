@@ -42,7 +42,8 @@ export class CheckpointConfig {
   }
 
   setCheckpointingMode(mode: CheckpointingMode): this {
-    if (mode !== 'EXACTLY_ONCE' && mode !== 'AT_LEAST_ONCE') throw new RangeError(`checkpointing mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got ${String(mode)}`);
+    if (mode !== 'EXACTLY_ONCE' && mode !== 'AT_LEAST_ONCE')
+      throw new RangeError(`checkpointing mode must be EXACTLY_ONCE or AT_LEAST_ONCE, got ${String(mode)}`);
     this.mode = mode;
     return this;
   }
@@ -81,7 +82,8 @@ export class CheckpointConfig {
    * default 2, so that a torn or bit-flipped copy is read around; 1 writes a single copy.
    */
   setCheckpointStorage(storage: string | CheckpointStorageConfig, options: CheckpointStorageOptions = {}): this {
-    const config: CheckpointStorageConfig = typeof storage === 'string' ? (storage === 'memory' ? { type: 'memory' } : { type: 'filesystem', directory: storage }) : storage;
+    const config: CheckpointStorageConfig =
+      typeof storage === 'string' ? (storage === 'memory' ? { type: 'memory' } : { type: 'filesystem', directory: storage }) : storage;
     const replicas = options.replicas ?? config.replicas;
     if (replicas !== undefined) checkReplicas(replicas);
     this.storage = replicas === undefined ? config : { ...config, replicas };

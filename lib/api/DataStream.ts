@@ -116,8 +116,7 @@ export class DataStream<T> {
   keyBy<F extends keyof T & string>(field: F): KeyedStream<T, T[F]>;
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K>;
   keyBy<K>(fieldOrSelector: string | KeySelector<T, K>): KeyedStream<T, K> {
-    const selector: KeySelector<T, K> =
-      typeof fieldOrSelector === 'function' ? fieldOrSelector : fieldSelector<T, K>(fieldOrSelector);
+    const selector: KeySelector<T, K> = typeof fieldOrSelector === 'function' ? fieldOrSelector : fieldSelector<T, K>(fieldOrSelector);
     return new (derivedStream('KeyedStream'))<T, K>(this, selector);
   }
 
@@ -200,7 +199,11 @@ export class DataStream<T> {
   sinkTo<TXN>(sink: Sink<T> | TwoPhaseCommitSink<T, TXN>): DataStreamSink<T> {
     if (isTwoPhaseCommitSink(sink)) {
       const transactional = sink as TwoPhaseCommitSink<T, TXN>;
-      return this.addSinkFactory(sink.name, (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name), transactional as TwoPhaseCommitSink<unknown, unknown>);
+      return this.addSinkFactory(
+        sink.name,
+        (name) => new TwoPhaseCommitSinkOperator<T, TXN>(transactional, name),
+        transactional as TwoPhaseCommitSink<unknown, unknown>,
+      );
     }
     if (!isSink(sink)) throw new TypeError('sinkTo expects a Sink (an object with createWriter)');
     return this.addSinkOperator(sink.name, (ctx) => sink.createWriter(ctx), sink as Sink<unknown>);

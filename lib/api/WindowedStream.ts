@@ -137,7 +137,12 @@ export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T,
     const trigger = this.customTrigger ?? this.assigner.getDefaultTrigger();
     const evictor = this.customEvictor;
     // Flink: Window(TumblingEventTimeWindows(5000), EventTimeTrigger, [CountEvictor, ]SumAggregator, PassThroughWindowFunction)
-    const parts = [this.assigner.toString(), triggerName(trigger as Trigger<never, never>), ...(evictor ? [evictorName(evictor as Evictor<never, never>)] : []), plan.names];
+    const parts = [
+      this.assigner.toString(),
+      triggerName(trigger as Trigger<never, never>),
+      ...(evictor ? [evictorName(evictor as Evictor<never, never>)] : []),
+      plan.names,
+    ];
     const name = `Window(${parts.join(', ')})`;
     const base = {
       keySelector: this.input.keySelector,
@@ -148,10 +153,18 @@ export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T,
     };
     const fn = plan.fn as unknown as InternalWindowFunction<unknown, R, K, W>;
     const factory = evictor
-      ? (opName: string) => new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, opName)
+      ? (opName: string) =>
+          new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, opName)
       : (opName: string) =>
           new WindowOperator<T, K, W, unknown, unknown, R>(
-            { ...base, contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>), windowFunction: fn } as WindowOperatorConfig<T, K, W, unknown, unknown, R>,
+            { ...base, contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>), windowFunction: fn } as WindowOperatorConfig<
+              T,
+              K,
+              W,
+              unknown,
+              unknown,
+              R
+            >,
             opName,
           );
     return this.input.transform<R>(name, factory, { keyed: true });

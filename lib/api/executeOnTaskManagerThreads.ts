@@ -7,8 +7,10 @@ import { JobExecutionResult } from './JobExecutionResult';
 import { DefineJob, loadJobDefinition } from './JobModule';
 import { LocalEnvironmentOptions, StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
-export interface TaskManagerThreadsOptions
-  extends Pick<LocalEnvironmentOptions, 'parallelism' | 'maxParallelism' | 'seed' | 'batchSize' | 'creditsPerChannel'> {
+export interface TaskManagerThreadsOptions extends Pick<
+  LocalEnvironmentOptions,
+  'parallelism' | 'maxParallelism' | 'seed' | 'batchSize' | 'creditsPerChannel'
+> {
   /** TaskManagers, each on its own worker thread (default 2). */
   readonly numberOfTaskManagers?: number;
   /** Slots per TaskManager (default: just enough for the job). */

@@ -38,11 +38,7 @@ export function loadJobFile(file: string): JobFile & { readonly jobName: string 
 }
 
 /** Runs a job file's definition on `env`; returns the cleanups it registered. */
-export async function defineFromJobFile(
-  job: JobFile,
-  env: StreamExecutionEnvironment,
-  args: readonly string[],
-): Promise<Array<() => void | Promise<void>>> {
+export async function defineFromJobFile(job: JobFile, env: StreamExecutionEnvironment, args: readonly string[]): Promise<Array<() => void | Promise<void>>> {
   const cleanups: Array<() => void | Promise<void>> = [];
   try {
     await job.defineJob(env, { args, onJobEnd: (c) => void cleanups.push(c) });

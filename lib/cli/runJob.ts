@@ -44,13 +44,13 @@ export interface RunJobOptions {
 }
 
 export type RunJobOutcome =
-  | { readonly status: 'FINISHED'; readonly result: JobExecutionResult }
-  | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error };
+  { readonly status: 'FINISHED'; readonly result: JobExecutionResult } | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error };
 
 const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
 
 async function startDashboard(gateway: ClusterGateway, options: DashboardOptions): Promise<RestServer> {
-  const make = (port: number): RestServer => new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel, enableSavepoint: options.enableSavepoint });
+  const make = (port: number): RestServer =>
+    new RestServer(gateway, { host: options.host, port, enableCancel: options.enableCancel, enableSavepoint: options.enableSavepoint });
   const server = make(options.port ?? DEFAULT_WEB_PORT);
   try {
     await server.start();
@@ -83,7 +83,13 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   let server: RestServer | undefined;
   let timer: TimerHandle | undefined;
   try {
-    cluster = clusterFactory().startLocal({ numberOfTaskManagers: 1, slotsPerTaskManager: requiredSlots(env.getJobGraph(jobName)), clock, stdout, stderr: errWriter });
+    cluster = clusterFactory().startLocal({
+      numberOfTaskManagers: 1,
+      slotsPerTaskManager: requiredSlots(env.getJobGraph(jobName)),
+      clock,
+      stdout,
+      stderr: errWriter,
+    });
     const { gateway } = cluster;
     if (options.dashboard) server = await startDashboard(gateway, options.dashboard);
     options.beforeRun?.({ env, jobName, dashboardUrl: server?.url });

@@ -122,7 +122,7 @@ export class CheckpointCoordinator {
 
   /** On demand: a checkpoint, or a savepoint into `directory`. Bypasses min pause and max concurrent (as Flink's forced triggers). */
   triggerSnapshot(kind: SnapshotKind, directory: string | undefined, reply: (outcome: SnapshotOutcome) => void): void {
-    const target = isSavepoint(kind) ? directory ?? this.config.defaultSavepointDirectory : undefined;
+    const target = isSavepoint(kind) ? (directory ?? this.config.defaultSavepointDirectory) : undefined;
     this.startCheckpoint(kind, target, reply, true);
   }
 
@@ -240,10 +240,12 @@ export class CheckpointCoordinator {
       location: undefined,
       notYetAcknowledged: new Set(participants.waitFor),
       states: new Map(),
-      finishedStates: new Map(participants.finished.flatMap((k) => {
-        const bytes = this.finishedStates.finalStateOf(k);
-        return bytes ? [[k, bytes] as const] : [];
-      })),
+      finishedStates: new Map(
+        participants.finished.flatMap((k) => {
+          const bytes = this.finishedStates.finalStateOf(k);
+          return bytes ? [[k, bytes] as const] : [];
+        }),
+      ),
       stats: [],
       replies: reply ? [reply] : [],
       timeout: undefined,
@@ -342,7 +344,8 @@ export class CheckpointCoordinator {
         if (finalState) {
           // A finished subtask's final state is copied into this checkpoint, which must stand alone.
           const bytes = await finalState;
-          handle = bytes === null ? null : p.location === undefined ? { kind: 'bytes', bytes } : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
+          handle =
+            bytes === null ? null : p.location === undefined ? { kind: 'bytes', bytes } : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
         }
         subtasks.push(handle);
       }
@@ -390,7 +393,11 @@ export class CheckpointCoordinator {
       this.continuousFailures++;
       if (this.continuousFailures > this.config.tolerableCheckpointFailureNumber) {
         this.continuousFailures = 0;
-        this.context.failJob(new Error(`Exceeded checkpoint tolerable failure threshold (${this.config.tolerableCheckpointFailureNumber}); the latest checkpoint failed: ${reason}`));
+        this.context.failJob(
+          new Error(
+            `Exceeded checkpoint tolerable failure threshold (${this.config.tolerableCheckpointFailureNumber}); the latest checkpoint failed: ${reason}`,
+          ),
+        );
         return;
       }
     }

@@ -1,7 +1,6 @@
 import { CompletedCheckpoint, SubtaskCheckpointStats } from '../runtime/checkpoint/CheckpointMetadata';
 import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/checkpoint/CheckpointStats';
 
-
 const HISTORY = 10;
 
 /** Flink's CheckpointStatsTracker: counts, the latest completed/failed/restored, a short history. */

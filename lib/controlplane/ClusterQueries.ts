@@ -40,7 +40,6 @@ export interface JobRun {
 
 export const EXECUTION_STATES: readonly ExecutionState[] = ['CREATED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED'];
 
-
 export interface JobOverview {
   readonly jobId: string;
   readonly name: string;

@@ -142,17 +142,18 @@ export class JobMaster<R> implements JobRun {
       this.deploy(undefined);
       return;
     }
-    void this.track(readCompletedCheckpoint(restore.path).then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, restore.allowNonRestoredState)))
-      .then(
-        (prepared) =>
-          this.schedule(0, () => {
-            // A retained checkpoint of this job's own directory falls under retention again.
-            if (prepared.checkpoint.kind === 'CHECKPOINT') this.coordinator?.addRestoredCheckpoint(prepared.checkpoint);
-            else this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
-            this.deploy(prepared);
-          }),
-        (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore from ${restore.path}: ${(e as Error).message}`))),
-      );
+    void this.track(
+      readCompletedCheckpoint(restore.path).then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, restore.allowNonRestoredState)),
+    ).then(
+      (prepared) =>
+        this.schedule(0, () => {
+          // A retained checkpoint of this job's own directory falls under retention again.
+          if (prepared.checkpoint.kind === 'CHECKPOINT') this.coordinator?.addRestoredCheckpoint(prepared.checkpoint);
+          else this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
+          this.deploy(prepared);
+        }),
+      (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore from ${restore.path}: ${(e as Error).message}`))),
+    );
   }
 
   fail(error: Error): void {
@@ -229,7 +230,9 @@ export class JobMaster<R> implements JobRun {
 
   triggerSnapshot(kind: SnapshotKind, directory: string | undefined, reply: (outcome: SnapshotOutcome) => void): void {
     if (!this.coordinator) {
-      reply({ error: `job '${this.submission.jobGraph.jobName}' does not checkpoint: call env.enableCheckpointing(intervalMs) to take checkpoints and savepoints` });
+      reply({
+        error: `job '${this.submission.jobGraph.jobName}' does not checkpoint: call env.enableCheckpointing(intervalMs) to take checkpoints and savepoints`,
+      });
       return;
     }
     if (this.status !== 'RUNNING') {
@@ -327,25 +330,20 @@ export class JobMaster<R> implements JobRun {
     this.numRestarts++;
     const latest = this.coordinator?.latestCompleted;
     const initial = this.submission.savepointRestore;
-    const from = latest
-      ? Promise.resolve(latest)
-      : initial
-        ? readCompletedCheckpoint(initial.path)
-        : undefined;
+    const from = latest ? Promise.resolve(latest) : initial ? readCompletedCheckpoint(initial.path) : undefined;
     if (!from) {
       this.deploy(undefined);
       return;
     }
-    void this.track(from.then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, initial?.allowNonRestoredState ?? false)))
-      .then(
-        (prepared) =>
-          this.schedule(0, () => {
-            log('job %s attempt %d restores checkpoint %d', this.jobId, this.attempt, prepared.checkpoint.checkpointId);
-            this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
-            this.deploy(prepared);
-          }),
-        (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore the job: ${(e as Error).message}`))),
-      );
+    void this.track(from.then((checkpoint) => prepareRestore(checkpoint, this.submission.jobGraph, initial?.allowNonRestoredState ?? false))).then(
+      (prepared) =>
+        this.schedule(0, () => {
+          log('job %s attempt %d restores checkpoint %d', this.jobId, this.attempt, prepared.checkpoint.checkpointId);
+          this.coordinator?.stats.restored(prepared.checkpoint, this.host.clock.now());
+          this.deploy(prepared);
+        }),
+      (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore the job: ${(e as Error).message}`))),
+    );
   }
 
   /** Asks every TaskManager of the job to cancel and stop its subtasks. */
@@ -443,9 +441,10 @@ export class JobMaster<R> implements JobRun {
    * unless the job has terminated by then.
    */
   private schedule(delayMs: number, fn: () => void): TimerHandle {
-    const post = (): void => this.host.post(() => {
-      if (!isGloballyTerminal(this.status)) fn();
-    });
+    const post = (): void =>
+      this.host.post(() => {
+        if (!isGloballyTerminal(this.status)) fn();
+      });
     if (delayMs <= 0) {
       post();
       return NO_TIMER;

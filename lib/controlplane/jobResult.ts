@@ -42,5 +42,12 @@ export function jobResult(job: FinishedJobRecord): JobExecutionResult {
       operators,
     };
   });
-  return { jobId, jobName: jobGraph.jobName, netRuntime: (job.endTime ?? job.startTime) - job.startTime, vertices, numRestarts: job.numRestarts, checkpoints: job.checkpoints };
+  return {
+    jobId,
+    jobName: jobGraph.jobName,
+    netRuntime: (job.endTime ?? job.startTime) - job.startTime,
+    vertices,
+    numRestarts: job.numRestarts,
+    checkpoints: job.checkpoints,
+  };
 }

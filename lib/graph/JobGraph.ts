@@ -87,11 +87,7 @@ export function createJobGraph(graph: StreamGraph): JobGraph {
       }
     }
     const name =
-      childNames.length === 0
-        ? node.name
-        : childNames.length === 1
-          ? `${node.name} -> ${childNames[0]}`
-          : `${node.name} -> (${childNames.join(', ')})`;
+      childNames.length === 0 ? node.name : childNames.length === 1 ? `${node.name} -> ${childNames[0]}` : `${node.name} -> (${childNames.join(', ')})`;
     chainNames.set(node.id, name);
     return name;
   };

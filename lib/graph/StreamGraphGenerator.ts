@@ -66,9 +66,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     let parallelism = s.parallelism ?? settings.defaultParallelism;
     if (t.kind === 'source' && t.source.maxSourceParallelism !== undefined) {
       if (s.parallelism !== undefined && s.parallelism > t.source.maxSourceParallelism) {
-        throw new Error(
-          `The parallelism of non parallel source '${s.name}' must be at most ${t.source.maxSourceParallelism}, got ${s.parallelism}`,
-        );
+        throw new Error(`The parallelism of non parallel source '${s.name}' must be at most ${t.source.maxSourceParallelism}, got ${s.parallelism}`);
       }
       parallelism = Math.min(parallelism, t.source.maxSourceParallelism);
     }
@@ -104,8 +102,7 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     const upstream = nodes.get(input.nodeId)!;
     let partitioner = input.partitioner?.copy();
     if (!partitioner) {
-      partitioner =
-        upstream.parallelism === target.parallelism ? new ForwardPartitioner<unknown>() : new RebalancePartitioner<unknown>();
+      partitioner = upstream.parallelism === target.parallelism ? new ForwardPartitioner<unknown>() : new RebalancePartitioner<unknown>();
     } else if (partitioner.shipStrategy === 'FORWARD' && upstream.parallelism !== target.parallelism) {
       throw new Error(
         `Forward partitioning does not allow change of parallelism. Upstream operation: ${upstream.name} ` +

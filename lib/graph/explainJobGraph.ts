@@ -9,10 +9,7 @@ import { requiredSlots, JobGraph } from './JobGraph';
  */
 export function explainJobGraph(job: JobGraph): string {
   const subtasks = job.vertices.reduce((n, v) => n + v.parallelism, 0);
-  const lines = [
-    `Job '${job.jobName}': ${job.vertices.length} tasks, ${subtasks} subtasks, ${requiredSlots(job)} slots needed`,
-    '',
-  ];
+  const lines = [`Job '${job.jobName}': ${job.vertices.length} tasks, ${subtasks} subtasks, ${requiredSlots(job)} slots needed`, ''];
   for (const v of job.vertices) {
     lines.push(`Task ${v.id}: ${v.name} (parallelism ${v.parallelism})`);
     for (const e of v.outputs) {

@@ -287,9 +287,7 @@ function subtaskDetails(vertex: VertexSnapshot, s: SubtaskSnapshot, rates: Subta
         }
       : null,
     watermarks: m ? { input: m.currentInputWatermark, output: outputWatermark(vertex, s), channels: channelWatermarks(s, vertexName) } : null,
-    backpressure: m
-      ? { ratio: m.backPressureRatio, level: restLevel(m.backPressureRatio), 'back-pressured-time-ms': m.backPressuredTimeMs }
-      : null,
+    backpressure: m ? { ratio: m.backPressureRatio, level: restLevel(m.backPressureRatio), 'back-pressured-time-ms': m.backPressuredTimeMs } : null,
     operators: ops.map((o) => ({
       name: o.operatorName,
       'records-in': o.numRecordsIn,

@@ -65,8 +65,20 @@ export class PrometheusExposition {
 /** Cluster-wide gauges: TaskManagers, slots, jobs by status. */
 export function exportCluster(out: PrometheusExposition, cluster: ClusterOverview): void {
   out.add('brook_jobmanager_numRegisteredTaskManagers', 'gauge', 'TaskManagers registered with the JobManager.', {}, cluster.taskManagers.length);
-  out.add('brook_jobmanager_taskSlotsTotal', 'gauge', 'Task slots of all TaskManagers.', {}, cluster.taskManagers.reduce((n, t) => n + t.slots, 0));
-  out.add('brook_jobmanager_taskSlotsAvailable', 'gauge', 'Free task slots.', {}, cluster.taskManagers.reduce((n, t) => n + t.freeSlots, 0));
+  out.add(
+    'brook_jobmanager_taskSlotsTotal',
+    'gauge',
+    'Task slots of all TaskManagers.',
+    {},
+    cluster.taskManagers.reduce((n, t) => n + t.slots, 0),
+  );
+  out.add(
+    'brook_jobmanager_taskSlotsAvailable',
+    'gauge',
+    'Free task slots.',
+    {},
+    cluster.taskManagers.reduce((n, t) => n + t.freeSlots, 0),
+  );
   const byStatus = new Map<string, number>();
   for (const j of cluster.jobs) byStatus.set(j.status, (byStatus.get(j.status) ?? 0) + 1);
   for (const [status, n] of byStatus) out.add('brook_jobmanager_jobs', 'gauge', 'Jobs the JobManager knows, by status.', { status }, n);
@@ -92,8 +104,20 @@ export function exportJob(out: PrometheusExposition, job: JobSnapshot, rates: Re
         .add('brook_task_numBuffersOut', 'counter', 'Network batches sent.', labels, m.numBatchesOut)
         .add('brook_task_currentInputWatermark', 'gauge', 'The minimum watermark over the active input channels.', labels, m.currentInputWatermark)
         .add('brook_task_backPressuredTimeMs', 'counter', 'Milliseconds spent unable to emit for lack of credit.', labels, m.backPressuredTimeMs)
-        .add('brook_task_backPressuredTimeMsPerSecond', 'gauge', 'Milliseconds per second spent back-pressured (last 5 s interval).', labels, m.backPressuredTimeMsPerSecond)
-        .add('brook_task_backPressureRatio', 'gauge', 'Share of time back-pressured, 0..1 (Flink UI: ok <= 0.1 < low <= 0.5 < high).', labels, m.backPressureRatio)
+        .add(
+          'brook_task_backPressuredTimeMsPerSecond',
+          'gauge',
+          'Milliseconds per second spent back-pressured (last 5 s interval).',
+          labels,
+          m.backPressuredTimeMsPerSecond,
+        )
+        .add(
+          'brook_task_backPressureRatio',
+          'gauge',
+          'Share of time back-pressured, 0..1 (Flink UI: ok <= 0.1 < low <= 0.5 < high).',
+          labels,
+          m.backPressureRatio,
+        )
         .add('brook_task_inputQueueLength', 'gauge', 'Input messages waiting in the subtask queue.', labels, m.queuedInputMessages)
         .add('brook_task_outputQueueLength', 'gauge', 'Output batches waiting for credit.', labels, m.queuedOutputBatches);
       m.inputChannelWatermarks.forEach((c, channel) =>

@@ -5,14 +5,7 @@ import { isGloballyTerminal } from '../api/JobStatus';
 import { ClusterGateway } from '../cluster/JobCluster';
 import { JobSnapshot } from '../controlplane/ClusterQueries';
 import { DashboardAssets } from './DashboardAssets';
-import {
-  checkpointsBody,
-  JobViews,
-  jobIdsBody,
-  jobsOverviewBody,
-  overviewBody,
-  taskManagersBody,
-} from './JobViews';
+import { checkpointsBody, JobViews, jobIdsBody, jobsOverviewBody, overviewBody, taskManagersBody } from './JobViews';
 import { brookVersion } from './packageRoot';
 import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
 import { ConfigBody, ErrorBody, TriggerBody } from './RestTypes';
@@ -172,7 +165,8 @@ export class RestServer {
 
   /** Flink's PATCH /jobs/:jobid?mode=cancel: 202 once the cancellation is under way. */
   private async cancel(p: RouteParams, url: URL): Promise<Reply> {
-    if (!this.options.enableCancel) throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)');
+    if (!this.options.enableCancel)
+      throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)');
     const mode = url.searchParams.get('mode') ?? 'cancel';
     if (mode !== 'cancel') throw new HttpError(400, `unknown mode '${mode}': only mode=cancel is supported`);
     const job = await this.job(p);
@@ -188,7 +182,8 @@ export class RestServer {
    * GET /jobs/:id/savepoints/:triggerId.
    */
   private async savepoint(p: RouteParams, body: unknown, kind: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND'): Promise<Reply> {
-    if (!this.options.enableSavepoint) throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled (brook run --allow-savepoint)');
+    if (!this.options.enableSavepoint)
+      throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled (brook run --allow-savepoint)');
     const options = (body ?? {}) as Record<string, unknown>;
     if (typeof options !== 'object' || Array.isArray(options)) throw new HttpError(400, 'the request body must be a JSON object');
     const field = kind === 'SAVEPOINT' ? 'target-directory' : 'targetDirectory';
@@ -274,12 +269,21 @@ export class RestServer {
 
   private send(res: http.ServerResponse, method: string, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
     res.end(method === 'HEAD' ? undefined : text);
   }
 
   private sendText(res: http.ServerResponse, method: string, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    });
     res.end(method === 'HEAD' ? undefined : text);
   }
 }

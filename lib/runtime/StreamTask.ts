@@ -250,12 +250,8 @@ export class StreamTask implements BarrierHandlerTarget {
     if (mode) {
       const responder = this.host.checkpointResponder;
       if (!responder) throw new Error(`task '${this.name}' cannot checkpoint: its host has no checkpoint responder`);
-      this.checkpointer = new SubtaskCheckpointCoordinator(
-        `${vertex.id}-${subtaskIndex}.state`,
-        this.host.clock,
-        responder,
-        this.log,
-        (work) => this.remember(work),
+      this.checkpointer = new SubtaskCheckpointCoordinator(`${vertex.id}-${subtaskIndex}.state`, this.host.clock, responder, this.log, (work) =>
+        this.remember(work),
       );
       if (wiring.inputs.length > 0) this.barrierHandler = createBarrierHandler(mode, wiring.inputs.length, this, () => this.host.clock.now());
     }
@@ -267,9 +263,7 @@ export class StreamTask implements BarrierHandlerTarget {
       throw new Error(`task '${this.name}' got ${wiring.inputs.length} input channels, its job vertex says ${this.input.channelWatermarks().length}`);
     }
     if (this.input) {
-      this.inputProcessor = new StreamInputProcessor(this.name, this.input, wiring.inputs, this.headMetrics, this.barrierHandler, () =>
-        this.endOfInput(),
-      );
+      this.inputProcessor = new StreamInputProcessor(this.name, this.input, wiring.inputs, this.headMetrics, this.barrierHandler, () => this.endOfInput());
       for (const m of this.early.splice(0)) this.inputProcessor.enqueue(m);
     }
   }

@@ -49,9 +49,7 @@ export class TaskOutputs implements OutputChannelListener {
     const byEdge = new Map<string, RecordWriterOutput>();
     const writers: RecordWriterOutput[] = [];
     for (const out of edges) {
-      const channels = out.channels.map(
-        (c) => new OutputChannel(c.index, c.consumerChannel, c.deliver, config.creditsPerChannel, config.batchSize, this),
-      );
+      const channels = out.channels.map((c) => new OutputChannel(c.index, c.consumerChannel, c.deliver, config.creditsPerChannel, config.batchSize, this));
       for (const c of channels) this.channels[c.index] = c;
       const partitioner = out.partitioner.copy();
       partitioner.setup(channels.length, random);

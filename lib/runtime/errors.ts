@@ -70,7 +70,7 @@ export function describeRecord(record: unknown): string {
     text =
       typeof record === 'string'
         ? JSON.stringify(record)
-        : JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(record);
+        : (JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(record));
   } catch {
     text = String(record);
   }

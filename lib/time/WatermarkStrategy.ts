@@ -34,12 +34,7 @@ export class WatermarkStrategy<T> {
   /** Elements may arrive up to `maxOutOfOrderness` late: watermark = max seen - bound - 1. */
   static forBoundedOutOfOrderness<T>(maxOutOfOrderness: Duration): WatermarkStrategy<T> {
     const bound = toMillis(maxOutOfOrderness);
-    return new WatermarkStrategy<T>(
-      () => new BoundedOutOfOrdernessWatermarks<T>(bound),
-      recordTimestamp,
-      `boundedOutOfOrderness(${bound})`,
-      undefined,
-    );
+    return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(bound), recordTimestamp, `boundedOutOfOrderness(${bound})`, undefined);
   }
 
   static noWatermarks<T>(): WatermarkStrategy<T> {

@@ -7,14 +7,7 @@ import { Window } from './windows/Window';
  * fires, the evictor removes elements before and/or after the window function sees them, and
  * what is left stays in the window. Reduce and aggregate are applied at firing time.
  */
-export class EvictingWindowOperator<IN, K, W extends Window, OUT> extends WindowOperator<
-  IN,
-  K,
-  W,
-  TimestampedValue<IN>[],
-  Iterable<IN>,
-  OUT
-> {
+export class EvictingWindowOperator<IN, K, W extends Window, OUT> extends WindowOperator<IN, K, W, TimestampedValue<IN>[], Iterable<IN>, OUT> {
   private readonly evictorContext: EvictorContext = {
     getCurrentProcessingTime: () => this.getCurrentProcessingTime(),
     getCurrentWatermark: () => this.currentWatermark,

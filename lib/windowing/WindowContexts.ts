@@ -72,7 +72,11 @@ export class WindowProcessContext<W extends Window> implements ProcessWindowCont
   constructor(private readonly sideOutput: <S>(tag: OutputTag<S>, value: S) => void) {
     const source = { getPartitionedState: (d: never, n: never, r: never) => this.stateBackend.getPartitionedState(d, n, r) };
     this.perWindow = new BackendStateStore<W>(source, () => this.window, restoreWindow);
-    this.perKey = new BackendStateStore<null>(source, () => null, (p) => p as null);
+    this.perKey = new BackendStateStore<null>(
+      source,
+      () => null,
+      (p) => p as null,
+    );
   }
 
   /** The operator's timer service and state backend, once it has opened them. */

@@ -71,7 +71,11 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
     const contents = this.config.contents;
     this.windowState = this.keyed.backend.createTable<W, ACC>('window-contents', (a) => contents.copy(a), restoreWindow);
     if (this.config.assigner.isMerging) {
-      this.mergingSets = this.keyed.backend.createTable<null, readonly WindowMapping<W>[]>('merging-window-set', (m) => m, () => null);
+      this.mergingSets = this.keyed.backend.createTable<null, readonly WindowMapping<W>[]>(
+        'merging-window-set',
+        (m) => m,
+        () => null,
+      );
     }
     this.timers = this.keyed.getInternalTimerService<W>('window-timers', this, restoreWindow);
     const timers = this.timers as InternalTimerService<unknown, W>;

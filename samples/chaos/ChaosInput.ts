@@ -1,7 +1,18 @@
 import { SeededRandom } from '../../lib/util/SeededRandom';
 
 /** Client addresses of the synthetic access log (documentation ranges: never contacted). */
-const IPS = ['203.0.113.1', '203.0.113.2', '203.0.113.3', '198.51.100.7', '198.51.100.8', '192.0.2.10', '192.0.2.11', '2001:db8::1', '2001:db8::2', '2001:db8::3'];
+const IPS = [
+  '203.0.113.1',
+  '203.0.113.2',
+  '203.0.113.3',
+  '198.51.100.7',
+  '198.51.100.8',
+  '192.0.2.10',
+  '192.0.2.11',
+  '2001:db8::1',
+  '2001:db8::2',
+  '2001:db8::3',
+];
 const WINDOW_MS = 5000;
 const DAY_START = Date.UTC(1970, 0, 1, 9, 0, 0);
 

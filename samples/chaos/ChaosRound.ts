@@ -115,8 +115,18 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   }
   const streamNames = input.streams.map((_, i) => `access-${i}`);
   const args = (final: boolean): string[] => [
-    '--redis', redis.url, '--source', streamNames.join(','), '--sink', SINK_STREAM, '--checkpoint-dir', disk.checkpointDirectory,
-    '--parallelism', String(PARALLELISM), '--checkpoint-interval', String(CHECKPOINT_INTERVAL_MS),
+    '--redis',
+    redis.url,
+    '--source',
+    streamNames.join(','),
+    '--sink',
+    SINK_STREAM,
+    '--checkpoint-dir',
+    disk.checkpointDirectory,
+    '--parallelism',
+    String(PARALLELISM),
+    '--checkpoint-interval',
+    String(CHECKPOINT_INTERVAL_MS),
     ...(s.taskManagers > 1 ? ['--task-managers', String(s.taskManagers)] : []),
     ...(s.kinds.includes('corrupt-checkpoint') ? ['--retained-checkpoints', String(RETAINED_WITH_CORRUPTION)] : []),
     ...(final ? ['--stop-when-idle', String(STOP_WHEN_IDLE_MS)] : []),
@@ -157,9 +167,21 @@ export async function runRound(s: RoundSettings): Promise<RoundReport> {
   }
   const differences = compareResults(reference, committed);
   const report: RoundReport = {
-    round: s.round, seed: s.seed, taskManagers: s.taskManagers, injected, notInjected, corruptions,
+    round: s.round,
+    seed: s.seed,
+    taskManagers: s.taskManagers,
+    injected,
+    notInjected,
+    corruptions,
     diskFullMethod: s.kinds.includes('disk-full') ? disk.method : undefined,
-    runs, ownExits, handover, records: totalLines(input), differences, failure, durationMs: Date.now() - started, workDirectory: dir,
+    runs,
+    ownExits,
+    handover,
+    records: totalLines(input),
+    differences,
+    failure,
+    durationMs: Date.now() - started,
+    workDirectory: dir,
   };
   if (roundPassed(report)) fs.rmSync(dir, { recursive: true, force: true });
   return report;

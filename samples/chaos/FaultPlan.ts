@@ -20,7 +20,8 @@ export function parseFaultKinds(text: string): FaultKind[] {
   if (text === 'none' || text === '') return [];
   const kinds = text.split(',').map((k) => k.trim());
   for (const k of kinds) {
-    if (!(FAULT_KINDS as readonly string[]).includes(k)) throw new Error(`unknown fault kind ${JSON.stringify(k)} (kinds: ${FAULT_KINDS.join(', ')}, all, none)`);
+    if (!(FAULT_KINDS as readonly string[]).includes(k))
+      throw new Error(`unknown fault kind ${JSON.stringify(k)} (kinds: ${FAULT_KINDS.join(', ')}, all, none)`);
   }
   return kinds as FaultKind[];
 }

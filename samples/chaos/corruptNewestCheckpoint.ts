@@ -6,7 +6,8 @@ import { CorruptionTarget } from './FaultPlan';
 const METADATA_FILE = '_metadata';
 
 /** What a corruption did, or why it was not done. */
-export type CorruptionOutcome = { readonly done: true; readonly file: string; readonly offsets: readonly number[] } | { readonly done: false; readonly reason: string };
+export type CorruptionOutcome =
+  { readonly done: true; readonly file: string; readonly offsets: readonly number[] } | { readonly done: false; readonly reason: string };
 
 /** The completed checkpoints (`chk-N` with a `_metadata`) under `directory`, oldest first. */
 export function completedCheckpoints(directory: string): string[] {

@@ -29,13 +29,23 @@ const SHOWN_DIFFERENCES = 8;
 /** Runs the rounds one after another, printing a report per round and a total. */
 export async function runChaos(o: ChaosOptions, print: (line: string) => void): Promise<ChaosSummary> {
   const work = o.workDirectory ?? path.join(os.tmpdir(), `brook-chaos-${process.pid}`);
-  print(`chaos: seed ${o.seed}, ${o.rounds} round(s), faults ${o.kinds.length > 0 ? o.kinds.join(',') : 'none'}, ` +
-    `${o.faultsPerRound} per round, ${o.lines} lines over ${o.produceMs} ms, parallelism 4, task managers ${o.taskManagers}`);
+  print(
+    `chaos: seed ${o.seed}, ${o.rounds} round(s), faults ${o.kinds.length > 0 ? o.kinds.join(',') : 'none'}, ` +
+      `${o.faultsPerRound} per round, ${o.lines} lines over ${o.produceMs} ms, parallelism 4, task managers ${o.taskManagers}`,
+  );
   const rounds: RoundReport[] = [];
   for (let round = 1; round <= o.rounds; round++) {
     const taskManagers = o.taskManagers === 'alternate' ? (round % 2 === 1 ? 1 : 2) : o.taskManagers;
     const report = await runRound({
-      seed: o.seed, round, kinds: o.kinds, faults: o.faultsPerRound, lines: o.lines, streams: 4, taskManagers, produceMs: o.produceMs, workDirectory: work,
+      seed: o.seed,
+      round,
+      kinds: o.kinds,
+      faults: o.faultsPerRound,
+      lines: o.lines,
+      streams: 4,
+      taskManagers,
+      produceMs: o.produceMs,
+      workDirectory: work,
     });
     rounds.push(report);
     for (const line of describeRound(report, o.rounds)) print(line);
@@ -63,7 +73,9 @@ export function describeRound(r: RoundReport, of: number): string[] {
   ];
   for (const [count, exit] of tally(r.ownExits)) lines.push(`  ended on its own${count > 1 ? ` ${count}×` : ''}: ${exit}`);
   if (r.handover && !r.handover.startsWith('exit 130')) {
-    lines.push(`  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal, its handler not (yet) installed: as good as a kill)' : ''}`);
+    lines.push(
+      `  the cancel (SIGTERM) before the final run ended it with ${r.handover}${r.handover.startsWith('SIGTERM') ? ' (it died of the signal, its handler not (yet) installed: as good as a kill)' : ''}`,
+    );
   }
   for (const c of r.corruptions) lines.push(`  corrupted ${c}`);
   for (const note of r.notInjected) lines.push(`  not injected: ${note}`);
@@ -84,10 +96,12 @@ function describeTotal(rounds: readonly RoundReport[]): string {
   const sum = (f: (r: RoundReport) => number): number => rounds.reduce((n, r) => n + f(r), 0);
   const faults = FAULT_KINDS.map((k) => `${k} ${sum((r) => r.injected[k])}`).join(', ');
   const failed = rounds.filter((r) => !roundPassed(r)).length;
-  return `total: ${rounds.length} round(s), ${failed} failed; faults ${faults}; ${sum((r) => r.records)} records; ` +
+  return (
+    `total: ${rounds.length} round(s), ${failed} failed; faults ${faults}; ${sum((r) => r.records)} records; ` +
     `${sum((r) => r.differences.compared)} results compared: lost ${sum((r) => r.differences.lost.length)}, doubled ${sum((r) => r.differences.doubled.length)}, ` +
     `wrong ${sum((r) => r.differences.wrong.length)}, unexpected ${sum((r) => r.differences.unexpected.length)}; ` +
-    `${(sum((r) => r.durationMs) / 1000).toFixed(1)} s; ${sum((r) => differenceCount(r.differences)) === 0 && failed === 0 ? 'PASS' : 'FAIL'}`;
+    `${(sum((r) => r.durationMs) / 1000).toFixed(1)} s; ${sum((r) => differenceCount(r.differences)) === 0 && failed === 0 ? 'PASS' : 'FAIL'}`
+  );
 }
 
 function tally(items: readonly string[]): Array<[number, string]> {

@@ -22,8 +22,7 @@ export function defineIpCountJob(env: StreamExecutionEnvironment, input: IpCount
   env.setParallelism(parallelism);
 
   // Task 1
-  const lines: DataStream<string> =
-    'file' in input ? env.readTextFile(input.file) : env.socketTextStream(input.host, input.port, '\n');
+  const lines: DataStream<string> = 'file' in input ? env.readTextFile(input.file) : env.socketTextStream(input.host, input.port, '\n');
 
   ipCountPipeline(lines);
 }
@@ -88,12 +87,7 @@ export function defineJob(env: StreamExecutionEnvironment, { args, onJobEnd }: I
 }
 
 /** --demo: a synthetic log service in this process, closed when the job ends. */
-async function defineDemoJob(
-  env: StreamExecutionEnvironment,
-  rate: number,
-  rateArg: string,
-  onJobEnd: IpCountJobContext['onJobEnd'],
-): Promise<void> {
+async function defineDemoJob(env: StreamExecutionEnvironment, rate: number, rateArg: string, onJobEnd: IpCountJobContext['onJobEnd']): Promise<void> {
   if (!(rate > 0)) throw new Error(`--rate must be a positive number, got ${rateArg}`);
   if (!onJobEnd) throw new Error('--demo starts a log server in this process: run it with brook run or main.ts --demo, not on TaskManager threads');
   const server = new LogServer({ port: 0, rate });

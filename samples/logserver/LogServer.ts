@@ -93,10 +93,15 @@ export class LogServer {
   private serveFile(socket: net.Socket, file: string): void {
     const rate = this.options.rate;
     if (rate === undefined) {
-      fs.createReadStream(file).on('error', (e) => socket.destroy(e)).pipe(socket);
+      fs.createReadStream(file)
+        .on('error', (e) => socket.destroy(e))
+        .pipe(socket);
       return;
     }
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
     let sent = 0;
     this.paced(socket, rate, (n) => {
       const chunk = lines.slice(sent, sent + n);

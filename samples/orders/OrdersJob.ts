@@ -39,7 +39,7 @@ export function generateOrder(i: number, count: number): Order {
   const base = SALE_START + Math.floor(SALE_MS * Math.sqrt(i / count));
   const jitter = h % 1500;
   const drift = Math.floor((i / count) * 4);
-  const product = PRODUCTS[(h >>> 8) % 4 === 0 ? ((h >>> 12) % PRODUCTS.length) : (drift + ((h >>> 16) % 4)) % PRODUCTS.length];
+  const product = PRODUCTS[(h >>> 8) % 4 === 0 ? (h >>> 12) % PRODUCTS.length : (drift + ((h >>> 16) % 4)) % PRODUCTS.length];
   return { id: i, product, quantity: 1 + ((h >>> 20) % 3), t: Math.max(SALE_START, base - jitter) };
 }
 
@@ -129,19 +129,25 @@ export function defineOrdersJob(env: StreamExecutionEnvironment, options: { coun
   const rate = orders
     .keyBy(() => 'sale')
     .window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5)))
-    .aggregate(new CountOrders(), function ordersPerSecond(_k: string, ctx: ProcessWindowContext<TimeWindow>, counts: Iterable<number>, out: Collector<TimedLine>) {
-      const [n] = counts;
-      const w = ctx.window;
-      out.collect({ t: w.end, text: `${hms(w.start)}-${hms(w.end)} ${(n / 10).toFixed(1)} orders/s` });
-    });
+    .aggregate(
+      new CountOrders(),
+      function ordersPerSecond(_k: string, ctx: ProcessWindowContext<TimeWindow>, counts: Iterable<number>, out: Collector<TimedLine>) {
+        const [n] = counts;
+        const w = ctx.window;
+        out.collect({ t: w.end, text: `${hms(w.start)}-${hms(w.end)} ${(n / 10).toFixed(1)} orders/s` });
+      },
+    );
 
   const top3 = orders
     .keyBy('product')
     .window(SlidingEventTimeWindows.of(Time.minutes(1), Time.seconds(30)))
-    .aggregate(new SumQuantity(), function unitsPerProduct(product: string, ctx: ProcessWindowContext<TimeWindow>, units: Iterable<number>, out: Collector<ProductCount>) {
-      const [n] = units;
-      out.collect({ product, units: n, windowEnd: ctx.window.end });
-    })
+    .aggregate(
+      new SumQuantity(),
+      function unitsPerProduct(product: string, ctx: ProcessWindowContext<TimeWindow>, units: Iterable<number>, out: Collector<ProductCount>) {
+        const [n] = units;
+        out.collect({ product, units: n, windowEnd: ctx.window.end });
+      },
+    )
     .keyBy('windowEnd')
     .process(new TopProducts(3));
 

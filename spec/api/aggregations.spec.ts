@@ -53,12 +53,7 @@ describe('aggregations keep Flink rules', () => {
       'second',
       'fourth', // first = false: a tie takes the later record
     ]);
-    expect((await collect<Reading>((env, s) => void keyed(env).maxBy('v').sinkTo(s))).map((x) => x.note)).toEqual([
-      'first',
-      'first',
-      'third',
-      'third',
-    ]);
+    expect((await collect<Reading>((env, s) => void keyed(env).maxBy('v').sinkTo(s))).map((x) => x.note)).toEqual(['first', 'first', 'third', 'third']);
   });
 
   it('windowed sum/min/max/minBy/maxBy/reduce/aggregate per window', async () => {
@@ -74,7 +69,16 @@ describe('aggregations keep Flink rules', () => {
     expect((await collect<Reading>((env, s) => void windowed(env).min('v').sinkTo(s))).map((x) => `${x.v}:${x.note}`)).toEqual(['3:first']);
     expect((await collect<Reading>((env, s) => void windowed(env).minBy('v').sinkTo(s))).map((x) => x.note)).toEqual(['second']);
     expect((await collect<Reading>((env, s) => void windowed(env).minBy('v', false).sinkTo(s))).map((x) => x.note)).toEqual(['fourth']);
-    expect((await collect<Reading>((env, s) => void windowed(env).reduce((a, b) => ({ ...a, v: a.v * b.v })).sinkTo(s))).map((x) => x.v)).toEqual([405]);
+    expect(
+      (
+        await collect<Reading>(
+          (env, s) =>
+            void windowed(env)
+              .reduce((a, b) => ({ ...a, v: a.v * b.v }))
+              .sinkTo(s),
+        )
+      ).map((x) => x.v),
+    ).toEqual([405]);
     const avg = await collect<number>(
       (env, s) =>
         void windowed(env)

@@ -101,8 +101,13 @@ describe('connect: two-input operators', () => {
     ]);
   });
 
-  it('KeyedCoProcessFunction: both inputs share a key\'s state; timers fire on the combined watermark', () => {
-    const h = harnessOf<Order, string>((s) => ordersAndLimits(s, s.map((o) => ({ user: o.user, max: o.amount, t: o.t }))).process(new LimitCheck())).open();
+  it("KeyedCoProcessFunction: both inputs share a key's state; timers fire on the combined watermark", () => {
+    const h = harnessOf<Order, string>((s) =>
+      ordersAndLimits(
+        s,
+        s.map((o) => ({ user: o.user, max: o.amount, t: o.t })),
+      ).process(new LimitCheck()),
+    ).open();
     expect(h.operator.name).toBe('Co-Keyed-Process');
     h.element1({ user: 'ann', amount: 150, t: 0 }, 0);
     h.element2({ user: 'ann', max: 500, t: 1 }, 1);
@@ -111,7 +116,14 @@ describe('connect: two-input operators', () => {
     expect(h.values()).toEqual(['ann over limit: 150 > 100']);
     h.watermark2(1002);
     expect(h.values()).toEqual(['ann over limit: 150 > 100', 'ann total 350 at 1000']);
-    const restored = new OperatorHarness<Order, string>(operatorOf<Order, string>((s) => ordersAndLimits(s, s.map((o) => ({ user: o.user, max: o.amount, t: o.t }))).process(new LimitCheck()))())
+    const restored = new OperatorHarness<Order, string>(
+      operatorOf<Order, string>((s) =>
+        ordersAndLimits(
+          s,
+          s.map((o) => ({ user: o.user, max: o.amount, t: o.t })),
+        ).process(new LimitCheck()),
+      )(),
+    )
       .initializeState(h.snapshot())
       .open();
     restored.watermark1(9999).watermark2(9999);
@@ -146,8 +158,16 @@ describe('connect in a running job (two inputs over the network)', () => {
     const orders = new TestSource<Order>();
     const limits = new TestSource<Limit>();
     const out = new CollectSink<string>();
-    const o = h.env.fromSource(orders, WatermarkStrategy.forMonotonousTimestamps<Order>().withTimestampAssigner((x) => x.t), 'Orders');
-    const l = h.env.fromSource(limits, WatermarkStrategy.forMonotonousTimestamps<Limit>().withTimestampAssigner((x) => x.t), 'Limits');
+    const o = h.env.fromSource(
+      orders,
+      WatermarkStrategy.forMonotonousTimestamps<Order>().withTimestampAssigner((x) => x.t),
+      'Orders',
+    );
+    const l = h.env.fromSource(
+      limits,
+      WatermarkStrategy.forMonotonousTimestamps<Limit>().withTimestampAssigner((x) => x.t),
+      'Limits',
+    );
     ordersAndLimits(o, l).process(new LimitCheck()).sinkTo(out);
     await h.start();
     limits.emit({ user: 'bob', max: 10, t: 5 });
@@ -173,7 +193,11 @@ describe('connect in a running job (two inputs over the network)', () => {
     const orders = new TestSource<Order>();
     const limits = new TestSource<Limit>();
     const out = new CollectSink<string>();
-    const o = h.env.fromSource(orders, WatermarkStrategy.forMonotonousTimestamps<Order>().withTimestampAssigner((x) => x.t), 'Orders');
+    const o = h.env.fromSource(
+      orders,
+      WatermarkStrategy.forMonotonousTimestamps<Order>().withTimestampAssigner((x) => x.t),
+      'Orders',
+    );
     const l = h.env.fromSource(
       limits,
       WatermarkStrategy.forMonotonousTimestamps<Limit>()

@@ -1,6 +1,14 @@
 import { Collector } from '../../lib/core/functions';
 import { OutputTag } from '../../lib/core/OutputTag';
-import { BroadcastContext, BroadcastProcessFunction, BroadcastReadOnlyContext, KeyedBroadcastContext, KeyedBroadcastOnTimerContext, KeyedBroadcastProcessFunction, KeyedBroadcastReadOnlyContext } from '../../lib/core/process/BroadcastProcessFunction';
+import {
+  BroadcastContext,
+  BroadcastProcessFunction,
+  BroadcastReadOnlyContext,
+  KeyedBroadcastContext,
+  KeyedBroadcastOnTimerContext,
+  KeyedBroadcastProcessFunction,
+  KeyedBroadcastReadOnlyContext,
+} from '../../lib/core/process/BroadcastProcessFunction';
 import { ProcessJoinContext, ProcessJoinFunction } from '../../lib/core/process/ProcessJoinFunction';
 import { CollectSink } from '../../lib/connectors/sink/CollectSink';
 import { MapStateDescriptor, ValueStateDescriptor } from '../../lib/core/state/StateDescriptor';
@@ -26,13 +34,22 @@ interface Payment {
 const ts = <T extends { t: number }>() => WatermarkStrategy.forMonotonousTimestamps<T>().withTimestampAssigner((x) => x.t);
 
 describe('window join and coGroup', () => {
-  it('joins every pair with equal keys in the same window; the plan is Flink\'s (map, map, union, window)', async () => {
+  it("joins every pair with equal keys in the same window; the plan is Flink's (map, map, union, window)", async () => {
     const out = new CollectSink<string>();
     let plan = '';
     await runBoundedJob(
       (env) => {
-        const orders = env.fromElements<Order>({ id: 'o1', user: 'ann', t: 100 }, { id: 'o2', user: 'bob', t: 1500 }, { id: 'o3', user: 'ann', t: 200 }).assignTimestampsAndWatermarks(ts<Order>());
-        const payments = env.fromElements<Payment>({ order: 'o1', amount: 5, t: 900 }, { order: 'o1', amount: 7, t: 950 }, { order: 'o2', amount: 3, t: 2500 }, { order: 'o3', amount: 1, t: 1200 }).assignTimestampsAndWatermarks(ts<Payment>());
+        const orders = env
+          .fromElements<Order>({ id: 'o1', user: 'ann', t: 100 }, { id: 'o2', user: 'bob', t: 1500 }, { id: 'o3', user: 'ann', t: 200 })
+          .assignTimestampsAndWatermarks(ts<Order>());
+        const payments = env
+          .fromElements<Payment>(
+            { order: 'o1', amount: 5, t: 900 },
+            { order: 'o1', amount: 7, t: 950 },
+            { order: 'o2', amount: 3, t: 2500 },
+            { order: 'o3', amount: 1, t: 1200 },
+          )
+          .assignTimestampsAndWatermarks(ts<Payment>());
         orders
           .join(payments)
           .where((o) => o.id)
@@ -40,7 +57,10 @@ describe('window join and coGroup', () => {
           .window(TumblingEventTimeWindows.of(Time.seconds(1)))
           .apply((o, p) => `${o.id}/${o.user} paid ${p.amount}`)
           .sinkTo(out);
-        plan = env.getJobGraph().vertices.map((v) => v.name).join(' | ');
+        plan = env
+          .getJobGraph()
+          .vertices.map((v) => v.name)
+          .join(' | ');
       },
       { parallelism: 2 },
     );
@@ -51,7 +71,9 @@ describe('window join and coGroup', () => {
   it('coGroup gives each side of a key and window, also when one side is empty', async () => {
     const out = new CollectSink<string>();
     await runBoundedJob((env) => {
-      const a = env.fromElements<Order>({ id: 'x', user: 'ann', t: 1 }, { id: 'y', user: 'ann', t: 2 }, { id: 'z', user: 'cat', t: 3 }).assignTimestampsAndWatermarks(ts<Order>());
+      const a = env
+        .fromElements<Order>({ id: 'x', user: 'ann', t: 1 }, { id: 'y', user: 'ann', t: 2 }, { id: 'z', user: 'cat', t: 3 })
+        .assignTimestampsAndWatermarks(ts<Order>());
       const b = env.fromElements<Payment>({ order: 'ann', amount: 1, t: 5 }, { order: 'bob', amount: 2, t: 6 }).assignTimestampsAndWatermarks(ts<Payment>());
       a.coGroup(b)
         .where((o) => o.user)
@@ -73,7 +95,10 @@ class PairUp extends ProcessJoinFunction<Order, Payment, string> {
 describe('interval join', () => {
   const factory = (lowerExclusive = false, upperExclusive = false) =>
     operatorOf<Order, string>((s) => {
-      const joined = s.keyBy('id').intervalJoin(s.map((o) => ({ order: o.id, amount: 0, t: o.t })).keyBy('order')).between(-100, 200);
+      const joined = s
+        .keyBy('id')
+        .intervalJoin(s.map((o) => ({ order: o.id, amount: 0, t: o.t })).keyBy('order'))
+        .between(-100, 200);
       if (lowerExclusive) joined.lowerBoundExclusive();
       if (upperExclusive) joined.upperBoundExclusive();
       return joined.process(new PairUp());
@@ -128,12 +153,19 @@ class CheckRules extends KeyedBroadcastProcessFunction<string, Order, Rule, stri
   }
   processBroadcastElement(rule: Rule, ctx: KeyedBroadcastContext<string>, out: Collector<string>): void {
     ctx.getBroadcastState(rulesState).put(rule.name, rule);
-    ctx.applyToKeyedState(new ValueStateDescriptor<number>('count', 0), (key, state) => out.collect(`${rule.name} sees ${key}=${(state as ValueState<number>).value()}`));
+    ctx.applyToKeyedState(new ValueStateDescriptor<number>('count', 0), (key, state) =>
+      out.collect(`${rule.name} sees ${key}=${(state as ValueState<number>).value()}`),
+    );
   }
 }
 
 describe('broadcast state pattern', () => {
-  const factory = operatorOf<Order, string>((s) => s.keyBy('user').connect(s.map((o): Rule => ({ name: o.id, max: o.t })).broadcast(rulesState)).process(new CheckRules()));
+  const factory = operatorOf<Order, string>((s) =>
+    s
+      .keyBy('user')
+      .connect(s.map((o): Rule => ({ name: o.id, max: o.t })).broadcast(rulesState))
+      .process(new CheckRules()),
+  );
 
   it('the broadcast side writes the state, the keyed side reads it; applyToKeyedState visits every key', () => {
     const h = new OperatorHarness<Order, string>(factory()).open();
@@ -170,7 +202,12 @@ describe('broadcast state pattern', () => {
         out.collect(`${ctx.getCurrentKey()} at ${time} (${ctx.timeDomain()}): ${[...ctx.getBroadcastState(rulesState).keys()].join(',')}`);
       }
     }
-    const remind = operatorOf<Order, string>((s) => s.keyBy('user').connect(s.map((o): Rule => ({ name: o.id, max: o.t })).broadcast(rulesState)).process(new Remind()));
+    const remind = operatorOf<Order, string>((s) =>
+      s
+        .keyBy('user')
+        .connect(s.map((o): Rule => ({ name: o.id, max: o.t })).broadcast(rulesState))
+        .process(new Remind()),
+    );
     const h = new OperatorHarness<Order, string>(remind()).open();
     h.element2({ name: 'max1', max: 1 }).element1({ id: '1', user: 'ann', t: 0 }, 0);
     h.watermark1(100).watermark2(100);

@@ -28,7 +28,10 @@ describe('npm run chaos: the exactly-once IpCount sample under seeded faults, ag
   });
 
   it('without faults, commits exactly the counts computed from the input (the reference is right)', async () => {
-    const summary = await runChaos({ rounds: 1, seed: 11, kinds: [], faultsPerRound: 0, lines: 2000, produceMs: 2000, taskManagers: 1, workDirectory: work }, print);
+    const summary = await runChaos(
+      { rounds: 1, seed: 11, kinds: [], faultsPerRound: 0, lines: 2000, produceMs: 2000, taskManagers: 1, workDirectory: work },
+      print,
+    );
     const [round] = summary.rounds;
     expect(describeRound(round, 1).join('\n')).toMatch(/PASS/);
     expect(round.failure).toBeUndefined();
@@ -38,7 +41,10 @@ describe('npm run chaos: the exactly-once IpCount sample under seeded faults, ag
 
   it('under seeded job kills, Redis kills, a full checkpoint disk and corrupt checkpoints, loses, doubles and miscounts nothing', async () => {
     const seed = Number(process.env.BROOK_CHAOS_SEED ?? CI_SEED);
-    const summary = await runChaos({ rounds: 1, seed, kinds: CI_FAULT_KINDS, faultsPerRound: 6, lines: 3000, produceMs: 12_000, taskManagers: 1, workDirectory: work }, print);
+    const summary = await runChaos(
+      { rounds: 1, seed, kinds: CI_FAULT_KINDS, faultsPerRound: 6, lines: 3000, produceMs: 12_000, taskManagers: 1, workDirectory: work },
+      print,
+    );
     const [round] = summary.rounds;
     expect(describeRound(round, 1).join('\n')).toMatch(/PASS/);
     expect(Object.values(round.injected).reduce((a, b) => a + b, 0)).toBe(6);
@@ -47,7 +53,10 @@ describe('npm run chaos: the exactly-once IpCount sample under seeded faults, ag
 
   it('on 2 TaskManager threads too', async () => {
     const seed = Number(process.env.BROOK_CHAOS_SEED ?? CI_SEED) + 1;
-    const summary = await runChaos({ rounds: 1, seed, kinds: CI_FAULT_KINDS, faultsPerRound: 4, lines: 2000, produceMs: 8000, taskManagers: 2, workDirectory: work }, print);
+    const summary = await runChaos(
+      { rounds: 1, seed, kinds: CI_FAULT_KINDS, faultsPerRound: 4, lines: 2000, produceMs: 8000, taskManagers: 2, workDirectory: work },
+      print,
+    );
     const [round] = summary.rounds;
     expect(describeRound(round, 1).join('\n')).toMatch(/PASS/);
     expect(Object.values(round.injected).reduce((a, b) => a + b, 0)).toBe(4);

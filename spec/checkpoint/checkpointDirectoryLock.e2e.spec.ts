@@ -52,7 +52,20 @@ describe('a checkpoint directory has one owner, across processes', () => {
 
   it('refuses a second instance while the first runs; restarted after the first was killed with SIGKILL, it takes over', async () => {
     const checkpoints = path.join(dir, 'checkpoints');
-    const args = ['--redis', redis.url, '--source', 'access', '--sink', 'counts', '--checkpoint-dir', checkpoints, '--parallelism', '1', '--checkpoint-interval', '50'];
+    const args = [
+      '--redis',
+      redis.url,
+      '--source',
+      'access',
+      '--sink',
+      'counts',
+      '--checkpoint-dir',
+      checkpoints,
+      '--parallelism',
+      '1',
+      '--checkpoint-interval',
+      '50',
+    ];
     const first = runSample(args);
     try {
       await waitForFile(path.join(checkpoints, 'chk-1'), first.child);

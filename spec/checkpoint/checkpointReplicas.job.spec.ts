@@ -16,7 +16,10 @@ function flipByte(file: string): void {
 }
 
 /** What each subtask's log holds over the whole run: every key's committed counts must be 1..n. */
-const LOG_BEFORE_CHECKPOINTS: ReadonlyArray<readonly string[]> = [['a', 'b'], ['a', 'c']];
+const LOG_BEFORE_CHECKPOINTS: ReadonlyArray<readonly string[]> = [
+  ['a', 'b'],
+  ['a', 'c'],
+];
 const LOG_INTO_NEWEST: ReadonlyArray<readonly string[]> = [['a'], ['b']];
 const LOG_AFTER_NEWEST: ReadonlyArray<readonly string[]> = [['d'], ['boom']];
 const LOG_AFTER_RESTART: ReadonlyArray<readonly string[]> = [['a', 'd'], ['c']];
@@ -24,7 +27,8 @@ const LOG_AFTER_RESTART: ReadonlyArray<readonly string[]> = [['a', 'd'], ['c']];
 /** Every key's running counts 1..n over all records: exactly-once output of the counter. */
 function exactlyOnce(): KeyCount[] {
   const n = new Map<string, number>();
-  for (const part of [LOG_BEFORE_CHECKPOINTS, LOG_INTO_NEWEST, LOG_AFTER_NEWEST, LOG_AFTER_RESTART]) for (const log of part) for (const k of log) n.set(k, (n.get(k) ?? 0) + 1);
+  for (const part of [LOG_BEFORE_CHECKPOINTS, LOG_INTO_NEWEST, LOG_AFTER_NEWEST, LOG_AFTER_RESTART])
+    for (const log of part) for (const k of log) n.set(k, (n.get(k) ?? 0) + 1);
   return [...n].flatMap(([key, count]) => Array.from({ length: count }, (_, i) => ({ key, count: i + 1 }))).sort(byKeyAndCount);
 }
 
@@ -165,7 +169,13 @@ describe('checkpoint replicas on a whole job: directory storage, a two-phase-com
     expect([...run.sink.committed].sort(byKeyAndCount)).toEqual(exactlyOnce());
     expect(run.sink.numStaged).toBe(0);
     expect(run.warnings.sort()).toEqual(
-      run.corrupted.sort().map((file) => expect.stringMatching(new RegExp(`^checkpoint ${run.newest}: state file .*chk-${run.newest}/${file} is corrupt: .*; reading its copy ${file}\\.replica-1 instead$`))),
+      run.corrupted
+        .sort()
+        .map((file) =>
+          expect.stringMatching(
+            new RegExp(`^checkpoint ${run.newest}: state file .*chk-${run.newest}/${file} is corrupt: .*; reading its copy ${file}\\.replica-1 instead$`),
+          ),
+        ),
     );
   });
 
@@ -224,11 +234,15 @@ describe('checkpoint replicas on a whole job: directory storage, a two-phase-com
     }
     expect([...sink.committed].sort(byKeyAndCount)).toEqual(exactlyOnce());
     expect(sink.numStaged).toBe(0);
-    expect(warnings.sort()).toEqual(
-      [
-        expect.stringMatching(new RegExp(`^checkpoint ${newest}: .*chk-${newest}/_metadata .*; reading its copy _metadata\\.replica-1 instead$`)),
-        ...corrupted.sort().map((file) => expect.stringMatching(new RegExp(`^checkpoint ${newest}: state file .*chk-${newest}/${file} is corrupt: .*; reading its copy ${file}\\.replica-1 instead$`))),
-      ],
-    );
+    expect(warnings.sort()).toEqual([
+      expect.stringMatching(new RegExp(`^checkpoint ${newest}: .*chk-${newest}/_metadata .*; reading its copy _metadata\\.replica-1 instead$`)),
+      ...corrupted
+        .sort()
+        .map((file) =>
+          expect.stringMatching(
+            new RegExp(`^checkpoint ${newest}: state file .*chk-${newest}/${file} is corrupt: .*; reading its copy ${file}\\.replica-1 instead$`),
+          ),
+        ),
+    ]);
   });
 });

@@ -4,7 +4,15 @@ import path from 'path';
 import v8 from 'v8';
 import { PreparedRestore, prepareRestore, readCompletedCheckpoint } from '../../lib/controlplane/restoreState';
 import { CheckpointConfig } from '../../lib/api/CheckpointConfig';
-import { CheckpointStorage, createCheckpointStorage, FileSystemCheckpointStorage, findLatestCompletedCheckpoint, METADATA_FILE, MemoryCheckpointStorage, persistSubtaskState } from '../../lib/runtime/checkpoint/CheckpointStorage';
+import {
+  CheckpointStorage,
+  createCheckpointStorage,
+  FileSystemCheckpointStorage,
+  findLatestCompletedCheckpoint,
+  METADATA_FILE,
+  MemoryCheckpointStorage,
+  persistSubtaskState,
+} from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { CoordinatorHarness } from '../harness/CoordinatorHarness';
 
 /** A source's state as the task writes it: { [operatorId]: OperatorStateSnapshot }. */
@@ -48,7 +56,8 @@ describe('checkpoint files in several copies', () => {
       const outcomes = h.trigger(savepointDir === undefined ? 'CHECKPOINT' : 'SAVEPOINT', savepointDir);
       await h.settle();
       const barrier = h.lastBarrier;
-      for (let i = 0; i < h.keys.length; i++) h.acknowledge(i, barrier.checkpointId, await persistSubtaskState(barrier.location, `subtask-${i}.state`, sourceState(100 * k + i)));
+      for (let i = 0; i < h.keys.length; i++)
+        h.acknowledge(i, barrier.checkpointId, await persistSubtaskState(barrier.location, `subtask-${i}.state`, sourceState(100 * k + i)));
       await h.settle();
       const outcome = outcomes[0];
       if (!outcome || !('path' in outcome) || outcome.path === undefined) throw new Error(`snapshot ${k} did not complete: ${JSON.stringify(outcome)}`);
@@ -84,14 +93,9 @@ describe('checkpoint files in several copies', () => {
     const directorySync = synced.indexOf('sync chk-1.inprogress');
     // Copies of one file are written at once: their order among themselves is free.
     expect(synced.slice(0, directorySync).sort()).toEqual(
-      [
-        'subtask-0.state',
-        'subtask-0.state.replica-1',
-        'subtask-1.state',
-        'subtask-1.state.replica-1',
-        METADATA_FILE,
-        `${METADATA_FILE}.replica-1`,
-      ].map((f) => `sync chk-1.inprogress/${f}`).sort(),
+      ['subtask-0.state', 'subtask-0.state.replica-1', 'subtask-1.state', 'subtask-1.state.replica-1', METADATA_FILE, `${METADATA_FILE}.replica-1`]
+        .map((f) => `sync chk-1.inprogress/${f}`)
+        .sort(),
     );
     expect(synced.slice(directorySync)).toEqual(['sync chk-1.inprogress', 'rename chk-1.inprogress chk-1', 'sync .']);
     const chk1 = path.join(dir, 'chk-1');
@@ -112,7 +116,9 @@ describe('checkpoint files in several copies', () => {
     expect(warnings).toEqual([]);
     expect(restoredPositions(await restore(h, chk2))).toEqual(intact);
     expect(warnings).toEqual([
-      expect.stringMatching(/^checkpoint 2: state file .*chk-2\/subtask-1\.state is corrupt: its checksum is [0-9a-f]{64}, the checkpoint's metadata says [0-9a-f]{64}; reading its copy subtask-1\.state\.replica-1 instead$/),
+      expect.stringMatching(
+        /^checkpoint 2: state file .*chk-2\/subtask-1\.state is corrupt: its checksum is [0-9a-f]{64}, the checkpoint's metadata says [0-9a-f]{64}; reading its copy subtask-1\.state\.replica-1 instead$/,
+      ),
     ]);
 
     // A copy that is gone is read around the same way.
@@ -138,14 +144,20 @@ describe('checkpoint files in several copies', () => {
     const restored = await restore(h, chk2);
     expect(restored.checkpoint.checkpointId).toBe(2);
     expect(restoredPositions(restored)).toEqual(intact);
-    expect(warnings).toEqual([expect.stringMatching(/^checkpoint 2: .*chk-2\/_metadata is not valid checkpoint metadata: .*; reading its copy _metadata\.replica-1 instead$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^checkpoint 2: .*chk-2\/_metadata is not valid checkpoint metadata: .*; reading its copy _metadata\.replica-1 instead$/),
+    ]);
 
     warnings = [];
     fs.copyFileSync(path.join(chk2, `${METADATA_FILE}.replica-1`), metadata);
     fs.writeFileSync(metadata, fs.readFileSync(metadata, 'utf8').replace('"timestamp":', '"timestamp":1')); // parses, checksum differs
     expect(findLatestCompletedCheckpoint(dir, warn)).toBe(chk2);
     expect(restoredPositions(await restore(h, chk2))).toEqual(intact);
-    expect(warnings).toEqual([expect.stringMatching(/^checkpoint 2: .*chk-2\/_metadata is corrupt: its checksum is [0-9a-f]{64}, it says [0-9a-f]{64}; reading its copy _metadata\.replica-1 instead$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^checkpoint 2: .*chk-2\/_metadata is corrupt: its checksum is [0-9a-f]{64}, it says [0-9a-f]{64}; reading its copy _metadata\.replica-1 instead$/,
+      ),
+    ]);
   });
 
   it('falls back to the checkpoint before, with its warning, only when every copy of a file fails', async () => {
@@ -160,7 +172,9 @@ describe('checkpoint files in several copies', () => {
       expect.stringMatching(
         /^checkpoint 3 at .*chk-3 cannot be restored \(every copy of .*chk-3\/subtask-0\.state fails: state file .*subtask-0\.state is corrupt: .*; state file .*subtask-0\.state\.replica-1 is corrupt: .*\); trying the one before it \(output committed after that one may be written again\)$/,
       ),
-      expect.stringMatching(/^checkpoint 2 at .*chk-2 cannot be restored \(every copy of .*chk-2\/_metadata fails: .*_metadata is not valid checkpoint metadata: .*; .*_metadata\.replica-1 (is corrupt|is not valid).*\); trying the one before it/),
+      expect.stringMatching(
+        /^checkpoint 2 at .*chk-2 cannot be restored \(every copy of .*chk-2\/_metadata fails: .*_metadata is not valid checkpoint metadata: .*; .*_metadata\.replica-1 (is corrupt|is not valid).*\); trying the one before it/,
+      ),
     ]);
     await expect(restore(h, path.join(dir, 'chk-3'))).rejects.toThrow(/every copy of .*chk-3\/subtask-0\.state fails/);
     await expect(readCompletedCheckpoint(path.join(dir, 'chk-2'), warn)).rejects.toThrow(/cannot restore from .*chk-2: every copy of .*_metadata fails/);
@@ -176,7 +190,9 @@ describe('checkpoint files in several copies', () => {
 
     flipByte(path.join(chk2, 'subtask-1.state'));
     expect(findLatestCompletedCheckpoint(dir, warn)).toBe(path.join(dir, 'chk-1'));
-    expect(warnings).toEqual([expect.stringMatching(/^checkpoint 2 at .*chk-2 cannot be restored \(state file .*subtask-1\.state is corrupt: .*\); trying the one before it/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^checkpoint 2 at .*chk-2 cannot be restored \(state file .*subtask-1\.state is corrupt: .*\); trying the one before it/),
+    ]);
     await expect(restore(h, chk2)).rejects.toThrow(/state file .*chk-2\/subtask-1\.state is corrupt/);
   });
 

@@ -92,7 +92,9 @@ describe('file system checkpoint storage', () => {
     corruptStateFile(1, 1);
     const checkpoint = await readCompletedCheckpoint(path.join(dir, 'chk-1'));
     const h = new CoordinatorHarness();
-    await expect(prepareRestore(checkpoint, h.jobGraph, false)).rejects.toThrow(/state file .*chk-1\/subtask-1\.state is corrupt: its checksum is [0-9a-f]{64}, the checkpoint's metadata says [0-9a-f]{64}/);
+    await expect(prepareRestore(checkpoint, h.jobGraph, false)).rejects.toThrow(
+      /state file .*chk-1\/subtask-1\.state is corrupt: its checksum is [0-9a-f]{64}, the checkpoint's metadata says [0-9a-f]{64}/,
+    );
   });
 
   it('refuses _metadata whose bytes changed, and says which version it reads', async () => {
@@ -102,7 +104,9 @@ describe('file system checkpoint storage', () => {
     await expect(readCheckpointDirectory(path.join(dir, 'chk-1'))).rejects.toThrow(/_metadata is corrupt: its checksum is/);
     const { sha256: _checksum, ...metadata } = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(file, JSON.stringify({ ...metadata, version: 1 })); // as an earlier brook wrote it
-    await expect(readCheckpointDirectory(path.join(dir, 'chk-1'))).rejects.toThrow(/metadata version 1, written by an earlier brook without checksums.*reads version 2 only/);
+    await expect(readCheckpointDirectory(path.join(dir, 'chk-1'))).rejects.toThrow(
+      /metadata version 1, written by an earlier brook without checksums.*reads version 2 only/,
+    );
   });
 
   it('restores from the newest checkpoint that checks out: never an in-progress one, one without _metadata, or one that fails a checksum; each skipped one is reported', async () => {
@@ -122,7 +126,9 @@ describe('file system checkpoint storage', () => {
 
     expect(findLatestCompletedCheckpoint(dir, (w) => warnings.push(w))).toBe(path.join(dir, 'chk-2'));
     expect(warnings).toEqual([
-      expect.stringMatching(/^checkpoint 7 at .*chk-7 cannot be restored \(it has no _metadata\); trying the one before it \(output committed after that one may be written again\)$/),
+      expect.stringMatching(
+        /^checkpoint 7 at .*chk-7 cannot be restored \(it has no _metadata\); trying the one before it \(output committed after that one may be written again\)$/,
+      ),
       expect.stringMatching(/^checkpoint 6 at .*chk-6 cannot be restored \(state file .*subtask-0\.state is corrupt/),
       expect.stringMatching(/^checkpoint 5 at .*chk-5 cannot be restored \(.*_metadata is not valid checkpoint metadata/),
       expect.stringMatching(/^checkpoint 4 at .*chk-4 cannot be restored \(ENOENT.*subtask-1\.state/),
@@ -136,6 +142,14 @@ describe('file system checkpoint storage', () => {
 
   it('writes _metadata whose checksum covers every field', () => {
     const text = serializeMetadata({ version: 2, jobName: 'j', checkpointId: 3, timestamp: 4, kind: 'CHECKPOINT', tasks: [] }).toString();
-    expect(JSON.parse(text)).toEqual({ version: 2, jobName: 'j', checkpointId: 3, timestamp: 4, kind: 'CHECKPOINT', tasks: [], sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(text)).toEqual({
+      version: 2,
+      jobName: 'j',
+      checkpointId: 3,
+      timestamp: 4,
+      kind: 'CHECKPOINT',
+      tasks: [],
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });

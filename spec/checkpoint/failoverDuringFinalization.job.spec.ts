@@ -83,9 +83,7 @@ describe('a subtask failure while a checkpoint is being finalized', () => {
       expect(stats.latestRestored!.checkpointId).toBe(finalized);
       // b and y were in checkpoint N: restored from it, their transaction committed, not replayed.
       expect(source.restoredPositions).toEqual(expect.arrayContaining([{ subtask: 0, position: 2 }]));
-      expect([...sink.committed].sort((p, q) => p.key.localeCompare(q.key))).toEqual(
-        ['a', 'b', 'boom', 'c', 'x', 'y', 'z'].map((key) => ({ key, count: 1 })),
-      );
+      expect([...sink.committed].sort((p, q) => p.key.localeCompare(q.key))).toEqual(['a', 'b', 'boom', 'c', 'x', 'y', 'z'].map((key) => ({ key, count: 1 })));
       expect(sink.numStaged).toBe(0);
       expect(findLatestCompletedCheckpoint(storage)).toBe(path.join(storage, `chk-${stats.latestCompleted!.checkpointId}`));
     } finally {

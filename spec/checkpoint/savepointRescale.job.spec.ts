@@ -17,7 +17,11 @@ import { SEED_LOG, SEED_TABLE } from '../samples/seedLesson';
 const KEYS = 16;
 const RECORDS = 4000;
 
-function defineJob(h: JobHarness, sink: TransactionalCollectSink<KeyCount>, options: { mode?: CheckpointingMode; storage?: string; failCounterAfter?: number; failPreCommit?: PreCommitFailureSwitch } = {}): void {
+function defineJob(
+  h: JobHarness,
+  sink: TransactionalCollectSink<KeyCount>,
+  options: { mode?: CheckpointingMode; storage?: string; failCounterAfter?: number; failPreCommit?: PreCommitFailureSwitch } = {},
+): void {
   h.env.enableCheckpointing(100, options.mode ?? 'EXACTLY_ONCE');
   if (options.storage) h.env.getCheckpointConfig().setCheckpointStorage(options.storage).setNumRetainedCheckpoints(2);
   h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 2, delayMs: 100 });
@@ -103,7 +107,10 @@ describe('savepoints, rescaling and checkpoint directories', () => {
     [4, 2],
     [2, 4],
   ])('the IpCount windows, stopped with a savepoint at parallelism %i and resumed at %i, give the seed table exactly', async (from, to) => {
-    const lines = fs.readFileSync(SEED_LOG, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = fs
+      .readFileSync(SEED_LOG, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     const sink = new TransactionalCollectSink<string>();
     const define = (h: JobHarness): void => {
       h.env.enableCheckpointing(100);
@@ -198,7 +205,9 @@ describe('savepoints, rescaling and checkpoint directories', () => {
     fs.mkdirSync(path.join(storage, `chk-${newest + 2}`)); // no _metadata: incomplete
     const warnings: string[] = [];
     expect(findLatestCompletedCheckpoint(storage, (w) => warnings.push(w))).toBe(latest);
-    expect(warnings).toEqual([expect.stringContaining(`checkpoint ${newest + 2} at ${path.join(storage, `chk-${newest + 2}`)} cannot be restored (it has no _metadata)`)]);
+    expect(warnings).toEqual([
+      expect.stringContaining(`checkpoint ${newest + 2} at ${path.join(storage, `chk-${newest + 2}`)} cannot be restored (it has no _metadata)`),
+    ]);
 
     const second = new JobHarness({ parallelism: 2 });
     try {

@@ -33,10 +33,14 @@ describe('job files', () => {
   });
 
   it('says what is wrong with a file that is not a job file', () => {
-    expect(() => loadJobFile(write('nothing.js', 'exports.other = 1;'))).toThrow(/nothing\.js exports no function 'defineJob' \(it exports: other\); a job file exports defineJob\(env, params\), or a default function/);
+    expect(() => loadJobFile(write('nothing.js', 'exports.other = 1;'))).toThrow(
+      /nothing\.js exports no function 'defineJob' \(it exports: other\); a job file exports defineJob\(env, params\), or a default function/,
+    );
     expect(() => loadJobFile(path.join(dir, 'missing.js'))).toThrow(/job file not found: .*missing\.js/);
     expect(() => loadJobFile(write('broken.js', 'this is not javascript'))).toThrow(/cannot load job file .*broken\.js/);
-    expect(() => loadJobFile('samples/ipcount/IpCountJob.ts')).toThrow('samples/ipcount/IpCountJob.ts is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/IpCountJob.js');
+    expect(() => loadJobFile('samples/ipcount/IpCountJob.ts')).toThrow(
+      'samples/ipcount/IpCountJob.ts is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/IpCountJob.js',
+    );
   });
 
   it('passes the arguments, collects cleanups, and runs them when the definition fails', async () => {

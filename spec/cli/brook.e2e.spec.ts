@@ -12,7 +12,7 @@ const JOB = 'dist/samples/ipcount/IpCountJob.js';
 const brook = (...args: string[]) => runScript(BROOK, args);
 
 describe('the brook command', () => {
-  it('is the package\'s bin: an executable node script after the build', () => {
+  it("is the package's bin: an executable node script after the build", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     const bin = path.join(ROOT, manifest.bin.brook);
     expect(path.relative(ROOT, bin)).toBe(path.join('dist', BROOK));
@@ -50,7 +50,10 @@ describe('the brook command', () => {
       expect(row).toMatch(/Socket Window IpCount$/);
 
       const unknown = await brook('cancel', '0123456789abcdef0123456789abcdef', '--url', url).done;
-      expect(unknown).toMatchObject({ code: 1, stderr: 'brook: cannot cancel job 0123456789abcdef0123456789abcdef: no job with id 0123456789abcdef0123456789abcdef\n' });
+      expect(unknown).toMatchObject({
+        code: 1,
+        stderr: 'brook: cannot cancel job 0123456789abcdef0123456789abcdef: no job with id 0123456789abcdef0123456789abcdef\n',
+      });
 
       const cancel = await brook('cancel', jobId, '--url', url).done;
       expect(cancel).toMatchObject({ code: 0, stdout: `cancelling job ${jobId}\n` });

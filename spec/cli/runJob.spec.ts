@@ -52,7 +52,14 @@ describe('runJobFile', () => {
   it('shows a progress line on a terminal and runs the job file to the end', async () => {
     const { outcome, stdout, stderr, cleaned } = await runOnManualClock(true);
     expect(outcome.status).toBe('FINISHED');
-    expect(stdout.join('').split('\n').filter((l) => l).map((l) => l.slice(3)).sort()).toEqual(['a 1', 'a 2', 'b 1']);
+    expect(
+      stdout
+        .join('')
+        .split('\n')
+        .filter((l) => l)
+        .map((l) => l.slice(3))
+        .sort(),
+    ).toEqual(['a 1', 'a 2', 'b 1']);
     const progress = stderr.filter((s) => s.startsWith('\r\x1b[2K') && s.length > 5);
     expect(progress.length).toBeGreaterThan(0);
     // eslint-disable-next-line no-control-regex -- the progress line starts with the ANSI erase-line escape, which is what is checked
@@ -64,7 +71,12 @@ describe('runJobFile', () => {
   it('prints only the job output when stderr is not a terminal', async () => {
     const { outcome, stdout, stderr } = await runOnManualClock(false);
     expect(outcome.status).toBe('FINISHED');
-    expect(stdout.join('').split('\n').filter((l) => l)).toHaveLength(3);
+    expect(
+      stdout
+        .join('')
+        .split('\n')
+        .filter((l) => l),
+    ).toHaveLength(3);
     expect(stderr).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ describe('the cluster factory', () => {
     expect(clusterFactory()).toBe(nactClusterFactory);
   });
 
-  it("is missing, with an error that says what to import, when lib is loaded without the main entry", () => {
+  it('is missing, with an error that says what to import, when lib is loaded without the main entry', () => {
     const { clusterFactory } = fresh(() => require('../../lib/cluster/ClusterFactory') as typeof ClusterFactoryModule);
     expect(() => clusterFactory()).toThrow(/import brook's API from the package's main entry \('brook'\)/);
   });

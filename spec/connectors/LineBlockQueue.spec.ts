@@ -91,15 +91,21 @@ describe('LineBlockQueue (the file source cuts lines as they are polled)', () =>
 
   it('agrees with decoding each line alone, for any bytes (invalid UTF-8 too), chunking and poll size', () => {
     fc.assert(
-      fc.property(content, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 4 }), fc.nat(1000), (bytes, chunks, pollSize, start) => {
-        const got = drain(bytes, chunks, pollSize, start);
-        const want = reference(bytes, start);
-        expect(got.map((x) => x.line)).toEqual(want.map((x) => x.line));
-        // After each poll, the offset is the one after the last line it emitted.
-        got.forEach((x, i) => {
-          if (x.offset >= 0) expect(x.offset).toBe(want[i].offset);
-        });
-      }),
+      fc.property(
+        content,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(1000),
+        (bytes, chunks, pollSize, start) => {
+          const got = drain(bytes, chunks, pollSize, start);
+          const want = reference(bytes, start);
+          expect(got.map((x) => x.line)).toEqual(want.map((x) => x.line));
+          // After each poll, the offset is the one after the last line it emitted.
+          got.forEach((x, i) => {
+            if (x.offset >= 0) expect(x.offset).toBe(want[i].offset);
+          });
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -12,14 +12,23 @@ describe('print sink prefixes (Flink PrintSinkOutputWriter)', () => {
   it('uses the sink subtask index, to stdout or stderr, with Flink sink names', async () => {
     const { stdout, stderr, result } = await runBoundedJob(
       (env) => {
-        const s = env.fromElements('x', 'y', 'z', 'w').rebalance().map((v) => v).setParallelism(2);
+        const s = env
+          .fromElements('x', 'y', 'z', 'w')
+          .rebalance()
+          .map((v) => v)
+          .setParallelism(2);
         s.print();
         s.print('out').setParallelism(1);
         s.printToErr('err');
       },
       { parallelism: 2 },
     );
-    expect(stdout.filter((l) => /^\d> /.test(l)).map((l) => l.slice(3)).sort()).toEqual(['w', 'x', 'y', 'z']);
+    expect(
+      stdout
+        .filter((l) => /^\d> /.test(l))
+        .map((l) => l.slice(3))
+        .sort(),
+    ).toEqual(['w', 'x', 'y', 'z']);
     expect(new Set(stdout.filter((l) => /^\d> /.test(l)).map((l) => l[0]))).toEqual(new Set(['1', '2']));
     expect(stdout.filter((l) => l.startsWith('out> ')).sort()).toEqual(['out> w', 'out> x', 'out> y', 'out> z']);
     expect(stderr.filter((l) => /^err:[12]> [wxyz]$/.test(l))).toHaveLength(4);

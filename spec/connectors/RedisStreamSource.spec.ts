@@ -58,7 +58,7 @@ describe('RedisStreamSource against a real redis-server', () => {
   /** Waits (bounded, wall time) until the server answered `n` more XREADs: the reader went round its loop. */
   const afterReads = async (n: number): Promise<void> => {
     const target = (await xreadCalls()) + n;
-    for (const deadline = Date.now() + 5000; (await xreadCalls()) < target; ) {
+    for (const deadline = Date.now() + 5000; (await xreadCalls()) < target;) {
       if (Date.now() > deadline) throw new Error(`the reader did not read ${n} more times`);
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -174,7 +174,9 @@ describe('RedisStreamSource against a real redis-server', () => {
       await client.multi().xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xAdd('s', '*', { v: 'e4' }).xTrim('s', 'MAXLEN', 1).exec();
       const outcome = await reader.pollUntilEndOrFailure();
       expect(outcome).toBeInstanceOf(Error);
-      expect((outcome as Error).message).toMatch(/^Redis stream 's' at redis:\/\/127\.0\.0\.1:\d+ was trimmed past the position the source reads from \(\d+-\d+\): 2 entries after it were deleted unread/);
+      expect((outcome as Error).message).toMatch(
+        /^Redis stream 's' at redis:\/\/127\.0\.0\.1:\d+ was trimmed past the position the source reads from \(\d+-\d+\): 2 entries after it were deleted unread/,
+      );
       reader.close();
     });
   });

@@ -19,7 +19,12 @@ function visibleLines(dir: string): string[] {
   return fs
     .readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+    .flatMap((n) =>
+      fs
+        .readFileSync(path.join(dir, n), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
 }
 
 /** Hidden files besides the owner marker: in-progress part files (uncommitted output). */
@@ -30,7 +35,13 @@ function inProgressFiles(dir: string): string[] {
 const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 
 /** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
-function fileWriter(dir: string, jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): TwoPhaseCommitWriter<string, PartFileTransaction> {
+function fileWriter(
+  dir: string,
+  jobId: string,
+  attempt: number,
+  restoredCheckpointId?: number,
+  subtask = 0,
+): TwoPhaseCommitWriter<string, PartFileTransaction> {
   return new FileSink<string>(dir).createWriter({
     subtaskIndex: subtask,
     parallelism: 2,
@@ -59,7 +70,8 @@ async function runFileJob(dir: string, failure: FileJobFailure | undefined, onPr
     const lines = h.env.readTextFile(input);
     const sourceAfter = failure?.sourceAfterLines;
     // Parallelism 1 as the file source's: chained to it, it fails the source task.
-    const read = sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0)).setParallelism(1);
+    const read =
+      sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0)).setParallelism(1);
     const sink = new FileSink<string>(path.join(dir, 'out'));
     read.map((l) => l.toUpperCase()).sinkTo(failure?.sink ? new FailingCommitSink(sink, failure.sink.subtask, failure.sink.failure) : sink);
     await h.start();

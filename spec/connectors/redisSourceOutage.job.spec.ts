@@ -69,7 +69,9 @@ describe('the exactly-once IpCount job through a Redis outage longer than stopWh
     await redis.stop({ save: true });
     await stepUntil(h, 100, () => h!.clock.now() >= 20_000, '20 s of the job clock');
     expect(client.getJobStatus()).not.toBe('FINISHED');
-    expect(h.stderr.some((l) => l.includes(`Redis source lost its connection to ${redis!.url}`) || l.includes(`Redis source cannot connect to ${redis!.url}`))).toBe(true);
+    expect(
+      h.stderr.some((l) => l.includes(`Redis source lost its connection to ${redis!.url}`) || l.includes(`Redis source cannot connect to ${redis!.url}`)),
+    ).toBe(true);
 
     redis = await redis.restart();
     await append(redis.url, 'access', after);

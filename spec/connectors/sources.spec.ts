@@ -129,7 +129,10 @@ describe('bounded sources', () => {
 
   it('executeAndCollect returns a bounded stream', async () => {
     const h = new JobHarness({ parallelism: 2 });
-    const values = h.env.fromElements(3, 1, 2).map((x) => x * 10).executeAndCollect();
+    const values = h.env
+      .fromElements(3, 1, 2)
+      .map((x) => x * 10)
+      .executeAndCollect();
     await h.settle(); // bounded: end of input flushes every batch, no clock needed
     expect((await values).sort()).toEqual([10, 20, 30]);
     await h.close();

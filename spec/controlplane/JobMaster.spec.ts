@@ -27,7 +27,10 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
       [1, 1],
     ]);
     const [tm0] = [...h.pendingDeploys];
-    h.job.onDeployed(tm0[0], tm0[1].map((d) => ({ executionId: d.executionId, ref: d.executionId })));
+    h.job.onDeployed(
+      tm0[0],
+      tm0[1].map((d) => ({ executionId: d.executionId, ref: d.executionId })),
+    );
     h.pendingDeploys.delete(tm0[0]);
     await h.settle();
     expect(h.started.size).toBe(0); // the other TaskManager has not answered yet

@@ -102,7 +102,10 @@ describe('the dashboard in Chromium', () => {
     for (let s = 12; s < 30; s++) for (const ip of ['192.168.1.1', '192.168.1.2', '192.168.1.3']) more.push(`18:40:${s} ${ip}`);
     await feed.write(more);
     const total = 2 + more.length;
-    await until((j) => j.vertices[2].metrics['read-records'] === total && j.vertices[2].metrics['current-input-watermark'] >= Date.UTC(1970, 0, 1, 18, 40, 15), 'all lines at Task 3');
+    await until(
+      (j) => j.vertices[2].metrics['read-records'] === total && j.vertices[2].metrics['current-input-watermark'] >= Date.UTC(1970, 0, 1, 18, 40, 15),
+      'all lines at Task 3',
+    );
     await pageShows('1', 'records-out', String(total));
     await pageShows('2', 'records-in', String(total));
     await pageShows('3', 'records-in', String(total));

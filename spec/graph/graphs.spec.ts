@@ -52,20 +52,37 @@ describe("chaining (Flink's rule)", () => {
 
   it('chains a source to a map of the same parallelism over a forward edge', () => {
     const e = env(1);
-    e.fromElements(1, 2).map((x) => x + 1).print();
+    e.fromElements(1, 2)
+      .map((x) => x + 1)
+      .print();
     expect(names(e)).toEqual(['Source: Collection Source -> Map -> Sink: Print to Std. Out']);
   });
 
   it('does not chain across a parallelism change, an explicit partitioner, or disabled chaining', () => {
     const e = env(2);
     const s = e.fromElements(1, 2); // non-parallel: 1
-    s.map((x) => x).name('A').rebalance().map((x) => x).name('B').disableChaining().map((x) => x).name('C').print();
+    s.map((x) => x)
+      .name('A')
+      .rebalance()
+      .map((x) => x)
+      .name('B')
+      .disableChaining()
+      .map((x) => x)
+      .name('C')
+      .print();
     expect(names(e)).toEqual(['Source: Collection Source', 'A', 'B', 'C -> Sink: Print to Std. Out']);
   });
 
   it('an operator and a sink take name, uid, parallelism, chaining and slot sharing group alike', () => {
     const e = env(2);
-    const mapped = e.fromElements(1, 2).map((x) => x).name('M').uid('m').setParallelism(3).disableChaining().slotSharingGroup('g1');
+    const mapped = e
+      .fromElements(1, 2)
+      .map((x) => x)
+      .name('M')
+      .uid('m')
+      .setParallelism(3)
+      .disableChaining()
+      .slotSharingGroup('g1');
     mapped.print().name('S').uid('s').setParallelism(1).disableChaining().slotSharingGroup('g2');
     const settings = [...e.getStreamGraph().nodes.values()]
       .filter((n) => n.kind !== 'source')
@@ -79,10 +96,24 @@ describe("chaining (Flink's rule)", () => {
 
   it('starts a new chain at startNewChain and never chains operators with two inputs', () => {
     const e = env(1);
-    const a = e.fromElements(1).map((x) => x).name('A');
-    const b = e.fromElements(2).map((x) => x).name('B');
-    a.map((x) => x).name('C').startNewChain().map((x) => x).name('D').print();
-    a.union(b).map((x) => x).name('U').print();
+    const a = e
+      .fromElements(1)
+      .map((x) => x)
+      .name('A');
+    const b = e
+      .fromElements(2)
+      .map((x) => x)
+      .name('B');
+    a.map((x) => x)
+      .name('C')
+      .startNewChain()
+      .map((x) => x)
+      .name('D')
+      .print();
+    a.union(b)
+      .map((x) => x)
+      .name('U')
+      .print();
     expect(names(e)).toEqual([
       'Source: Collection Source -> A',
       'Source: Collection Source -> B',
@@ -93,21 +124,33 @@ describe("chaining (Flink's rule)", () => {
 
   it('names a chain that branches "A -> (B, C)"', () => {
     const e = env(1);
-    const a = e.fromElements(1).map((x) => x).name('A');
-    a.map((x) => x).name('B').print();
-    a.map((x) => x).name('C').print();
+    const a = e
+      .fromElements(1)
+      .map((x) => x)
+      .name('A');
+    a.map((x) => x)
+      .name('B')
+      .print();
+    a.map((x) => x)
+      .name('C')
+      .print();
     expect(names(e)).toEqual(['Source: Collection Source -> A -> (B -> Sink: Print to Std. Out, C -> Sink: Print to Std. Out)']);
   });
 
   it('puts every operator in its own task when chaining is disabled for the job', () => {
     const e = env(1).disableOperatorChaining();
-    e.fromElements(1).map((x) => x).print();
+    e.fromElements(1)
+      .map((x) => x)
+      .print();
     expect(names(e)).toEqual(['Source: Collection Source', 'Map', 'Sink: Print to Std. Out']);
   });
 
   it('refuses a forward edge between different parallelisms, with the Flink message', () => {
     const e = env(4);
-    e.fromElements(1).forward().map((x) => x).print();
+    e.fromElements(1)
+      .forward()
+      .map((x) => x)
+      .print();
     expect(() => e.getJobGraph()).toThrow(/Forward partitioning does not allow change of parallelism/);
   });
 
@@ -119,7 +162,11 @@ describe("chaining (Flink's rule)", () => {
 describe('ExecutionGraph wiring', () => {
   it('numbers channels: all-to-all producers × consumers, consumer channels in producer order', () => {
     const e = env(3);
-    e.fromSequence(1, 10).setParallelism(2).rebalance().map((x) => x).print();
+    e.fromSequence(1, 10)
+      .setParallelism(2)
+      .rebalance()
+      .map((x) => x)
+      .print();
     const job = e.getJobGraph();
     const g = buildExecutionGraph(job);
     const consumer = g.get(2, 1);
@@ -136,7 +183,12 @@ describe('ExecutionGraph wiring', () => {
 
   it('connects rescale edges pointwise, as Flink: 2 → 4 fans out, 4 → 2 fans in', () => {
     const up = env(2);
-    up.fromSequence(1, 8).setParallelism(2).rescale().map((x) => x).setParallelism(4).print();
+    up.fromSequence(1, 8)
+      .setParallelism(2)
+      .rescale()
+      .map((x) => x)
+      .setParallelism(4)
+      .print();
     const edge = up.getJobGraph().edges[0];
     expect(edge.pattern).toBe('POINTWISE');
     expect([0, 1].map((i) => connectedConsumers(edge, i))).toEqual([
@@ -144,7 +196,13 @@ describe('ExecutionGraph wiring', () => {
       [2, 3],
     ]);
     const down = env(2);
-    down.fromSequence(1, 8).setParallelism(4).rescale().map((x) => x).setParallelism(2).print();
+    down
+      .fromSequence(1, 8)
+      .setParallelism(4)
+      .rescale()
+      .map((x) => x)
+      .setParallelism(2)
+      .print();
     const e2 = down.getJobGraph().edges[0];
     expect([0, 1, 2, 3].map((i) => connectedConsumers(e2, i))).toEqual([[0], [0], [1], [1]]);
     const g = buildExecutionGraph(down.getJobGraph());

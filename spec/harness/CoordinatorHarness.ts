@@ -14,7 +14,10 @@ const NO_STATS: SubtaskCheckpointStats = { alignmentDurationMs: 0, syncDurationM
 /** A job of one vertex: a source of parallelism `parallelism` (every subtask is triggered). */
 export function sourceOnlyJobGraph(parallelism: number): JobGraph {
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism });
-  env.fromSource(new TestSource<string>(parallelism), undefined, 'Test Source').uid('source').map((s) => s);
+  env
+    .fromSource(new TestSource<string>(parallelism), undefined, 'Test Source')
+    .uid('source')
+    .map((s) => s);
   return env.getJobGraph('coordinator test');
 }
 
@@ -104,7 +107,7 @@ export class CoordinatorHarness {
 
   /** Runs what is due now and waits for storage work, until nothing is left. */
   async settle(): Promise<void> {
-    for (let quiet = 0; quiet < 2; ) {
+    for (let quiet = 0; quiet < 2;) {
       await new Promise((resolve) => setImmediate(resolve));
       const due = this.clock.nextDue();
       if (due !== undefined && due <= this.clock.now()) {

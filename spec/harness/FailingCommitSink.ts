@@ -7,9 +7,7 @@ import { TestFailure } from './FailAfterRecords';
  * transactions, or in its Nth commit, before the commit is applied or after it was applied
  * (the commit then fails as if the answer of the external system was lost).
  */
-export type CommitFailure =
-  | { readonly afterRecords: number }
-  | { readonly inCommit: number; readonly phase: 'before' | 'after' };
+export type CommitFailure = { readonly afterRecords: number } | { readonly inCommit: number; readonly phase: 'before' | 'after' };
 
 /**
  * Wraps a two-phase-commit sink so that subtask `subtask` fails in attempt 0 as `failure`

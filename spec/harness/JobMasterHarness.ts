@@ -93,7 +93,10 @@ export class JobMasterHarness {
     const answered = [...this.pendingDeploys];
     this.pendingDeploys.clear();
     for (const [tm, deployments] of answered) {
-      this.job.onDeployed(tm, deployments.map((d) => ({ executionId: d.executionId, ref: d.executionId })));
+      this.job.onDeployed(
+        tm,
+        deployments.map((d) => ({ executionId: d.executionId, ref: d.executionId })),
+      );
     }
     await this.settle();
   }

@@ -49,20 +49,28 @@ export class ReaderDriver<T> {
 
   /** Polls (at most `max` per poll) until `count` records were emitted in all, waiting for real I/O in between. */
   async pollUntilEmitted(count: number, max = count, timeoutMs = 5000): Promise<void> {
-    await waitFor(`${count} records emitted`, () => {
-      if (this.emitted.length < count) this.poll(Math.min(max, count - this.emitted.length));
-      return this.emitted.length >= count;
-    }, timeoutMs);
+    await waitFor(
+      `${count} records emitted`,
+      () => {
+        if (this.emitted.length < count) this.poll(Math.min(max, count - this.emitted.length));
+        return this.emitted.length >= count;
+      },
+      timeoutMs,
+    );
   }
 
   /** Polls until the reader says END_OF_INPUT or failed. */
   async pollUntilEndOrFailure(timeoutMs = 5000): Promise<InputStatus | Error> {
     let outcome: InputStatus | Error | undefined;
-    await waitFor('the end of input or a failure', () => {
-      if (this.failures.length > 0) outcome = this.failures[0];
-      else if (this.poll(1000) === 'END_OF_INPUT') outcome = 'END_OF_INPUT';
-      return outcome !== undefined;
-    }, timeoutMs);
+    await waitFor(
+      'the end of input or a failure',
+      () => {
+        if (this.failures.length > 0) outcome = this.failures[0];
+        else if (this.poll(1000) === 'END_OF_INPUT') outcome = 'END_OF_INPUT';
+        return outcome !== undefined;
+      },
+      timeoutMs,
+    );
     return outcome!;
   }
 

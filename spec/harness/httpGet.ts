@@ -11,11 +11,7 @@ export interface HttpAnswer {
  * One HTTP request with the path sent exactly as given (no normalisation, so tests can send
  * `/../x` and encoded dots), against a server on this machine.
  */
-export function request(
-  baseUrl: string,
-  path: string,
-  options: { method?: string; host?: string; body?: string } = {},
-): Promise<HttpAnswer> {
+export function request(baseUrl: string, path: string, options: { method?: string; host?: string; body?: string } = {}): Promise<HttpAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -12,7 +12,10 @@ describe('job failures', () => {
   it('fails at once, with a clear error, when the cluster has too few slots', async () => {
     const cluster = new MiniCluster({ numberOfTaskManagers: 1, slotsPerTaskManager: 2, clock: new ManualClock(), stdout: quiet, stderr: quiet });
     const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 4, cluster });
-    env.fromElements(1, 2, 3).map((x) => x).print();
+    env
+      .fromElements(1, 2, 3)
+      .map((x) => x)
+      .print();
     const client = await env.executeAsync('needs four');
     await cluster.settle();
     await expect(client.getJobExecutionResult()).rejects.toThrow(NotEnoughSlotsError);
@@ -79,7 +82,10 @@ describe('cancellation and status', () => {
   it('cancels a running job through its JobClient', async () => {
     const h = new JobHarness({ parallelism: 2 });
     const source = new TestSource<number>();
-    h.env.fromSource(source, undefined, 'Numbers').map((x) => x * 2).print();
+    h.env
+      .fromSource(source, undefined, 'Numbers')
+      .map((x) => x * 2)
+      .print();
     const client = await h.start();
     expect(client.getJobStatus()).toBe('RUNNING');
     source.emit(1, 2, 3);

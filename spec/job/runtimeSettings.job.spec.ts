@@ -15,7 +15,11 @@ describe('runtime settings', () => {
       h.env.setBufferTimeout(timeout);
       const source = new TestSource<number>();
       const sink = new CollectSink<number>();
-      h.env.fromSource(source, undefined, 'Numbers').rebalance().map((x) => x).sinkTo(sink);
+      h.env
+        .fromSource(source, undefined, 'Numbers')
+        .rebalance()
+        .map((x) => x)
+        .sinkTo(sink);
       await h.start();
       source.emit(1, 2, 3);
       await h.settle();
@@ -59,12 +63,25 @@ describe('runtime settings', () => {
   it('reproduces the rebalance distribution for the same seed, and changes it with another', async () => {
     const distribution = async (seed: number): Promise<string> => {
       const sink = new CollectSink<number>();
-      await runBoundedJob((env) => void env.fromSequence(1, 20).rebalance().map((x) => x).setParallelism(3).sinkTo(sink).setParallelism(3), {
-        parallelism: 1,
-        slotsPerTaskManager: 3,
-        seed,
-      });
-      return sink.records.map((r) => `${r.value}@${r.subtaskIndex}`).sort().join(' ');
+      await runBoundedJob(
+        (env) =>
+          void env
+            .fromSequence(1, 20)
+            .rebalance()
+            .map((x) => x)
+            .setParallelism(3)
+            .sinkTo(sink)
+            .setParallelism(3),
+        {
+          parallelism: 1,
+          slotsPerTaskManager: 3,
+          seed,
+        },
+      );
+      return sink.records
+        .map((r) => `${r.value}@${r.subtaskIndex}`)
+        .sort()
+        .join(' ');
     };
     expect(await distribution(1)).toBe(await distribution(1));
     const seeds = await Promise.all([1, 2, 3, 4, 5, 6].map(distribution));

@@ -23,7 +23,10 @@ describe('RebalancePartitioner', () => {
     const run = (seed: number): number[] => {
       const p = new RebalancePartitioner<number>();
       p.setup(3, new SeededRandom(seed));
-      return pick(p, Array.from({ length: 300 }, (_, i) => i));
+      return pick(
+        p,
+        Array.from({ length: 300 }, (_, i) => i),
+      );
     };
     expect(run(1)).toEqual(run(1));
     const counts = [0, 0, 0];
@@ -78,7 +81,10 @@ describe('ShufflePartitioner', () => {
     const run = (seed: number): number[] => {
       const p = new ShufflePartitioner<number>();
       p.setup(4, new SeededRandom(seed));
-      return pick(p, Array.from({ length: 4000 }, (_, i) => i));
+      return pick(
+        p,
+        Array.from({ length: 4000 }, (_, i) => i),
+      );
     };
     expect(run(3)).toEqual(run(3));
     expect(run(3)).not.toEqual(run(4));
@@ -94,7 +100,12 @@ describe('KeyGroupStreamPartitioner (HASH)', () => {
     p.configure(128);
     p.setup(4);
     const ips = ['192.168.1.1', '192.168.1.2', '192.168.1.3', '192.168.1.4'];
-    expect(pick(p, ips.map((ip) => ({ ip })))).toEqual([3, 0, 2, 3]);
+    expect(
+      pick(
+        p,
+        ips.map((ip) => ({ ip })),
+      ),
+    ).toEqual([3, 0, 2, 3]);
   });
 
   it('must be configured with the consumer max parallelism before use', () => {
@@ -104,10 +115,16 @@ describe('KeyGroupStreamPartitioner (HASH)', () => {
 
 describe('CustomPartitionerWrapper', () => {
   it('uses the user partitioner on the extracted key and checks its answer', () => {
-    const p = new CustomPartitionerWrapper<{ n: number }, number>((k, n) => k % n, (r) => r.n);
+    const p = new CustomPartitionerWrapper<{ n: number }, number>(
+      (k, n) => k % n,
+      (r) => r.n,
+    );
     p.setup(3);
     expect(pick(p, [{ n: 4 }, { n: 5 }])).toEqual([1, 2]);
-    const bad = new CustomPartitionerWrapper<number, number>(() => 7, (x) => x);
+    const bad = new CustomPartitionerWrapper<number, number>(
+      () => 7,
+      (x) => x,
+    );
     bad.setup(3);
     expect(() => bad.selectChannel(1)).toThrow(/returned 7/);
   });

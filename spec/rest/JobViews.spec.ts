@@ -67,7 +67,13 @@ describe('REST views of job snapshots', () => {
       num_subtasks: 9,
       num_acknowledged_subtasks: 9,
     });
-    expect(body.latest.failed).toMatchObject({ id: 3, status: 'FAILED', trigger_timestamp: 3050, latest_ack_timestamp: -1, failure_message: 'declined by Task 3' });
+    expect(body.latest.failed).toMatchObject({
+      id: 3,
+      status: 'FAILED',
+      trigger_timestamp: 3050,
+      latest_ack_timestamp: -1,
+      failure_message: 'declined by Task 3',
+    });
     expect(body.latest.savepoint).toBeNull();
     expect(body.latest.restored).toBeNull();
     // Most recent first.

@@ -24,7 +24,9 @@ describe('Prometheus text exposition', () => {
   it('escapes label values and help text, and keeps names in the Prometheus alphabet', () => {
     expect(escapeLabelValue('a "quoted" \\ name\nnext')).toBe('a \\"quoted\\" \\\\ name\\nnext');
     const text = new PrometheusExposition().add('brook_operator_my-gauge', 'gauge', 'line one\nline \\ two', { 'operator name': 'Map -> "x"' }, -1.5).render();
-    expect(text).toBe('# HELP brook_operator_my_gauge line one\\nline \\\\ two\n# TYPE brook_operator_my_gauge gauge\nbrook_operator_my_gauge{operator_name="Map -> \\"x\\""} -1.5\n');
+    expect(text).toBe(
+      '# HELP brook_operator_my_gauge line one\\nline \\\\ two\n# TYPE brook_operator_my_gauge gauge\nbrook_operator_my_gauge{operator_name="Map -> \\"x\\""} -1.5\n',
+    );
   });
 
   it('writes non-finite values as Prometheus spells them', () => {

@@ -71,7 +71,12 @@ describe('REST API against a running seed job', () => {
     expect(details.vertices.map((v) => [v.id, v.name, v.parallelism, v.status])).toEqual([
       ['1', 'Source: Test Source', 1, 'RUNNING'],
       ['2', 'Map -> Map -> Timestamps/Watermarks', 2, 'RUNNING'],
-      ['3', 'Window(TumblingEventTimeWindows(5000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction) -> Map -> Sink: Print to Std. Out', 2, 'RUNNING'],
+      [
+        '3',
+        'Window(TumblingEventTimeWindows(5000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction) -> Map -> Sink: Print to Std. Out',
+        2,
+        'RUNNING',
+      ],
     ]);
     const { plan } = await getJson<JobPlanBody>(url, `/jobs/${jobId}/plan`);
     expect(plan).toMatchObject({ jid: jobId, name: 'Socket Window IpCount', type: 'STREAMING' });
@@ -113,7 +118,9 @@ describe('REST API against a running seed job', () => {
     const silent = channels.find((c) => c.watermark === MIN_WATERMARK)!;
     expect(wait['held-back-by']).toEqual([silent]);
     expect(silent).toMatchObject({ status: 'ACTIVE', 'producer-vertex': '2', 'producer-name': 'Task 2 (Map -> Map -> Timestamps/Watermarks)' });
-    expect(wait.reason).toContain(`channel ${silent.channel} (from Task 2 (Map -> Map -> Timestamps/Watermarks) subtask ${silent['producer-subtask']}) has sent no watermark yet`);
+    expect(wait.reason).toContain(
+      `channel ${silent.channel} (from Task 2 (Map -> Map -> Timestamps/Watermarks) subtask ${silent['producer-subtask']}) has sent no watermark yet`,
+    );
     expect(details.vertices[2].metrics['window-held-back']).toBe(true);
   });
 
@@ -278,5 +285,4 @@ describe('REST API against a running seed job', () => {
       await writable.close();
     }
   });
-
 });

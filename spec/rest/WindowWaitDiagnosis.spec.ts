@@ -71,7 +71,13 @@ describe('why a window does not fire', () => {
   });
 
   it('idle: every channel is idle; idle channels never count as holding back', () => {
-    const idle = diagnoseWindowWait(subtask(4999, 1000, [['idle', 1000], ['idle', 800]]), name)!;
+    const idle = diagnoseWindowWait(
+      subtask(4999, 1000, [
+        ['idle', 1000],
+        ['idle', 800],
+      ]),
+      name,
+    )!;
     expect(idle.kind).toBe('idle');
     expect(idle['held-back-by']).toEqual([]);
     expect(idle['idle-channels']).toEqual([0, 1]);
@@ -94,7 +100,10 @@ describe('why a window does not fire', () => {
   });
 
   it('a window operator chained after another operator waits for that operator, not the channels', () => {
-    const wait = diagnoseWindowWait(subtask(4999, 9000, [9000], [op('Timestamps/Watermarks', undefined, 1000), op('Window(w)', { numEventTimeTimers: 1, nextEventTimeTimer: 4999 })]), name)!;
+    const wait = diagnoseWindowWait(
+      subtask(4999, 9000, [9000], [op('Timestamps/Watermarks', undefined, 1000), op('Window(w)', { numEventTimeTimers: 1, nextEventTimeTimer: 4999 })]),
+      name,
+    )!;
     expect(wait.watermark).toBe(1000);
     expect(wait['held-back-by']).toEqual([]);
     expect(wait.reason).toContain('which comes from the chained operator before it, Timestamps/Watermarks');

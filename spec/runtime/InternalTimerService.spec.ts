@@ -6,7 +6,8 @@ function service(): { timers: InternalTimerService<string, TimeWindow>; fired: s
   let current = '';
   const keys: KeyContext<string> = { getCurrentKey: () => current, setCurrentKey: (k) => void (current = k) };
   const fired: string[] = [];
-  const record = (t: InternalTimer<string, TimeWindow>): void => void fired.push(`${t.timestamp} ${t.key} [${t.namespace.start},${t.namespace.end}) key=${current}`);
+  const record = (t: InternalTimer<string, TimeWindow>): void =>
+    void fired.push(`${t.timestamp} ${t.key} [${t.namespace.start},${t.namespace.end}) key=${current}`);
   const time: ProcessingTimeService = { getCurrentProcessingTime: () => 0, registerTimer: () => ({ cancel: () => undefined }) };
   const timers = new InternalTimerService<string, TimeWindow>(keys, time, { onEventTime: record, onProcessingTime: record });
   return { timers, fired, keys };
@@ -59,7 +60,12 @@ describe('InternalTimerService (event-time timers per key, namespace and timesta
     timers.deleteEventTimeTimer(new TimeWindow(0, 10), 9);
     timers.registerEventTimeTimer(new TimeWindow(5, 10), 9);
     const snapshot = timers.snapshot((k) => (k === 'a' ? 1 : 2));
-    expect(snapshot.get(1)!.event.map((t) => t.timestamp).sort()).toEqual([19, 9]);
+    expect(
+      snapshot
+        .get(1)!
+        .event.map((t) => t.timestamp)
+        .sort(),
+    ).toEqual([19, 9]);
     expect(snapshot.get(2)!.event.map((t) => [t.timestamp, (t.namespace as TimeWindow).start])).toEqual([[9, 5]]);
     const restored = service();
     const all = [...snapshot.values()].flatMap((s) => s.event);

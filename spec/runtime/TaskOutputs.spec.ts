@@ -127,6 +127,10 @@ describe('TaskOutputs', () => {
     outputs.writers[0].collect('x', 0);
     outputs.endOfInput();
     outputs.endOfPartition();
-    expect(received).toEqual([['x', 'end', 'eop'], ['end', 'eop'], ['end', 'eop']]);
+    expect(received).toEqual([
+      ['x', 'end', 'eop'],
+      ['end', 'eop'],
+      ['end', 'eop'],
+    ]);
   });
 });

@@ -53,7 +53,9 @@ describe('the seed IpCount job', () => {
     const { stdout } = await runBoundedJob((env) => void defineJob(env, { args: ['--file', SEED_LOG] }), { parallelism: 4 });
     expect([...stdout].sort()).toEqual([...SEED_TABLE].sort());
     const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
-    await expect(defineJob(env, { args: ['--demo'] })).rejects.toThrow('--demo starts a log server in this process: run it with brook run or main.ts --demo, not on TaskManager threads');
+    await expect(defineJob(env, { args: ['--demo'] })).rejects.toThrow(
+      '--demo starts a log server in this process: run it with brook run or main.ts --demo, not on TaskManager threads',
+    );
     expect(() => defineJob(env, { args: ['--port', '0'] })).toThrow('--port must be 1..65535, got 0');
   });
 

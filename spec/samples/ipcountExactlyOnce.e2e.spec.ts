@@ -138,7 +138,7 @@ async function momentCame(moment: KillMoment, progress: Progress, stopped: () =>
 /** One run of the sample; killed with SIGKILL at `moment` if given (or after the fallback time). */
 function runSample(args: string[], kill?: { moment: KillMoment; progress: Progress }): Promise<RunOutcome & { killedAtMoment: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe']});
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let exited = false;
     let killedAtMoment = false;
@@ -182,7 +182,10 @@ async function produceSlowly(url: string, stream: string, file: string, batch: n
   const client = createClient({ url });
   client.on('error', () => undefined);
   await client.connect();
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   try {
     for (let i = 0; i < lines.length; i += batch) {
       const multi = client.multi();
@@ -233,8 +236,19 @@ describe.each(VARIANTS)('samples/ipcount-exactly-once against a real redis-serve
   });
 
   const jobArgs = (): string[] => [
-    '--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'),
-    '--parallelism', '2', '--checkpoint-interval', '100', ...extraArgs,
+    '--redis',
+    redis.url,
+    '--source',
+    'access',
+    '--sink',
+    'ipcounts',
+    '--checkpoint-dir',
+    path.join(dir, 'checkpoints'),
+    '--parallelism',
+    '2',
+    '--checkpoint-interval',
+    '100',
+    ...extraArgs,
   ];
 
   it(`commits exactly one right count per (window, ip) however often the job is killed (${faultsWanted} faults)`, async () => {

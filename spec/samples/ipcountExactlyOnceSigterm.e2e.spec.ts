@@ -22,8 +22,19 @@ describe('npm run ipcount:eo on SIGTERM', () => {
     it(`cancels the running job and exits 130 ${where}`, async () => {
       const checkpoints = path.join(dir, 'checkpoints');
       const { child, done } = runScript('samples/ipcount-exactly-once/main.js', [
-        '--redis', redis.url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', checkpoints,
-        '--parallelism', '2', '--checkpoint-interval', '100', ...(taskManagers === undefined ? [] : ['--task-managers', String(taskManagers)]),
+        '--redis',
+        redis.url,
+        '--source',
+        'access',
+        '--sink',
+        'ipcounts',
+        '--checkpoint-dir',
+        checkpoints,
+        '--parallelism',
+        '2',
+        '--checkpoint-interval',
+        '100',
+        ...(taskManagers === undefined ? [] : ['--task-managers', String(taskManagers)]),
       ]);
       let signal: NodeJS.Signals | null = null;
       child.once('exit', (_code, s) => (signal = s));
@@ -38,11 +49,12 @@ describe('npm run ipcount:eo on SIGTERM', () => {
         child.kill('SIGTERM');
         const { code, stderr } = await Promise.race([
           done,
-          new Promise<never>((_, reject) =>
-            (timer = setTimeout(() => {
-              child.kill('SIGKILL');
-              reject(new Error('ipcount:eo did not exit within 15 s of SIGTERM'));
-            }, 15_000)),
+          new Promise<never>(
+            (_, reject) =>
+              (timer = setTimeout(() => {
+                child.kill('SIGKILL');
+                reject(new Error('ipcount:eo did not exit within 15 s of SIGTERM'));
+              }, 15_000)),
           ),
         ]);
         expect({ code, signal }).toEqual({ code: 130, signal: null });

@@ -21,8 +21,20 @@ describe('samples/ipcount-exactly-once when Redis cannot be reached', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-eo-down-'));
     const url = `redis://127.0.0.1:${await closedPort()}`;
     const { child, done } = runScript('samples/ipcount-exactly-once/main.js', [
-      '--redis', url, '--source', 'access', '--sink', 'ipcounts', '--checkpoint-dir', path.join(dir, 'checkpoints'),
-      '--parallelism', '1', '--stop-when-idle', '300', '--restart-attempts', '0',
+      '--redis',
+      url,
+      '--source',
+      'access',
+      '--sink',
+      'ipcounts',
+      '--checkpoint-dir',
+      path.join(dir, 'checkpoints'),
+      '--parallelism',
+      '1',
+      '--stop-when-idle',
+      '300',
+      '--restart-attempts',
+      '0',
     ]);
     // The process must end by itself: killed only if it hangs, which fails the test.
     let timer: NodeJS.Timeout | undefined;
@@ -30,12 +42,13 @@ describe('samples/ipcount-exactly-once when Redis cannot be reached', () => {
     try {
       const { code, stderr } = await Promise.race([
         done,
-        new Promise<never>((_, reject) =>
-          (timer = setTimeout(() => {
-            hung = true;
-            child.kill('SIGKILL');
-            reject(new Error('the process did not exit within 20 s of Redis being unreachable'));
-          }, 20_000)),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => {
+              hung = true;
+              child.kill('SIGKILL');
+              reject(new Error('the process did not exit within 20 s of Redis being unreachable'));
+            }, 20_000)),
         ),
       ]);
       expect(hung).toBe(false);

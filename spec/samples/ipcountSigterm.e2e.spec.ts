@@ -32,11 +32,12 @@ async function terminate(args: readonly string[]): Promise<{ code: number | null
     child.kill('SIGTERM');
     const { code, stderr } = await Promise.race([
       done,
-      new Promise<never>((_, reject) =>
-        (timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error('the sample did not exit within 15 s of SIGTERM'));
-        }, 15_000)),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error('the sample did not exit within 15 s of SIGTERM'));
+          }, 15_000)),
       ),
     ]);
     return { code, signal, stderr };

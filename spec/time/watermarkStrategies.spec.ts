@@ -90,7 +90,9 @@ describe('TimestampsAndWatermarksOperator', () => {
   });
 
   it('marks the stream idle and active again with withIdleness', () => {
-    const idle = WatermarkStrategy.forMonotonousTimestamps<{ t: number }>().withTimestampAssigner((e) => e.t).withIdleness(500);
+    const idle = WatermarkStrategy.forMonotonousTimestamps<{ t: number }>()
+      .withTimestampAssigner((e) => e.t)
+      .withIdleness(500);
     const h = new OperatorHarness(new TimestampsAndWatermarksOperator(idle), { autoWatermarkInterval: 200 }).open();
     h.element({ t: 100 });
     h.advanceProcessingTime(1200);

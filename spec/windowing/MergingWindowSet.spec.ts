@@ -59,7 +59,7 @@ describe('MergingWindowSet', () => {
     expect(set.getStateWindow(w(0, 3))).toBeUndefined();
   });
 
-  it('a window that bridges two in-flight ones merges them; the earlier state window takes the other one\'s contents', () => {
+  it("a window that bridges two in-flight ones merges them; the earlier state window takes the other one's contents", () => {
     const set = new MergingWindowSet(sessions, undefined);
     const m = recorder();
     set.addWindow(w(0, 3), m.fn);

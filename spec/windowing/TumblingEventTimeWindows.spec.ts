@@ -3,7 +3,11 @@ import { Time } from '../../lib/core/Time';
 import { NO_TIMESTAMP } from '../../lib/time/Watermark';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 
-const assign = (a: TumblingEventTimeWindows, ts: number): string => a.assignWindows(null, ts).map((w) => `[${w.start},${w.end})`).join();
+const assign = (a: TumblingEventTimeWindows, ts: number): string =>
+  a
+    .assignWindows(null, ts)
+    .map((w) => `[${w.start},${w.end})`)
+    .join();
 
 describe('TumblingEventTimeWindows', () => {
   it('assigns [start, end) aligned to the epoch', () => {

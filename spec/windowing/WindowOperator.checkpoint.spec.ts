@@ -36,8 +36,7 @@ function feed(h: OperatorHarness<Hit, Hit>, list: Step[]): void {
   }
 }
 
-const sorted = (rs: Array<{ value: Hit; timestamp: number }>) =>
-  rs.map((r) => `${r.timestamp} ${r.value.key} ${r.value.n}`).sort();
+const sorted = (rs: Array<{ value: Hit; timestamp: number }>) => rs.map((r) => `${r.timestamp} ${r.value.key} ${r.value.n}`).sort();
 
 describe('WindowOperator checkpoints', () => {
   const factory = operatorOf(define);

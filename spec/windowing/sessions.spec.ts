@@ -93,7 +93,10 @@ describe('session windows (merging window sets)', () => {
 
   it('without lateness, a session that already fired is gone: a late element opens a late window and is dropped', () => {
     const strict = harnessOf<Click, string>((s) =>
-      s.keyBy('user').window(EventTimeSessionWindows.withGap(10)).process((u, _c, cs, out) => out.collect(`${u} ${[...cs].length}`)),
+      s
+        .keyBy('user')
+        .window(EventTimeSessionWindows.withGap(10))
+        .process((u, _c, cs, out) => out.collect(`${u} ${[...cs].length}`)),
     ).open();
     strict.element({ user: 'u', page: 'a' }, 0).element({ user: 'u', page: 'b' }, 30).watermark(20);
     strict.element({ user: 'u', page: 'c' }, 9); // [9,19) is late itself: retired, element counted

@@ -17,7 +17,12 @@ interface Hit {
  */
 describe('window sum adds into an accumulator of its own', () => {
   it('keeps the first record fields, never changes input records', () => {
-    const h = harnessOf<Hit, Hit>((s) => s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(1))).sum('n')).open();
+    const h = harnessOf<Hit, Hit>((s) =>
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+        .sum('n'),
+    ).open();
     const inputs = [1, 2, 4].map((n, i) => ({ key: 'a', n, note: `#${i}` }));
     inputs.forEach((r, i) => h.element(r, i));
     h.watermark(999);
@@ -27,7 +32,12 @@ describe('window sum adds into an accumulator of its own', () => {
   });
 
   it('a snapshot taken by reference keeps the sums of its barrier while elements go on', () => {
-    const h = harnessOf<Hit, Hit>((s) => s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(1))).sum('n')).open();
+    const h = harnessOf<Hit, Hit>((s) =>
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+        .sum('n'),
+    ).open();
     h.element({ key: 'a', n: 1, note: '' }, 0).element({ key: 'a', n: 2, note: '' }, 1).element({ key: 'b', n: 5, note: '' }, 2);
     // As the task does at a barrier: the state by reference, written out later.
     const snapshot = h.operator.snapshotState!({ checkpointId: 1, timestamp: 0 });
@@ -35,7 +45,12 @@ describe('window sum adds into an accumulator of its own', () => {
     h.element({ key: 'a', n: 10, note: '' }, 3).element({ key: 'b', n: 20, note: '' }, 4).element({ key: 'a', n: 100, note: '' }, 5);
     expect(structuredClone(snapshot)).toEqual(atBarrier);
     h.watermark(999);
-    expect(h.values().map((r) => `${r.key} ${r.n}`).sort()).toEqual(['a 113', 'b 25']);
+    expect(
+      h
+        .values()
+        .map((r) => `${r.key} ${r.n}`)
+        .sort(),
+    ).toEqual(['a 113', 'b 25']);
   });
 
   it('a result already emitted does not change when its window fires again', () => {
@@ -48,7 +63,11 @@ describe('window sum adds into an accumulator of its own', () => {
 
   it('a late element within allowed lateness re-fires with the full sum, the first result unchanged', () => {
     const h = harnessOf<Hit, Hit>((s) =>
-      s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(1))).allowedLateness(Time.seconds(1)).sum('n'),
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+        .allowedLateness(Time.seconds(1))
+        .sum('n'),
     ).open();
     h.element({ key: 'a', n: 1, note: '' }, 10).element({ key: 'a', n: 2, note: '' }, 20);
     h.watermark(1000);
@@ -58,7 +77,12 @@ describe('window sum adds into an accumulator of its own', () => {
   });
 
   it('names a field that is not a number, as before', () => {
-    const h = harnessOf<Hit, Hit>((s) => s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(1))).sum('note' as 'n')).open();
+    const h = harnessOf<Hit, Hit>((s) =>
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+        .sum('note' as 'n'),
+    ).open();
     h.element({ key: 'a', n: 1, note: 'x' }, 0);
     expect(() => h.element({ key: 'a', n: 1, note: 'y' }, 1)).toThrow(/sum\('note'\): field is not a number \(got string and string\)/);
   });

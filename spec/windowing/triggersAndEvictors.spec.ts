@@ -64,7 +64,11 @@ describe('triggers', () => {
 
   it('ContinuousEventTimeTrigger: early firings every interval of event time, then the final one', () => {
     const h = harnessOf<Ev, Ev>((s) =>
-      s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(10))).trigger(ContinuousEventTimeTrigger.of(Time.seconds(3))).sum('n'),
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(10)))
+        .trigger(ContinuousEventTimeTrigger.of(Time.seconds(3)))
+        .sum('n'),
     ).open();
     h.element(ev(1), 500); // fire times aligned to the interval: 3000, 6000, 9000, then 9999
     h.watermark(2999);
@@ -81,7 +85,11 @@ describe('triggers', () => {
 
   it('ContinuousProcessingTimeTrigger: fires every interval of processing time, the last at the window end', () => {
     const h = harnessOf<Ev, Ev>((s) =>
-      s.keyBy('key').window(TumblingProcessingTimeWindows.of(Time.seconds(10))).trigger(ContinuousProcessingTimeTrigger.of<TimeWindow>(Time.seconds(4))).sum('n'),
+      s
+        .keyBy('key')
+        .window(TumblingProcessingTimeWindows.of(Time.seconds(10)))
+        .trigger(ContinuousProcessingTimeTrigger.of<TimeWindow>(Time.seconds(4)))
+        .sum('n'),
     ).open();
     h.setProcessingTime(1000);
     h.element(ev(1)); // next fire: 1000 - 1000 % 4000 + 4000 = 4000
@@ -98,7 +106,11 @@ describe('triggers', () => {
 
   it('continuous triggers on merging windows: the merged window keeps the earliest pending firing', () => {
     const h = harnessOf<Ev, Ev>((s) =>
-      s.keyBy('key').window(EventTimeSessionWindows.withGap(Time.seconds(10))).trigger(ContinuousEventTimeTrigger.of(Time.seconds(3))).sum('n'),
+      s
+        .keyBy('key')
+        .window(EventTimeSessionWindows.withGap(Time.seconds(10)))
+        .trigger(ContinuousEventTimeTrigger.of(Time.seconds(3)))
+        .sum('n'),
     ).open();
     h.element(ev(1), 500); // session [500, 10500), first firing at 3000
     h.element(ev(2), 4000); // merged into [500, 14000): the old window's timer is deleted, 3000 re-armed on the merged one

@@ -34,7 +34,12 @@ class Average implements AggregateFunction<Ev, { sum: number; count: number }, n
 
 describe('window operator: functions, lateness, metadata', () => {
   it('sliding event-time windows: each element counts in size/slide windows, results at maxTimestamp', () => {
-    const h = harnessOf<Ev, Ev>((s) => s.keyBy('key').window(SlidingEventTimeWindows.of(Time.seconds(3), Time.seconds(1))).sum('n')).open();
+    const h = harnessOf<Ev, Ev>((s) =>
+      s
+        .keyBy('key')
+        .window(SlidingEventTimeWindows.of(Time.seconds(3), Time.seconds(1)))
+        .sum('n'),
+    ).open();
     h.element({ key: 'a', n: 1 }, 500).element({ key: 'a', n: 10 }, 1500).element({ key: 'b', n: 100 }, 2500);
     h.watermark(999);
     expect(h.takeOutput()).toEqual([
@@ -104,7 +109,7 @@ describe('window operator: functions, lateness, metadata', () => {
     expect((g.operator as unknown as { name: string }).name).toBe('Window(TumblingEventTimeWindows(1000), EventTimeTrigger, count)');
   });
 
-  it("allowedLateness: each late-but-allowed element fires again with the full aggregate; then cleanup; later ones go to the side output", () => {
+  it('allowedLateness: each late-but-allowed element fires again with the full aggregate; then cleanup; later ones go to the side output', () => {
     const late = new OutputTag<Ev>('late');
     const h = harnessOf<Ev, Ev>((s) =>
       s.keyBy('key').window(TumblingEventTimeWindows.of(1000)).allowedLateness(Time.milliseconds(500)).sideOutputLateData(late).sum('n'),
@@ -159,7 +164,12 @@ describe('window operator: functions, lateness, metadata', () => {
   });
 
   it('processing-time windows fire on the clock (ProcessingTimeTrigger)', () => {
-    const h = harnessOf<Ev, Ev>((s) => s.keyBy('key').window(TumblingProcessingTimeWindows.of(Time.seconds(1))).sum('n')).open();
+    const h = harnessOf<Ev, Ev>((s) =>
+      s
+        .keyBy('key')
+        .window(TumblingProcessingTimeWindows.of(Time.seconds(1)))
+        .sum('n'),
+    ).open();
     h.setProcessingTime(200);
     h.element({ key: 'a', n: 1 }).element({ key: 'a', n: 2 });
     h.setProcessingTime(998);
@@ -177,14 +187,9 @@ describe('window operator: functions, lateness, metadata', () => {
 
   it('allowedLateness on processing-time windows is refused', () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: 1 });
-    expect(() =>
-      env
-        .fromElements<Ev>()
-        .keyBy('key')
-        .window(TumblingProcessingTimeWindows.of(1000))
-        .allowedLateness(10)
-        .sum('n'),
-    ).toThrow(/event-time windows only/);
+    expect(() => env.fromElements<Ev>().keyBy('key').window(TumblingProcessingTimeWindows.of(1000)).allowedLateness(10).sum('n')).toThrow(
+      /event-time windows only/,
+    );
     expect(operatorOf<Ev, Ev>((s) => s.keyBy('key').window(TumblingEventTimeWindows.of(1000)).sum('n'))().name).toBe(
       'Window(TumblingEventTimeWindows(1000), EventTimeTrigger, SumAggregator, PassThroughWindowFunction)',
     );

@@ -157,7 +157,10 @@ export class RedisStreamReader<T> implements SourceReader<T> {
   private async resolveStartPositions(): Promise<void> {
     const unresolved = [...this.fetched].filter(([, p]) => p.entriesRead === undefined && (p.id === '$' || p.id === '0-0'));
     if (unresolved.length === 0) return;
-    const [infos] = await this.streamInfosAnd(unresolved.map(([stream]) => stream), undefined);
+    const [infos] = await this.streamInfosAnd(
+      unresolved.map(([stream]) => stream),
+      undefined,
+    );
     unresolved.forEach(([stream, p], i) => {
       const info = infos[i];
       if (!info) {
@@ -211,7 +214,9 @@ export class RedisStreamReader<T> implements SourceReader<T> {
     const what = `Redis stream '${stream}' at ${this.options.url} was trimmed past the position the source reads from (${position.id})`;
     if ((this.options.onTrimmed ?? 'fail') === 'fail') {
       const now = info.firstEntryId === undefined ? 'the stream is now empty' : `the stream now starts at ${info.firstEntryId}`;
-      throw new ReaderFailure(`${what}: ${lost} entries after it were deleted unread (${now}). Set the source's onTrimmed: 'earliest' to go on from the first entry left.`);
+      throw new ReaderFailure(
+        `${what}: ${lost} entries after it were deleted unread (${now}). Set the source's onTrimmed: 'earliest' to go on from the first entry left.`,
+      );
     }
     this.skippedByTrim += lost;
     position.entriesRead += lost;

@@ -21,9 +21,5 @@ export function isForwardableSink<T>(sink: Sink<T> | undefined): sink is Forward
 }
 
 export function forwardsResults(sink: object | undefined): sink is ForwardsResults {
-  return (
-    sink !== undefined &&
-    typeof (sink as ForwardsResults).forwardTo === 'function' &&
-    typeof (sink as ForwardsResults).acceptForwarded === 'function'
-  );
+  return sink !== undefined && typeof (sink as ForwardsResults).forwardTo === 'function' && typeof (sink as ForwardsResults).acceptForwarded === 'function';
 }

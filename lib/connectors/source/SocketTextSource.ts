@@ -66,9 +66,7 @@ class SocketLineReader extends QueuedLineReader {
       if (this.closed) return;
       if (!connected) {
         this.closed = true;
-        this.context.fail(
-          new Error(`socket source could not connect to ${hostname}:${port} (${err.code ?? err.message}); is the server running?`),
-        );
+        this.context.fail(new Error(`socket source could not connect to ${hostname}:${port} (${err.code ?? err.message}); is the server running?`));
       } else {
         this.context.log('socket error: %s', err.message);
       }

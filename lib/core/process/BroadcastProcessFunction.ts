@@ -40,7 +40,15 @@ export interface BroadcastContext extends BaseContext {
   getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V>;
 }
 
-type StateOf<D> = D extends { kind: 'value' } ? ValueState<never> : D extends { kind: 'list' } ? ListState<never> : D extends { kind: 'map' } ? MapState<never, never> : D extends { kind: 'reducing' } ? ReducingState<never> : AggregatingState<never, never>;
+type StateOf<D> = D extends { kind: 'value' }
+  ? ValueState<never>
+  : D extends { kind: 'list' }
+    ? ListState<never>
+    : D extends { kind: 'map' }
+      ? MapState<never, never>
+      : D extends { kind: 'reducing' }
+        ? ReducingState<never>
+        : AggregatingState<never, never>;
 
 export interface KeyedBroadcastReadOnlyContext<K> extends BroadcastReadOnlyContext {
   getCurrentKey(): K;

@@ -30,7 +30,8 @@ export class StateTtlConfig {
   /** @internal */
   static create(ttl: number, updateType: TtlUpdateType, visibility: TtlStateVisibility, fullSnapshot: boolean, incrementalCleanupSize: number): StateTtlConfig {
     if (!(ttl > 0)) throw new RangeError(`state TTL must be > 0 ms, got ${ttl}`);
-    if (!Number.isInteger(incrementalCleanupSize) || incrementalCleanupSize < 0) throw new RangeError(`cleanup size must be an integer >= 0, got ${incrementalCleanupSize}`);
+    if (!Number.isInteger(incrementalCleanupSize) || incrementalCleanupSize < 0)
+      throw new RangeError(`cleanup size must be an integer >= 0, got ${incrementalCleanupSize}`);
     return new StateTtlConfig(ttl, updateType, visibility, fullSnapshot, incrementalCleanupSize);
   }
 

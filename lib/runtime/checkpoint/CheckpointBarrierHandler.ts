@@ -35,9 +35,7 @@ export function createBarrierHandler(
   target: BarrierHandlerTarget,
   now: () => number,
 ): CheckpointBarrierHandler {
-  return mode === 'EXACTLY_ONCE'
-    ? new CheckpointBarrierAligner(numberOfChannels, target, now)
-    : new CheckpointBarrierTracker(numberOfChannels, target, now);
+  return mode === 'EXACTLY_ONCE' ? new CheckpointBarrierAligner(numberOfChannels, target, now) : new CheckpointBarrierTracker(numberOfChannels, target, now);
 }
 
 /**

@@ -16,8 +16,7 @@ const log = createDebug('brook:checkpoint');
  * storage only savepoints are files.
  */
 export type CheckpointStorageConfig =
-  | { readonly type: 'memory'; readonly replicas?: number }
-  | { readonly type: 'filesystem'; readonly directory: string; readonly replicas?: number };
+  { readonly type: 'memory'; readonly replicas?: number } | { readonly type: 'filesystem'; readonly directory: string; readonly replicas?: number };
 
 export const METADATA_FILE = '_metadata';
 const IN_PROGRESS = '.inprogress';
@@ -51,7 +50,12 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     checkReplicas(replicas);
   }
 
-  async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation | undefined> {
+  async initializeLocation(
+    checkpointId: number,
+    kind: SnapshotKind,
+    targetDirectory: string | undefined,
+    jobId: string,
+  ): Promise<CheckpointLocation | undefined> {
     // Savepoints always go to a directory, whatever the checkpoint storage.
     return kind === 'CHECKPOINT' ? undefined : createSavepointDirectory(targetDirectory, jobId, this.replicas);
   }
@@ -233,7 +237,12 @@ export async function readCheckpointMetadata(pointer: string, warn: (message: st
   const damaged: string[] = [];
   let read: IntactCopy<CheckpointMetadata>;
   try {
-    read = await readFirstIntactCopy(directory, copiesInDirectory(directory, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), (m) => damaged.push(m));
+    read = await readFirstIntactCopy(
+      directory,
+      copiesInDirectory(directory, METADATA_FILE),
+      (bytes, file) => parseMetadata(bytes.toString('utf8'), file),
+      (m) => damaged.push(m),
+    );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(`cannot restore from ${pointer}: no ${METADATA_FILE} (${(e as Error).message}); it is not a completed checkpoint or savepoint`);
@@ -259,7 +268,12 @@ export function checkCheckpointDirectory(dir: string): string | undefined {
   const damagedCopy = (message: string): void => log('%s', message);
   let metadata: CheckpointMetadata;
   try {
-    metadata = readFirstIntactCopySync(dir, copiesInDirectory(dir, METADATA_FILE), (bytes, file) => parseMetadata(bytes.toString('utf8'), file), damagedCopy).value;
+    metadata = readFirstIntactCopySync(
+      dir,
+      copiesInDirectory(dir, METADATA_FILE),
+      (bytes, file) => parseMetadata(bytes.toString('utf8'), file),
+      damagedCopy,
+    ).value;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `it has no ${METADATA_FILE}` : (e as Error).message;
   }

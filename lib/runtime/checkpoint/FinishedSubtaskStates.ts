@@ -33,7 +33,9 @@ export class FinishedSubtaskStates {
    */
   subtaskFinished(key: string): Promise<Uint8Array | null> {
     const final = this.acknowledged.get(key);
-    const bytes = final?.handle ? readStateHandle(final.pointer, final.handle, (m) => warnOnStderr(`checkpoint ${final.checkpointId}: ${m}`)) : Promise.resolve(null);
+    const bytes = final?.handle
+      ? readStateHandle(final.pointer, final.handle, (m) => warnOnStderr(`checkpoint ${final.checkpointId}: ${m}`))
+      : Promise.resolve(null);
     bytes.catch(() => undefined);
     this.finished.set(key, bytes);
     return bytes;

@@ -30,12 +30,21 @@ export interface LoadedCheckpoint {
  * copy of a state file is read around (the next copy), and reported to `warn` naming the
  * checkpoint and the file.
  */
-export async function loadCheckpoint(metadata: CheckpointMetadata, pointer: string | undefined, warn: (message: string) => void = warnOnStderr): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(
+  metadata: CheckpointMetadata,
+  pointer: string | undefined,
+  warn: (message: string) => void = warnOnStderr,
+): Promise<LoadedCheckpoint> {
   const warnOfCheckpoint = (message: string): void => warn(`${snapshotName(metadata)}: ${message}`);
   const operators = new Map<string, { taskName: string; parallelism: number; maxParallelism: number; subtasks: Array<OperatorStateSnapshot | undefined> }>();
   for (const task of metadata.tasks) {
     for (const id of task.operatorIds) {
-      operators.set(id, { taskName: task.name, parallelism: task.parallelism, maxParallelism: task.maxParallelism, subtasks: new Array(task.parallelism).fill(undefined) });
+      operators.set(id, {
+        taskName: task.name,
+        parallelism: task.parallelism,
+        maxParallelism: task.maxParallelism,
+        subtasks: new Array(task.parallelism).fill(undefined),
+      });
     }
     await Promise.all(
       task.subtasks.map(async (handle: StateHandle | null, index) => {

@@ -34,7 +34,12 @@ export class SubtaskCheckpointCoordinator {
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
-  checkpointState(barrier: CheckpointBarrier, operators: readonly ChainedOperator[], writers: readonly RecordWriterOutput[], alignmentDurationMs: number): void {
+  checkpointState(
+    barrier: CheckpointBarrier,
+    operators: readonly ChainedOperator[],
+    writers: readonly RecordWriterOutput[],
+    alignmentDurationMs: number,
+  ): void {
     const { checkpointId, timestamp } = barrier;
     const start = this.clock.now();
     const snapshots: Record<string, OperatorStateSnapshot> = {};

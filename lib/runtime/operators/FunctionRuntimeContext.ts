@@ -9,7 +9,11 @@ export function functionRuntimeContext(context: OperatorContext, backend: (() =>
     throw new Error(`operator '${context.operatorName}': keyed state is only available on a keyed stream (use keyBy before this function)`);
   };
   const store: KeyedStateStore = backend
-    ? new BackendStateStore<null>({ getPartitionedState: (d: never, n: never, r: never) => backend().getPartitionedState(d, n, r) }, () => null, (p) => p as null)
+    ? new BackendStateStore<null>(
+        { getPartitionedState: (d: never, n: never, r: never) => backend().getPartitionedState(d, n, r) },
+        () => null,
+        (p) => p as null,
+      )
     : { getState: noKeys, getListState: noKeys, getMapState: noKeys, getReducingState: noKeys, getAggregatingState: noKeys };
   return {
     getTaskName: () => context.taskName,

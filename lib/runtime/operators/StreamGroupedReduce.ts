@@ -19,8 +19,7 @@ export class StreamGroupedReduce<T, K> extends AbstractKeyedStreamOperator<T, T,
    * first argument must not change a record that an upstream operator still holds, in its
    * state or in a snapshot not yet written.
    */
-  private readonly reduceStep = (current: T | undefined, value: T): T =>
-    (this.reduced = current === undefined ? value : this.reduce(current, value));
+  private readonly reduceStep = (current: T | undefined, value: T): T => (this.reduced = current === undefined ? value : this.reduce(current, value));
 
   constructor(
     private readonly keySelector: KeySelector<T, K>,

@@ -16,7 +16,10 @@ export class FailureRateRestartBackoffTimeStrategy implements RestartBackoffTime
     private readonly failuresIntervalMs: number,
     private readonly backoffTimeMs: number,
   ) {
-    checkArgument(Number.isInteger(maxFailuresPerInterval) && maxFailuresPerInterval > 0, 'Maximum number of restart attempts per time unit must be greater than 0.');
+    checkArgument(
+      Number.isInteger(maxFailuresPerInterval) && maxFailuresPerInterval > 0,
+      'Maximum number of restart attempts per time unit must be greater than 0.',
+    );
     checkArgument(failuresIntervalMs > 0, 'Failures interval must be greater than 0 ms.');
     checkArgument(backoffTimeMs >= 0, 'Backoff time must be at least 0 ms.');
   }

@@ -1,7 +1,14 @@
 import { KeyGroupRange, assignToKeyGroup } from '../../partitioners/keyGroups';
 import { Clock } from '../../time/Clock';
 import { KeyId, keyIdentity } from '../KeyIdentity';
-import { AggregatingStateDescriptor, AnyStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, ValueStateDescriptor } from '../../core/state/StateDescriptor';
+import {
+  AggregatingStateDescriptor,
+  AnyStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../../core/state/StateDescriptor';
 import { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../core/state/State';
 import { KeyGroupStateMap, StateTable, StateTableContext } from './StateTable';
 import { NamespaceRestorer, restorePrimitiveNamespace, VOID_NAMESPACE } from './Namespace';
@@ -199,7 +206,12 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
   }
 }
 
-function createState<N>(generic: AnyStateDescriptor, table: StateTable<unknown, N, unknown>, namespace: N, ttl: TtlContext | undefined): AbstractHeapState<unknown, N, unknown> {
+function createState<N>(
+  generic: AnyStateDescriptor,
+  table: StateTable<unknown, N, unknown>,
+  namespace: N,
+  ttl: TtlContext | undefined,
+): AbstractHeapState<unknown, N, unknown> {
   const descriptor = generic as
     | ValueStateDescriptor<unknown>
     | ListStateDescriptor<unknown>
@@ -215,7 +227,11 @@ function createState<N>(generic: AnyStateDescriptor, table: StateTable<unknown, 
     case 'list':
       return new HeapListState<unknown, N, unknown>(table as StateTable<unknown, N, unknown[]>, namespace, ttl) as AbstractHeapState<unknown, N, unknown>;
     case 'map':
-      return new HeapMapState(table as StateTable<unknown, N, Map<KeyId, [unknown, unknown, number?]>>, namespace, ttl) as AbstractHeapState<unknown, N, unknown>;
+      return new HeapMapState(table as StateTable<unknown, N, Map<KeyId, [unknown, unknown, number?]>>, namespace, ttl) as AbstractHeapState<
+        unknown,
+        N,
+        unknown
+      >;
     case 'reducing': {
       const s = new HeapReducingState<unknown, N, unknown>(table, namespace, ttl);
       s.reduceFunction = descriptor.reduceFunction as unknown as (a: unknown, b: unknown) => unknown;

@@ -78,13 +78,9 @@ export class KeyedStateHandler<K> implements KeyContext<K> {
     const restored = this.restoredTimers.get(name);
     if (restored) {
       this.restoredTimers.delete(name);
-      const revive = (t: TimerServiceSnapshot['event']): TimerServiceSnapshot['event'] =>
-        t.map((x) => ({ ...x, namespace: restoreNamespace(x.namespace) }));
+      const revive = (t: TimerServiceSnapshot['event']): TimerServiceSnapshot['event'] => t.map((x) => ({ ...x, namespace: restoreNamespace(x.namespace) }));
       const all = [...restored.values()];
-      service.restore(
-        revive(all.flatMap((t) => t.event)),
-        revive(all.flatMap((t) => t.processing)),
-      );
+      service.restore(revive(all.flatMap((t) => t.event)), revive(all.flatMap((t) => t.processing)));
     }
     return service;
   }

@@ -202,7 +202,7 @@ export class StateTable<K, N, V> {
    */
   cleanupIncrementally(limit: number, prune: (value: V) => V | undefined): void {
     const cursor = this.cleanupCursor;
-    for (let visited = 0, emptyGroups = 0; visited < limit && emptyGroups <= this.maps.length; ) {
+    for (let visited = 0, emptyGroups = 0; visited < limit && emptyGroups <= this.maps.length;) {
       if (cursor.keys.length === 0) {
         cursor.keyGroup = (cursor.keyGroup + 1) % this.maps.length;
         const map = this.maps[cursor.keyGroup];

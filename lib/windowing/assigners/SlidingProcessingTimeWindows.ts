@@ -15,7 +15,9 @@ export class SlidingProcessingTimeWindows implements WindowAssigner<unknown, Tim
     readonly offset: number,
   ) {
     if (Math.abs(offset) >= slide || size <= 0) {
-      throw new RangeError(`SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${size}, slide ${slide}, offset ${offset})`);
+      throw new RangeError(
+        `SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${size}, slide ${slide}, offset ${offset})`,
+      );
     }
   }
 

@@ -31,8 +31,7 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
   assignWindows(_element: unknown, timestamp: number): TimeWindow[] {
     if (timestamp === NO_TIMESTAMP) {
       throw new Error(
-        'record has no timestamp (NO_TIMESTAMP marker): assign event time with assignTimestampsAndWatermarks() ' +
-          'or use a processing-time window',
+        'record has no timestamp (NO_TIMESTAMP marker): assign event time with assignTimestampsAndWatermarks() ' + 'or use a processing-time window',
       );
     }
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);

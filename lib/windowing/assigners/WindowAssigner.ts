@@ -33,8 +33,7 @@ export function isMergingAssigner<T, W extends Window>(a: WindowAssigner<T, W>):
 export function requireTimestamp(timestamp: number, assigner: string): void {
   if (timestamp === Number.MIN_SAFE_INTEGER) {
     throw new Error(
-      `${assigner}: record has no timestamp (NO_TIMESTAMP marker): assign event time with assignTimestampsAndWatermarks() ` +
-        'or use a processing-time window',
+      `${assigner}: record has no timestamp (NO_TIMESTAMP marker): assign event time with assignTimestampsAndWatermarks() ` + 'or use a processing-time window',
     );
   }
 }

@@ -64,7 +64,10 @@ describe('ColumnarBatch (record batches across TaskManager threads)', () => {
     }
     const cases: unknown[][] = [
       [{ a: 1 }, { a: 'one' }], // a field changes type
-      [{ a: 1, b: 2 }, { b: 2, a: 1 }], // another key order
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ], // another key order
       [{ a: 1 }, { a: 1, b: 2 }], // another shape
       [{ a: { nested: 1 } }], // nested object
       [{ a: [1, 2] }], // array field
@@ -87,9 +90,9 @@ describe('ColumnarBatch (record batches across TaskManager threads)', () => {
     const shaped = fc
       .uniqueArray(fc.string({ maxLength: 4 }), { minLength: 1, maxLength: 5 })
       .chain((keys) =>
-        fc.array(fc.tuple(...keys.map(() => field)), { minLength: 1, maxLength: 30 }).map((rows) =>
-          rows.map((row) => Object.fromEntries(keys.map((k, i) => [k, row[i]]))),
-        ),
+        fc
+          .array(fc.tuple(...keys.map(() => field)), { minLength: 1, maxLength: 30 })
+          .map((rows) => rows.map((row) => Object.fromEntries(keys.map((k, i) => [k, row[i]])))),
       );
     fc.assert(
       fc.property(fc.oneof(shaped, fc.array(field, { minLength: 1, maxLength: 30 })), (values) => {

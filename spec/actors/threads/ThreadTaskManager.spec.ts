@@ -48,8 +48,7 @@ describe('ThreadTaskManager when its thread dies', () => {
   let tm: ThreadTaskManager;
 
   const tell = (message: TaskManagerMessage): void => system.tell(tm.ref, message);
-  const failures = (): string[] =>
-    heard.flatMap((m) => (m.type === 'subtaskState' && m.state === 'FAILED' ? [`${m.executionId}: ${m.failure?.message}`] : []));
+  const failures = (): string[] => heard.flatMap((m) => (m.type === 'subtaskState' && m.state === 'FAILED' ? [`${m.executionId}: ${m.failure?.message}`] : []));
   const deployedRefs = (): Map<string, TypedRef<SubtaskMessage>> =>
     new Map(heard.flatMap((m) => (m.type === 'deployed' ? m.subtasks.map((s) => [s.executionId, s.ref] as const) : [])));
   const start = (ref: TypedRef<SubtaskMessage>): void => system.tell(ref, { type: 'start', wiring: { inputs: [], outputs: [] } });

@@ -37,7 +37,11 @@ describe('cancelling a job on TaskManager threads', () => {
     const started = watchThreads();
     const out = printed(2);
     const abort = new AbortController();
-    const run = executeOnTaskManagerThreads(defineEndlessJob, { module: JOBS, params: { parallelism: 2 } }, { numberOfTaskManagers: 2, stdout: out.writer, signal: abort.signal });
+    const run = executeOnTaskManagerThreads(
+      defineEndlessJob,
+      { module: JOBS, params: { parallelism: 2 } },
+      { numberOfTaskManagers: 2, stdout: out.writer, signal: abort.signal },
+    );
     run.catch(() => undefined);
     await out.running;
     abort.abort();
@@ -50,14 +54,20 @@ describe('cancelling a job on TaskManager threads', () => {
     const started = watchThreads();
     const abort = new AbortController();
     abort.abort();
-    await expect(executeOnTaskManagerThreads(defineEndlessJob, { module: JOBS, params: { parallelism: 2 } }, { signal: abort.signal })).rejects.toThrow(/aborted/);
+    await expect(executeOnTaskManagerThreads(defineEndlessJob, { module: JOBS, params: { parallelism: 2 } }, { signal: abort.signal })).rejects.toThrow(
+      /aborted/,
+    );
     expect(started).toHaveLength(0);
   });
 
   it("the async variant's client cancels: status CANCELED, every thread exited", async () => {
     const started = watchThreads();
     const out = printed(2);
-    const { client } = await executeOnTaskManagerThreadsAsync(defineEndlessJob, { module: JOBS, params: { parallelism: 2 } }, { numberOfTaskManagers: 2, stdout: out.writer });
+    const { client } = await executeOnTaskManagerThreadsAsync(
+      defineEndlessJob,
+      { module: JOBS, params: { parallelism: 2 } },
+      { numberOfTaskManagers: 2, stdout: out.writer },
+    );
     const result = client.getJobExecutionResult();
     result.catch(() => undefined);
     await out.running;

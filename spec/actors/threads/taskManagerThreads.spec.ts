@@ -39,16 +39,15 @@ describe('TaskManagers on worker threads', () => {
     expect(local.sink.values.length).toBe(13 * 200);
     expect([...defined.sink.values].sort()).toEqual([...local.sink.values].sort());
     // Each key's windows were computed by the subtask Flink's key groups give it, on any thread.
-    const subtaskOf = (sink: typeof local.sink): Map<string, number> =>
-      new Map(sink.records.map((r) => [r.value.split(' ')[0], r.subtaskIndex]));
+    const subtaskOf = (sink: typeof local.sink): Map<string, number> => new Map(sink.records.map((r) => [r.value.split(' ')[0], r.subtaskIndex]));
     expect(subtaskOf(defined.sink)).toEqual(subtaskOf(local.sink));
     expect(result.vertices[0].numRecordsOut).toBe(20_000);
   });
 
   it('refuses a job module that defines a different graph on a worker thread', async () => {
-    await expect(
-      executeOnTaskManagerThreads(defineThreadDependentJob, { module: JOBS, params: undefined }, { numberOfTaskManagers: 2 }),
-    ).rejects.toThrow(/defined a different job on TaskManager thread \d \(fingerprint/);
+    await expect(executeOnTaskManagerThreads(defineThreadDependentJob, { module: JOBS, params: undefined }, { numberOfTaskManagers: 2 })).rejects.toThrow(
+      /defined a different job on TaskManager thread \d \(fingerprint/,
+    );
   });
 
   it('names a missing export of the job module', async () => {
@@ -65,7 +64,11 @@ describe('TaskManagers on worker threads', () => {
 
   it('counts skipped malformed records from every thread in the result', async () => {
     const out = capture();
-    const { result } = await executeOnTaskManagerThreads(defineFailingJob, { module: JOBS, params: { failOn: -1 } }, { numberOfTaskManagers: 2, stdout: out.writer });
+    const { result } = await executeOnTaskManagerThreads(
+      defineFailingJob,
+      { module: JOBS, params: { failOn: -1 } },
+      { numberOfTaskManagers: 2, stdout: out.writer },
+    );
     expect(result.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0)).toBe(1);
     expect(out.lines).toHaveLength(99);
   });
@@ -96,7 +99,7 @@ describe('failover of a job on TaskManager threads', () => {
       .filter((l) => l !== '');
 
   it.each(['throw', 'exitThread', 'uncaughtInThread'] as const)(
-    'restarts by the job\'s fixed-delay strategy when attempt 0 fails (%s) and gives the exact output',
+    "restarts by the job's fixed-delay strategy when attempt 0 fails (%s) and gives the exact output",
     async (failure) => {
       const { result, defined } = await executeOnTaskManagerThreads(
         defineFailOnceJob,
@@ -114,7 +117,11 @@ describe('failover of a job on TaskManager threads', () => {
     ['uncaughtInThread', /task '[^']+' \(subtask \d\/2\) failed: TaskManager thread \d died: uncaught on the thread at \d+$/],
   ] as const)('fails a job that cannot restart when a thread dies (%s), naming the thread', async (failure, message) => {
     await expect(
-      executeOnTaskManagerThreads(defineFailOnceJob, { module: FAILOVER_JOBS, params: { records: RECORDS, failure, restartAttempts: 0 } }, { numberOfTaskManagers: 2 }),
+      executeOnTaskManagerThreads(
+        defineFailOnceJob,
+        { module: FAILOVER_JOBS, params: { records: RECORDS, failure, restartAttempts: 0 } },
+        { numberOfTaskManagers: 2 },
+      ),
     ).rejects.toThrow(message);
   });
 
@@ -135,7 +142,10 @@ describe('failover of a job on TaskManager threads', () => {
     const outputDir = path.join(dir, 'out');
     const { result } = await executeOnTaskManagerThreads(
       defineCheckpointedFailOnceJob,
-      { module: FAILOVER_JOBS, params: { records: RECORDS, pauseAt: PAUSE_AT, failure: 'exitThread', checkpointDir: path.join(dir, 'checkpoints'), outputDir } },
+      {
+        module: FAILOVER_JOBS,
+        params: { records: RECORDS, pauseAt: PAUSE_AT, failure: 'exitThread', checkpointDir: path.join(dir, 'checkpoints'), outputDir },
+      },
       { numberOfTaskManagers: 2 },
     );
     expect(result.numRestarts).toBe(1);

@@ -1,6 +1,12 @@
 import { Collector } from '../../../lib/core/functions';
 import { OutputTag } from '../../../lib/core/OutputTag';
-import { KeyedOnTimerContext, KeyedProcessFunction, KeyedProcessFunctionContext, ProcessFunction, ProcessFunctionContext } from '../../../lib/core/process/ProcessFunction';
+import {
+  KeyedOnTimerContext,
+  KeyedProcessFunction,
+  KeyedProcessFunctionContext,
+  ProcessFunction,
+  ProcessFunctionContext,
+} from '../../../lib/core/process/ProcessFunction';
 import { ValueState } from '../../../lib/core/state/State';
 import { ValueStateDescriptor } from '../../../lib/core/state/StateDescriptor';
 import { NO_TIMESTAMP } from '../../../lib/time/Watermark';

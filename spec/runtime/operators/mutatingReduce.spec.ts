@@ -101,7 +101,11 @@ describe('a reduce function that changes its first argument does not change a sn
   });
 
   it('window reduce: the window contents in the checkpoint stay as at the barrier', () => {
-    const define = (s: DataStream<Count>) => s.keyBy('key').window(TumblingEventTimeWindows.of(Time.seconds(1))).reduce(addInto);
+    const define = (s: DataStream<Count>) =>
+      s
+        .keyBy('key')
+        .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+        .reduce(addInto);
     const factory = operatorOf<Count, Count>(define);
     const h = new OperatorHarness<Count, Count>(factory()).open();
     h.element(count(1), 10).element(count(2), 20);
@@ -116,7 +120,11 @@ describe('a reduce function that changes its first argument does not change a sn
   });
 
   it('sliding window reduce: a record in several windows is reduced in each on its own, and never changed', () => {
-    const define = (s: DataStream<Count>) => s.keyBy('key').window(SlidingEventTimeWindows.of(Time.seconds(2), Time.seconds(1))).reduce(addInto);
+    const define = (s: DataStream<Count>) =>
+      s
+        .keyBy('key')
+        .window(SlidingEventTimeWindows.of(Time.seconds(2), Time.seconds(1)))
+        .reduce(addInto);
     const h = new OperatorHarness<Count, Count>(operatorOf<Count, Count>(define)()).open();
     const inputs = [count(1), count(2)];
     h.element(inputs[0], 500).element(inputs[1], 600); // both in [-1000, 1000) and [0, 2000)
@@ -126,7 +134,11 @@ describe('a reduce function that changes its first argument does not change a sn
   });
 
   it('session window reduce: merging windows after the barrier leaves the checkpoint as at the barrier', () => {
-    const define = (s: DataStream<Count>) => s.keyBy('key').window(EventTimeSessionWindows.withGap(Time.milliseconds(10))).reduce(addInto);
+    const define = (s: DataStream<Count>) =>
+      s
+        .keyBy('key')
+        .window(EventTimeSessionWindows.withGap(Time.milliseconds(10)))
+        .reduce(addInto);
     const factory = operatorOf<Count, Count>(define);
     const h = new OperatorHarness<Count, Count>(factory()).open();
     h.element(count(1), 0).element(count(2), 18); // two sessions: [0,10) and [18,28)
@@ -148,7 +160,11 @@ describe('a reduce function that changes its first argument does not change a sn
       getResult: (acc: { n: number }) => ({ key: 'k', n: acc.n }),
       merge: (a: { n: number }, b: { n: number }) => ((b.n += a.n), b),
     };
-    const define = (s: DataStream<Count>) => s.keyBy('key').window(EventTimeSessionWindows.withGap(Time.milliseconds(10))).aggregate(sum);
+    const define = (s: DataStream<Count>) =>
+      s
+        .keyBy('key')
+        .window(EventTimeSessionWindows.withGap(Time.milliseconds(10)))
+        .aggregate(sum);
     const factory = operatorOf<Count, Count>(define);
     const h = new OperatorHarness<Count, Count>(factory()).open();
     h.element(count(1), 0).element(count(2), 18);
@@ -164,7 +180,8 @@ describe('a reduce function that changes its first argument does not change a sn
 
   it('window reduce with an evictor (applied at firing): the kept elements stay as they were', () => {
     // CountTrigger fires every 2 elements and keeps them; the evictor keeps at most 10.
-    const define = (s: DataStream<Count>) => s.keyBy('key').window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(10)).reduce(addInto);
+    const define = (s: DataStream<Count>) =>
+      s.keyBy('key').window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(10)).reduce(addInto);
     const factory = operatorOf<Count, Count>(define);
     const h = new OperatorHarness<Count, Count>(factory()).open();
     h.element(count(1));

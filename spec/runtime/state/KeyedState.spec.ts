@@ -199,7 +199,9 @@ describe('state TTL (on the clock)', () => {
 
   it('cleanupIncrementally sweeps expired values of other keys a few keys per access', () => {
     const { backend, clock } = setup();
-    const s = backend.getPartitionedState(new ValueStateDescriptor<number>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(3).build()));
+    const s = backend.getPartitionedState(
+      new ValueStateDescriptor<number>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(3).build()),
+    );
     const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
     for (const k of keys) {
       backend.setCurrentKey(k);
@@ -217,7 +219,9 @@ describe('state TTL (on the clock)', () => {
 
   it('cleanupFullSnapshot leaves expired values out of checkpoints', () => {
     const { backend, clock } = setup();
-    const full = backend.getPartitionedState(new ValueStateDescriptor<string>('full').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupFullSnapshot().build()));
+    const full = backend.getPartitionedState(
+      new ValueStateDescriptor<string>('full').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupFullSnapshot().build()),
+    );
     const lazy = backend.getPartitionedState(new ValueStateDescriptor<string>('lazy').enableTimeToLive(StateTtlConfig.newBuilder(100).build()));
     backend.setCurrentKey('a');
     full.update('x');

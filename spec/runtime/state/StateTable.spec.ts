@@ -67,7 +67,7 @@ describe('StateTable (copy-on-write per key group)', () => {
     expect(copies).toBe(1);
   });
 
-  it('transform: a value that is the caller\'s element is borrowed, copied before its first change only', () => {
+  it("transform: a value that is the caller's element is borrowed, copied before its first change only", () => {
     const b = backend();
     let copies = 0;
     const t = b.createTable<null, { n: number }>('reduce', (v) => (copies++, { ...v }), restorePrimitiveNamespace);

@@ -102,7 +102,11 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
     try {
       if (this.keySelector && this.runner) {
         this.runner.enterElement(this.keySelector(value), timestamp);
-        (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).processElement(value, this.readOnlyContext(this.runner) as KeyedBroadcastReadOnlyContext<K>, this.collector);
+        (this.fn as KeyedBroadcastProcessFunction<K, IN1, IN2, OUT>).processElement(
+          value,
+          this.readOnlyContext(this.runner) as KeyedBroadcastReadOnlyContext<K>,
+          this.collector,
+        );
       } else {
         (this.fn as BroadcastProcessFunction<IN1, IN2, OUT>).processElement(value, this.readOnlyContext(undefined), this.collector);
       }

@@ -3,10 +3,7 @@ import { AggregatingState } from '../../../core/state/State';
 import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHeapState';
 
 /** Flink's HeapAggregatingState: keeps one accumulator; get() is the function's result. */
-export class HeapAggregatingState<K, N, IN, ACC, OUT>
-  extends AbstractHeapState<K, N, unknown>
-  implements AggregatingState<IN, OUT>, InternalMergingState<N>
-{
+export class HeapAggregatingState<K, N, IN, ACC, OUT> extends AbstractHeapState<K, N, unknown> implements AggregatingState<IN, OUT>, InternalMergingState<N> {
   aggregateFunction!: AggregateFunction<IN, ACC, OUT>;
 
   get(): OUT | undefined {

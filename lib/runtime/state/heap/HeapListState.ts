@@ -18,7 +18,10 @@ export class HeapListState<K, N, T> extends AbstractHeapState<K, N, unknown[]> i
     if (live.length === 0) this.table.remove(this.namespace);
     else if (this.ttl.updateOnRead) {
       const now = this.ttl.now();
-      this.table.put(this.namespace, live.map((e) => ({ v: e.v, t: now })));
+      this.table.put(
+        this.namespace,
+        live.map((e) => ({ v: e.v, t: now })),
+      );
     } else if (live.length !== elements.length) this.table.put(this.namespace, live);
     return visible.map((e) => e.v);
   }

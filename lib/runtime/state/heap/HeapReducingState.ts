@@ -30,8 +30,7 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
     this.table.put(this.namespace, { v: next, t: this.ttl.now() });
   }
 
-  private readonly reduceTransformation = (current: unknown, value: T): unknown =>
-    current === undefined ? value : this.reduceFunction(current as T, value);
+  private readonly reduceTransformation = (current: unknown, value: T): unknown => (current === undefined ? value : this.reduceFunction(current as T, value));
 
   mergeNamespaces(target: N, sources: readonly N[]): void {
     if (this.ttl) throw new Error(`ReducingState '${this.name}' has a TTL and cannot be merged`);

@@ -20,7 +20,9 @@ export function defineWindowedCount(env: StreamExecutionEnvironment, params: Cou
   env.setParallelism(params.parallelism);
   env
     .fromGenerator((i) => ({ key: `k${i % 13}`, time: i * 10, value: i }), params.events)
-    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ key: string; time: number; value: number }>().withTimestampAssigner((e) => e.time))
+    .assignTimestampsAndWatermarks(
+      WatermarkStrategy.forMonotonousTimestamps<{ key: string; time: number; value: number }>().withTimestampAssigner((e) => e.time),
+    )
     .keyBy('key')
     .window(TumblingEventTimeWindows.of(Time.seconds(1)))
     .sum('value')
