@@ -4,7 +4,10 @@ import { WatermarkGenerator, WatermarkOutput } from './WatermarkGenerator';
 /**
  * Flink's WatermarksWithIdleness + IdlenessTimer: the periodic check notes when activity
  * stopped; once no element arrived for longer than `idleTimeoutMs` of processing time, the
- * output is marked idle instead of emitting a watermark. A new element makes it active again.
+ * output is marked idle instead of emitting a watermark. A new element only resumes the
+ * delegate's periodic watermarks (and lets a later idle spell be reported again); it never marks
+ * the output active: the operator's watermark emitter does that when a strictly higher watermark
+ * goes out, so records that do not advance event time leave the stream idle downstream.
  */
 export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
   private counter = 0;
@@ -22,12 +25,9 @@ export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
   }
 
   onEvent(event: T, eventTimestamp: number, output: WatermarkOutput): void {
-    this.counter++;
-    if (this.idle) {
-      this.idle = false;
-      output.markActive();
-    }
     this.delegate.onEvent(event, eventTimestamp, output);
+    this.counter++;
+    this.idle = false;
   }
 
   onPeriodicEmit(output: WatermarkOutput): void {

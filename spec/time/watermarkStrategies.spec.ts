@@ -37,7 +37,7 @@ describe('watermark generators (Flink formulas)', () => {
     expect(out.events).toEqual([4999]);
   });
 
-  it('idleness: marks idle once no element arrived for longer than the timeout, active again on the next', () => {
+  it('idleness: marks idle once no element arrived for longer than the timeout; an element alone never marks active (Flink)', () => {
     const clock = new ManualClock(0);
     const g = WatermarkStrategy.forMonotonousTimestamps<number>().withIdleness(Time.seconds(1)).createWatermarkGenerator({ clock });
     const out = recordingOutput();
@@ -50,9 +50,25 @@ describe('watermark generators (Flink formulas)', () => {
     clock.advance(200);
     g.onPeriodicEmit(out); // idle
     g.onPeriodicEmit(out); // stays idle, no repeat
-    g.onEvent(2, 300, out); // active again
+    g.onEvent(2, 300, out); // activity: the next periodic emit delegates again, but no markActive here
     g.onPeriodicEmit(out);
-    expect(out.events).toEqual([99, 99, 99, 'IDLE', 'ACTIVE', 299]);
+    // Becoming active is the operator's emitter's job, when a higher watermark goes out.
+    expect(out.events).toEqual([99, 99, 99, 'IDLE', 299]);
+  });
+
+  it('idleness: after activity, a second idle spell marks idle again', () => {
+    const clock = new ManualClock(0);
+    const g = WatermarkStrategy.forMonotonousTimestamps<number>().withIdleness(Time.seconds(1)).createWatermarkGenerator({ clock });
+    const out = recordingOutput();
+    g.onPeriodicEmit(out); // inactivity starts
+    clock.advance(1001);
+    g.onPeriodicEmit(out); // idle
+    g.onEvent(1, 100, out);
+    g.onPeriodicEmit(out); // activity seen
+    g.onPeriodicEmit(out); // inactivity starts
+    clock.advance(1001);
+    g.onPeriodicEmit(out); // idle again
+    expect(out.events).toEqual([MIN_WATERMARK, 'IDLE', 99, 99, 'IDLE']);
   });
 });
 
@@ -89,7 +105,7 @@ describe('TimestampsAndWatermarksOperator', () => {
     expect(h.watermarks()).toEqual([4499]);
   });
 
-  it('marks the stream idle and active again with withIdleness', () => {
+  it('marks the stream idle, and active again only when a higher watermark goes out (Flink)', () => {
     const idle = WatermarkStrategy.forMonotonousTimestamps<{ t: number }>()
       .withTimestampAssigner((e) => e.t)
       .withIdleness(500);
@@ -97,12 +113,32 @@ describe('TimestampsAndWatermarksOperator', () => {
     h.element({ t: 100 });
     h.advanceProcessingTime(1200);
     h.element({ t: 200 });
+    // The element goes out while the stream is still idle: no ACTIVE before it.
+    expect(h.events.slice(-2)).toEqual([
+      { kind: 'status', status: 'IDLE' },
+      { kind: 'record', value: { t: 200 }, timestamp: 200 },
+    ]);
     h.advanceProcessingTime(200);
     expect(h.events.filter((e) => e.kind !== 'record')).toEqual([
       { kind: 'watermark', watermark: 99 },
       { kind: 'status', status: 'IDLE' },
       { kind: 'status', status: 'ACTIVE' },
       { kind: 'watermark', watermark: 199 },
+    ]);
+  });
+
+  it('stays idle when elements arrive after idleness without raising the watermark (Flink)', () => {
+    const idle = WatermarkStrategy.forMonotonousTimestamps<{ t: number }>()
+      .withTimestampAssigner((e) => e.t)
+      .withIdleness(500);
+    const h = new OperatorHarness(new TimestampsAndWatermarksOperator(idle), { autoWatermarkInterval: 200 }).open();
+    h.element({ t: 1000 });
+    h.advanceProcessingTime(1200); // watermark 999, then idle
+    h.element({ t: 500 }); // late: the watermark stays 999
+    h.advanceProcessingTime(200);
+    expect(h.events.filter((e) => e.kind !== 'record')).toEqual([
+      { kind: 'watermark', watermark: 999 },
+      { kind: 'status', status: 'IDLE' },
     ]);
   });
 

@@ -2,7 +2,10 @@ import { MIN_WATERMARK } from '../../time/Watermark';
 import { WatermarkOutput } from '../../time/WatermarkGenerator';
 import { Output } from '../StreamOperator';
 
-/** Flink's WatermarkEmitter: only rising watermarks go out; a watermark makes an idle output active. */
+/**
+ * Flink's WatermarkEmitter: only rising watermarks go out, and only a rising watermark makes an
+ * idle output active again (records alone do not; a generator's markActive is honoured too).
+ */
 export class WatermarkEmitter implements WatermarkOutput {
   private current = MIN_WATERMARK;
   private idle = false;
