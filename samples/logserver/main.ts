@@ -20,7 +20,11 @@ function main(argv: string[]): Promise<number> {
     const rate = args.rate === undefined ? undefined : Number(args.rate);
     if (rate !== undefined && !(rate > 0)) throw new UsageError(`invalid --rate ${args.rate}`);
     const server = new LogServer({ port, host: args.host, file: args.file, rate });
-    const actual = await server.start();
+    const actual = await server.start().catch((e: unknown) => {
+      throw (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? new Error(`log server: ${args.host}:${port} is already in use; pick another port with --port N (--port 0 picks a free one)`)
+        : e;
+    });
     const what = args.file ? `the lines of ${args.file}` : `a synthetic access log at ${rate ?? 20} lines/s`;
     process.stderr.write(`log server on ${args.host}:${actual}, serving ${what} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
