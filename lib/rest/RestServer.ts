@@ -9,7 +9,7 @@ import { checkpointsBody, JobViews, jobIdsBody, jobsOverviewBody, overviewBody, 
 import { brookVersion } from './packageRoot';
 import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
 import { ConfigBody, ErrorBody, TriggerBody } from './RestTypes';
-import { RouteParams, Router } from './Router';
+import { HttpMethod, RouteParams, Router } from './Router';
 import { SavepointTriggers } from './SavepointTriggers';
 import { assertNever } from '../util/assertNever';
 
@@ -28,6 +28,14 @@ export interface RestServerOptions {
   readonly refreshIntervalMs?: number;
   /** Per-second rates average over this span of samples (default 5000 ms on the cluster clock). */
   readonly rateWindowMs?: number;
+  /**
+   * Requests served at once (default 64). Beyond it a request is answered 503 with Retry-After
+   * at once instead of queueing: each one asks the JobManager for metrics, so an unbounded burst
+   * would cost memory and make every answer late.
+   */
+  readonly maxInFlightRequests?: number;
+  /** The largest request body read, in bytes (default 64 KiB; savepoint options are a few fields). */
+  readonly maxRequestBodyBytes?: number;
 }
 
 export const DEFAULT_WEB_PORT = 8081;
@@ -36,8 +44,12 @@ export const DEFAULT_WEB_PORT = 8081;
 const JOB_ID = /^[0-9a-f]{32}$/;
 const VERTEX_ID = /^[1-9][0-9]{0,8}$/;
 const TRIGGER_ID = /^[0-9a-f]{32}$/;
-/** The largest request body read (savepoint options are a few fields). */
-const MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 64;
+export const DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
+/** Seconds a client is asked to wait after a 503 for too many requests in flight. */
+const RETRY_AFTER_SECONDS = 1;
+/** An answer sent before the request's body was read: the connection is closed, not drained. */
+const CLOSE = { Connection: 'close' } as const;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 class HttpError extends Error {
@@ -59,6 +71,15 @@ interface Reply {
 
 type Handler = (params: RouteParams, url: URL, body: unknown) => Promise<Reply>;
 
+/** A route's handler, with what must hold before the request's body is read. */
+interface Endpoint {
+  /** Throws (403) when the action is disabled; runs before any of the body is read. */
+  readonly permit?: () => void;
+  /** The handler takes a JSON body (read up to maxRequestBodyBytes). */
+  readonly readsBody?: true;
+  readonly run: Handler;
+}
+
 /**
  * brook's REST API and web dashboard, served from the JobManager's process with node's http
  * module (Flink's WebMonitorEndpoint). Read-only unless cancel or savepoint actions are
@@ -68,17 +89,22 @@ type Handler = (params: RouteParams, url: URL, body: unknown) => Promise<Reply>;
  */
 export class RestServer {
   private readonly server: http.Server;
-  private readonly router = new Router<Handler>();
+  private readonly router = new Router<Endpoint>();
   private readonly views: JobViews;
   private readonly assets: DashboardAssets;
   private readonly version = brookVersion();
   private readonly savepoints = new SavepointTriggers();
   private address: AddressInfo | undefined;
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+  private readonly maxBodyBytes: number;
 
   constructor(
     private readonly gateway: ClusterGateway,
     private readonly options: RestServerOptions = {},
   ) {
+    this.maxInFlight = positiveInteger('maxInFlightRequests', options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT_REQUESTS);
+    this.maxBodyBytes = positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES);
     this.views = new JobViews(options.rateWindowMs);
     this.assets = new DashboardAssets();
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -114,7 +140,8 @@ export class RestServer {
   }
 
   private routes(): void {
-    const r = this.router;
+    const router = this.router;
+    const r = { add: (method: HttpMethod, pattern: string, run: Handler): void => void router.add(method, pattern, { run }) };
     r.add('GET', '/config', async () => ({ body: this.config() }));
     r.add('GET', '/overview', async () => ({ body: overviewBody(await this.gateway.requestClusterOverview(), this.version) }));
     r.add('GET', '/taskmanagers', async () => ({ body: taskManagersBody(await this.gateway.requestClusterOverview()) }));
@@ -136,9 +163,25 @@ export class RestServer {
       if (!job.checkpoints) throw new HttpError(404, `checkpointing is not enabled for job ${job.overview.jobId}`);
       return { body: checkpointsBody(job.checkpoints) };
     });
-    r.add('PATCH', '/jobs/:jobId', async (p, url) => this.cancel(p, url));
-    r.add('POST', '/jobs/:jobId/savepoints', async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT'));
-    r.add('POST', '/jobs/:jobId/stop', async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT_SUSPEND'));
+    const cancelEnabled = (): void => {
+      if (!this.options.enableCancel)
+        throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)', CLOSE);
+    };
+    const savepointEnabled = (): void => {
+      if (!this.options.enableSavepoint)
+        throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled (brook run --allow-savepoint)', CLOSE);
+    };
+    router.add('PATCH', '/jobs/:jobId', { permit: cancelEnabled, run: async (p, url) => this.cancel(p, url) });
+    router.add('POST', '/jobs/:jobId/savepoints', {
+      permit: savepointEnabled,
+      readsBody: true,
+      run: async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT'),
+    });
+    router.add('POST', '/jobs/:jobId/stop', {
+      permit: savepointEnabled,
+      readsBody: true,
+      run: async (p, _url, body) => this.savepoint(p, body, 'SAVEPOINT_SUSPEND'),
+    });
     r.add('GET', '/jobs/:jobId/savepoints/:triggerId', async (p) => {
       const job = await this.job(p);
       const status = TRIGGER_ID.test(p.triggerId) ? this.savepoints.status(job.overview.jobId, p.triggerId) : undefined;
@@ -165,8 +208,6 @@ export class RestServer {
 
   /** Flink's PATCH /jobs/:jobid?mode=cancel: 202 once the cancellation is under way. */
   private async cancel(p: RouteParams, url: URL): Promise<Reply> {
-    if (!this.options.enableCancel)
-      throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)');
     const mode = url.searchParams.get('mode') ?? 'cancel';
     if (mode !== 'cancel') throw new HttpError(400, `unknown mode '${mode}': only mode=cancel is supported`);
     const job = await this.job(p);
@@ -182,8 +223,6 @@ export class RestServer {
    * GET /jobs/:id/savepoints/:triggerId.
    */
   private async savepoint(p: RouteParams, body: unknown, kind: 'SAVEPOINT' | 'SAVEPOINT_SUSPEND'): Promise<Reply> {
-    if (!this.options.enableSavepoint)
-      throw new HttpError(403, 'savepoints from the web are disabled: start the server with savepoints enabled (brook run --allow-savepoint)');
     const options = (body ?? {}) as Record<string, unknown>;
     if (typeof options !== 'object' || Array.isArray(options)) throw new HttpError(400, 'the request body must be a JSON object');
     const field = kind === 'SAVEPOINT' ? 'target-directory' : 'targetDirectory';
@@ -211,6 +250,15 @@ export class RestServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    if (this.inFlight >= this.maxInFlight) {
+      const busy: ErrorBody = {
+        errors: [`the server is busy: ${this.maxInFlight} requests in flight (maxInFlightRequests); retry in ${RETRY_AFTER_SECONDS} s`],
+      };
+      this.send(res, method, 503, busy, { 'Retry-After': String(RETRY_AFTER_SECONDS), ...CLOSE });
+      return;
+    }
+    this.inFlight++;
+    res.once('close', () => this.inFlight--);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -223,8 +271,10 @@ export class RestServer {
       const match = this.router.match(method, url.pathname);
       switch (match.kind) {
         case 'found': {
-          const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
-          const reply = await match.handler(match.params, url, body);
+          const endpoint = match.handler;
+          endpoint.permit?.();
+          const body = endpoint.readsBody ? await readJsonBody(req, this.maxBodyBytes) : undefined;
+          const reply = await endpoint.run(match.params, url, body);
           if (reply.text) this.sendText(res, method, reply.status ?? 200, reply.body as string);
           else this.send(res, method, reply.status ?? 200, reply.body);
           return;
@@ -288,20 +338,42 @@ export class RestServer {
   }
 }
 
-/** The request's JSON body (undefined when empty); 413 beyond MAX_BODY_BYTES, 400 when not JSON. */
-async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+/**
+ * The request's JSON body (undefined when empty); 400 when not JSON. 413 beyond `limit` bytes:
+ * at once when Content-Length says so, else as soon as that much arrived; the rest is not read.
+ */
+async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const tooLarge = (): HttpError => new HttpError(413, `request body over ${limit} bytes (maxRequestBodyBytes)`, CLOSE);
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) throw tooLarge();
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop reading, but leave the request open: the 413 still has to be written to its socket.
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+  const text = bytes.toString('utf8').trim();
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'the request body is not JSON');
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`RestServer option ${name} must be a positive integer, got ${value}`);
+  return value;
 }
