@@ -134,4 +134,39 @@ describe('event time in a whole job (manual clock)', () => {
     await h.result();
     await h.close();
   });
+
+  it('keeps an idle subtask idle downstream when it gets only late records (Flink: no higher watermark, no ACTIVE)', async () => {
+    const h = new JobHarness({ parallelism: 2 });
+    const source = new TestSource<Click>(2);
+    const sums = new CollectSink<string>();
+    h.env
+      .fromSource(source, undefined, 'Clicks')
+      .setParallelism(2)
+      .assignTimestampsAndWatermarks(
+        WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.t).withIdleness(Time.seconds(2)),
+      )
+      .keyBy('user')
+      .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+      .sum('n')
+      .map((c) => `${c.user}=${c.n}`)
+      .sinkTo(sums);
+    try {
+      await h.start();
+      source.emitTo(0, click('a', 100));
+      source.emitTo(1, click('b', 5100));
+      await h.advance(3000); // both subtasks go idle; every channel idle: the valves flush 5099
+      expect(sums.values).toEqual(['a=1']);
+      source.emitTo(1, click('b', 300)); // late: subtask 1's watermark stays 5099
+      await h.advance(200);
+      source.emitTo(0, click('a', 6100)); // subtask 0 resumes with a higher watermark: 6099
+      await h.advance(200);
+      // Subtask 1 is still idle, so 6099 alone is the minimum and [5000, 6000) fires now; were it
+      // active again, its 5099 would hold the window back until it went idle a second time.
+      expect(sums.values).toEqual(['a=1', 'b=1']);
+      source.end();
+      await h.result();
+    } finally {
+      await h.close();
+    }
+  });
 });
