@@ -143,7 +143,9 @@ describe('event time in a whole job (manual clock)', () => {
       .fromSource(source, undefined, 'Clicks')
       .setParallelism(2)
       .assignTimestampsAndWatermarks(
-        WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.t).withIdleness(Time.seconds(2)),
+        WatermarkStrategy.forMonotonousTimestamps<Click>()
+          .withTimestampAssigner((c) => c.t)
+          .withIdleness(Time.seconds(2)),
       )
       .keyBy('user')
       .window(TumblingEventTimeWindows.of(Time.seconds(1)))

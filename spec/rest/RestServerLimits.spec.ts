@@ -65,7 +65,13 @@ function partialBodyRequest(base: string, method: string, path: string, declared
   const socketClosed = new Promise<void>((resolve) => (socketClosedResolve = resolve));
   const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path, method, headers: { 'Content-Type': 'application/json', ...(declared === 'chunked' ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': declared }) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method,
+        headers: { 'Content-Type': 'application/json', ...(declared === 'chunked' ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': declared }) },
+      },
       (res) => {
         markAnswered(sent);
         let text = '';

@@ -9,9 +9,7 @@ describe('the log server sample', () => {
     try {
       const result = await runScript('samples/logserver/main.js', ['--port', String(port)]).done;
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(
-        `log server: 127.0.0.1:${port} is already in use; pick another port with --port N (--port 0 picks a free one)\n`,
-      );
+      expect(result.stderr).toBe(`log server: 127.0.0.1:${port} is already in use; pick another port with --port N (--port 0 picks a free one)\n`);
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
     }
