@@ -16,7 +16,8 @@ const USAGE = `usage: npm run bench -- [--runs 3] [--json FILE] [--only REGEX] [
 Generates the inputs, runs every case --runs times (each run in a fresh process, cases
 interleaved so that noise from other load spreads over all of them), prints a table of
 records/s (median and spread), the ratio to the hand-written limit measured in the same run,
-and peak resident memory; checks the targets of issue 5. --json writes every sample;
+and peak resident memory; checks the speed targets (brook p1 against the limit, the naive
+actors, the best peer, TaskManager threads, Nexmark per core). --json writes every sample;
 --report FILE prints the table of such a file again.`;
 
 interface Sample {
@@ -292,7 +293,7 @@ function renderReport(
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.map(fmt),
     '',
-    'targets (issue 5):',
+    'targets:',
     ...targets.map(
       (t) =>
         `  ${t.met === undefined ? '       ' : t.met ? 'met    ' : 'NOT met'}  ${t.target}: ${t.ratio === undefined ? 'n/a' : t.ratio.toFixed(2)} (wanted ${t.wanted})`,

@@ -197,7 +197,7 @@ function nativeNoSnapshots(): Candidate {
   return { ...c, name: 'native Map per key group, no snapshots (ceiling)', snapshot: () => undefined };
 }
 
-/** The issue's calibration: plain set() on 1k keys. */
+/** Calibration: plain set() on 1k keys, native Map against immutable's Map, without snapshots. */
 function plainSets(): { native: number; immutable: number } {
   const n = 2_000_000;
   const keys = Array.from({ length: 1000 }, (_, i) => `k${i}`);

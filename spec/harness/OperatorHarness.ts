@@ -121,7 +121,7 @@ export class OperatorHarness<IN, OUT> {
 
   /**
    * Restores the operator (before open) from snapshots of the old subtasks, redistributed as
-   * the checkpoint issue specifies: this subtask's key groups from every snapshot, and a round
+   * Flink redistributes on restore: this subtask's key groups from every snapshot, and a round
    * robin share of the operator-state entries. `restoredCheckpointId` is the checkpoint they
    * were taken at (default 1, as `snapshot`'s).
    */
