@@ -64,7 +64,12 @@ function deadLink(file: string, target: string): string | undefined {
 }
 
 function pages(): string[] {
-  const docs = fs.existsSync(DOCS) ? fs.readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => path.join(DOCS, f)) : [];
+  const docs = fs.existsSync(DOCS)
+    ? fs
+        .readdirSync(DOCS)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join(DOCS, f))
+    : [];
   return [path.join(ROOT, 'README.md'), ...docs];
 }
 
