@@ -1,11 +1,10 @@
+import { isIP } from 'net';
 import { MalformedRecordError } from '../../actors';
 
 /** "HH:mm:ss" with hours 0–23 and minutes, seconds 0–59. */
 const HMS = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
 /** nginx's combined/main format: `$remote_addr - $remote_user [$time_local] "…"`. */
 const NGINX = /^(\S+) \S+ \S+ \[\d{2}\/[A-Za-z]{3}\/\d{4}:(\d{2}:\d{2}:\d{2}) [+-]\d{4}\]/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 
 /**
  * The words of an access-log line, as the seed job expects them: [HH:mm:ss, ip]. Accepts the
@@ -14,8 +13,9 @@ const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
  */
 export function splitLogLine(line: string): string[] {
   const nginx = NGINX.exec(line);
+  // net.isIP is Node's own address parser: a character-class regex let `:` and `::::` through.
   const words = nginx ? [nginx[2], nginx[1]] : line.trim().split(/\s+/);
-  if (words.length !== 2 || !HMS.test(words[0]) || !(IPV4.test(words[1]) || IPV6.test(words[1]))) {
+  if (words.length !== 2 || !HMS.test(words[0]) || isIP(words[1]) === 0) {
     throw new MalformedRecordError('not an `HH:mm:ss IP` or nginx access-log line', line);
   }
   return words;
