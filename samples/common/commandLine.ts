@@ -87,3 +87,8 @@ export function recordsRead(result: JobExecutionResult): number {
 export function recordsSkipped(result: JobExecutionResult): number {
   return result.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0);
 }
+
+/** Records that event-time windows dropped because they arrived behind the watermark, over the whole job. */
+export function recordsLateDropped(result: JobExecutionResult): number {
+  return result.vertices.reduce((n, v) => n + v.numLateRecordsDropped, 0);
+}

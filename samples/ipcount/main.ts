@@ -1,7 +1,7 @@
 import { JobExecutionResult, StreamExecutionEnvironment } from '../../actors';
 import { executeOnTaskManagerThreadsAsync } from '../../lib/api/executeOnTaskManagerThreads';
 import { runJobFile } from '../../lib/cli/runJob';
-import { awaitJob, integerFlag, recordsRead, recordsSkipped, runCommand, runMain } from '../common/commandLine';
+import { awaitJob, integerFlag, recordsLateDropped, recordsRead, recordsSkipped, runCommand, runMain } from '../common/commandLine';
 import { defineJob, jobName } from './IpCountJob';
 
 const USAGE = `usage: npm run ipcount -- [--host localhost] [--port 9999] [--parallelism 4] [--file PATH] [--task-managers N] [--explain]
@@ -13,10 +13,10 @@ Counts requests per IP in 5 s event-time windows from a log service (a TCP serve
 --task-managers N the job runs on N TaskManagers, each on its own worker thread. With --demo
 a synthetic log service runs in this process and the web dashboard shows the job.`;
 
-/** One line for stderr: how much input there was and how much of it was skipped. */
+/** One line for stderr: how much input there was, how much was skipped and how much came too late to count. */
 export function inputSummary(result: JobExecutionResult): string {
   const skipped = recordsSkipped(result);
-  return `IpCount: ${recordsRead(result)} lines read, ${skipped} malformed line${skipped === 1 ? '' : 's'} skipped`;
+  return `IpCount: ${recordsRead(result)} lines read, ${skipped} malformed line${skipped === 1 ? '' : 's'} skipped, ${recordsLateDropped(result)} late records dropped`;
 }
 
 const OPTIONS = {

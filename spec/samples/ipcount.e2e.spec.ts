@@ -30,7 +30,7 @@ describe('the IpCount sample against a real local socket', () => {
     expect(await server.done).toMatchObject({ code: 0 });
     expect(job.code).toBe(0);
     expect(job.stdout.trim().split('\n').sort()).toEqual([...SEED_TABLE].sort());
-    expect(job.stderr).toContain('IpCount: 238 lines read, 0 malformed lines skipped');
+    expect(job.stderr).toContain('IpCount: 238 lines read, 0 malformed lines skipped, 0 late records dropped');
   });
 
   it('exits 1 with the address when no log server is listening', async () => {

@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
-import { defineIpCountJob, defineJob } from '../../samples/ipcount/IpCountJob';
+import { defineIpCountJob, defineJob, ipCountPipeline } from '../../samples/ipcount/IpCountJob';
 import { inputSummary } from '../../samples/ipcount/main';
-import { runBoundedJob } from '../harness/JobHarness';
+import { JobHarness, runBoundedJob } from '../harness/JobHarness';
+import { TestSource } from '../harness/TestSource';
 import { SEED_LOG, SEED_TABLE } from './seedLesson';
 
 /** Lines of one subtask prefix, in the order that subtask printed them. */
@@ -75,6 +76,20 @@ describe('the seed IpCount job', () => {
     const { stdout, result } = await runBoundedJob((env) => defineIpCountJob(env, { file }, 1), { parallelism: 1 });
     expect(stdout).toEqual(['18:40:10 192.168.1.2 2', '18:40:16 192.168.1.2 1']);
     expect(result.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0)).toBe(3);
-    expect(inputSummary(result)).toBe('IpCount: 6 lines read, 3 malformed lines skipped');
+    expect(inputSummary(result)).toBe('IpCount: 6 lines read, 3 malformed lines skipped, 0 late records dropped');
+  });
+
+  it('reports late records dropped, as brook run does', async () => {
+    const h = new JobHarness({ parallelism: 1 });
+    const source = new TestSource<string>();
+    ipCountPipeline(h.env.fromSource(source, undefined, 'Log lines'));
+    await h.start();
+    source.emit('18:40:01 192.168.1.2', '18:40:16 192.168.1.2');
+    await h.advance(200); // periodic watermark 18:40:15.999: [18:40:00, 18:40:05) has fired
+    source.emit('18:40:02 192.168.1.2', '18:40:02 192.168.1.3'); // behind the watermark: dropped
+    source.end();
+    const result = await h.result();
+    await h.close();
+    expect(inputSummary(result)).toBe('IpCount: 4 lines read, 0 malformed lines skipped, 2 late records dropped');
   });
 });
