@@ -11,7 +11,9 @@ export const SOCKET_RETRY_DELAY_MS = 500;
  * socketTextStream(host, port, delimiter, maxRetry), as Flink's SocketTextStreamFunction: lines
  * split on the delimiter; when the server closes the connection the source retries only while
  * `maxRetry === -1 || attempt < maxRetry`, otherwise emits the trailing partial line and ends.
- * A refused connection fails the job with the address in the message.
+ * A refused connection fails the job with the address in the message; so does an error on an
+ * open connection (ECONNRESET): Flink's read throws then, and neither retries nor emits the
+ * partial line.
  */
 export class SocketTextSource implements Source<string> {
   readonly name = 'Socket Stream';
@@ -68,7 +70,10 @@ class SocketLineReader extends QueuedLineReader {
         this.closed = true;
         this.context.fail(new Error(`socket source could not connect to ${hostname}:${port} (${err.code ?? err.message}); is the server running?`));
       } else {
-        this.context.log('socket error: %s', err.message);
+        // A reset connection lost data mid-stream: that is a failure of the source, not the end
+        // of its input, and the cut-off line after the last delimiter is not a record.
+        this.closed = true;
+        this.context.fail(new Error(`socket source lost its connection to ${hostname}:${port} (${err.code ?? err.message})`));
       }
     });
     socket.on('close', () => {

@@ -11,7 +11,9 @@ interface FileSplit {
 /**
  * readTextFile(path): the file's lines, bounded, read as a stream and paused under
  * backpressure. Its position is the byte offset after the last line emitted, checkpointed as
- * the reader's split: restored, it reads on from there, so every line counts once.
+ * the reader's split: restored, it reads on from there, so every line counts once. The file is
+ * read once to its end, not monitored, so a last line without a newline is a record (as in
+ * Flink's TextLineInputFormat on a finished file).
  */
 export class TextFileSource implements Source<string> {
   readonly boundedness = 'BOUNDED' as const;
