@@ -174,9 +174,12 @@ export class StreamExecutionEnvironment {
 
   // ---- sources
 
-  /** Lines from a TCP server; ends when the server closes the connection unless retries are asked for. */
-  socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = 0): DataStreamSource<string> {
-    return this.fromSource(new SocketTextSource(hostname, port, delimiter, maxRetry), undefined, 'Socket Stream');
+  /**
+   * Lines from a TCP server; ends when the server closes the connection unless retries are asked
+   * for. Lines over `maxLineBytes` (default 1 MiB) are skipped and counted as malformed records.
+   */
+  socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = 0, maxLineBytes?: number): DataStreamSource<string> {
+    return this.fromSource(new SocketTextSource(hostname, port, delimiter, maxRetry, maxLineBytes), undefined, 'Socket Stream');
   }
 
   fromElements<T>(...elements: T[]): DataStreamSource<T> {

@@ -105,6 +105,9 @@ describe('file source with offsets and file sink with part files, exactly once',
         warn: (message) => {
           throw new Error(`unexpected warning: ${message}`);
         },
+        skipRecord: (reason) => {
+          throw new Error(`unexpected skipped record: ${reason}`);
+        },
         metricGroup: { gauge: () => undefined },
         restoredSplits,
       };

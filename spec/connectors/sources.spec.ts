@@ -138,3 +138,49 @@ describe('bounded sources', () => {
     await h.close();
   });
 });
+
+describe('LineSplitter with a maximum line length', () => {
+  it('skips and reports an over-long line while holding bounded memory, then emits the next line', () => {
+    const lines: string[] = [];
+    const overlong: number[] = [];
+    const s = new LineSplitter('\n', 1024, (max) => overlong.push(max));
+    s.push('first\n', (l) => lines.push(l));
+    const chunk = 'x'.repeat(64 * 1024);
+    let mostHeld = 0;
+    for (let i = 0; i < 64; i++) {
+      // 4 MiB of one line: the splitter must not hold it.
+      s.push(Buffer.from(chunk), (l) => lines.push(l));
+      mostHeld = Math.max(mostHeld, (s as unknown as { partial: string }).partial.length);
+    }
+    s.push('xx\nnext\nshort', (l) => lines.push(l));
+    s.end((l) => lines.push(l));
+    expect(lines).toEqual(['first', 'next', 'short']);
+    expect(overlong).toEqual([1024]);
+    expect(mostHeld).toBeLessThanOrEqual(1024 + chunk.length);
+  });
+
+  it('skips an over-long line that arrives whole in one chunk, and one at the end, with a multi-character delimiter', () => {
+    const lines: string[] = [];
+    let overlong = 0;
+    const s = new LineSplitter('||', 4, () => overlong++);
+    s.push('ok||toolong|', (l) => lines.push(l));
+    s.push('|fine||tail-too-long', (l) => lines.push(l));
+    s.end((l) => lines.push(l));
+    expect(lines).toEqual(['ok', 'fine']);
+    expect(overlong).toBe(2);
+  });
+});
+
+describe('socketTextStream with an over-long line', () => {
+  it('skips it, counts it as a malformed record, says so on stderr and emits the next line', async () => {
+    const server = await serve([`before\n${'x'.repeat(3 * 1024 * 1024)}\nafter\n`]);
+    const sink = new CollectSink<string>();
+    const { result, stderr } = await runBoundedJob((env) => void env.socketTextStream('127.0.0.1', server.port, '\n', 0, 1024).sinkTo(sink), {
+      parallelism: 1,
+    });
+    expect(sink.values).toEqual(['before', 'after']);
+    expect(result.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0)).toBe(1);
+    expect(stderr.join('\n')).toContain(`Socket Stream (subtask 0): skipped a line longer than 1024 bytes from 127.0.0.1:${server.port} (maxLineBytes)`);
+    await server.close();
+  });
+});

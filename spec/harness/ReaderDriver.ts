@@ -12,6 +12,7 @@ export class ReaderDriver<T> {
   readonly emitted: T[] = [];
   readonly failures: Error[] = [];
   readonly warnings: string[] = [];
+  readonly skipped: string[] = [];
   readonly reader: SourceReader<T>;
   private readonly gauges = new Map<string, () => number | null>();
   private wakeups = 0;
@@ -30,6 +31,7 @@ export class ReaderDriver<T> {
       wakeup: () => void this.wakeups++,
       fail: (error) => void this.failures.push(error),
       warn: (message) => void this.warnings.push(message),
+      skipRecord: (reason) => void this.skipped.push(reason),
       metricGroup: { gauge: (name, read) => void this.gauges.set(name, read) },
       restoredSplits,
     };

@@ -1,6 +1,6 @@
 import net from 'net';
 import { TimerHandle } from '../../time/Clock';
-import { LineSplitter } from './LineSplitter';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './LineSplitter';
 import { QueuedLineReader } from './QueuedLineReader';
 import { Source, SourceReader, SourceReaderContext } from './Source';
 
@@ -25,6 +25,8 @@ export class SocketTextSource implements Source<string> {
     readonly port: number,
     readonly delimiter = '\n',
     readonly maxRetry = 0,
+    /** Longer lines are skipped and counted as malformed records (see DEFAULT_MAX_LINE_BYTES). */
+    readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
   ) {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`invalid port ${port}`);
     if (maxRetry < -1) throw new RangeError(`maxRetry must be -1 (forever) or >= 0, got ${maxRetry}`);
@@ -47,7 +49,9 @@ class SocketLineReader extends QueuedLineReader {
     context: SourceReaderContext,
   ) {
     super(context);
-    this.splitter = new LineSplitter(source.delimiter);
+    this.splitter = new LineSplitter(source.delimiter, source.maxLineBytes, (max) =>
+      context.skipRecord(`a line longer than ${max} bytes from ${source.hostname}:${source.port} (maxLineBytes)`),
+    );
   }
 
   start(): void {

@@ -20,6 +20,8 @@ export interface SourceReaderContext {
   fail(error: Error): void;
   /** A warning the user must see (on the job's stderr, naming the source), e.g. entries skipped. */
   warn(message: string): void;
+  /** Input the reader could not make a record of (a line over the maximum length): counted with malformed records and warned. */
+  skipRecord(reason: string): void;
   /** Where the reader registers its own metrics (Flink's SourceReaderContext#metricGroup). */
   readonly metricGroup: SourceReaderMetricGroup;
   /**

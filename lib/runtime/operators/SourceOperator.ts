@@ -24,7 +24,7 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
   }
 
   /** Called by the task with the hooks the reader needs. */
-  createReader(ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log' | 'warn' | 'metricGroup'>): void {
+  createReader(ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log' | 'warn' | 'skipRecord' | 'metricGroup'>): void {
     const { subtaskIndex, parallelism, clock, log, stderr, metrics } = this.context;
     this.reader = this.source.createReader({
       ...ctx,
@@ -33,6 +33,10 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
       clock,
       log,
       warn: (message) => stderr.write(`${this.name} (subtask ${subtaskIndex}): ${message}\n`),
+      skipRecord: (reason) => {
+        this.metrics.numRecordsSkipped++;
+        stderr.write(`${this.name} (subtask ${subtaskIndex}): skipped ${reason}\n`);
+      },
       metricGroup: { gauge: (name, read) => metrics.gauge(name, read) },
       restoredSplits: this.restoredSplits,
     });
