@@ -190,9 +190,9 @@ export class StreamExecutionEnvironment {
     return this.fromSource(new CollectionSource<T>([...elements]), undefined, 'Collection Source');
   }
 
-  /** The lines of a text file (bounded). */
-  readTextFile(path: string): DataStreamSource<string> {
-    const source = new TextFileSource(path);
+  /** The lines of a text file (bounded); lines over `maxLineBytes` (default 1 MiB) are skipped and counted as malformed records. */
+  readTextFile(path: string, maxLineBytes?: number): DataStreamSource<string> {
+    const source = new TextFileSource(path, maxLineBytes);
     return this.fromSource(source, undefined, source.name);
   }
 

@@ -110,3 +110,38 @@ describe('LineBlockQueue (the file source cuts lines as they are polled)', () =>
     );
   });
 });
+
+describe('LineBlockQueue with a maximum line length', () => {
+  it('holds at most maxLineBytes of a line without newline, skips it and emits the next line', () => {
+    const skippedAt: number[] = [];
+    const q = new LineBlockQueue(0, 1024, (offset) => void skippedAt.push(offset));
+    q.push(Buffer.from('first\n'));
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let mostHeld = 0;
+    for (let i = 0; i < 64; i++) {
+      // 4 MiB of one line.
+      q.push(chunk);
+      mostHeld = Math.max(mostHeld, q.heldBytes + q.queuedBytes);
+    }
+    q.push(Buffer.from('x\nnext\n'));
+    q.end();
+    const lines: string[] = [];
+    q.poll({ collect: (l) => void lines.push(l) }, 100);
+    expect(lines).toEqual(['first', 'next']);
+    expect(skippedAt).toEqual([6]);
+    expect(mostHeld).toBeLessThanOrEqual(1024 + chunk.length);
+    expect(q.emittedOffset).toBe(6 + 4 * 1024 * 1024 + 2 + 5);
+  });
+
+  it('skips an over-long line inside one chunk (multi-byte characters counted as bytes) and at the end', () => {
+    const skippedAt: number[] = [];
+    const q = new LineBlockQueue(0, 4, (offset) => void skippedAt.push(offset));
+    q.push(Buffer.from('ok\r\néééé\r\nfour\nlonger-at-the-end'));
+    q.end();
+    const lines: string[] = [];
+    q.poll({ collect: (l) => void lines.push(l) }, 100);
+    expect(lines).toEqual(['ok', 'four']);
+    // The unterminated tail is known too long as it arrives; the whole line when it is polled.
+    expect(skippedAt).toEqual([19, 4]);
+  });
+});

@@ -184,3 +184,15 @@ describe('socketTextStream with an over-long line', () => {
     await server.close();
   });
 });
+
+describe('readTextFile with an over-long line', () => {
+  it('skips it, counts it as a malformed record, says where on stderr and emits the next line', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'brook-')), 'long.txt');
+    writeFileSync(file, `before\n${'x'.repeat(3 * 1024 * 1024)}\nafter`);
+    const sink = new CollectSink<string>();
+    const { result, stderr } = await runBoundedJob((env) => void env.readTextFile(file, 1024).sinkTo(sink), { parallelism: 1 });
+    expect(sink.values).toEqual(['before', 'after']);
+    expect(result.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0)).toBe(1);
+    expect(stderr.join('\n')).toContain(`skipped a line longer than 1024 bytes at byte 7 of ${file} (maxLineBytes)`);
+  });
+});

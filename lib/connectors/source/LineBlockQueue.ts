@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_LINE_BYTES } from './LineSplitter';
+
 /** Decoded bytes that end with "\n" (or the stream's last, unterminated line). */
 interface Block {
   readonly text: string;
@@ -28,14 +30,22 @@ export class LineBlockQueue {
   /** Position in the head block's text (and, for a non-ASCII block, its bytes) of the next line. */
   private charPos = 0;
   private bytePos = 0;
-  /** Bytes after the last newline read, waiting for the rest of their line. */
-  private partial: Buffer | undefined;
+  /** Bytes after the last newline read, waiting for the rest of their line (at most maxLineBytes). */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** True while the rest of an over-long line is being read and discarded. */
+  private skipping = false;
   private readBytes: number;
   private consumedOffset: number;
   private queued = 0;
   private ended = false;
 
-  constructor(startOffset = 0) {
+  constructor(
+    startOffset = 0,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    /** Told of each line over maxLineBytes, which is skipped; `offset` is where it starts. */
+    private readonly onOverlong: (offset: number) => void = () => undefined,
+  ) {
     this.readBytes = startOffset;
     this.consumedOffset = startOffset;
   }
@@ -64,19 +74,57 @@ export class LineBlockQueue {
   push(chunk: Buffer): void {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last < 0) {
-      this.partial = this.partial ? Buffer.concat([this.partial, chunk]) : chunk;
+      this.hold(chunk);
       return;
     }
-    const complete = chunk.subarray(0, last + 1);
-    this.addBlock(this.partial ? Buffer.concat([this.partial, complete]) : complete);
-    this.partial = last + 1 < chunk.length ? chunk.subarray(last + 1) : undefined;
+    let complete = chunk.subarray(0, last + 1);
+    if (this.skipping) {
+      // The over-long line ends at the chunk's first newline: its bytes are passed over.
+      const first = chunk.indexOf(NEWLINE);
+      this.readBytes += first + 1;
+      this.skipping = false;
+      complete = chunk.subarray(first + 1, last + 1);
+      if (complete.length > 0) this.addBlock(complete);
+    } else {
+      this.addBlock(this.partialBytes > 0 ? Buffer.concat([...this.partial, complete]) : complete);
+    }
+    this.partial = [];
+    this.partialBytes = 0;
+    if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1));
   }
 
   /** The stream ended: what follows the last newline is the last line. */
   end(): void {
-    if (this.partial && this.partial.length > 0) this.addBlock(this.partial);
-    this.partial = undefined;
+    if (this.partialBytes > 0) this.addBlock(Buffer.concat(this.partial));
+    this.partial = [];
+    this.partialBytes = 0;
+    this.skipping = false;
     this.ended = true;
+  }
+
+  /**
+   * Keeps bytes of an unfinished line, as a list so that a long line is copied once, not once
+   * per chunk; past maxLineBytes the line is dropped and the rest of it skipped as it comes.
+   */
+  private hold(bytes: Buffer): void {
+    if (this.skipping) {
+      this.readBytes += bytes.length;
+      return;
+    }
+    this.partial.push(bytes);
+    this.partialBytes += bytes.length;
+    if (this.partialBytes > this.maxLineBytes) {
+      this.onOverlong(this.readBytes);
+      this.readBytes += this.partialBytes;
+      this.partial = [];
+      this.partialBytes = 0;
+      this.skipping = true;
+    }
+  }
+
+  /** Bytes of an unfinished line held (bounded by maxLineBytes). */
+  get heldBytes(): number {
+    return this.partialBytes;
   }
 
   /** Emits up to `max` lines; returns how many. */
@@ -89,12 +137,22 @@ export class LineBlockQueue {
       const terminated = at >= 0;
       if (!terminated) at = text.length;
       const end = at > this.charPos && text.charCodeAt(at - 1) === CARRIAGE_RETURN ? at - 1 : at;
-      const line = text.slice(this.charPos, end);
+      const lineStart = this.charPos;
+      const lineStartByte = this.bytePos;
       this.charPos = terminated ? at + 1 : at;
+      let lineBytes = end - lineStart;
       if (block.bytes !== undefined) {
         const nl = block.bytes.indexOf(NEWLINE, this.bytePos);
         this.bytePos = nl >= 0 ? nl + 1 : block.byteLength;
+        lineBytes = this.bytePos - lineStartByte - (terminated ? 1 : 0) - (end < at ? 1 : 0);
       }
+      if (lineBytes > this.maxLineBytes) {
+        const offset = block.start + (block.bytes === undefined ? lineStart : lineStartByte);
+        if (this.charPos >= text.length) this.dropHead();
+        this.onOverlong(offset);
+        continue;
+      }
+      const line = text.slice(lineStart, end);
       if (this.charPos >= text.length) this.dropHead();
       n++;
       output.collect(line);

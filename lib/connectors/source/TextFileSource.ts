@@ -1,5 +1,6 @@
 import fs from 'fs';
 import { LineBlockQueue } from './LineBlockQueue';
+import { DEFAULT_MAX_LINE_BYTES } from './LineSplitter';
 import { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from './Source';
 
 /** The file's split: its path and the byte offset just after the last line emitted. */
@@ -20,7 +21,12 @@ export class TextFileSource implements Source<string> {
   readonly maxSourceParallelism = 1;
   readonly name: string;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    /** Longer lines are skipped and counted as malformed records (see DEFAULT_MAX_LINE_BYTES). */
+    readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError(`maxLineBytes must be a positive integer, got ${maxLineBytes}`);
     this.name = `File Source(${path})`;
   }
 
@@ -28,7 +34,7 @@ export class TextFileSource implements Source<string> {
     const restored = context.restoredSplits as readonly FileSplit[] | undefined;
     // Restored with no split (a rescale dealt it elsewhere): nothing to read.
     const split = restored ? restored[0] : { path: this.path, offset: 0 };
-    return new FileLineReader(split, context);
+    return new FileLineReader(split, context, this.maxLineBytes);
   }
 }
 
@@ -45,8 +51,11 @@ class FileLineReader implements SourceReader<string> {
   constructor(
     private readonly split: FileSplit | undefined,
     private readonly context: SourceReaderContext,
+    maxLineBytes: number,
   ) {
-    this.lines = new LineBlockQueue(split?.offset ?? 0);
+    this.lines = new LineBlockQueue(split?.offset ?? 0, maxLineBytes, (offset) =>
+      context.skipRecord(`a line longer than ${maxLineBytes} bytes at byte ${offset} of ${split?.path ?? ''} (maxLineBytes)`),
+    );
   }
 
   start(): void {
