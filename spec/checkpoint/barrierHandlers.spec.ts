@@ -93,4 +93,46 @@ describe('barrier handling at a task with several inputs', () => {
     h.processBarrier(barrier(3), 1);
     expect(t.log).toEqual(['snapshot 1 after 0 ms', 'abort 2', 'snapshot 3 after 0 ms']);
   });
+
+  it('exactly once: a barrier arriving twice on one channel is an error, never taken for the barrier of another channel', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    expect(() => h.processBarrier(barrier(1), 0)).toThrow('barrier 1 arrived twice on input channel 0');
+    expect(t.log).toEqual([]);
+  });
+
+  it('at least once: a channel that closed after its barrier no longer counts, so the snapshot waits for the barrier of every open channel', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 3, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processEndOfPartition(0);
+    h.processBarrier(barrier(1), 1);
+    // Channel 2 is open and has not delivered barrier 1: its records before the barrier are not in yet.
+    expect(t.log).toEqual([]);
+    h.processBarrier(barrier(1), 2);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+  });
+
+  it('at least once: the alignment time runs from the first barrier of the checkpoint to the last', () => {
+    let now = 5000;
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => now);
+    h.processBarrier(barrier(1), 0);
+    now = 5030;
+    h.processBarrier(barrier(1), 1);
+    expect(t.log).toEqual(['snapshot 1 after 30 ms']);
+  });
+
+  it('at least once: a newer checkpoint completing aborts an older one whose first barrier came later', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(3), 0); // channel 0 never saw checkpoint 2 (its source had not joined it)
+    h.processBarrier(barrier(2), 1);
+    expect(h.pendingCheckpointId).toBe(2);
+    h.processBarrier(barrier(3), 1);
+    // Checkpoint 2 cannot complete here any more: the task says so at once rather than at its timeout.
+    expect(t.log).toEqual(['abort 2', 'snapshot 3 after 0 ms']);
+    expect(h.pendingCheckpointId).toBeUndefined();
+  });
 });
