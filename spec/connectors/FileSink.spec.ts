@@ -1,0 +1,147 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { FILE_SINK_OWNER, FileSink, PartFileTransaction } from '../../lib/connectors/sink/FileSink';
+import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+
+const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
+
+/** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
+function fileWriter(dir: string, jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): TwoPhaseCommitWriter<string, PartFileTransaction> {
+  return new FileSink<string>(dir).createWriter({
+    subtaskIndex: subtask,
+    parallelism: 2,
+    taskName: 'sink',
+    stdout: { write: () => undefined },
+    stderr: { write: () => undefined },
+    jobId,
+    attemptNumber: attempt,
+    restoredCheckpointId,
+  });
+}
+
+/** The lines a reader sees: visible part files only. */
+function visibleLines(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+}
+
+/** Hidden files besides the owner marker: in-progress part files (uncommitted output). */
+function inProgressFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => n.startsWith('.') && n !== FILE_SINK_OWNER);
+}
+
+/** Records fsyncs (by path relative to `dir`) and renames, in order. */
+function recordSyncsAndRenames(dir: string): string[] {
+  const events: string[] = [];
+  const realOpen = fs.promises.open.bind(fs.promises);
+  jest.spyOn(fs.promises, 'open').mockImplementation(async (file, flags, mode) => {
+    const handle = await realOpen(file, flags, mode);
+    const realSync = handle.sync.bind(handle);
+    handle.sync = async (): Promise<void> => {
+      events.push(`sync ${path.relative(dir, String(file)) || '.'}`);
+      return realSync();
+    };
+    return handle;
+  });
+  const realRename = fs.promises.rename.bind(fs.promises);
+  jest.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+    events.push(`rename ${path.relative(dir, String(from))} ${path.relative(dir, String(to))}`);
+    return realRename(from, to);
+  });
+  return events;
+}
+
+describe('FileSink', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-file-sink-'))));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Stages `values` in a new transaction opened after `checkpointId`, pre-committed. */
+  const staged = async (w: TwoPhaseCommitWriter<string, PartFileTransaction>, checkpointId: number, ...values: string[]): Promise<PartFileTransaction> => {
+    const txn = w.beginTransaction(checkpointId);
+    for (const v of values) w.invoke(txn, v, RECORD);
+    await w.preCommit(txn);
+    return txn;
+  };
+
+  it('durability: the part file is fsynced at the pre-commit, and the directory after the rename that commits it', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const events = recordSyncsAndRenames(dir);
+    const txn = await staged(w, 1, 'a', 'b');
+    const inProgress = path.basename(txn.inProgress);
+    expect(events).toEqual([`sync ${inProgress}`]);
+    await w.commit(txn);
+    expect(events).toEqual([`sync ${inProgress}`, `rename ${inProgress} ${path.basename(txn.final)}`, 'sync .']);
+    expect(visibleLines(dir)).toEqual(['a', 'b']);
+    await w.close!();
+  });
+
+  it('a pre-commit fails when an append of the transaction failed, so a part file missing lines is never committed', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    jest.spyOn(fs.promises, 'appendFile').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    const txn = w.beginTransaction(1);
+    w.invoke(txn, 'lost', RECORD);
+    w.flush!(txn);
+    w.invoke(txn, 'kept', RECORD);
+    await expect(w.preCommit(txn)).rejects.toThrow('ENOSPC');
+    await w.close!();
+  });
+
+  it('a commit retried after it was applied changes nothing', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = await staged(w, 1, 'once');
+    await w.commit(txn);
+    await w.commit(txn);
+    expect(visibleLines(dir)).toEqual(['once']);
+    await w.close!();
+  });
+
+  it('a commit whose part file is gone (neither in progress nor committed) fails loudly, naming the part file', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = await staged(w, 1, 'gone');
+    fs.rmSync(txn.inProgress);
+    await expect(w.commit(txn)).rejects.toThrow(`File Sink(${dir}) subtask 0: cannot commit part file ${txn.final}: ENOENT`);
+    await w.close!();
+  });
+
+  it('a transaction without records leaves no file, visible or hidden', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = await staged(w, 1);
+    w.flush!(txn);
+    await w.commit(txn);
+    expect(fs.readdirSync(dir)).toEqual([FILE_SINK_OWNER]);
+    await w.close!();
+  });
+
+  it("the orphan clean-up of a recovering run spares part files its own other subtasks already opened", async () => {
+    const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 1);
+    const orphan = await staged(dead, 3, 'orphan');
+    // The restart restores checkpoint 2; subtask 1 of the new attempt happens to start first.
+    const subtask1 = fileWriter(dir, 'aaaaaaaa00', 1, 2, 1);
+    const own = await staged(subtask1, 2, 'new');
+    const subtask0 = fileWriter(dir, 'aaaaaaaa00', 1, 2, 0);
+    expect(fs.existsSync(orphan.inProgress)).toBe(false);
+    expect(fs.existsSync(own.inProgress)).toBe(true);
+    await subtask1.commit(own);
+    expect(visibleLines(dir)).toEqual(['new']);
+    await Promise.all([dead.close!(), subtask0.close!(), subtask1.close!()]);
+  });
+
+  it('a restart takes the directory over from an earlier attempt of its job, which can then neither commit nor take it back', async () => {
+    const first = fileWriter(dir, 'aaaaaaaa00', 0);
+    const stale = await staged(first, 1, 'stale');
+    const restarted = fileWriter(dir, 'aaaaaaaa00', 1, 1);
+    await expect(first.commit(stale)).rejects.toThrow(/owned by run aaaaaaaa.1, not by this run aaaaaaaa.0/);
+    expect(() => fileWriter(dir, 'aaaaaaaa00', 0)).toThrow(/cannot take over: the directory is owned by run aaaaaaaa.1, not by this run aaaaaaaa.0/);
+    const txn = await staged(restarted, 1, 'current');
+    await restarted.commit(txn);
+    expect(visibleLines(dir)).toEqual(['current']);
+    await Promise.all([first.close!(), restarted.close!()]);
+  });
+});
