@@ -12,6 +12,8 @@ module.exports = {
   // The sources are in jest's module map too, so that --findRelatedTests (Stryker runs only the
   // specs related to the mutated file) follows imports through lib/ and actors/, not only spec/.
   roots: ['<rootDir>/spec', '<rootDir>/lib', '<rootDir>/actors', '<rootDir>/samples'],
+  // Per mutant, only the spec files that hold a covering test are loaded.
+  testSequencer: '<rootDir>/jest.stryker.sequencer.js',
   testPathIgnorePatterns: [
     '/node_modules/',
     '\\.e2e\\.spec\\.ts$',
