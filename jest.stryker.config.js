@@ -18,7 +18,7 @@ module.exports = {
     '/node_modules/',
     '\\.e2e\\.spec\\.ts$',
     '<rootDir>/spec/dashboard/',
-    '<rootDir>/spec/actors/taskManagerThreads\\.spec\\.ts$',
+    '<rootDir>/spec/actors/threads/taskManagerThreads\\.spec\\.ts$',
     '<rootDir>/spec/bench/',
     // Serves the dashboard's compiled scripts from dist/.
     '<rootDir>/spec/rest/RestServer\\.spec\\.ts$',
