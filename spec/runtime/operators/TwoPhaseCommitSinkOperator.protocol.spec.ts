@@ -173,4 +173,12 @@ describe('TwoPhaseCommitSinkOperator protocol', () => {
     await h.settleAsyncWork();
     expect(sink.calls.slice(-3)).toEqual(['commit t0', 'abort t1', 'close']);
   });
+
+  it('a sink closed before it opened (its task failed earlier) has nothing to abort and reports no error of its own', async () => {
+    const sink = new LoggingSink();
+    const h = sinkHarness(sink);
+    h.close();
+    await expect(h.settleAsyncWork()).resolves.toBeUndefined();
+    expect(sink.calls).toEqual([]);
+  });
 });
