@@ -23,6 +23,9 @@ export default {
     'lib/connectors/redis/RedisStreamSource.ts',
     'lib/runtime/state/**/*.ts',
   ],
+  // Mutants inside debug log statements `log(…)` are left out (see stryker.ignore-debug-log.mjs).
+  plugins: ['@stryker-mutator/*', './stryker.ignore-debug-log.mjs'],
+  ignorers: ['debug-log'],
   // A mutant in code run once at module load would need every spec per mutant; they are not tested.
   ignoreStatic: true,
   // Two cores shared with others: one test process at a time.
