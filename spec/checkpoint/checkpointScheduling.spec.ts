@@ -1,0 +1,160 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
+import { FileSystemCheckpointStorage, MemoryCheckpointStorage } from '../../lib/runtime/checkpoint/CheckpointStorage';
+import { CoordinatorHarness } from '../harness/CoordinatorHarness';
+
+const STATE: StateHandle = { kind: 'bytes', bytes: Buffer.from('state') };
+
+/** Every running subtask acknowledges checkpoint `id`. */
+async function acknowledgeAll(h: CoordinatorHarness, id: number): Promise<void> {
+  for (let i = 0; i < h.keys.length; i++) if (h.running.has(h.keys[i])) h.acknowledge(i, id, STATE);
+  await h.settle();
+}
+
+/** Advances the manual clock by `ms`, running what falls due. */
+async function advance(h: CoordinatorHarness, ms: number): Promise<void> {
+  h.clock.advance(ms);
+  await h.settle();
+}
+
+const triggeredIds = (h: CoordinatorHarness): number[] => h.triggered.map((b) => b.checkpointId);
+
+describe('CheckpointCoordinator scheduling (Flink: interval, min pause, max concurrent, timeout, tolerable failures)', () => {
+  it('triggers a checkpoint every interval, and none once the scheduler stopped', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 999);
+    expect(triggeredIds(h)).toEqual([]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1]);
+    await acknowledgeAll(h, 1);
+    await advance(h, 1000);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+    await acknowledgeAll(h, 2);
+    h.coordinator.stopPeriodicScheduler();
+    await advance(h, 5000);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+  });
+
+  it('waits the minimum pause after a checkpoint completed before the next periodic one', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { minPauseBetweenCheckpointsMs: 800 });
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    await advance(h, 500);
+    await acknowledgeAll(h, 1); // completes at 1500: the next may start at 2300, not at 2000
+    await advance(h, 500);
+    expect(triggeredIds(h)).toEqual([1]);
+    await advance(h, 299);
+    expect(triggeredIds(h)).toEqual([1]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+  });
+
+  it('with one checkpoint at a time, a periodic trigger while one is pending waits for it to end, then starts', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    await advance(h, 1500); // the trigger at 2000 finds checkpoint 1 pending
+    expect(triggeredIds(h)).toEqual([1]);
+    expect(h.coordinator.numberOfPendingCheckpoints).toBe(1);
+    await acknowledgeAll(h, 1);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+  });
+
+  it('allows as many pending periodic checkpoints as configured, and no more', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { maxConcurrentCheckpoints: 2 });
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 3000);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+    expect(h.coordinator.numberOfPendingCheckpoints).toBe(2);
+  });
+
+  it('aborts a checkpoint not acknowledged within the timeout, tells the subtasks, and fails the job when no failure is tolerated', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { timeoutMs: 300 });
+    h.trigger();
+    await h.settle();
+    h.acknowledge(0, 1, STATE); // subtask 1 never acknowledges
+    await advance(h, 299);
+    expect(h.notifiedAborted).toEqual([]);
+    await advance(h, 1);
+    expect(h.coordinator.numberOfPendingCheckpoints).toBe(0);
+    expect(h.notifiedAborted).toEqual([1]);
+    expect(h.jobFailures.map((e) => e.message)).toEqual([
+      'Exceeded checkpoint tolerable failure threshold (0); the latest checkpoint failed: checkpoint 1 expired before completing (timeout 300 ms)',
+    ]);
+  });
+
+  it('tolerates as many failed checkpoints in a row as configured; a completed one starts the count again', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { tolerableCheckpointFailureNumber: 2 });
+    const declined = async (): Promise<void> => {
+      h.trigger();
+      await h.settle();
+      h.coordinator.decline(h.keys[0], h.lastBarrier.checkpointId, 'disk full', true);
+      await h.settle();
+    };
+    await declined();
+    await declined();
+    h.trigger();
+    await h.settle();
+    await acknowledgeAll(h, h.lastBarrier.checkpointId);
+    await declined();
+    await declined();
+    expect(h.jobFailures).toEqual([]);
+    await declined();
+    expect(h.jobFailures.map((e) => e.message)).toEqual([
+      `Exceeded checkpoint tolerable failure threshold (2); the latest checkpoint failed: declined by subtask ${h.keys[0]}: disk full`,
+    ]);
+  });
+
+  it('a decline that does not count as a failure aborts the checkpoint without failing the job', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.trigger();
+    await h.settle();
+    h.coordinator.decline(h.keys[1], 1, 'a newer barrier overtook it', false);
+    await h.settle();
+    expect(h.notifiedAborted).toEqual([1]);
+    expect(h.jobFailures).toEqual([]);
+  });
+
+  it('a checkpoint whose every source finished is refused with a clear error', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.finish(0);
+    h.finish(1);
+    expect(h.trigger()).toEqual([{ error: 'cannot take a checkpoint now: every source has finished' }]);
+    expect(h.coordinator.numberOfPendingCheckpoints).toBe(0);
+  });
+
+  describe('retention', () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-retention-'))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('keeps the configured number of completed checkpoints on disk, deleting the oldest', async () => {
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir), { numRetainedCheckpoints: 2 });
+      for (let id = 1; id <= 4; id++) {
+        h.trigger();
+        await h.settle();
+        await acknowledgeAll(h, id);
+      }
+      expect(fs.readdirSync(dir).sort()).toEqual(['chk-3', 'chk-4']);
+      expect(h.coordinator.latestCompleted?.checkpointId).toBe(4);
+    });
+
+    it('continues the checkpoint ids after a restored checkpoint, which falls under retention too', async () => {
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+      h.trigger();
+      await h.settle();
+      await acknowledgeAll(h, 1);
+      const restored = h.coordinator.latestCompleted!;
+      const next = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+      next.coordinator.addRestoredCheckpoint({ ...restored, checkpointId: 7, externalPointer: restored.externalPointer });
+      next.trigger();
+      await next.settle();
+      expect(next.lastBarrier.checkpointId).toBe(8);
+      await acknowledgeAll(next, 8);
+      expect(fs.readdirSync(dir).sort()).toEqual(['chk-8']);
+    });
+  });
+});
