@@ -107,4 +107,76 @@ describe('RedisStreamSink, exactly once under failures', () => {
     const expected = await runFinishedSubtaskRecovery(new RedisStreamSink<string>({ url: redis.url, stream: 'out' }));
     expect((await lines('out')).sort()).toEqual(expected);
   });
+
+  it('a restart takes the prefix over from an earlier attempt of its job, which can then neither commit nor take it back', async () => {
+    const first = writer('job-a', 0);
+    const stale = await staged(first, 1, 'stale');
+    const restarted = writer('job-a', 1, 1);
+    const txn = await staged(restarted, 1, 'current');
+    await expect(first.commit(stale)).rejects.toThrow(/owned by run job-a\/1, not by this run job-a\/0/);
+    const zombie = writer('job-a', 0);
+    await expect(staged(zombie, 1, 'zombie')).rejects.toThrow(/cannot take over: .* owned by run job-a\/1, not by this run job-a\/0/);
+    await restarted.commit(txn);
+    expect(await lines('out')).toEqual(['current']);
+  });
+
+  it('the orphan clean-up of a recovering run spares transactions its own other subtasks already opened, and those pending in the restored checkpoint', async () => {
+    const dead = writer('job-a', 0, undefined, 1);
+    const pending = await staged(dead, 1, 'pending'); // pre-committed at checkpoint 2
+    const orphan = await staged(dead, 2, 'orphan');
+    // The restart restores checkpoint 2; subtask 1 of the new attempt stages before subtask 0 cleans up.
+    const subtask1 = writer('job-a', 1, 2, 1);
+    const own = await staged(subtask1, 2, 'new');
+    const subtask0 = writer('job-a', 1, 2, 0);
+    await staged(subtask0, 2, 'after clean-up'); // a write waits until the clean-up ran
+    expect(await client.exists(orphan.stagingKey)).toBe(0);
+    expect(await client.exists(pending.stagingKey)).toBe(1);
+    expect(await client.exists(own.stagingKey)).toBe(1);
+    await subtask1.commit(pending);
+    await subtask1.commit(own);
+    expect(await lines('out')).toEqual(['pending', 'new']);
+  });
+
+  it('a commit whose staging list lost entries fails loudly rather than commit part of the transaction', async () => {
+    const w = writer('job-a', 0);
+    const txn = await staged(w, 1, 'x', 'y', 'z');
+    await client.rPop(txn.stagingKey);
+    await expect(w.commit(txn)).rejects.toThrow(/has 2 staged entries in .*, expected 3/);
+    expect(await lines('out')).toEqual([]);
+  });
+
+  it('a pre-commit fails when a write of the transaction failed, so a transaction missing entries is never committed', async () => {
+    const w = writer('job-a', 0);
+    const txn = w.beginTransaction(1);
+    w.invoke(txn, 'x', RECORD);
+    w.flush!(txn);
+    await w.preCommit(txn);
+    // The staging key now holds a value of another type: the next RPUSH fails (WRONGTYPE).
+    await client.del(txn.stagingKey);
+    await client.set(txn.stagingKey, 'not a list');
+    w.invoke(txn, 'y', RECORD);
+    await expect(w.preCommit(txn)).rejects.toThrow(/WRONGTYPE/);
+  });
+
+  it('writes strings as { line } and other values as { value: JSON }, under the transaction prefix given', async () => {
+    const w = new RedisStreamSink<unknown>({ url: redis.url, stream: 'mixed', transactionPrefix: 'jobs:one' }).createWriter({
+      subtaskIndex: 0,
+      parallelism: 1,
+      taskName: 'sink',
+      stdout: { write: () => undefined },
+      stderr: { write: () => undefined },
+      jobId: 'job-a',
+      attemptNumber: 0,
+      restoredCheckpointId: undefined,
+    });
+    writers.push(w as unknown as Writer);
+    const txn = w.beginTransaction(0);
+    w.invoke(txn, 'text', RECORD);
+    w.invoke(txn, { ip: '10.0.0.1', count: 2 }, RECORD);
+    await w.preCommit(txn);
+    expect(txn.stagingKey.startsWith('jobs:one:txn:')).toBe(true);
+    expect(await client.get('jobs:one:owner')).toBe('job-a/0');
+    await w.commit(txn);
+    expect((await client.xRange('mixed', '-', '+')).map((e) => e.message)).toEqual([{ line: 'text' }, { value: '{"ip":"10.0.0.1","count":2}' }]);
+  });
 });
