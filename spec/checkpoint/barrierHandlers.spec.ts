@@ -135,4 +135,53 @@ describe('barrier handling at a task with several inputs', () => {
     expect(t.log).toEqual(['abort 2', 'snapshot 3 after 0 ms']);
     expect(h.pendingCheckpointId).toBeUndefined();
   });
+
+  it('exactly once: a cancellation of another checkpoint leaves the alignment in progress alone, and one of a checkpoint already taken changes nothing', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processCancellation(2); // checkpoint 2 was aborted before its barrier got here
+    expect(h.isBlocked(0)).toBe(true);
+    h.processBarrier(barrier(1), 1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+    // Another subtask declined checkpoint 1 after this one took it: nothing is left to abort here.
+    h.processCancellation(1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+  });
+
+  it('exactly once: what an alignment held back is released once, not again by the next alignment', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('EXACTLY_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.hold(records(0, 1));
+    h.processBarrier(barrier(1), 1);
+    expect(t.released).toEqual([records(0, 1)]);
+    h.processBarrier(barrier(2), 1);
+    h.hold(records(1, 2));
+    h.processBarrier(barrier(2), 0);
+    expect(t.released).toEqual([records(0, 1), records(1, 2)]);
+  });
+
+  it('at least once: a finished producer (endOfPartition) no longer counts', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processEndOfPartition(1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+  });
+
+  it('at least once: a cancelled pending checkpoint is aborted at once; a cancelled later one stays ignored after an earlier one completes', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processCancellation(1);
+    expect(t.log).toEqual(['abort 1']);
+    expect(h.pendingCheckpointId).toBeUndefined();
+    h.processCancellation(5); // aborted before its barrier got here
+    h.processBarrier(barrier(3), 0);
+    h.processBarrier(barrier(3), 1);
+    h.processBarrier(barrier(5), 0);
+    h.processBarrier(barrier(5), 1);
+    expect(t.log).toEqual(['abort 1', 'snapshot 3 after 0 ms']);
+  });
 });
