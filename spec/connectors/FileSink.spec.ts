@@ -134,14 +134,67 @@ describe('FileSink', () => {
   });
 
   it('a restart takes the directory over from an earlier attempt of its job, which can then neither commit nor take it back', async () => {
-    const first = fileWriter(dir, 'aaaaaaaa00', 0);
+    const first = fileWriter(dir, 'aaaaaaaa00', 9);
     const stale = await staged(first, 1, 'stale');
-    const restarted = fileWriter(dir, 'aaaaaaaa00', 1, 1);
-    await expect(first.commit(stale)).rejects.toThrow(/owned by run aaaaaaaa.1, not by this run aaaaaaaa.0/);
-    expect(() => fileWriter(dir, 'aaaaaaaa00', 0)).toThrow(/cannot take over: the directory is owned by run aaaaaaaa.1, not by this run aaaaaaaa.0/);
+    const restarted = fileWriter(dir, 'aaaaaaaa00', 12, 1);
+    await expect(first.commit(stale)).rejects.toThrow(
+      `subtask 0: cannot commit part file ${stale.final}: the directory is owned by run aaaaaaaa.12, not by this run aaaaaaaa.9. ` +
+        'Another instance of the job took it over (one job per FileSink directory): this run stops.',
+    );
+    expect(() => fileWriter(dir, 'aaaaaaaa00', 3)).toThrow(/cannot take over: the directory is owned by run aaaaaaaa.12, not by this run aaaaaaaa.3/);
     const txn = await staged(restarted, 1, 'current');
     await restarted.commit(txn);
     expect(visibleLines(dir)).toEqual(['current']);
     await Promise.all([first.close!(), restarted.close!()]);
+  });
+
+  it('a run whose owner marker is gone commits nothing, saying the directory has no owner', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = await staged(w, 1, 'a');
+    fs.rmSync(path.join(dir, FILE_SINK_OWNER));
+    await expect(w.commit(txn)).rejects.toThrow('the directory is owned by run (none), not by this run aaaaaaaa.0');
+    expect(visibleLines(dir)).toEqual([]);
+    await w.close!();
+  });
+
+  it('the orphan clean-up also finds part files of subtasks and checkpoints past 9', async () => {
+    const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 11);
+    const orphan = await staged(dead, 12, 'orphan');
+    fileWriter(dir, 'bbbbbbbb00', 0, 10);
+    expect(fs.existsSync(orphan.inProgress)).toBe(false);
+    await dead.close!();
+  });
+
+  it('writes a value that is not a string as a line of JSON', async () => {
+    const w = new FileSink<{ ip: string; count: number }>(dir).createWriter({
+      subtaskIndex: 0,
+      parallelism: 1,
+      taskName: 'sink',
+      stdout: { write: () => undefined },
+      stderr: { write: () => undefined },
+      jobId: 'aaaaaaaa00',
+      attemptNumber: 0,
+      restoredCheckpointId: undefined,
+    });
+    const txn = w.beginTransaction(0);
+    w.invoke(txn, { ip: '10.0.0.1', count: 2 }, RECORD);
+    await w.preCommit(txn);
+    await w.commit(txn);
+    expect(visibleLines(dir)).toEqual(['{"ip":"10.0.0.1","count":2}']);
+    await w.close!();
+  });
+
+  it('a closed writer refuses every operation, naming it', async () => {
+    const w = fileWriter(dir, 'aaaaaaaa00', 0);
+    const txn = await staged(w, 1, 'a');
+    const open = w.beginTransaction(1);
+    w.invoke(open, 'buffered', RECORD);
+    await w.close!();
+    const closed = 'the writer of run aaaaaaaa.0 is closed';
+    expect(() => w.beginTransaction(2)).toThrow(`subtask 0: cannot open a transaction: ${closed}`);
+    expect(() => w.invoke(open, 'late', RECORD)).toThrow(`subtask 0: cannot write: ${closed}`);
+    expect(() => w.flush!(open)).toThrow(`subtask 0: cannot write: ${closed}`);
+    await expect(w.commit(txn)).rejects.toThrow(`subtask 0: cannot commit: ${closed}`);
+    await expect(w.abort(txn)).rejects.toThrow(`subtask 0: cannot abort: ${closed}`);
   });
 });
