@@ -33,16 +33,23 @@ function inProgressFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.startsWith('.') && n !== FILE_SINK_OWNER);
 }
 
-/** Records fsyncs (by path relative to `dir`) and renames, in order. */
-function recordSyncsAndRenames(dir: string): string[] {
+/** Records fsyncs (by path relative to `dir`) and renames, in order; `handles` counts file handles still open. */
+function recordSyncsAndRenames(dir: string): { events: string[]; handles: { open: number } } {
   const events: string[] = [];
+  const handles = { open: 0 };
   const realOpen = fs.promises.open.bind(fs.promises);
   jest.spyOn(fs.promises, 'open').mockImplementation(async (file, flags, mode) => {
     const handle = await realOpen(file, flags, mode);
+    handles.open++;
     const realSync = handle.sync.bind(handle);
     handle.sync = async (): Promise<void> => {
       events.push(`sync ${path.relative(dir, String(file)) || '.'}`);
       return realSync();
+    };
+    const realClose = handle.close.bind(handle);
+    handle.close = async (): Promise<void> => {
+      handles.open--;
+      return realClose();
     };
     return handle;
   });
@@ -51,7 +58,7 @@ function recordSyncsAndRenames(dir: string): string[] {
     events.push(`rename ${path.relative(dir, String(from))} ${path.relative(dir, String(to))}`);
     return realRename(from, to);
   });
-  return events;
+  return { events, handles };
 }
 
 describe('FileSink', () => {
@@ -70,14 +77,15 @@ describe('FileSink', () => {
     return txn;
   };
 
-  it('durability: the part file is fsynced at the pre-commit, and the directory after the rename that commits it', async () => {
+  it('durability: the part file is fsynced at the pre-commit, and the directory after the rename that commits it; no file handle is left open', async () => {
     const w = fileWriter(dir, 'aaaaaaaa00', 0);
-    const events = recordSyncsAndRenames(dir);
+    const { events, handles } = recordSyncsAndRenames(dir);
     const txn = await staged(w, 1, 'a', 'b');
     const inProgress = path.basename(txn.inProgress);
     expect(events).toEqual([`sync ${inProgress}`]);
     await w.commit(txn);
     expect(events).toEqual([`sync ${inProgress}`, `rename ${inProgress} ${path.basename(txn.final)}`, 'sync .']);
+    expect(handles.open).toBe(0);
     expect(visibleLines(dir)).toEqual(['a', 'b']);
     await w.close!();
   });
