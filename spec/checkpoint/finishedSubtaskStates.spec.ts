@@ -1,4 +1,8 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
+import { persistSubtaskState } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { FinishedSubtaskStates } from '../../lib/runtime/checkpoint/FinishedSubtaskStates';
 
 function bytesOf(text: string): StateHandle {
@@ -26,5 +30,21 @@ describe('FinishedSubtaskStates', () => {
     states.snapshotCompleted(1, undefined, new Map([['1.0', null], ['1.1', bytesOf('checkpoint-1')]]));
     expect(await text(states.subtaskFinished('1.0'))).toBeNull();
     expect(states.finalStateOf('1.1')).toBeUndefined();
+  });
+
+  it("reads a finished subtask's state around a damaged copy, warning on stderr which checkpoint the copy belongs to", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-finished-'));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const handle = await persistSubtaskState({ directory: dir, replicas: 2 }, '1-0.state', Buffer.from('final state'));
+      fs.writeFileSync(path.join(dir, '1-0.state'), 'flipped bytes');
+      const states = new FinishedSubtaskStates();
+      states.snapshotCompleted(4, dir, new Map([['1.0', handle]]));
+      expect(await text(states.subtaskFinished('1.0'))).toBe('final state');
+      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^brook: warning: checkpoint 4: state file .*1-0\.state is corrupt.*reading its copy/)]);
+    } finally {
+      stderr.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

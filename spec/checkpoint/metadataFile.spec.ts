@@ -30,8 +30,9 @@ describe('_metadata bytes', () => {
     expect(() => serializeMetadata(inMemory)).toThrow('in-memory state handle in a directory checkpoint');
   });
 
-  it('refuses text that is not JSON, naming the file', () => {
-    expect(() => parseMetadata('{"version":2,', WHERE)).toThrow(`${WHERE} is not valid checkpoint metadata: `);
+  it("refuses text that is not JSON (a torn write), naming the file and the parser's reason", () => {
+    expect(() => parseMetadata('{"version":2,', WHERE)).toThrow(/^\/ckpt\/chk-3\/_metadata is not valid checkpoint metadata: .*JSON/);
+    expect(() => parseMetadata('{"version":2,', WHERE)).not.toThrow('not a JSON object');
   });
 
   it.each([
