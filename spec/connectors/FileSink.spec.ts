@@ -28,11 +28,6 @@ function visibleLines(dir: string): string[] {
     .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
 }
 
-/** Hidden files besides the owner marker: in-progress part files (uncommitted output). */
-function inProgressFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((n) => n.startsWith('.') && n !== FILE_SINK_OWNER);
-}
-
 /** Records fsyncs (by path relative to `dir`) and renames, in order; `handles` counts file handles still open. */
 function recordSyncsAndRenames(dir: string): { events: string[]; handles: { open: number } } {
   const events: string[] = [];
