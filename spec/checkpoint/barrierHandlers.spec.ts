@@ -184,4 +184,13 @@ describe('barrier handling at a task with several inputs', () => {
     h.processBarrier(barrier(5), 1);
     expect(t.log).toEqual(['abort 1', 'snapshot 3 after 0 ms']);
   });
+
+  it('at least once: a cancellation of a checkpoint not pending here leaves the pending one alone', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processCancellation(5);
+    h.processBarrier(barrier(1), 1);
+    expect(t.log).toEqual(['snapshot 1 after 0 ms']);
+  });
 });
