@@ -4,6 +4,8 @@
  * (e2e, browser, worker-thread TaskManagers, the dashboard server) since they cannot see a
  * mutant or need a build, and the benchmark.
  */
+// A CommonJS tool config, as jest.config.js: it extends that one through require.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const base = require('./jest.config.js');
 
 /** @type {import('jest').Config} */

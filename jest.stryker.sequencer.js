@@ -6,8 +6,11 @@
  * top-level titles cannot be read is always kept. Without a pattern (the dry run) nothing is
  * left out.
  */
+// Jest loads a sequencer as CommonJS here, like its other tool configs.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('fs');
 const Sequencer = require('@jest/test-sequencer').default;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** As StrykerJS's jest runner escapes a test's full name into the pattern. */
 const escapeRegExp = (input) => input.replace(/[.*+\-?^${}()|[\]\\]/g, '\\$&');

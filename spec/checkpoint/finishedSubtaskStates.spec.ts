@@ -27,7 +27,14 @@ describe('FinishedSubtaskStates', () => {
 
   it('a subtask that acknowledged no state finishes with none; one that has not finished has no final state', async () => {
     const states = new FinishedSubtaskStates();
-    states.snapshotCompleted(1, undefined, new Map([['1.0', null], ['1.1', bytesOf('checkpoint-1')]]));
+    states.snapshotCompleted(
+      1,
+      undefined,
+      new Map([
+        ['1.0', null],
+        ['1.1', bytesOf('checkpoint-1')],
+      ]),
+    );
     expect(await text(states.subtaskFinished('1.0'))).toBeNull();
     expect(states.finalStateOf('1.1')).toBeUndefined();
   });
@@ -41,7 +48,9 @@ describe('FinishedSubtaskStates', () => {
       const states = new FinishedSubtaskStates();
       states.snapshotCompleted(4, dir, new Map([['1.0', handle]]));
       expect(await text(states.subtaskFinished('1.0'))).toBe('final state');
-      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^brook: warning: checkpoint 4: state file .*1-0\.state is corrupt.*reading its copy/)]);
+      expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^brook: warning: checkpoint 4: state file .*1-0\.state is corrupt.*reading its copy/),
+      ]);
     } finally {
       stderr.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,16 @@ function metadata(): CheckpointMetadata {
     checkpointId: 3,
     timestamp: 4,
     kind: 'CHECKPOINT',
-    tasks: [{ vertexId: 1, name: 'src', parallelism: 1, maxParallelism: 128, operatorIds: ['src'], subtasks: [{ kind: 'file', file: 'subtask-0.state', sha256: sha256Hex('x') }] }],
+    tasks: [
+      {
+        vertexId: 1,
+        name: 'src',
+        parallelism: 1,
+        maxParallelism: 128,
+        operatorIds: ['src'],
+        subtasks: [{ kind: 'file', file: 'subtask-0.state', sha256: sha256Hex('x') }],
+      },
+    ],
   };
 }
 

@@ -7,7 +7,13 @@ import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSi
 const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 
 /** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
-function fileWriter(dir: string, jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): TwoPhaseCommitWriter<string, PartFileTransaction> {
+function fileWriter(
+  dir: string,
+  jobId: string,
+  attempt: number,
+  restoredCheckpointId?: number,
+  subtask = 0,
+): TwoPhaseCommitWriter<string, PartFileTransaction> {
   return new FileSink<string>(dir).createWriter({
     subtaskIndex: subtask,
     parallelism: 2,
@@ -25,7 +31,12 @@ function visibleLines(dir: string): string[] {
   return fs
     .readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => fs.readFileSync(path.join(dir, n), 'utf8').split('\n').filter((l) => l !== ''));
+    .flatMap((n) =>
+      fs
+        .readFileSync(path.join(dir, n), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
 }
 
 /** Records fsyncs (by path relative to `dir`) and renames, in order; `handles` counts file handles still open. */
@@ -122,7 +133,7 @@ describe('FileSink', () => {
     await w.close!();
   });
 
-  it("the orphan clean-up of a recovering run spares part files its own other subtasks already opened", async () => {
+  it('the orphan clean-up of a recovering run spares part files its own other subtasks already opened', async () => {
     const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 1);
     const orphan = await staged(dead, 3, 'orphan');
     // The restart restores checkpoint 2; subtask 1 of the new attempt happens to start first.

@@ -51,7 +51,9 @@ class LoggingSink implements TwoPhaseCommitSink<string, Txn> {
 }
 
 function sinkHarness(sink: TwoPhaseCommitSink<string, Txn>, checkpointing = true): OperatorHarness<string, never> {
-  return new OperatorHarness(new TwoPhaseCommitSinkOperator<string, Txn>(sink, 'Sink: Test'), { checkpointingMode: checkpointing ? 'EXACTLY_ONCE' : undefined });
+  return new OperatorHarness(new TwoPhaseCommitSinkOperator<string, Txn>(sink, 'Sink: Test'), {
+    checkpointingMode: checkpointing ? 'EXACTLY_ONCE' : undefined,
+  });
 }
 
 /** A barrier passes the sink: snapshot (returned, as a restore would get it), then the pre-commit. */
