@@ -1,7 +1,7 @@
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 /**
- * Leaves out mutants inside a statement `log(…)`: the `debug` loggers of the brook:* namespaces
+ * Leaves out mutants inside a call `log(…)` (a statement, or an arrow's body): the `debug` loggers of the brook:* namespaces
  * (`const log = createDebug('brook:…')`). What they print is for whoever debugs, not behaviour;
  * warnings and errors that reach the user go through other calls and are still mutated.
  */
@@ -9,12 +9,8 @@ export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'debug-log', {
     shouldIgnore(path) {
       const node = path.node;
-      if (
-        node.type === 'ExpressionStatement' &&
-        node.expression.type === 'CallExpression' &&
-        node.expression.callee.type === 'Identifier' &&
-        node.expression.callee.name === 'log'
-      ) {
+      const call = node.type === 'ExpressionStatement' ? node.expression : node;
+      if (call.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'log') {
         return 'debug log text (brook:* namespaces), not behaviour';
       }
       return undefined;
