@@ -148,10 +148,19 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     const open = this.current;
     // What was open is void (a restore aborts it again anyway). Tracked, so that a restart
     // waits for this cleanup rather than racing it.
+    // A failed abort or close does not fail the task (it is ending anyway, and the next run's
+    // recovery deletes what this run left open), but it is printed: never silent.
+    const warn =
+      (what: string) =>
+      (e: unknown): void =>
+        this.context.stderr.write(
+          `${this.name} (subtask ${this.context.subtaskIndex}): ${what} failed: ${e instanceof Error ? e.message : String(e)}; ` +
+            "what it left open is cleaned up by the next run's recovery\n",
+        );
     const cleanup = this.commitChain
       .then(() => writer.abort(open))
-      .catch(() => undefined)
-      .finally(() => writer.close?.().catch(() => undefined));
+      .catch(warn('abort of the open transaction'))
+      .finally(() => writer.close?.().catch(warn('close of the writer')));
     if (this.context.trackAsync) this.context.trackAsync(cleanup, 'abort of the open transaction');
   }
 

@@ -176,6 +176,23 @@ describe('TwoPhaseCommitSinkOperator protocol', () => {
     expect(sink.calls.slice(-3)).toEqual(['commit t0', 'abort t1', 'close']);
   });
 
+  it('a failing abort or close at the end is printed on stderr, naming the sink and the subtask, and fails nothing', async () => {
+    const sink = new LoggingSink();
+    const createWriter = sink.createWriter.bind(sink);
+    sink.createWriter = () => ({
+      ...createWriter(),
+      abort: async () => Promise.reject(new Error('Redis is gone')),
+      close: async () => Promise.reject(new Error('socket closed')),
+    });
+    const h = sinkHarness(sink).open();
+    h.close();
+    await expect(h.settleAsyncWork()).resolves.toBeUndefined();
+    expect(h.printed).toEqual([
+      "Sink: Test (subtask 0): abort of the open transaction failed: Redis is gone; what it left open is cleaned up by the next run's recovery",
+      "Sink: Test (subtask 0): close of the writer failed: socket closed; what it left open is cleaned up by the next run's recovery",
+    ]);
+  });
+
   it('a sink closed before it opened (its task failed earlier) has nothing to abort and reports no error of its own', async () => {
     const sink = new LoggingSink();
     const h = sinkHarness(sink);
