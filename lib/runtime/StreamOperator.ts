@@ -1,4 +1,4 @@
-import type { Debugger } from 'debug';
+import type { TraceLog } from '../util/TraceLog';
 import { OutputTag } from '../core/OutputTag';
 import { Clock } from '../time/Clock';
 import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
@@ -31,7 +31,7 @@ export interface OperatorContext {
   readonly clock: Clock;
   readonly processingTimeService: ProcessingTimeService;
   readonly metrics: OperatorMetrics;
-  readonly log: Debugger;
+  readonly log: TraceLog;
   readonly stdout: TextWriter;
   readonly stderr: TextWriter;
   /** The interval of periodic watermark emission (ExecutionConfig.autoWatermarkInterval). */

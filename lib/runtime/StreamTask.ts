@@ -1,4 +1,5 @@
-import createDebug, { Debugger } from 'debug';
+import createDebug from 'debug';
+import type { TraceLog } from '../util/TraceLog';
 import { JobVertex } from '../graph/JobGraph';
 import { StreamNode } from '../graph/StreamGraph';
 import { Clock } from '../time/Clock';
@@ -62,7 +63,7 @@ export interface TaskDescriptor {
  */
 export class StreamTask implements BarrierHandlerTarget {
   readonly name: string;
-  readonly log: Debugger;
+  readonly log: TraceLog;
   private phase: TaskPhase = { kind: 'created' };
   private chain!: OperatorChain;
   private head!: StreamOperator<unknown, unknown>;

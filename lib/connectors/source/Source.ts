@@ -1,4 +1,4 @@
-import type { Debugger } from 'debug';
+import type { TraceLog } from '../../util/TraceLog';
 import { Clock } from '../../time/Clock';
 
 /** Flink FLIP-27's InputStatus: what a reader says after each poll. */
@@ -13,7 +13,7 @@ export interface SourceReaderContext {
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly clock: Clock;
-  readonly log: Debugger;
+  readonly log: TraceLog;
   /** Call when data became available after pollNext returned NOTHING_AVAILABLE. */
   wakeup(): void;
   /** Call when the reader failed outside pollNext (a socket error, say): fails the task. */

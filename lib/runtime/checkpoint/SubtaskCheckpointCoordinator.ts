@@ -1,4 +1,4 @@
-import type { Debugger } from 'debug';
+import type { TraceLog } from '../../util/TraceLog';
 import v8 from 'v8';
 import { Clock } from '../../time/Clock';
 import { ChainedOperator } from '../OperatorChain';
@@ -28,7 +28,7 @@ export class SubtaskCheckpointCoordinator {
     private readonly stateFileName: string,
     private readonly clock: Clock,
     private readonly responder: CheckpointResponder,
-    private readonly log: Debugger,
+    private readonly log: TraceLog,
     /** Called in the task's mailbox once the acknowledgement went out. */
     /** Lets a harness on the manual clock wait for the asynchronous part. */
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
