@@ -106,9 +106,13 @@ export { SocketTextSource } from './connectors/source/SocketTextSource';
 export { CollectionSource } from './connectors/source/CollectionSource';
 export { TextFileSource } from './connectors/source/TextFileSource';
 export { DataGeneratorSource } from './connectors/source/DataGeneratorSource';
+export type { DataGeneratorOptions } from './connectors/source/DataGeneratorSource';
 export type { Sink, SinkFunction, SinkContext, SinkRuntimeContext } from './connectors/sink/SinkFunction';
 export { PrintSink, printPrefix } from './connectors/sink/PrintSink';
 export { CollectSink } from './connectors/sink/CollectSink';
+export { FileSink } from './connectors/sink/FileSink';
+export type { PartFileTransaction } from './connectors/sink/FileSink';
+export type { TwoPhaseCommitSink, TwoPhaseCommitWriter, TransactionalSinkContext } from './connectors/sink/TwoPhaseCommitSink';
 export type { ForwardableSink } from './connectors/sink/ForwardableSink';
 
 export { MalformedRecordError, UserFunctionError, TaskFailure, JobExecutionError, NotEnoughSlotsError } from './runtime/errors';
@@ -127,6 +131,12 @@ export type { ClusterFactory, LocalClusterConfig, ThreadClusterConfig, ThreadJob
 export type { ClusterOverview, JobSnapshot } from './controlplane/ClusterQueries';
 export type { JobSettings } from './controlplane/JobSubmission';
 export type { CheckpointStatsSnapshot, CompletedCheckpointStats } from './runtime/checkpoint/CheckpointStats';
+export { CheckpointConfig } from './api/CheckpointConfig';
+export type { CheckpointStorageOptions } from './api/CheckpointConfig';
+export type { CheckpointingMode } from './runtime/checkpoint/CheckpointBarrier';
+export type { RestartStrategyConfig } from './runtime/restart/RestartStrategy';
+export { findLatestCompletedCheckpoint } from './runtime/checkpoint/CheckpointStorage';
+export type { TraceLog } from './util/TraceLog';
 
 // Web dashboard, REST API and CLI (job files).
 export { RestServer, DEFAULT_WEB_PORT } from './rest/RestServer';
