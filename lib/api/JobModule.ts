@@ -1,3 +1,5 @@
+import fs from 'fs';
+import { createJiti } from 'jiti';
 import path from 'path';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment';
 
@@ -43,19 +45,71 @@ export interface LoadedJobModule<P, R> {
 
 type Exports = Record<string, unknown>;
 
-/** Loads `module` and finds its define function `exportName`; errors name the module and what it exports. */
-export function loadJobModule<P, R>(module: string, exportName: string = DEFAULT_EXPORT_NAME): LoadedJobModule<P, R> {
+/**
+ * Loads a job module's exports. CommonJS is required as it always was (synchronously, so that a
+ * module loaded once is the same object everywhere). An ES module (`.mjs`, `"type": "module"`,
+ * top-level await) is imported natively; TypeScript (`.ts`, `.mts`, `.cts`) is compiled on the
+ * fly by jiti, so `brook run job.ts` needs no build step. Both go through jiti because this
+ * package is compiled to CommonJS, where a literal `import()` would become `require()`.
+ */
+export async function importJobModule(module: string): Promise<Exports> {
   const resolved = path.resolve(module);
+  if (!fs.existsSync(resolved)) throw new JobModuleError(`job file not found: ${module}`);
+  const typeScript = TYPESCRIPT_FILE.test(resolved);
+  if (!typeScript) {
+    try {
+      return requireModule(resolved);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw loadError(module, e);
+    }
+  }
+  try {
+    const jiti = createJiti(__filename, { tryNative: !typeScript, interopDefault: false, fsCache: false, moduleCache: true });
+    return await jiti.import<Exports>(resolved);
+  } catch (e) {
+    throw loadError(module, e);
+  }
+}
+
+/** Loads `module` (see importJobModule) and finds its define function `exportName`; errors name the module and what it exports. */
+export async function loadJobModule<P, R>(module: string, exportName: string = DEFAULT_EXPORT_NAME): Promise<LoadedJobModule<P, R>> {
+  return defineOf<P, R>(module, await importJobModule(module), exportName);
+}
+
+/**
+ * Loads a CommonJS job module synchronously (TaskManager threads start from compiled modules:
+ * the path their submitter gives as `__filename`).
+ */
+export function loadJobModuleSync<P, R>(module: string, exportName: string = DEFAULT_EXPORT_NAME): LoadedJobModule<P, R> {
+  const resolved = path.resolve(module);
+  if (TYPESCRIPT_FILE.test(resolved)) {
+    throw new JobModuleError(`${module} is TypeScript: TaskManager threads load compiled JavaScript modules; pass the compiled .js file`);
+  }
   let exports: Exports;
   try {
-    // Loading user job files is what this module is for: their path is known only at run time.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a job file is loaded synchronously, by a path known only at run time
-    exports = require(resolved) as Exports;
+    exports = requireModule(resolved);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(resolved)) throw new JobModuleError(`job file not found: ${module}`);
-    throw new JobModuleError(`cannot load job file ${module}: ${err.message}`);
+    throw loadError(module, e);
   }
+  return defineOf<P, R>(module, exports, exportName);
+}
+
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
+
+function requireModule(resolved: string): Exports {
+  // Loading user job files is what this module is for: their path is known only at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a job file's path is known only at run time
+  return require(resolved) as Exports;
+}
+
+function loadError(module: string, e: unknown): JobModuleError {
+  return new JobModuleError(`cannot load job file ${module}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function defineOf<P, R>(module: string, exports: Exports, exportName: string): LoadedJobModule<P, R> {
   const found = findDefine(exports, exportName);
   if (!found) {
     const names = Object.keys(exports);
@@ -69,7 +123,7 @@ export function loadJobModule<P, R>(module: string, exportName: string = DEFAULT
 
 /** The define function of a job module to run on TaskManager threads. */
 export function loadJobDefinition<P, R>(job: JobModule<P>): DefineJob<P, R> {
-  return loadJobModule<P, R>(job.module, job.exportName).define;
+  return loadJobModuleSync<P, R>(job.module, job.exportName).define;
 }
 
 function findDefine(e: Exports, exportName: string): LoadedJobModule<unknown, unknown> | undefined {

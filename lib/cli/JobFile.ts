@@ -1,5 +1,5 @@
 import path from 'path';
-import { DefineJob, JobModuleError, loadJobModule } from '../api/JobModule';
+import { DefineJob, loadJobModule } from '../api/JobModule';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
 
 /** What `brook run` and `brook explain` hand a job file besides the environment. */
@@ -28,13 +28,13 @@ export interface JobFile {
   readonly defineJob: DefineJob<JobFileContext, void | Promise<void>>;
 }
 
-/** Loads a job file; errors name the file and say what it must export. */
-export function loadJobFile(file: string): JobFile & { readonly jobName: string } {
-  if (/\.(c|m)?ts$/.test(file)) {
-    throw new JobModuleError(`${file} is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/${file.replace(/\.(c|m)?ts$/, '.js')}`);
-  }
-  const { define, jobName } = loadJobModule<JobFileContext, void | Promise<void>>(file);
-  return { defineJob: define, jobName: jobName ?? path.basename(file).replace(/\.[cm]?js$/, '') };
+/**
+ * Loads a job file: CommonJS, an ES module (top-level await included) or TypeScript, compiled on
+ * the fly. Errors name the file and say what it must export.
+ */
+export async function loadJobFile(file: string): Promise<JobFile & { readonly jobName: string }> {
+  const { define, jobName } = await loadJobModule<JobFileContext, void | Promise<void>>(file);
+  return { defineJob: define, jobName: jobName ?? path.basename(file).replace(/\.[cm]?[jt]s$/, '') };
 }
 
 /** Runs a job file's definition on `env`; returns the cleanups it registered. */

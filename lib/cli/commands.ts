@@ -92,7 +92,7 @@ function one(p: Parsed, what: string): string {
 }
 
 async function run(p: Parsed, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
-  const job = loadJobFile(one(p, 'job file'));
+  const job = await loadJobFile(one(p, 'job file'));
   let interrupted = false;
   let cancel: (() => void) | undefined;
   const onSignal = (): void => {
@@ -132,7 +132,7 @@ async function run(p: Parsed, io: CliIo, signals: NodeJS.EventEmitter): Promise<
 }
 
 async function explain(p: Parsed, io: CliIo): Promise<number> {
-  const job = loadJobFile(one(p, 'job file'));
+  const job = await loadJobFile(one(p, 'job file'));
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: p.parallelism });
   const cleanups = await defineFromJobFile(job, env, p.jobArgs);
   try {

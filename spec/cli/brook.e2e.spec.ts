@@ -1,4 +1,5 @@
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { JobPlanBody, JobsOverviewBody } from '../../lib/rest/RestTypes';
 import { getJson, request } from '../harness/httpGet';
@@ -72,18 +73,38 @@ describe('the brook command', () => {
     expect(r.stderr).toMatch(/^brook: no brook REST API at http:\/\/127\.0\.0\.1:1 .*start a job with `brook run <job file> --dashboard`/);
   });
 
-  it('answers bad usage with exit code 2 and the usage, and a TypeScript job file with what to run instead', async () => {
+  it('answers bad usage with exit code 2 and the usage', async () => {
     for (const args of [['frobnicate'], ['run'], ['run', JOB, '-p', 'zero'], ['list', '--url', 'ftp://x'], ['explain', JOB, '--nope']]) {
       const r = await brook(...args).done;
       expect([args, r.code]).toEqual([args, 2]);
       expect(r.stderr).toContain('usage: brook <command> [options]');
     }
-    const ts = await brook('run', 'samples/ipcount/IpCountJob.ts').done;
-    expect(ts.code).toBe(1);
-    expect(ts.stderr).toContain('is TypeScript: compile it first (npm run build) and pass the .js file, e.g. dist/samples/ipcount/IpCountJob.js');
     const help = await brook('help').done;
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('brook run <job file> [-p N] [--dashboard [port]]');
+  });
+
+  it('runs a TypeScript job file without a build, and an ES module job file with top-level await', async () => {
+    const ts = await brook('run', 'samples/ipcount/IpCountJob.ts', '-p', '4', '--', '--file', SEED_LOG).done;
+    expect(ts.code).toBe(0);
+    expect(ts.stdout.trim().split('\n').sort()).toEqual([...SEED_TABLE].sort());
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-esm-job-'));
+    try {
+      const job = path.join(dir, 'job.mjs');
+      const brookEntry = JSON.stringify(path.join(ROOT, 'dist', 'actors', 'index.js'));
+      fs.writeFileSync(
+        job,
+        `import brook from ${brookEntry};\nconst words = await Promise.resolve(['b', 'a', 'b']);\nexport const jobName = 'Words';\n` +
+          `export function defineJob(env) { env.fromElements(...words).map((w) => w.toUpperCase()).print(); }\nvoid brook;\n`,
+      );
+      const esm = await brook('run', job, '-p', '1').done;
+      expect(esm.stderr).toMatch(/^brook: job 'Words' finished in \d+ ms/);
+      expect(esm.stdout).toBe('B\nA\nB\n');
+      expect(esm.code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('npm start prints the dashboard URL, and the REST API there shows the running IpCount job as the lesson draws it', async () => {
