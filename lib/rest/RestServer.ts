@@ -132,6 +132,11 @@ export class RestServer {
     return `http://${host}:${this.address.port}/`;
   }
 
+  /** Resolves once every savepoint operation's outcome was read by a client (see SavepointTriggers). */
+  whenSavepointsRead(): Promise<void> {
+    return this.savepoints.whenAllRead();
+  }
+
   close(): Promise<void> {
     if (!this.address) return Promise.resolve();
     this.address = undefined;
