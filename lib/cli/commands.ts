@@ -1,115 +1,118 @@
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
 import { explainJobGraph } from '../graph/explainJobGraph';
-import { ErrorBody, JobsOverviewBody } from '../rest/RestTypes';
+import { brookVersion } from '../rest/packageRoot';
+import { JobsOverviewBody, SavepointStatusBody, TriggerBody } from '../rest/RestTypes';
 import { TextWriter } from '../runtime/StreamOperator';
-import { JobModuleError } from '../api/JobModule';
+import { Clock, TimerHandle } from '../time/Clock';
+import {
+  CommandLine,
+  commandUsage,
+  flagOption,
+  httpUrl,
+  parseCommandLine,
+  port,
+  positiveInteger,
+  stringOption,
+  usage,
+  UsageError,
+  usageHint,
+} from './CommandLine';
+import { applyConfig, BrookConfig, findConfigFile, readConfigFile } from './ConfigFile';
 import { defineFromJobFile, loadJobFile, runCleanups } from './JobFile';
 import { TerminalStream } from './ProgressLine';
+import { ensureBrook, errorOf, rest } from './RestClient';
+import { RunningServers } from './RunningServers';
 import { runJobFile } from './runJob';
 
-export const USAGE = `usage: brook <command> [options]
-
-  brook run <job file> [-p N] [--dashboard [port]] [--allow-cancel] [--allow-savepoint] [-- job args]
-      Runs the job on a local cluster in this process. --dashboard serves the REST API and
-      web dashboard on 127.0.0.1 (port 8081, or a free one when taken); --allow-cancel lets
-      the dashboard and \`brook cancel\` cancel it, --allow-savepoint lets them take
-      savepoints (the job must enable checkpointing). On a terminal a progress line shows
-      records read, rate and watermark; piped, only the job's output is printed.
-  brook explain <job file> [-p N] [-- job args]
-      Prints the job's tasks, parallelism and edges (REBALANCE / HASH / FORWARD).
-  brook list [--url URL]
-      Lists the jobs of a brook process started with --dashboard (default http://127.0.0.1:8081).
-  brook cancel <job id> [--url URL]
-      Cancels a job there (the process must run with --allow-cancel).
-
-A job file is a compiled JavaScript module exporting defineJob(env, { args, onJobEnd }) and,
-optionally, jobName; e.g. dist/samples/ipcount/IpCountJob.js (npm run build makes it).`;
+export { UsageError } from './CommandLine';
 
 export interface CliIo {
   readonly stdout: TextWriter;
   readonly stderr: TerminalStream;
 }
 
-export class UsageError extends Error {}
-
-interface Parsed {
-  readonly positional: string[];
-  readonly parallelism: number | undefined;
-  readonly dashboard: { port: number | undefined } | undefined;
-  readonly allowCancel: boolean;
-  readonly allowSavepoint: boolean;
-  readonly url: string;
-  readonly jobArgs: string[];
+/** What the command reads from its process, replaceable in tests. */
+export interface CliEnvironment {
+  /** Where SIGINT and SIGTERM come from. */
+  readonly signals: NodeJS.EventEmitter;
+  /** Where `brook run --dashboard` announces its REST API and the other commands find it. */
+  readonly servers: RunningServers;
+  /** Where the configuration file is looked for. */
+  readonly cwd: string;
+  /** Paces the polling of a savepoint's status. */
+  readonly clock: Clock;
 }
 
-function parse(argv: readonly string[]): Parsed {
-  const positional: string[] = [];
-  let parallelism: number | undefined;
-  let dashboard: { port: number | undefined } | undefined;
-  let allowCancel = false;
-  let allowSavepoint = false;
-  let url = 'http://127.0.0.1:8081';
-  let jobArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      jobArgs = argv.slice(i + 1);
-      break;
-    } else if (a === '-p' || a === '--parallelism') {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${a} needs a positive integer, got '${argv[i] ?? ''}'`);
-      parallelism = n;
-    } else if (a === '--dashboard') {
-      // The port is optional: take the next word only when it is a number.
-      const next = argv[i + 1];
-      if (next !== undefined && /^\d+$/.test(next)) {
-        const port = Number(next);
-        if (port > 65535) throw new UsageError(`--dashboard port must be 0..65535, got ${next}`);
-        dashboard = { port };
-        i++;
-      } else {
-        dashboard = { port: undefined };
-      }
-    } else if (a === '--allow-cancel') {
-      allowCancel = true;
-    } else if (a === '--allow-savepoint') {
-      allowSavepoint = true;
-    } else if (a === '--url') {
-      url = argv[++i] ?? '';
-      if (!/^https?:\/\//.test(url)) throw new UsageError(`--url needs an http:// URL, got '${url}'`);
-    } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}`);
-    } else {
-      positional.push(a);
-    }
-  }
-  return { positional, parallelism, dashboard, allowCancel, allowSavepoint, url: url.replace(/\/+$/, ''), jobArgs };
+const DEFAULT_URL = 'http://127.0.0.1:8081';
+/** How often `brook savepoint` and `brook stop` ask whether the savepoint is done. */
+const SAVEPOINT_POLL_MS = 200;
+
+/**
+ * Wall-clock time whose timers keep the process alive (the system clock's are unref'd): a
+ * command waiting for a savepoint has nothing else pending between two polls.
+ */
+const waitingClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle: TimerHandle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+type Command = Extract<CommandLine, { kind: 'command' }>;
+
+function configOf(line: Command, env: CliEnvironment): { readonly config: BrookConfig; readonly file: string } | undefined {
+  const file = stringOption(line, 'config') ?? findConfigFile(env.cwd);
+  return file === undefined ? undefined : { config: readConfigFile(file), file };
 }
 
-function one(p: Parsed, what: string): string {
-  if (p.positional.length !== 1) throw new UsageError(`expected one ${what}, got ${p.positional.length === 0 ? 'none' : p.positional.join(' ')}`);
-  return p.positional[0];
+function parallelismOf(line: Command, config: BrookConfig | undefined): number | undefined {
+  const p = stringOption(line, 'parallelism');
+  return p !== undefined ? positiveInteger('-p', p, line.command) : config?.parallelism;
 }
 
-async function run(p: Parsed, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
-  const job = await loadJobFile(one(p, 'job file'));
+async function run(line: Command, io: CliIo, environment: CliEnvironment): Promise<number> {
+  const found = configOf(line, environment);
+  const dashboardFlag = line.options.dashboard;
+  const savepoint = stringOption(line, 'from-savepoint');
+  const allowNonRestored = flagOption(line, 'allow-non-restored-state');
+  if (allowNonRestored && savepoint === undefined) throw new UsageError('-n (--allow-non-restored-state) goes with -s <savepoint>', 'run');
+  const parallelism = parallelismOf(line, found?.config);
+  const job = await loadJobFile(line.positionals[0]);
   let interrupted = false;
   let cancel: (() => void) | undefined;
+  let withdraw: (() => void) | undefined;
   const onSignal = (): void => {
     interrupted = true;
     cancel?.();
   };
-  signals.on('SIGINT', onSignal);
-  signals.on('SIGTERM', onSignal);
+  environment.signals.on('SIGINT', onSignal);
+  environment.signals.on('SIGTERM', onSignal);
   try {
+    const rest = found?.config.rest;
     const outcome = await runJobFile(job, {
-      parallelism: p.parallelism,
-      args: p.jobArgs,
-      dashboard: p.dashboard ? { port: p.dashboard.port, enableCancel: p.allowCancel, enableSavepoint: p.allowSavepoint } : undefined,
+      parallelism,
+      args: line.jobArgs,
+      dashboard:
+        dashboardFlag === undefined
+          ? undefined
+          : {
+              port: typeof dashboardFlag === 'string' ? port('--dashboard', dashboardFlag, 'run') : rest?.port,
+              host: rest?.address,
+              enableCancel: flagOption(line, 'allow-cancel'),
+              enableSavepoint: flagOption(line, 'allow-savepoint'),
+            },
       stdout: io.stdout,
       stderr: io.stderr,
+      configure: (env) => {
+        // The file first: the flags override it (-p is passed as the default parallelism above).
+        if (found) applyConfig(env, found.config, found.file);
+        if (savepoint !== undefined) env.setSavepointRestoreSettings({ path: savepoint, allowNonRestoredState: allowNonRestored });
+      },
       beforeRun: ({ jobName, dashboardUrl }) => {
-        if (dashboardUrl) io.stderr.write(`brook: job '${jobName}' — dashboard at ${dashboardUrl}\n`);
+        if (found) io.stderr.write(`brook: configuration from ${found.file}\n`);
+        if (dashboardUrl) {
+          io.stderr.write(`brook: job '${jobName}' — dashboard at ${dashboardUrl}\n`);
+          withdraw = environment.servers.register({ url: dashboardUrl, pid: process.pid, jobName, startedAt: environment.clock.now() });
+        }
       },
       onSubmitted: (client) => {
         cancel = () => void client.cancel();
@@ -126,15 +129,18 @@ async function run(p: Parsed, io: CliIo, signals: NodeJS.EventEmitter): Promise<
     io.stderr.write(`brook: ${outcome.status === 'CANCELED' ? 'job cancelled' : outcome.error.message}\n`);
     return interrupted ? 130 : 1;
   } finally {
-    signals.off('SIGINT', onSignal);
-    signals.off('SIGTERM', onSignal);
+    withdraw?.();
+    environment.signals.off('SIGINT', onSignal);
+    environment.signals.off('SIGTERM', onSignal);
   }
 }
 
-async function explain(p: Parsed, io: CliIo): Promise<number> {
-  const job = await loadJobFile(one(p, 'job file'));
-  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: p.parallelism });
-  const cleanups = await defineFromJobFile(job, env, p.jobArgs);
+async function explain(line: Command, io: CliIo, environment: CliEnvironment): Promise<number> {
+  const found = configOf(line, environment);
+  const job = await loadJobFile(line.positionals[0]);
+  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: parallelismOf(line, found?.config) });
+  if (found) applyConfig(env, found.config, found.file);
+  const cleanups = await defineFromJobFile(job, env, line.jobArgs);
   try {
     io.stdout.write(`${explainJobGraph(env.getJobGraph(job.jobName))}\n`);
     return 0;
@@ -143,20 +149,36 @@ async function explain(p: Parsed, io: CliIo): Promise<number> {
   }
 }
 
-async function rest(url: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (e) {
-    throw new Error(`no brook REST API at ${new URL(url).origin} (${(e as Error).message}); start a job with \`brook run <job file> --dashboard\``);
-  }
+/** The REST APIs to talk to: `--url`, else the running ones this user started, else Flink's default port. */
+function targets(line: Command, environment: CliEnvironment): string[] {
+  const url = stringOption(line, 'url');
+  if (url !== undefined) return [httpUrl('--url', url, line.command)];
+  const running = environment.servers.list().map((s) => s.url.replace(/\/+$/, ''));
+  return running.length > 0 ? running : [DEFAULT_URL];
 }
 
-async function errorOf(res: Response): Promise<string> {
-  try {
-    return ((await res.json()) as ErrorBody).errors.join('; ');
-  } catch {
-    return `${res.status} ${res.statusText}`;
+async function jobsAt(base: string): Promise<JobsOverviewBody['jobs']> {
+  await ensureBrook(base);
+  const res = await rest(`${base}/jobs/overview`);
+  if (!res.ok) throw new Error(await errorOf(res));
+  return ((await res.json()) as JobsOverviewBody).jobs;
+}
+
+/** The REST API that runs job `id`: with several candidates, the one that knows it. */
+async function serverOf(line: Command, id: string, environment: CliEnvironment): Promise<string> {
+  const candidates = targets(line, environment);
+  if (candidates.length === 1) {
+    await ensureBrook(candidates[0]);
+    return candidates[0];
   }
+  for (const base of candidates) {
+    try {
+      if ((await jobsAt(base)).some((j) => j.jid === id)) return base;
+    } catch {
+      // A process that ended since it was listed: try the others.
+    }
+  }
+  throw new Error(`no job with id ${id} in the running brook processes (${candidates.join(', ')})`);
 }
 
 function table(rows: readonly string[][]): string {
@@ -164,60 +186,104 @@ function table(rows: readonly string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
 }
 
-async function list(p: Parsed, io: CliIo): Promise<number> {
-  if (p.positional.length > 0) throw new UsageError(`brook list takes no arguments, got ${p.positional.join(' ')}`);
-  const res = await rest(`${p.url}/jobs/overview`);
-  if (!res.ok) throw new Error(await errorOf(res));
-  const { jobs } = (await res.json()) as JobsOverviewBody;
-  if (jobs.length === 0) {
-    io.stdout.write('no jobs\n');
-    return 0;
+async function list(line: Command, io: CliIo, environment: CliEnvironment): Promise<number> {
+  const bases = targets(line, environment);
+  const rows = [['JOB ID', 'STATUS', 'STARTED (UTC)', 'DURATION', 'NAME', ...(bases.length > 1 ? ['REST API'] : [])]];
+  for (const base of bases) {
+    for (const j of await jobsAt(base)) {
+      const started = new Date(j['start-time']).toISOString().replace('T', ' ').slice(0, 19);
+      rows.push([j.jid, j.state, started, `${Math.round(j.duration / 1000)}s`, j.name, ...(bases.length > 1 ? [base] : [])]);
+    }
   }
-  const rows = [['JOB ID', 'STATUS', 'STARTED (UTC)', 'DURATION', 'NAME']];
-  for (const j of jobs) {
-    rows.push([j.jid, j.state, new Date(j['start-time']).toISOString().replace('T', ' ').slice(0, 19), `${Math.round(j.duration / 1000)}s`, j.name]);
-  }
-  io.stdout.write(`${table(rows)}\n`);
+  io.stdout.write(rows.length === 1 ? 'no jobs\n' : `${table(rows)}\n`);
   return 0;
 }
 
-async function cancelJob(p: Parsed, io: CliIo): Promise<number> {
-  const id = one(p, 'job id');
-  const res = await rest(`${p.url}/jobs/${encodeURIComponent(id)}?mode=cancel`, { method: 'PATCH' });
+async function cancelJob(line: Command, io: CliIo, environment: CliEnvironment): Promise<number> {
+  const id = line.positionals[0];
+  const base = await serverOf(line, id, environment);
+  const res = await rest(`${base}/jobs/${encodeURIComponent(id)}?mode=cancel`, { method: 'PATCH' });
   if (res.status !== 202) throw new Error(`cannot cancel job ${id}: ${await errorOf(res)}`);
   io.stdout.write(`cancelling job ${id}\n`);
   return 0;
 }
 
+function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
+
+/** Flink's `flink savepoint` and `flink stop`: trigger, then wait for the outcome. */
+async function savepoint(line: Command, io: CliIo, environment: CliEnvironment, kind: 'savepoint' | 'stop'): Promise<number> {
+  const id = line.positionals[0];
+  const directory = kind === 'savepoint' ? line.positionals[1] : stringOption(line, 'savepoint-path');
+  const base = await serverOf(line, id, environment);
+  const job = `${base}/jobs/${encodeURIComponent(id)}`;
+  const body = kind === 'savepoint' ? { 'target-directory': directory ?? null, 'cancel-job': false } : { targetDirectory: directory ?? null };
+  const res = await rest(`${job}/${kind === 'savepoint' ? 'savepoints' : 'stop'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 202) throw new Error(`cannot ${kind === 'savepoint' ? 'take a savepoint of' : 'stop'} job ${id}: ${await errorOf(res)}`);
+  const { 'request-id': requestId } = (await res.json()) as TriggerBody;
+  io.stdout.write(`${kind === 'savepoint' ? 'Triggering savepoint for' : 'Suspending'} job ${id}; waiting for the savepoint (request ${requestId})\n`);
+  for (;;) {
+    const status = await rest(`${job}/savepoints/${requestId}`);
+    if (!status.ok) throw new Error(`cannot follow the savepoint of job ${id}: ${await errorOf(status)}`);
+    const { status: state, operation } = (await status.json()) as SavepointStatusBody;
+    if (state.id === 'COMPLETED' && operation) {
+      if ('location' in operation) {
+        io.stdout.write(`Savepoint completed. Path: ${operation.location}\n`);
+        return 0;
+      }
+      throw new Error(`savepoint of job ${id} failed: ${operation['failure-cause']['stack-trace']}`);
+    }
+    await delay(environment.clock, SAVEPOINT_POLL_MS);
+  }
+}
+
+async function runCommand(line: Command, io: CliIo, environment: CliEnvironment): Promise<number> {
+  switch (line.command) {
+    case 'run':
+      return run(line, io, environment);
+    case 'explain':
+      return explain(line, io, environment);
+    case 'list':
+      return list(line, io, environment);
+    case 'cancel':
+      return cancelJob(line, io, environment);
+    case 'savepoint':
+    case 'stop':
+      return savepoint(line, io, environment, line.command);
+  }
+}
+
 /** The `brook` command: returns the exit code (0 ok, 1 failed, 2 usage, 130 interrupted). */
-export async function brook(argv: readonly string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
-  const [command, ...rest] = argv;
+export async function brook(argv: readonly string[], io: CliIo, environment: Partial<CliEnvironment> = {}): Promise<number> {
+  const env: CliEnvironment = {
+    signals: environment.signals ?? process,
+    servers: environment.servers ?? new RunningServers(),
+    cwd: environment.cwd ?? process.cwd(),
+    clock: environment.clock ?? waitingClock,
+  };
   try {
-    const p = parse(rest);
-    switch (command) {
-      case 'run':
-        return await run(p, io, signals);
-      case 'explain':
-        return await explain(p, io);
-      case 'list':
-        return await list(p, io);
-      case 'cancel':
-        return await cancelJob(p, io);
-      case undefined:
+    const line = parseCommandLine(argv);
+    switch (line.kind) {
       case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+        io.stdout.write(`${line.command === undefined ? usage() : commandUsage(line.command)}\n`);
+        return argv.length === 0 ? 2 : 0;
+      case 'version':
+        io.stdout.write(`brook ${brookVersion()}\n`);
+        return 0;
+      case 'command':
+        return await runCommand(line, io, env);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`brook: ${e.message}\n\n${USAGE}\n`);
+      io.stderr.write(`brook: ${e.message}\n${usageHint(e.command)}\n`);
       return 2;
     }
-    io.stderr.write(`brook: ${e instanceof JobModuleError ? e.message : (e as Error).message}\n`);
+    io.stderr.write(`brook: ${(e as Error).message}\n`);
     return 1;
   }
 }

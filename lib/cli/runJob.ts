@@ -37,6 +37,8 @@ export interface RunJobOptions {
   readonly clock?: Clock;
   /** How often the progress line refreshes (ms). */
   readonly progressIntervalMs?: number;
+  /** Settings put on the environment before the job file defines the job (a configuration file, `-s`). */
+  readonly configure?: (env: StreamExecutionEnvironment) => void;
   /** Called once the job is defined and the dashboard listens, just before submission. */
   readonly beforeRun?: (info: { readonly env: StreamExecutionEnvironment; readonly jobName: string; readonly dashboardUrl: string | undefined }) => void;
   /** Called with the submitted job's client (to cancel it, or follow it). */
@@ -65,6 +67,21 @@ async function startDashboard(gateway: ClusterGateway, options: DashboardOptions
   }
 }
 
+/** How long the REST API stays up after the job ended, for a client to read a savepoint's outcome. */
+export const SAVEPOINT_LINGER_MS = 5000;
+
+/**
+ * `brook stop` ends the job with a savepoint and then asks where it went: the REST API must
+ * answer that question after the job finished, so it stays up until every savepoint's outcome
+ * was read, or SAVEPOINT_LINGER_MS at most.
+ */
+async function lingerForSavepoints(server: RestServer, clock: Clock): Promise<void> {
+  let timer: TimerHandle | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, SAVEPOINT_LINGER_MS)));
+  await Promise.race([server.whenSavepointsRead(), timeout]);
+  if (timer !== undefined) clock.clearTimeout(timer);
+}
+
 /**
  * Runs a job file on a local cluster in this process (one TaskManager with just enough slots,
  * as Flink's local environment), optionally with the REST API and dashboard served from its
@@ -78,6 +95,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   const errWriter = progress.around({ write: (s) => void stderr.write(s) });
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter });
   const jobName = options.jobName ?? job.jobName ?? 'brook job';
+  options.configure?.(env);
   const cleanups = await defineFromJobFile(job, env, options.args ?? []);
   let cluster: JobCluster | undefined;
   let server: RestServer | undefined;
@@ -119,6 +137,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     progress.clear();
+    if (server) await lingerForSavepoints(server, clock);
     await server?.close();
     await cluster?.shutdown();
     await runCleanups(cleanups);

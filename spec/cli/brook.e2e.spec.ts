@@ -1,4 +1,6 @@
 import fs from 'fs';
+import http from 'http';
+import { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 import { JobPlanBody, JobsOverviewBody } from '../../lib/rest/RestTypes';
@@ -73,16 +75,118 @@ describe('the brook command', () => {
     expect(r.stderr).toMatch(/^brook: no brook REST API at http:\/\/127\.0\.0\.1:1 .*start a job with `brook run <job file> --dashboard`/);
   });
 
-  it('answers bad usage with exit code 2 and the usage', async () => {
-    for (const args of [['frobnicate'], ['run'], ['run', JOB, '-p', 'zero'], ['list', '--url', 'ftp://x'], ['explain', JOB, '--nope']]) {
+  it('answers bad usage with exit code 2 and one line saying what is wrong, --help with the options', async () => {
+    const cases: Array<[string[], string]> = [
+      [['frobnicate'], "brook: unknown command 'frobnicate'\nRun 'brook --help' for the commands.\n"],
+      [['lsit'], "brook: unknown command 'lsit' (did you mean list?)\nRun 'brook --help' for the commands.\n"],
+      [['run'], "brook: brook run needs a job file\nRun 'brook run --help' for its options.\n"],
+      [['run', JOB, '-p', 'zero'], "brook: -p needs a positive integer, got 'zero'\nRun 'brook run --help' for its options.\n"],
+      [['list', '--url', 'ftp://x'], "brook: --url needs an http:// URL, got 'ftp://x'\nRun 'brook list --help' for its options.\n"],
+      [
+        ['explain', JOB, '--paralelism=2'],
+        "brook: unknown option '--paralelism' for brook explain (did you mean --parallelism?)\nRun 'brook explain --help' for its options.\n",
+      ],
+    ];
+    for (const [args, stderr] of cases) {
       const r = await brook(...args).done;
-      expect([args, r.code]).toEqual([args, 2]);
-      expect(r.stderr).toContain('usage: brook <command> [options]');
+      expect([args, r.code, r.stderr]).toEqual([args, 2, stderr]);
     }
-    const help = await brook('help').done;
+    const help = await brook('--help').done;
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('brook run <job file> [-p N] [--dashboard [port]]');
+    expect(help.stdout).toMatch(/^usage: brook <command> \[options\]\n/);
+    expect(help.stdout).toMatch(/\n {2}stop +Stops a job with a savepoint/);
+    const runHelp = await brook('run', '--help').done;
+    expect(runHelp.stdout).toMatch(/^usage: brook run <job file> \[options\] \[-- job args\]\n/);
+    expect(runHelp.stdout).toContain('-s, --from-savepoint PATH');
+    const version = await brook('--version').done;
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(version).toMatchObject({ code: 0, stdout: `brook ${manifest.version}\n` });
   });
+
+  it('lists and cancels nothing on a REST API that is not brook (a Flink cluster on 8081)', async () => {
+    const requests: string[] = [];
+    const flink = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url === '/config' ? JSON.stringify({ 'refresh-interval': 3000, 'flink-version': '1.20.0', features: {} }) : JSON.stringify({ jobs: [] }));
+    });
+    await new Promise<void>((resolve) => flink.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(flink.address() as AddressInfo).port}`;
+    try {
+      for (const args of [['list'], ['cancel', '0123456789abcdef0123456789abcdef'], ['savepoint', '0123456789abcdef0123456789abcdef', '/tmp/sp']]) {
+        const r = await brook(...args, '--url', url).done;
+        expect([args, r.code, r.stderr]).toEqual([
+          args,
+          1,
+          `brook: ${url} is a Flink REST API (Flink 1.20.0), not brook: nothing was done there; pass --url with the address \`brook run --dashboard\` printed\n`,
+        ]);
+      }
+      expect(requests).toEqual(['GET /config', 'GET /config', 'GET /config']);
+    } finally {
+      await new Promise((resolve) => flink.close(resolve));
+    }
+  });
+
+  it('takes a savepoint, stops a job with one and starts from it, with settings from brook.config.json and no --url', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-savepoints-'));
+    // The temp directory is where brook run announces its REST API and brook list looks for it.
+    const inHome = { cwd: home, env: { TMPDIR: home } };
+    const job = path.join(ROOT, JOB);
+    fs.writeFileSync(
+      path.join(home, 'brook.config.json'),
+      JSON.stringify({ parallelism: 2, checkpoints: { interval: 500, directory: 'checkpoints' }, savepoints: { directory: 'savepoints' } }),
+    );
+    const brookIn = (...args: string[]) => runScript(BROOK, args, inHome);
+    const first = new LineFeed();
+    const firstPort = await first.start();
+    const run = brookIn('run', job, '--dashboard', '0', '--allow-savepoint', '--', '--port', String(firstPort));
+    try {
+      await waitForOutput(run.child, 'stderr', /dashboard at http/);
+      await first.write(['18:40:10 192.168.1.2', '18:40:11 192.168.1.2', '18:40:12 192.168.1.3']);
+      const list = await brookIn('list').done;
+      expect(list.code).toBe(0);
+      const jobId = list.stdout.trim().split('\n')[1].split(/\s+/)[0];
+      expect(jobId).toMatch(/^[0-9a-f]{32}$/);
+
+      const savepoint = await brookIn('savepoint', jobId).done;
+      expect(savepoint.stderr).toBe('');
+      expect(savepoint.code).toBe(0);
+      expect(savepoint.stdout).toMatch(/Savepoint completed/);
+      const [, taken] = /Savepoint completed\. Path: (.+)\n$/.exec(savepoint.stdout)!;
+      expect(path.dirname(taken)).toBe(path.join(home, 'savepoints'));
+
+      const stop = await brookIn('stop', jobId, '--savepoint-path', path.join(home, 'stopped')).done;
+      expect(stop.code).toBe(0);
+      const [, stopped] = /Savepoint completed\. Path: (.+)\n$/.exec(stop.stdout)!;
+      expect(path.dirname(stopped)).toBe(path.join(home, 'stopped'));
+      const ended = await run.done;
+      expect(ended.code).toBe(0);
+      expect(ended.stderr).toContain(`brook: configuration from ${path.join(home, 'brook.config.json')}`);
+      // Stopped without draining: the open window did not fire.
+      expect(ended.stdout).toBe('');
+      expect(fs.readdirSync(path.join(home, `brook-${process.getuid!()}`))).toEqual([]);
+
+      const second = new LineFeed();
+      const secondPort = await second.start();
+      const resumed = brookIn('run', job, '-s', stopped, '--', '--port', String(secondPort));
+      await second.write(['18:40:13 192.168.1.2']);
+      await second.close();
+      const done = await resumed.done;
+      expect(done.code).toBe(0);
+      // The window holds the three records of 192.168.1.2 of both runs: the state came back.
+      expect(
+        done.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.replace(/^\d> \S+ /, ''))
+          .sort(),
+      ).toEqual(['192.168.1.2 3', '192.168.1.3 1']);
+    } finally {
+      run.child.kill();
+      await first.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('runs a TypeScript job file without a build, and an ES module job file with top-level await', async () => {
     const ts = await brook('run', 'samples/ipcount/IpCountJob.ts', '-p', '4', '--', '--file', SEED_LOG).done;

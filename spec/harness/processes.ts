@@ -9,9 +9,20 @@ export interface Finished {
   readonly stderr: string;
 }
 
+export interface ScriptOptions {
+  /** The working directory (the repository by default). */
+  readonly cwd?: string;
+  /** Variables added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs a compiled script of this package (under dist/) with node; collects its output. */
-export function runScript(script: string, args: readonly string[]): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runScript(script: string, args: readonly string[], options: ScriptOptions = {}): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', script), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
