@@ -83,9 +83,6 @@ export async function loadJobModule<P, R>(module: string, exportName: string = D
  */
 export function loadJobModuleSync<P, R>(module: string, exportName: string = DEFAULT_EXPORT_NAME): LoadedJobModule<P, R> {
   const resolved = path.resolve(module);
-  if (TYPESCRIPT_FILE.test(resolved)) {
-    throw new JobModuleError(`${module} is TypeScript: TaskManager threads load compiled JavaScript modules; pass the compiled .js file`);
-  }
   let exports: Exports;
   try {
     exports = requireModule(resolved);
