@@ -6,6 +6,29 @@ function terminal(isTTY: boolean, columns = 60): { isTTY: boolean; columns: numb
   return { isTTY, columns, written, write: (s: string) => void written.push(s) };
 }
 
+const vertex = (id: string, m: Partial<VertexSummary['metrics']>): VertexSummary => ({
+  id,
+  name: `t${id}`,
+  parallelism: 1,
+  maxParallelism: 128,
+  status: 'RUNNING',
+  tasks: { total: 1, created: 0, deploying: 0, running: 1, finished: 0, canceling: 0, canceled: 0, failed: 0 },
+  metrics: {
+    'read-records': 0,
+    'write-records': 0,
+    'read-records-per-second': null,
+    'write-records-per-second': null,
+    'current-input-watermark': Number.MIN_SAFE_INTEGER,
+    'current-output-watermark': Number.MIN_SAFE_INTEGER,
+    'records-skipped': 0,
+    'late-records-dropped': 0,
+    'backpressure-ratio': 0,
+    'backpressure-level': 'ok',
+    'window-held-back': false,
+    ...m,
+  },
+});
+
 describe('the progress line', () => {
   it('rewrites one line in place on a terminal and lifts it out of the way of job output', () => {
     const tty = terminal(true);
@@ -37,28 +60,6 @@ describe('the progress line', () => {
   });
 
   it('says records read by the sources, their rate, the lowest watermark past the sources, and backpressure', () => {
-    const vertex = (id: string, m: Partial<VertexSummary['metrics']>): VertexSummary => ({
-      id,
-      name: `t${id}`,
-      parallelism: 1,
-      maxParallelism: 128,
-      status: 'RUNNING',
-      tasks: { total: 1, created: 0, deploying: 0, running: 1, finished: 0, canceling: 0, canceled: 0, failed: 0 },
-      metrics: {
-        'read-records': 0,
-        'write-records': 0,
-        'read-records-per-second': null,
-        'write-records-per-second': null,
-        'current-input-watermark': Number.MIN_SAFE_INTEGER,
-        'current-output-watermark': Number.MIN_SAFE_INTEGER,
-        'records-skipped': 0,
-        'late-records-dropped': 0,
-        'backpressure-ratio': 0,
-        'backpressure-level': 'ok',
-        'window-held-back': false,
-        ...m,
-      },
-    });
     const job = {
       state: 'RUNNING',
       duration: 12_345,
@@ -70,5 +71,40 @@ describe('the progress line', () => {
       ],
     } as unknown as JobDetailsBody;
     expect(progressText(job)).toBe('RUNNING 12s | 12,000 records read (99/s) | watermark 1970-01-01T18:40:10.000Z | backpressure LOW');
+  });
+
+  it("shows the job's watermark where the timestamps are assigned after the source (IpCount's plan)", () => {
+    // Source -> (REBALANCE) -> Map -> Map -> Timestamps/Watermarks -> (HASH) -> Window -> Map -> Print:
+    // the assigner's task never receives a watermark, the window's task receives the job's.
+    const job = {
+      state: 'RUNNING',
+      duration: 1_000,
+      plan: { nodes: [{ id: 'src' }, { id: 'assign', inputs: [{ id: 'src' }] }, { id: 'window', inputs: [{ id: 'assign' }] }] },
+      vertices: [
+        vertex('src', { 'write-records': 5 }),
+        vertex('assign', { 'current-output-watermark': Date.UTC(1970, 0, 1, 18, 40, 9, 999) }),
+        vertex('window', { 'current-input-watermark': Date.UTC(1970, 0, 1, 18, 40, 9, 999) }),
+      ],
+    } as unknown as JobDetailsBody;
+    expect(progressText(job)).toContain('watermark 1970-01-01T18:40:09.999Z');
+  });
+
+  it("reads a job without inputs by its sources' output watermark", () => {
+    const job = {
+      state: 'RUNNING',
+      duration: 1_000,
+      plan: { nodes: [{ id: 'only' }] },
+      vertices: [vertex('only', { 'current-output-watermark': Date.UTC(1970, 0, 1, 0, 0, 1) })],
+    } as unknown as JobDetailsBody;
+    expect(progressText(job)).toContain('watermark 1970-01-01T00:00:01.000Z');
+  });
+
+  it('passes on what the writer says of its buffer, and waits on it', async () => {
+    const line = new ProgressLine(terminal(true));
+    let drains = 0;
+    const out = line.around({ write: () => false, drained: async () => void drains++ });
+    expect(out.write('x\n')).toBe(false);
+    await out.drained?.();
+    expect(drains).toBe(1);
   });
 });
