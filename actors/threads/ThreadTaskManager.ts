@@ -56,6 +56,8 @@ export class ThreadTaskManager {
   private threadReady = false;
   private registered = false;
   private stopping = false;
+  /** The print output could not be written any more (said once). */
+  private outputLost = false;
   /** Set when no thread runs for this TaskManager any more. */
   private dead: Error | undefined;
   private readonly replies = new Map<number, TypedRef<unknown>>();
@@ -257,10 +259,10 @@ export class ThreadTaskManager {
         break;
       }
       case 'stdout':
-        this.deps.stdout.write(message.text);
+        this.printed(this.deps.stdout, message.text);
         break;
       case 'stderr':
-        this.deps.stderr.write(message.text);
+        this.printed(this.deps.stderr, message.text);
         break;
       case 'sinkResults':
         this.deps.onSinkResults(message.nodeId, message.results);
@@ -269,6 +271,20 @@ export class ThreadTaskManager {
         break;
       default:
         assertNever(message, 'message from a TaskManager thread');
+    }
+  }
+
+  /**
+   * A thread's print output, written here. A writer that failed (the reader of the pipe went
+   * away) is said once on stderr; the rest is dropped rather than ending the process.
+   */
+  private printed(writer: TextWriter, text: string): void {
+    try {
+      writer.write(text);
+    } catch (e) {
+      if (this.outputLost) return;
+      this.outputLost = true;
+      process.stderr.write(`brook: ${(e as Error).message}; the print output of TaskManager ${this.taskManagerId} is dropped from now on\n`);
     }
   }
 

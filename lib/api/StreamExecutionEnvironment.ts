@@ -14,6 +14,7 @@ import { generateStreamGraph } from '../graph/StreamGraphGenerator';
 import { defaultSettings, SourceTransformation, Transformation } from '../graph/Transformation';
 import { checkParallelism as checkMaxParallelism } from '../partitioners/keyGroups';
 import { TextWriter } from '../runtime/StreamOperator';
+import { standardError, standardOutput } from '../connectors/sink/StreamTextWriter';
 import { DEFAULT_TASK_CONFIG, TaskConfig } from '../runtime/TaskConfig';
 import { JobSettings } from '../controlplane/JobSubmission';
 import { Clock } from '../time/Clock';
@@ -56,9 +57,6 @@ export interface LocalEnvironmentOptions {
   /** Network batches in flight per channel before the producer waits (credit). */
   readonly creditsPerChannel?: number;
 }
-
-const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
-const processStderr: TextWriter = { write: (s) => void process.stderr.write(s) };
 
 /**
  * Where a streaming job is defined and run (Flink's StreamExecutionEnvironment). Defining is
@@ -328,6 +326,6 @@ export class StreamExecutionEnvironment {
 
   /** @internal Where print sinks write. */
   writers(): { stdout: TextWriter; stderr: TextWriter } {
-    return { stdout: this.options.stdout ?? processStdout, stderr: this.options.stderr ?? processStderr };
+    return { stdout: this.options.stdout ?? standardOutput(), stderr: this.options.stderr ?? standardError() };
   }
 }

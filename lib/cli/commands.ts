@@ -126,6 +126,10 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
       io.stderr.write(`brook: job '${r.jobName}' finished in ${r.netRuntime} ms (${skipped} malformed records skipped, ${late} late records dropped)\n`);
       return 0;
     }
+    if (outcome.outputClosed) {
+      io.stderr.write('brook: the output was closed by its reader; job cancelled\n');
+      return 0;
+    }
     io.stderr.write(`brook: ${outcome.status === 'CANCELED' ? 'job cancelled' : outcome.error.message}\n`);
     return interrupted ? 130 : 1;
   } finally {

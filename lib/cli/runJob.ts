@@ -10,6 +10,7 @@ import { DEFAULT_WEB_PORT, RestServer } from '../rest/RestServer';
 import { TextWriter } from '../runtime/StreamOperator';
 import { Clock, TimerHandle } from '../time/Clock';
 import { systemClock } from '../time/SystemClock';
+import { standardOutput, StreamTextWriter } from '../connectors/sink/StreamTextWriter';
 import { defineFromJobFile, JobFile, runCleanups } from './JobFile';
 import { ProgressLine, progressText, TerminalStream } from './ProgressLine';
 
@@ -45,10 +46,13 @@ export interface RunJobOptions {
   readonly onSubmitted?: (client: JobClient) => void;
 }
 
+/**
+ * How the job ended. `outputClosed`: the reader of the job's output went away (`| head -3`) and
+ * the job was cancelled for it, as a Unix tool ends on a closed pipe.
+ */
 export type RunJobOutcome =
-  { readonly status: 'FINISHED'; readonly result: JobExecutionResult } | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error };
-
-const processStdout: TextWriter = { write: (s) => void process.stdout.write(s) };
+  | { readonly status: 'FINISHED'; readonly result: JobExecutionResult }
+  | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error; readonly outputClosed: boolean };
 
 async function startDashboard(gateway: ClusterGateway, options: DashboardOptions): Promise<RestServer> {
   const make = (port: number): RestServer =>
@@ -91,7 +95,8 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const stderr: TerminalStream = options.stderr ?? process.stderr;
   const progress = new ProgressLine(stderr);
-  const stdout = progress.around(options.stdout ?? processStdout);
+  const target = options.stdout ?? standardOutput();
+  const stdout = progress.around(target);
   const errWriter = progress.around({ write: (s) => void stderr.write(s) });
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter });
   const jobName = options.jobName ?? job.jobName ?? 'brook job';
@@ -112,6 +117,14 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     if (options.dashboard) server = await startDashboard(gateway, options.dashboard);
     options.beforeRun?.({ env, jobName, dashboardUrl: server?.url });
     const client = env.executeOn(cluster, jobName);
+    let outputClosed = false;
+    if (target instanceof StreamTextWriter) {
+      target.onClose((e) => {
+        log('%s: cancelling the job', e.message);
+        outputClosed = true;
+        void client.cancel().catch(() => undefined);
+      });
+    }
     options.onSubmitted?.(client);
     if (progress.enabled) {
       const views = new JobViews();
@@ -131,7 +144,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     try {
       return { status: 'FINISHED', result: await client.getJobExecutionResult() };
     } catch (e) {
-      return { status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', error: e as Error };
+      return { status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', error: e as Error, outputClosed };
     }
   } finally {
     if (timer !== undefined) clock.clearTimeout(timer);

@@ -15,9 +15,14 @@ export interface Output<T> {
   emitWatermarkStatus(status: WatermarkStatus): void;
 }
 
-/** A line-oriented text sink (stdout, stderr, or a test buffer). */
+/**
+ * A line-oriented text sink (stdout, stderr, or a test buffer). A writer that can fill up says
+ * so as Node's streams do: `write` returns false, and `drained()` resolves once it takes more
+ * (and rejects when it can take nothing more, e.g. a closed pipe).
+ */
 export interface TextWriter {
-  write(text: string): void;
+  write(text: string): boolean | void;
+  drained?(): Promise<void>;
 }
 
 /** What the runtime gives every operator instance. */
@@ -45,6 +50,12 @@ export interface OperatorContext {
    * task, naming `what`; the task does not finish while work is pending.
    */
   readonly trackAsync?: (work: Promise<unknown>, what: string) => void;
+  /**
+   * Backpressure from outside the job (a sink whose destination is full): the task takes no
+   * more input, and a chained source emits nothing, until `work` settles. A rejection fails the
+   * task, naming `what`.
+   */
+  readonly holdInputUntil?: (work: Promise<unknown>, what: string) => void;
 }
 
 /**

@@ -82,6 +82,8 @@ export class StreamTask implements BarrierHandlerTarget {
   private checkpointer: SubtaskCheckpointCoordinator | undefined;
   /** Async work of operators and of checkpoints (commits, state writes) not yet done. */
   private pendingAsync = 0;
+  /** Holds on input taken by operators (a sink waiting for its destination to drain). */
+  private inputHolds = 0;
   /** The same work, kept until it settled, also once the task ended (a sink's abort at close). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -181,6 +183,10 @@ export class StreamTask implements BarrierHandlerTarget {
         case 'asyncDone':
           this.pendingAsync--;
           this.tryFinish();
+          break;
+        case 'inputReleased':
+          this.inputHolds--;
+          this.afterOutputProgress();
           break;
         case 'credit':
           this.outputs.addCredit(message.outputChannel, message.credits);
@@ -288,6 +294,7 @@ export class StreamTask implements BarrierHandlerTarget {
       checkpointingMode: config.checkpointingMode,
       jobId: this.descriptor.jobId,
       trackAsync: (work, what) => this.trackAsync(work, `${node.name}: ${what}`),
+      holdInputUntil: (work, what) => this.holdInputUntil(work, `${node.name}: ${what}`),
     };
   }
 
@@ -323,9 +330,20 @@ export class StreamTask implements BarrierHandlerTarget {
     this.remember(done);
   }
 
+  private holdInputUntil(work: Promise<unknown>, what: string): void {
+    this.inputHolds++;
+    const released = work.then(() => this.host.post({ type: 'inputReleased' }));
+    this.trackAsync(released, what);
+  }
+
+  /** Whether the task may take input now: its output has credit and no operator holds it back. */
+  private get mayTakeInput(): boolean {
+    return !this.outputs.isBlocked && this.inputHolds === 0;
+  }
+
   private drainInput(): void {
     if (!this.isRunning || !this.inputProcessor) return;
-    this.inputProcessor.process(() => !this.outputs.isBlocked && this.isRunning);
+    this.inputProcessor.process(() => this.mayTakeInput && this.isRunning);
     this.chain.flush();
   }
 
@@ -333,7 +351,7 @@ export class StreamTask implements BarrierHandlerTarget {
     const source = this.chain.sourceOperator;
     // Suspended at a savepoint: nothing after the barrier; past the end: nothing left.
     if (!source || this.phase.kind !== 'running') return;
-    if (this.outputs.isBlocked) return; // resumed by afterOutputProgress when credit returns
+    if (!this.mayTakeInput) return; // resumed by afterOutputProgress when credit returns or a hold is released
     const status = source.emitNext(this.descriptor.config.sourceBatchSize);
     this.chain.flush();
     if (status === 'MORE_AVAILABLE') this.schedulePoll();
@@ -350,7 +368,7 @@ export class StreamTask implements BarrierHandlerTarget {
   }
 
   private afterOutputProgress(): void {
-    if (this.outputs.isBlocked) return;
+    if (!this.mayTakeInput) return;
     if (this.phase.kind === 'awaitingFinalCheckpoint' || this.phase.kind === 'finishing') {
       this.tryFinish();
       return;

@@ -16,4 +16,6 @@ export type TaskMessage =
   | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
   /** The task's own: a piece of tracked async work completed (or failed). */
   | { readonly type: 'asyncDone' }
+  /** The task's own: an operator's hold on input was released (see OperatorContext.holdInputUntil). */
+  | { readonly type: 'inputReleased' }
   | { readonly type: 'asyncFailed'; readonly error: Error };

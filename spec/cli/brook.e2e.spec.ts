@@ -1,3 +1,4 @@
+import { spawn } from 'child_process';
 import fs from 'fs';
 import http from 'http';
 import { AddressInfo } from 'net';
@@ -210,6 +211,26 @@ describe('the brook command', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('ends an unbounded job cleanly when the reader of its output goes away (| head -3), with exit status 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-head-'));
+    try {
+      const job = path.join(dir, 'endless.mjs');
+      fs.writeFileSync(job, `export const jobName = 'Endless';\nexport function defineJob(env) { env.fromGenerator((i) => 'line ' + i, Infinity).print(); }\n`);
+      const script = `set -o pipefail; ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'dist', BROOK))} run ${JSON.stringify(job)} -p 1 | head -3`;
+      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stdout).toBe('line 0\nline 1\nline 2\n');
+      expect(stderr).toBe('brook: the output was closed by its reader; job cancelled\n');
+      expect(code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('npm start prints the dashboard URL, and the REST API there shows the running IpCount job as the lesson draws it', async () => {
     const demo = runScript('samples/ipcount/main.js', ['--demo']);

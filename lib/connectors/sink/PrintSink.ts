@@ -14,7 +14,12 @@ export function printPrefix(identifier: string | undefined, subtaskIndex: number
 
 export type PrintTarget = 'stdout' | 'stderr';
 
-/** Prints `String(value)` per record; writes once per delivered batch rather than per line. */
+/**
+ * Prints `String(value)` per record; writes once per delivered batch rather than per line. When
+ * the writer's buffer is full (a slow reader of a pipe), the flush returns the writer's drain,
+ * so the task takes no more input until the reader caught up: memory stays flat and the
+ * backpressure reaches the sources.
+ */
 export class PrintSink<T> implements Sink<T> {
   readonly name: string;
 
@@ -35,18 +40,18 @@ export class PrintSink<T> implements Sink<T> {
       invoke(value: T, _c: SinkContext): void {
         pending.push(`${prefix}${stringify(value)}\n`);
       },
-      flush(): void {
-        if (pending.length > 0) {
-          const text = pending.join('');
-          pending = [];
-          writer.write(text);
-        }
+      flush(): Promise<void> | undefined {
+        if (pending.length === 0) return undefined;
+        const text = pending.join('');
+        pending = [];
+        return writer.write(text) === false && writer.drained ? writer.drained() : undefined;
       },
+      // The last lines: the stream's own buffer holds them until the process exits.
       finish(): void {
-        this.flush?.();
+        void this.flush?.()?.catch(() => undefined);
       },
       close(): void {
-        this.flush?.();
+        void this.flush?.()?.catch(() => undefined);
       },
     };
   }

@@ -25,8 +25,12 @@ export interface SinkContext {
 export interface SinkFunction<T> {
   open?(context: SinkRuntimeContext): void;
   invoke(value: T, context: SinkContext): void;
-  /** Called after every delivered batch; sinks that buffer may write here. */
-  flush?(): void;
+  /**
+   * Called after every delivered batch; sinks that buffer may write here. A promise returned
+   * holds the task's input until it settles (backpressure from the sink's destination); a
+   * rejection fails the task.
+   */
+  flush?(): void | Promise<void>;
   finish?(): void;
   close?(): void;
 }

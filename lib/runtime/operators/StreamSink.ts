@@ -53,7 +53,11 @@ export class StreamSink<T> extends AbstractStreamOperator<T, never> implements S
   override processWatermarkStatus(): void {}
 
   override flush(): void {
-    this.sink.flush?.();
+    const draining = this.sink.flush?.();
+    if (!draining) return;
+    const hold = this.context.holdInputUntil ?? this.context.trackAsync;
+    if (hold) hold(draining, 'writing');
+    else draining.catch((e: Error) => this.context.log('%s: writing failed: %s', this.name, e.message));
   }
 
   override endInput(): void {

@@ -153,7 +153,7 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     const warn =
       (what: string) =>
       (e: unknown): void =>
-        this.context.stderr.write(
+        void this.context.stderr.write(
           `${this.name} (subtask ${this.context.subtaskIndex}): ${what} failed: ${e instanceof Error ? e.message : String(e)}; ` +
             "what it left open is cleaned up by the next run's recovery\n",
         );
