@@ -1,4 +1,5 @@
 import http from 'http';
+import { nodeRuntimeMetrics } from './NodeRuntimeMetrics';
 import { AddressInfo } from 'net';
 import createDebug from 'debug';
 import { isGloballyTerminal } from '../api/JobStatus';
@@ -250,7 +251,7 @@ export class RestServer {
     const running = cluster.jobs.filter((j) => !isGloballyTerminal(j.status));
     const jobs = await Promise.all(running.map((j) => this.gateway.requestJob(j.jobId)));
     for (const job of jobs) if (job) exportJob(out, job, this.views.rates(job));
-    return out.render();
+    return `${out.render()}${await nodeRuntimeMetrics()}`;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -178,7 +178,12 @@ describe('REST API against a running seed job', () => {
     // Keys .2 and .3 went to different Task 3 subtasks: each has a window waiting.
     expect(lines.filter((l) => l.startsWith('brook_operator_nextEventTimeTimer{'))).toHaveLength(2);
     expect(lines.some((l) => /^brook_task_inputChannelWatermark\{.*task_id="3".*channel="1",status="ACTIVE"\} /.test(l))).toBe(true);
-    for (const l of lines) if (l && !l.startsWith('#')) expect(l).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+]+$/);
+    for (const l of lines) if (l && !l.startsWith('#')) expect(l).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+-]+|NaN|Nan|[+-]Inf)$/);
+    // The Node runtime's own, next to brook's: event-loop lag, heap, GC.
+    for (const family of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'process_cpu_seconds_total']) {
+      expect(lines.some((l) => l.startsWith(`# TYPE ${family} `))).toBe(true);
+    }
+    expect(new Set(lines.filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2])).size).toBe(lines.filter((l) => l.startsWith('# TYPE ')).length);
   });
 
   it('answers unknown paths and bad ids with 404 and a JSON error', async () => {
