@@ -27,9 +27,11 @@ import { channelWatermarks, diagnoseWindowWait } from './WindowWaitDiagnosis';
 export interface SubtaskRates {
   readonly recordsInPerSecond: number | null;
   readonly recordsOutPerSecond: number | null;
+  /** Share of the time spent handling messages (Flink's busyTimeMsPerSecond / 1000), 0..1. */
+  readonly busyRatio: number | null;
 }
 
-const NO_RATES: SubtaskRates = { recordsInPerSecond: null, recordsOutPerSecond: null };
+const NO_RATES: SubtaskRates = { recordsInPerSecond: null, recordsOutPerSecond: null, busyRatio: null };
 
 /** Flink's thresholds (the subtask's BackPressureGauge): ok ≤ 10 %, low ≤ 50 %, high above; REST spells them lower-case. */
 function restLevel(ratio: number | null): BackPressureLevel | null {
@@ -55,8 +57,13 @@ export class JobViews {
     for (const v of snapshot.vertices) {
       for (const s of v.subtasks) {
         if (!s.metrics) continue;
-        const [inRate, outRate] = this.meters.record(s.executionId, snapshot.now, [s.metrics.numRecordsIn, s.metrics.numRecordsOut]);
-        rates.set(s.executionId, { recordsInPerSecond: inRate, recordsOutPerSecond: outRate });
+        const [inRate, outRate, busyMsPerSecond] = this.meters.record(s.executionId, snapshot.now, [
+          s.metrics.numRecordsIn,
+          s.metrics.numRecordsOut,
+          s.metrics.busyTimeMs,
+        ]);
+        const busyRatio = busyMsPerSecond === null ? null : Math.min(1, Math.max(0, busyMsPerSecond / 1000));
+        rates.set(s.executionId, { recordsInPerSecond: inRate, recordsOutPerSecond: outRate, busyRatio });
       }
     }
     return rates;
@@ -225,6 +232,11 @@ function outputWatermark(vertex: VertexSnapshot, s: SubtaskSnapshot): number {
   return wm === Number.POSITIVE_INFINITY ? MIN_WATERMARK : wm;
 }
 
+function maxOf(values: ReadonlyArray<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : Math.max(...known);
+}
+
 function sumOf(values: ReadonlyArray<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null);
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
@@ -256,6 +268,7 @@ function vertexSummary(v: VertexSnapshot, rates: ReadonlyMap<string, SubtaskRate
       'late-records-dropped': ops.reduce((n, o) => n + o.numLateRecordsDropped, 0),
       'backpressure-ratio': ratio,
       'backpressure-level': restLevel(ratio),
+      'busy-ratio': maxOf(r.map((x) => x.busyRatio)),
       'window-held-back': reported.some((s) => {
         const wait = diagnoseWindowWait(s, () => '');
         return wait !== null && wait.kind !== 'open';
@@ -280,6 +293,7 @@ function subtaskDetails(vertex: VertexSnapshot, s: SubtaskSnapshot, rates: Subta
           'write-batches': m.numBatchesOut,
           'read-records-per-second': rates.recordsInPerSecond,
           'write-records-per-second': rates.recordsOutPerSecond,
+          'busy-ratio': rates.busyRatio,
           'records-skipped': ops.reduce((n, o) => n + o.numRecordsSkipped, 0),
           'late-records-dropped': ops.reduce((n, o) => n + o.numLateRecordsDropped, 0),
           'queued-input-messages': m.queuedInputMessages,

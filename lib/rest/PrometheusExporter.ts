@@ -103,6 +103,14 @@ export function exportJob(out: PrometheusExposition, job: JobSnapshot, rates: Re
         .add('brook_task_numBuffersIn', 'counter', 'Network batches received.', labels, m.numBatchesIn)
         .add('brook_task_numBuffersOut', 'counter', 'Network batches sent.', labels, m.numBatchesOut)
         .add('brook_task_currentInputWatermark', 'gauge', 'The minimum watermark over the active input channels.', labels, m.currentInputWatermark)
+        .add('brook_task_busyTimeMs', 'counter', 'Milliseconds spent handling mailbox messages.', labels, m.busyTimeMs)
+        .add(
+          'brook_task_busyTimeMsPerSecond',
+          'gauge',
+          'Milliseconds per second spent busy (last seconds).',
+          labels,
+          r?.busyRatio == null ? null : r.busyRatio * 1000,
+        )
         .add('brook_task_backPressuredTimeMs', 'counter', 'Milliseconds spent unable to emit for lack of credit.', labels, m.backPressuredTimeMs)
         .add(
           'brook_task_backPressuredTimeMsPerSecond',

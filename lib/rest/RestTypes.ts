@@ -85,6 +85,8 @@ export interface VertexMetrics {
   /** The highest over the subtasks. */
   readonly 'backpressure-ratio': number | null;
   readonly 'backpressure-level': BackPressureLevel | null;
+  /** The highest over the subtasks of the share of time spent handling messages (Flink's busy time), 0..1; null until two samples. */
+  readonly 'busy-ratio': number | null;
   /** Some subtask has a window that is not open any more but waits: held back, no watermark, or idle inputs. */
   readonly 'window-held-back': boolean;
 }
@@ -191,6 +193,8 @@ export interface SubtaskDetails {
     readonly 'write-batches': number;
     readonly 'read-records-per-second': number | null;
     readonly 'write-records-per-second': number | null;
+    /** Share of the time spent handling messages, 0..1; null until two samples. */
+    readonly 'busy-ratio': number | null;
     readonly 'records-skipped': number;
     readonly 'late-records-dropped': number;
     /** Input messages waiting in the subtask's queue, and output batches waiting for credit. */

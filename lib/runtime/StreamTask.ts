@@ -84,6 +84,7 @@ export class StreamTask implements BarrierHandlerTarget {
   private pendingAsync = 0;
   /** Holds on input taken by operators (a sink waiting for its destination to drain). */
   private inputHolds = 0;
+  private busyTimeMs = 0;
   /** The same work, kept until it settled, also once the task ended (a sink's abort at close). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -159,6 +160,7 @@ export class StreamTask implements BarrierHandlerTarget {
   /** Handles one mailbox message. Never throws: a failure fails the task and is reported. */
   handle(message: TaskMessage): void {
     if (this.phase.kind === 'ended') return;
+    const started = this.host.clock.now();
     try {
       switch (message.type) {
         case 'records':
@@ -213,6 +215,8 @@ export class StreamTask implements BarrierHandlerTarget {
       this.outputs?.afterMailboxAction();
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.busyTimeMs += this.host.clock.now() - started;
     }
   }
 
@@ -242,6 +246,7 @@ export class StreamTask implements BarrierHandlerTarget {
       currentInputWatermark: this.currentInputWatermark,
       inputChannelWatermarks: this.input ? this.input.channelWatermarks() : [],
       queuedInputMessages: this.early.length + (this.inputProcessor?.queuedMessages ?? 0),
+      busyTimeMs: this.busyTimeMs,
       operators: this.chain ? this.chain.operators.map((o) => o.metrics.snapshot()) : [],
     };
   }

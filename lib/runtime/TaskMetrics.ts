@@ -61,5 +61,12 @@ export interface TaskMetricsSnapshot extends BackPressureSnapshot {
   readonly inputChannelWatermarks: ReadonlyArray<{ watermark: number; status: string }>;
   readonly queuedInputMessages: number;
   readonly queuedOutputBatches: number;
+  /**
+   * Time spent handling mailbox messages (Flink's busyTimeMs). Read on the millisecond clock
+   * around each message: a message shorter than a millisecond adds 1 when a tick falls inside
+   * it, which happens in proportion to its length, so the sum estimates the busy time without
+   * bias.
+   */
+  readonly busyTimeMs: number;
   readonly operators: readonly OperatorMetricsSnapshot[];
 }

@@ -24,6 +24,7 @@ const vertex = (id: string, m: Partial<VertexSummary['metrics']>): VertexSummary
     'late-records-dropped': 0,
     'backpressure-ratio': 0,
     'backpressure-level': 'ok',
+    'busy-ratio': null,
     'window-held-back': false,
     ...m,
   },

@@ -24,6 +24,7 @@ function subtask(nextTimer: number | null, input: number, channels: Array<number
     backPressureLevel: 'OK',
     queuedInputMessages: 0,
     queuedOutputBatches: 0,
+    busyTimeMs: 0,
     operators: operators ?? [op('Window(w)', { numEventTimeTimers: nextTimer === null ? 0 : 2, nextEventTimeTimer: nextTimer }), op('Sink: s')],
   };
   return {
