@@ -16,6 +16,7 @@ import { checkParallelism as checkMaxParallelism } from '../partitioners/keyGrou
 import { TextWriter } from '../runtime/StreamOperator';
 import { standardError, standardOutput } from '../connectors/sink/StreamTextWriter';
 import { DEFAULT_TASK_CONFIG, TaskConfig } from '../runtime/TaskConfig';
+import { JobEventReporter, writerReporter } from '../controlplane/JobEventReporter';
 import { JobSettings } from '../controlplane/JobSubmission';
 import { Clock } from '../time/Clock';
 import { systemClock } from '../time/SystemClock';
@@ -50,6 +51,11 @@ export interface LocalEnvironmentOptions {
   readonly seed?: number;
   readonly stdout?: TextWriter;
   readonly stderr?: TextWriter;
+  /**
+   * Where each restart (its cause and attempt number), the failure that ends a job and each
+   * distinct reason a checkpoint was declined are reported. Default: one line each on `stderr`.
+   */
+  readonly reporter?: JobEventReporter;
   /** Run on this cluster instead of starting one per execution (tests keep it to settle it). */
   readonly cluster?: JobCluster;
   /** Records per network batch. */
@@ -296,6 +302,7 @@ export class StreamExecutionEnvironment {
       checkpointing: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.toData() : undefined,
       restartStrategy: this.restartStrategy,
       savepointRestore: this.savepointRestore,
+      reporter: this.options.reporter ?? writerReporter(this.writers().stderr, 'brook: '),
     };
   }
 

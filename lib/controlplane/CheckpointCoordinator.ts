@@ -32,6 +32,8 @@ export interface CheckpointCoordinatorContext {
   notifyAborted(checkpointId: number): void;
   /** Too many checkpoints failed in a row: fail the job (the restart strategy decides what next). */
   failJob(error: Error): void;
+  /** A subtask declined a checkpoint for a reason not reported before in this job: tell the user. */
+  warnDeclined(checkpointId: number, reason: string): void;
   /** Registers async storage work, so a harness on the manual clock waits for it. */
   track<T>(work: Promise<T>): Promise<T>;
 }
@@ -74,6 +76,7 @@ export class CheckpointCoordinator {
   /** The final state of each finished subtask, carried into every later checkpoint. */
   private readonly finishedStates = new FinishedSubtaskStates();
   private readonly finalizations = new Set<Promise<void>>();
+  private readonly reportedDeclineReasons = new Set<string>();
   private periodicTimer: TimerHandle | undefined;
   private periodicRunning = false;
   /** A periodic trigger that came while too many checkpoints were pending: runs when one ends. */
@@ -162,6 +165,12 @@ export class CheckpointCoordinator {
   decline(key: string, checkpointId: number, reason: string, countsAsFailure: boolean): void {
     const p = this.pending.get(checkpointId);
     if (!p || p.done) return;
+    // Once per reason: a state that cannot be serialized declines every checkpoint alike, and
+    // one line says it; a subtask that merely is not running yet is no news at all.
+    if (countsAsFailure && !this.reportedDeclineReasons.has(reason)) {
+      this.reportedDeclineReasons.add(reason);
+      this.context.warnDeclined(checkpointId, `subtask ${key}: ${reason}`);
+    }
     this.abort(p, `declined by subtask ${key}: ${reason}`, countsAsFailure);
   }
 

@@ -5,6 +5,7 @@ import { ShipStrategy } from '../partitioners/StreamPartitioner';
 import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
 import { ExecutionState } from '../runtime/ExecutionState';
 import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
+import { FailureRecord } from './ExceptionHistory';
 import { JobSubmission } from './JobSubmission';
 import { TaskManagerSlots } from './SlotPool';
 
@@ -36,6 +37,8 @@ export interface JobRun {
   readonly endTime: number | undefined;
   /** Undefined when the job does not checkpoint. */
   readonly checkpoints: CheckpointStatsSnapshot | undefined;
+  readonly numRestarts: number;
+  readonly exceptionHistory: { readonly entries: readonly FailureRecord[]; readonly truncated: boolean };
 }
 
 export const EXECUTION_STATES: readonly ExecutionState[] = ['CREATED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED'];
@@ -102,6 +105,9 @@ export interface JobSnapshot {
   readonly vertices: readonly VertexSnapshot[];
   readonly edges: readonly EdgeSnapshot[];
   readonly checkpoints: CheckpointStatsSnapshot | undefined;
+  readonly numRestarts: number;
+  /** The job's last failures, newest first; `truncated` when older ones were dropped. */
+  readonly exceptions: { readonly entries: readonly FailureRecord[]; readonly truncated: boolean };
 }
 
 export function clusterOverview(now: number, taskManagers: readonly TaskManagerSlots[], jobs: Iterable<JobRun>): ClusterOverview {
@@ -169,5 +175,7 @@ export function jobSnapshot(now: number, job: JobRun): JobSnapshot {
       sideOutput: e.streamEdge.outputTag?.id,
     })),
     checkpoints: job.checkpoints,
+    numRestarts: job.numRestarts,
+    exceptions: { entries: [...job.exceptionHistory.entries], truncated: job.exceptionHistory.truncated },
   };
 }

@@ -9,13 +9,15 @@ import { TaskRestore } from '../runtime/checkpoint/StateAssignment';
 import { JobExecutionError, NotEnoughSlotsError, TaskFailure } from '../runtime/errors';
 import { ExecutionState, isTerminal } from '../runtime/ExecutionState';
 import { RestartBackoffTimeStrategy } from '../runtime/restart/RestartBackoffTimeStrategy';
-import { createRestartStrategy, defaultRestartStrategy } from '../runtime/restart/RestartStrategy';
+import { createRestartStrategy, defaultRestartStrategy, describeRestartLimit, RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
 import { TaskMessage } from '../runtime/TaskMessage';
 import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
 import { TimerHandle } from '../time/Clock';
 import { CheckpointCoordinator } from './CheckpointCoordinator';
 import { CheckpointStatsSnapshot } from '../runtime/checkpoint/CheckpointStats';
 import type { ExecutionRecord, JobRun } from './ClusterQueries';
+import { ExceptionHistory, failureRecord } from './ExceptionHistory';
+import { JobEventReporter, stderrReporter } from './JobEventReporter';
 import { JobMasterHost } from './JobMasterHost';
 import { jobResult } from './jobResult';
 import { JobSubmission, SnapshotOutcome } from './JobSubmission';
@@ -52,7 +54,13 @@ export class JobMaster<R> implements JobRun {
   readonly graph: ExecutionGraph;
   status: JobStatus = 'INITIALIZING';
   private attempt = 0;
-  private numRestarts = 0;
+  private restartCount = 0;
+  /** The last failures, for the REST API's exception history. */
+  readonly exceptionHistory = new ExceptionHistory();
+  /** The failure the history holds last, so the one that ends the job is not added twice. */
+  private recordedFailure: Error | undefined;
+  private readonly reporter: JobEventReporter;
+  private readonly restartConfig: RestartStrategyConfig;
   executions = new Map<string, Execution<R>>();
   private awaitingDeploy = new Set<number>();
   private awaitingRelease = new Set<number>();
@@ -79,7 +87,9 @@ export class JobMaster<R> implements JobRun {
     this.graph = buildExecutionGraph(submission.jobGraph);
     this.startTime = host.clock.now();
     const checkpointing = submission.checkpointing;
-    this.restartStrategy = createRestartStrategy(submission.restartStrategy ?? defaultRestartStrategy(checkpointing !== undefined), host.clock);
+    this.restartConfig = submission.restartStrategy ?? defaultRestartStrategy(checkpointing !== undefined);
+    this.restartStrategy = createRestartStrategy(this.restartConfig, host.clock);
+    this.reporter = submission.reporter ?? stderrReporter;
     if (checkpointing) {
       const storage = createCheckpointStorage(checkpointing.storage);
       let firstId = 1;
@@ -107,6 +117,8 @@ export class JobMaster<R> implements JobRun {
           notifyComplete: (id) => this.tellRunning({ type: 'notifyCheckpointComplete', checkpointId: id }),
           notifyAborted: (id) => this.tellRunning({ type: 'notifyCheckpointAborted', checkpointId: id }),
           failJob: (error) => this.handleFailure(error),
+          warnDeclined: (checkpointId, reason) =>
+            this.reporter.report({ type: 'checkpointDeclined', jobName: submission.jobGraph.jobName, jobId: submission.jobId, checkpointId, reason }),
           track: (work) => this.track(work),
         },
         checkpointing,
@@ -123,6 +135,10 @@ export class JobMaster<R> implements JobRun {
   /** Undefined when the job does not checkpoint. */
   get checkpoints(): CheckpointStatsSnapshot | undefined {
     return this.coordinator?.statsSnapshot();
+  }
+
+  get numRestarts(): number {
+    return this.restartCount;
   }
 
   get jobId(): string {
@@ -303,8 +319,19 @@ export class JobMaster<R> implements JobRun {
     this.coordinator?.stopPeriodicScheduler();
     this.coordinator?.abortPendingCheckpoints('the job is failing over');
     this.restartStrategy.notifyFailure(error);
-    if (this.restartStrategy.canRestart()) {
+    const restarts = this.restartStrategy.canRestart();
+    this.recordFailure(error, restarts);
+    if (restarts) {
       log('job %s failed over: %s', this.jobId, error.message);
+      this.reporter.report({
+        type: 'restarting',
+        jobName: this.submission.jobGraph.jobName,
+        jobId: this.jobId,
+        restart: this.restartCount + 1,
+        ...describeRestartLimit(this.restartConfig),
+        backoffMs: this.restartStrategy.getBackoffTime(),
+        cause: error.message,
+      });
       this.failure = error;
       this.release('RESTARTING', error);
     } else {
@@ -327,7 +354,7 @@ export class JobMaster<R> implements JobRun {
   private restoreAndDeploy(): void {
     if (this.status !== 'RESTARTING') return;
     this.attempt++;
-    this.numRestarts++;
+    this.restartCount++;
     const latest = this.coordinator?.latestCompleted;
     const initial = this.submission.savepointRestore;
     const from = latest ? Promise.resolve(latest) : initial ? readCompletedCheckpoint(initial.path) : undefined;
@@ -367,6 +394,16 @@ export class JobMaster<R> implements JobRun {
     this.timers.clear();
     this.setStatus(status);
     this.host.onTerminated();
+    if (status === 'FAILED' && failure) {
+      if (failure !== this.recordedFailure) this.recordFailure(failure, false);
+      this.reporter.report({
+        type: 'failed',
+        jobName: this.submission.jobGraph.jobName,
+        jobId: this.jobId,
+        numRestarts: this.restartCount,
+        cause: failure.message,
+      });
+    }
     const { listener, jobGraph } = this.submission;
     if (status === 'FINISHED') {
       listener.onTerminated({
@@ -376,12 +413,19 @@ export class JobMaster<R> implements JobRun {
           executions: [...this.executions.values()],
           startTime: this.startTime,
           endTime: this.endTime,
-          numRestarts: this.numRestarts,
+          numRestarts: this.restartCount,
           checkpoints: this.coordinator?.statsSnapshot(),
         }),
       });
     } else if (status === 'CANCELED') listener.onTerminated({ error: new JobExecutionError(jobGraph.jobName, new Error('the job was cancelled')) });
     else listener.onTerminated({ error: failure instanceof NotEnoughSlotsError ? failure : new JobExecutionError(jobGraph.jobName, failure) });
+  }
+
+  private recordFailure(error: Error, restarted: boolean): void {
+    this.recordedFailure = error;
+    const taskManagerOf = (taskName: string, subtaskIndex: number): number | undefined =>
+      [...this.executions.values()].find((r) => r.execution.vertex.name === taskName && r.execution.subtaskIndex === subtaskIndex)?.taskManagerId;
+    this.exceptionHistory.add(failureRecord(error, this.host.clock.now(), restarted, taskManagerOf));
   }
 
   /** Another job may write the checkpoint directory now: stop, rather than both writing it. */

@@ -4,6 +4,7 @@ import { JobGraph } from '../graph/JobGraph';
 import { CheckpointConfigData } from '../runtime/checkpoint/CheckpointConfigData';
 import { RestartStrategyConfig } from '../runtime/restart/RestartStrategy';
 import { TaskConfig } from '../runtime/TaskConfig';
+import { JobEventReporter } from './JobEventReporter';
 
 /** How the JobManager tells the submitter what happens to its job. */
 export interface JobListener {
@@ -21,6 +22,8 @@ export interface JobSettings {
   readonly restartStrategy?: RestartStrategyConfig;
   /** Start from this savepoint or retained checkpoint (a directory holding `_metadata`). */
   readonly savepointRestore?: { readonly path: string; readonly allowNonRestoredState: boolean };
+  /** Where restarts, the final failure and declined checkpoints are reported; absent: the process's stderr. */
+  readonly reporter?: JobEventReporter;
 }
 
 /** A job as handed to the JobManager. */

@@ -38,6 +38,8 @@ export class CoordinatorHarness {
   readonly notifiedComplete: number[] = [];
   readonly notifiedAborted: number[] = [];
   readonly jobFailures: Error[] = [];
+  /** What the coordinator warned the user about declined checkpoints: `id: reason`. */
+  readonly declineWarnings: string[] = [];
   private pendingWork = 0;
 
   constructor(storage: CheckpointStorage = new MemoryCheckpointStorage(), config: Partial<CheckpointConfigData> = {}, parallelism = 2) {
@@ -58,6 +60,7 @@ export class CoordinatorHarness {
       notifyComplete: (id) => this.notifiedComplete.push(id),
       notifyAborted: (id) => this.notifiedAborted.push(id),
       failJob: (e) => this.jobFailures.push(e),
+      warnDeclined: (id, reason) => this.declineWarnings.push(`${id}: ${reason}`),
       track: <T>(work: Promise<T>): Promise<T> => {
         this.pendingWork++;
         const done = (): void => void this.pendingWork--;

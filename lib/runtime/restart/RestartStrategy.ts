@@ -100,3 +100,27 @@ export function createRestartStrategy(config: RestartStrategyConfig, clock: Cloc
     }
   }
 }
+
+/**
+ * How a restart message names the strategy: fixed-delay with its cap (`fixed-delay(3)`), the
+ * others, which have no cap on the total, by name and rate.
+ */
+export function describeRestartLimit(config: RestartStrategyConfig): { readonly strategy: string; readonly limited: boolean } {
+  switch (config.type) {
+    case 'none':
+      return { strategy: 'none', limited: true };
+    case 'fixed-delay':
+      return { strategy: `fixed-delay(${config.attempts ?? RESTART_DEFAULTS.fixedDelay.attempts})`, limited: true };
+    case 'failure-rate': {
+      const d = RESTART_DEFAULTS.failureRate;
+      const max = config.maxFailuresPerInterval ?? d.maxFailuresPerInterval;
+      return { strategy: `failure-rate(${max} per ${config.failureRateIntervalMs ?? d.failureRateIntervalMs} ms)`, limited: false };
+    }
+    case 'exponential-delay': {
+      const attempts = config.attemptsBeforeResetBackoff ?? RESTART_DEFAULTS.exponentialDelay.attemptsBeforeResetBackoff;
+      return attempts === Number.MAX_SAFE_INTEGER
+        ? { strategy: 'exponential-delay', limited: false }
+        : { strategy: `exponential-delay(${attempts} before the backoff resets)`, limited: false };
+    }
+  }
+}
