@@ -60,7 +60,7 @@ function formatCount(n: number): string {
 
 /**
  * The progress of a running job in one line: records read by its sources and their rate, the
- * job's watermark, backpressure.
+ * job's watermark, backpressure, and how often it restarted once it did.
  *
  * The job's watermark is how far event time has reached at its ends: the lowest over the tasks
  * nothing consumes from (its sinks) of the watermark they received, or for a task without
@@ -79,5 +79,7 @@ export function progressText(job: JobDetailsBody): string {
   const levels = job.vertices.map((v) => v.metrics['backpressure-level']);
   const bp = levels.includes('high') ? 'HIGH' : levels.includes('low') ? 'LOW' : levels.includes('ok') ? 'OK' : '–';
   const seconds = Math.floor(job.duration / 1000);
-  return `${job.state} ${seconds}s | ${formatCount(read)} records read${rate} | watermark ${describeEventTime(watermark)} | backpressure ${bp}`;
+  const restarts = job['num-restarts'];
+  const restarted = restarts > 0 ? ` | ${formatCount(restarts)} restart${restarts === 1 ? '' : 's'}` : '';
+  return `${job.state} ${seconds}s | ${formatCount(read)} records read${rate} | watermark ${describeEventTime(watermark)} | backpressure ${bp}${restarted}`;
 }

@@ -130,7 +130,7 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
       io.stderr.write('brook: the output was closed by its reader; job cancelled\n');
       return 0;
     }
-    io.stderr.write(`brook: ${outcome.status === 'CANCELED' ? 'job cancelled' : outcome.error.message}\n`);
+    if (!outcome.reported) io.stderr.write(`brook: ${outcome.status === 'CANCELED' ? 'job cancelled' : outcome.error.message}\n`);
     return interrupted ? 130 : 1;
   } finally {
     withdraw?.();

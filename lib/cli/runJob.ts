@@ -5,6 +5,7 @@ import { ClusterGateway, JobCluster } from '../cluster/JobCluster';
 import { JobExecutionResult } from '../api/JobExecutionResult';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment';
 import { requiredSlots } from '../graph/JobGraph';
+import { JobEventReporter, writerReporter } from '../controlplane/JobEventReporter';
 import { JobViews } from '../rest/JobViews';
 import { DEFAULT_WEB_PORT, RestServer } from '../rest/RestServer';
 import { TextWriter } from '../runtime/StreamOperator';
@@ -52,7 +53,13 @@ export interface RunJobOptions {
  */
 export type RunJobOutcome =
   | { readonly status: 'FINISHED'; readonly result: JobExecutionResult }
-  | { readonly status: 'CANCELED' | 'FAILED'; readonly error: Error; readonly outputClosed: boolean };
+  | {
+      readonly status: 'CANCELED' | 'FAILED';
+      readonly error: Error;
+      readonly outputClosed: boolean;
+      /** The failure was already printed by the job's reporter: the caller prints nothing more. */
+      readonly reported: boolean;
+    };
 
 async function startDashboard(gateway: ClusterGateway, options: DashboardOptions): Promise<RestServer> {
   const make = (port: number): RestServer =>
@@ -98,7 +105,16 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   const target = options.stdout ?? standardOutput();
   const stdout = progress.around(target);
   const errWriter = progress.around({ write: (s) => void stderr.write(s) });
-  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter });
+  // Restarts and the failure that ends the job are printed as they happen, above the progress line.
+  const lines = writerReporter(errWriter, 'brook: ');
+  let failureReported = false;
+  const reporter: JobEventReporter = {
+    report: (event) => {
+      if (event.type === 'failed') failureReported = true;
+      lines.report(event);
+    },
+  };
+  const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism: options.parallelism, clock, stdout, stderr: errWriter, reporter });
   const jobName = options.jobName ?? job.jobName ?? 'brook job';
   options.configure?.(env);
   const cleanups = await defineFromJobFile(job, env, options.args ?? []);
@@ -144,7 +160,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     try {
       return { status: 'FINISHED', result: await client.getJobExecutionResult() };
     } catch (e) {
-      return { status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', error: e as Error, outputClosed };
+      return { status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', error: e as Error, outputClosed, reported: failureReported };
     }
   } finally {
     if (timer !== undefined) clock.clearTimeout(timer);

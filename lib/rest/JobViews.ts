@@ -75,6 +75,7 @@ export class JobViews {
       ...jobSummary(snapshot.overview, snapshot.now),
       now: snapshot.now,
       'failure-cause': snapshot.failure ?? null,
+      'num-restarts': snapshot.numRestarts,
       vertices: snapshot.vertices.map((v) => vertexSummary(v, rates)),
       'status-counts': statusCounts,
       plan: snapshot.plan,

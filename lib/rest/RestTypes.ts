@@ -129,6 +129,8 @@ export interface JobPlanBody {
 export interface JobDetailsBody extends JobSummary, JobPlanBody {
   readonly now: number;
   readonly 'failure-cause': string | null;
+  /** How often the job restarted (Flink's job metric numRestarts). */
+  readonly 'num-restarts': number;
   readonly vertices: readonly VertexSummary[];
   readonly 'status-counts': Readonly<Record<SubtaskState, number>>;
 }

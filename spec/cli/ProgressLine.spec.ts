@@ -72,6 +72,9 @@ describe('the progress line', () => {
       ],
     } as unknown as JobDetailsBody;
     expect(progressText(job)).toBe('RUNNING 12s | 12,000 records read (99/s) | watermark 1970-01-01T18:40:10.000Z | backpressure LOW');
+    expect(progressText({ ...job, 'num-restarts': 0 })).not.toContain('restart');
+    expect(progressText({ ...job, state: 'RESTARTING', 'num-restarts': 1 })).toMatch(/^RESTARTING 12s \| .* \| backpressure LOW \| 1 restart$/);
+    expect(progressText({ ...job, 'num-restarts': 2 })).toMatch(/ \| backpressure LOW \| 2 restarts$/);
   });
 
   it("shows the job's watermark where the timestamps are assigned after the source (IpCount's plan)", () => {

@@ -79,4 +79,46 @@ describe('runJobFile', () => {
     ).toHaveLength(3);
     expect(stderr).toEqual([]);
   });
+
+  it('prints each restart with its cause and attempt as it happens, and the failure that ends the job once', async () => {
+    const clock = new ManualClock(0);
+    const stderr: string[] = [];
+    const job: JobFile = {
+      jobName: 'flaky',
+      defineJob(env) {
+        env
+          .fromElements(1, 2, 3)
+          .map((x) => {
+            if (x === 2) throw new Error('no twos');
+            return x;
+          })
+          .name('Check')
+          .print();
+      },
+    };
+    let done: RunJobOutcome | undefined;
+    const running = runJobFile(job, {
+      parallelism: 1,
+      clock,
+      stdout: { write: () => undefined },
+      stderr: { isTTY: false, write: (s: string) => void stderr.push(s) },
+      configure: (env) => env.setRestartStrategy({ type: 'fixed-delay', attempts: 1, delayMs: 500 }),
+    }).then((o) => (done = o));
+    for (let step = 0; step < 100 && !done; step++) {
+      clock.advance(100);
+      for (let i = 0; i < 20; i++) await nextTurn();
+    }
+    await running;
+    expect(done).toMatchObject({ status: 'FAILED', reported: true });
+    const cause = "task 'Source: Collection Source -> Check -> Sink: Print to Std. Out' (subtask 1/1) failed: operator 'Check' failed on record 2: no twos";
+    expect(
+      stderr
+        .join('')
+        .split('\n')
+        .filter((l) => l),
+    ).toEqual([
+      `brook: job 'flaky' is restarting in 500 ms (restart 1 of fixed-delay(1)) after a failure: ${cause}`,
+      `brook: job 'flaky' failed after 1 restart: ${cause}`,
+    ]);
+  });
 });
