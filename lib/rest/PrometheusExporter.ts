@@ -89,6 +89,8 @@ export function exportCluster(out: PrometheusExposition, cluster: ClusterOvervie
  * (job, task, subtask index, operator). Names follow Flink's metric names.
  */
 export function exportJob(out: PrometheusExposition, job: JobSnapshot, rates: ReadonlyMap<string, SubtaskRates>): void {
+  const jobLabels = { job_id: job.overview.jobId, job_name: job.overview.name };
+  out.add('brook_job_numRestarts', 'gauge', 'How often the job restarted after a failure (Flink: numRestarts).', jobLabels, job.numRestarts);
   for (const v of job.vertices) {
     for (const s of v.subtasks) {
       const m = s.metrics;

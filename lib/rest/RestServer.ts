@@ -7,6 +7,7 @@ import { ClusterGateway } from '../cluster/JobCluster';
 import { JobSnapshot } from '../controlplane/ClusterQueries';
 import { DashboardAssets } from './DashboardAssets';
 import { checkpointsBody, JobViews, jobIdsBody, jobsOverviewBody, overviewBody, taskManagersBody } from './JobViews';
+import { jobExceptionsBody } from './JobExceptions';
 import { brookVersion } from './packageRoot';
 import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
 import { ConfigBody, ErrorBody, TriggerBody } from './RestTypes';
@@ -169,6 +170,7 @@ export class RestServer {
       if (!job.checkpoints) throw new HttpError(404, `checkpointing is not enabled for job ${job.overview.jobId}`);
       return { body: checkpointsBody(job.checkpoints) };
     });
+    r.add('GET', '/jobs/:jobId/exceptions', async (p) => ({ body: jobExceptionsBody(await this.job(p)) }));
     const cancelEnabled = (): void => {
       if (!this.options.enableCancel)
         throw new HttpError(403, 'cancelling jobs from the web is disabled: start the server with cancel enabled (brook run --allow-cancel)', CLOSE);
