@@ -4,6 +4,7 @@ import { Clock } from '../../time/Clock';
 import { ChainedOperator } from '../OperatorChain';
 import { RecordWriterOutput } from '../RecordWriterOutput';
 import { OperatorStateSnapshot } from '../state/OperatorStateSnapshot';
+import { describeUncloneableState } from '../state/UncloneableState';
 import { CheckpointBarrier } from './CheckpointBarrier';
 import { StateHandle, SubtaskCheckpointStats } from './CheckpointMetadata';
 import { persistSubtaskState } from './CheckpointStorage';
@@ -54,12 +55,13 @@ export class SubtaskCheckpointCoordinator {
       if (p) preCommits.push(p);
     }
     const syncDurationMs = this.clock.now() - start;
-    this.track(this.finishAsync(barrier, snapshots, preCommits, alignmentDurationMs, syncDurationMs));
+    this.track(this.finishAsync(barrier, snapshots, operators, preCommits, alignmentDurationMs, syncDurationMs));
   }
 
   private async finishAsync(
     barrier: CheckpointBarrier,
     snapshots: Record<string, OperatorStateSnapshot>,
+    operators: readonly ChainedOperator[],
     preCommits: Promise<void>[],
     alignmentDurationMs: number,
     syncDurationMs: number,
@@ -73,7 +75,7 @@ export class SubtaskCheckpointCoordinator {
       let handle: StateHandle | undefined;
       let stateSize = 0;
       if (Object.keys(snapshots).length > 0) {
-        const bytes = v8.serialize(snapshots);
+        const bytes = serialize(snapshots, operators);
         stateSize = bytes.length;
         handle = await persistSubtaskState(barrier.location, this.stateFileName, bytes);
       }
@@ -85,5 +87,16 @@ export class SubtaskCheckpointCoordinator {
       this.log('declines checkpoint %d: %s', checkpointId, reason);
       this.responder.declineCheckpoint(checkpointId, reason, true);
     }
+  }
+}
+
+/** The snapshots as bytes; when a value cannot be serialized, an error that names its state and key. */
+function serialize(snapshots: Record<string, OperatorStateSnapshot>, operators: readonly ChainedOperator[]): Buffer {
+  try {
+    return v8.serialize(snapshots);
+  } catch (e) {
+    const names = new Map(operators.map((op) => [operatorIdOf(op.node), op.node.name]));
+    const reason = describeUncloneableState(snapshots, (id) => names.get(id) ?? id);
+    throw reason === undefined ? e : new Error(reason);
   }
 }

@@ -18,6 +18,7 @@ import { HeapListState } from './heap/HeapListState';
 import { HeapMapState } from './heap/HeapMapState';
 import { HeapReducingState } from './heap/HeapReducingState';
 import { HeapAggregatingState } from './heap/HeapAggregatingState';
+import { registerStateKind } from './UncloneableState';
 
 /** The state kind a descriptor yields. */
 export type StateFor<D> =
@@ -160,6 +161,7 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
         if (!map) continue;
         if (reg.ttl?.config.cleanupFullSnapshot) map = withoutExpired(map, reg.kind, reg.ttl);
         if (map.size === 0) continue;
+        registerStateKind(map, reg.kind);
         const kg = this.keyGroupRange.start + i;
         let states = out.get(kg);
         if (!states) out.set(kg, (states = {}));
