@@ -3,6 +3,7 @@ import type {
   ConfigBody,
   ErrorBody,
   JobDetailsBody,
+  JobExceptionsBody,
   JobsOverviewBody,
   OverviewBody,
   SavepointStatusBody,
@@ -14,6 +15,7 @@ export type {
   CheckpointsBody,
   ConfigBody,
   JobDetailsBody,
+  JobExceptionsBody,
   JobSummary,
   JobsOverviewBody,
   OverviewBody,
@@ -57,6 +59,7 @@ export const api = {
   job: (id: string) => call<JobDetailsBody>(job(id)),
   vertex: (id: string, vertexId: string) => call<VertexDetailsBody>(`${job(id)}/vertices/${encodeURIComponent(vertexId)}`),
   checkpoints: (id: string) => call<CheckpointsBody>(`${job(id)}/checkpoints`),
+  exceptions: (id: string) => call<JobExceptionsBody>(`${job(id)}/exceptions`),
   cancel: (id: string) => call<Record<string, never>>(`${job(id)}?mode=cancel`, { method: 'PATCH' }),
   savepoint: (id: string, directory: string | undefined) =>
     call<TriggerBody>(`${job(id)}/savepoints`, { method: 'POST', body: JSON.stringify(directory ? { 'target-directory': directory } : {}) }),

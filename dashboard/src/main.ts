@@ -1,5 +1,6 @@
 import { api, ApiError, ConfigBody, JobDetailsBody, JobSummary, OverviewBody } from './api.js';
 import { DagView } from './dagView.js';
+import { renderExceptionsPanel } from './exceptionsPanel.js';
 import { byId, h, replace } from './dom.js';
 import { formatClockTime, formatDuration } from './format.js';
 import { renderVertexPanel } from './vertexPanel.js';
@@ -173,6 +174,7 @@ async function refresh(): Promise<void> {
   dag.render(job, state.vertexId);
   if (state.vertexId) renderVertexPanel(byId('vertex'), await api.vertex(job.jid, state.vertexId));
   await renderCheckpoints(job.jid);
+  renderExceptionsPanel(byId('exceptions'), job['num-restarts'], await api.exceptions(job.jid));
   byId('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
 }
 

@@ -151,3 +151,57 @@ describe('the dashboard in Chromium', () => {
     }
   });
 });
+
+/** The Exceptions section, after a job whose map failed twice and restarted each time. */
+describe('the dashboard in Chromium, after restarts', () => {
+  let h: JobHarness;
+  let server: RestServer;
+  let browser: BrowserHarness;
+  let url: string;
+
+  beforeAll(async () => {
+    h = new JobHarness({ parallelism: 1, reporter: { report: () => undefined } });
+    h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 100 });
+    let failed = 0;
+    h.env
+      .fromGenerator((i) => i, Infinity, { recordsPerSecond: 10 })
+      .map((x) => {
+        if (x === 2 && failed < 2) throw new Error(`boom ${++failed}`);
+        return x;
+      })
+      .name('Flaky Map')
+      .print();
+    await h.start('flaky');
+    await h.advance(2000);
+    server = new RestServer(new JobManagerGateway(h.cluster.system, h.cluster.jobManager), { port: 0, refreshIntervalMs: 200 });
+    url = await server.start();
+    browser = await BrowserHarness.launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await h?.close();
+  });
+
+  it('shows the restart count and each failure, newest first, with its task and outcome', async () => {
+    const errors: string[] = [];
+    browser.page.on('pageerror', (e) => errors.push(e.message));
+    await browser.page.goto(url);
+    await browser.page.waitForSelector('#num-restarts:has-text("Restarts: 2")', { timeout: 30_000 });
+    const rows = await browser.page.$$eval('#exception-history tr.exception', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.querySelector('summary')?.textContent ?? td.textContent)),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.slice(1))).toEqual(
+      ['boom 2', 'boom 1'].map((boom) => [
+        'Source: Generator Source -> Flaky Map -> Sink: Print to Std. Out (subtask 1)',
+        'restarted',
+        `TaskFailure: task 'Source: Generator Source -> Flaky Map -> Sink: Print to Std. Out' (subtask 1/1) failed: operator 'Flaky Map' failed on record 2: ${boom}`,
+      ]),
+    );
+    expect(await browser.page.textContent('#job-state')).toBe('RUNNING');
+    await browser.screenshot('dashboard-exceptions.png');
+    expect(errors).toEqual([]);
+  });
+});

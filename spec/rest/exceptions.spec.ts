@@ -1,8 +1,7 @@
 import { JobManagerGateway } from '../../actors/JobManagerGateway';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
-import { JobExceptionsBody } from '../../lib/rest/JobExceptions';
 import { RestServer } from '../../lib/rest/RestServer';
-import { JobDetailsBody } from '../../lib/rest/RestTypes';
+import { JobDetailsBody, JobExceptionsBody } from '../../lib/rest/RestTypes';
 import { getJson, request } from '../harness/httpGet';
 import { JobHarness } from '../harness/JobHarness';
 
