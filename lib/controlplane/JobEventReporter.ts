@@ -32,7 +32,7 @@ export interface JobEventReporter {
 export function describeJobEvent(event: JobEvent): string {
   switch (event.type) {
     case 'restarting': {
-      const count = event.limited ? `restart ${event.restart} of ${event.strategy}` : `restart ${event.restart} (${event.strategy}, no limit)`;
+      const count = event.limited ? `restart ${event.restart} of ${event.strategy}` : `restart ${event.restart}; ${event.strategy} has no limit`;
       return `job '${event.jobName}' is restarting in ${event.backoffMs} ms (${count}) after a failure: ${event.cause}`;
     }
     case 'failed': {

@@ -71,8 +71,8 @@ describe('what a user sees when a job restarts', () => {
       await h.start('flaky');
       await h.result();
       expect(events.map(describeJobEvent).map((l) => /\((restart .*?)\) after/.exec(l)?.[1])).toEqual([
-        'restart 1 (failure-rate(5 per 60000 ms), no limit)',
-        'restart 2 (failure-rate(5 per 60000 ms), no limit)',
+        'restart 1; failure-rate(5 per 60000 ms) has no limit',
+        'restart 2; failure-rate(5 per 60000 ms) has no limit',
       ]);
     } finally {
       await h.close();
