@@ -113,6 +113,43 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
     expect(h.terminatedCalls).toBe(1);
   });
 
+  it('tells the reporter of the restart and of the failure that ended the job, and keeps both in the history', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    await h.advance(100);
+    await h.fail(h.currentExecutionIds()[0], 'first failure');
+    await h.releaseAll();
+    await h.advance(500);
+    await h.deployAll();
+    await h.report('RUNNING');
+    await h.advance(100);
+    await h.fail(h.currentExecutionIds()[1], 'second failure');
+    await h.releaseAll();
+    expect(h.events.map((e) => ({ ...e, cause: /\w+ failure/.exec(e.type === 'checkpointDeclined' ? e.reason : e.cause)?.[0] }))).toEqual([
+      {
+        type: 'restarting',
+        jobName: expect.any(String) as string,
+        jobId: 'job-under-test',
+        restart: 1,
+        strategy: 'fixed-delay(1)',
+        limited: true,
+        backoffMs: 500,
+        cause: 'first failure',
+      },
+      { type: 'failed', jobName: expect.any(String) as string, jobId: 'job-under-test', numRestarts: 1, cause: 'second failure' },
+    ]);
+    const history = h.job.exceptionHistory.entries.map((e) => ({
+      timestamp: e.timestamp,
+      restarted: e.restarted,
+      message: /\w+ failure/.exec(e.message)?.[0],
+    }));
+    expect(history).toEqual([
+      { timestamp: 700, restarted: false, message: 'second failure' },
+      { timestamp: 100, restarted: true, message: 'first failure' },
+    ]);
+    expect(h.job.exceptionHistory.truncated).toBe(false);
+  });
+
   it('cancels a running job once every TaskManager released it, and checkpoints stop', async () => {
     const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
     await running(h);

@@ -1,3 +1,4 @@
+import { JobEvent } from '../../lib/controlplane/JobEventReporter';
 import { JobStatus } from '../../lib/api/JobStatus';
 import { JobMaster } from '../../lib/controlplane/JobMaster';
 import { JobMasterHost } from '../../lib/controlplane/JobMasterHost';
@@ -24,6 +25,8 @@ export class JobMasterHarness {
   readonly clock = new ManualClock(0);
   readonly job: JobMaster<SubtaskRef>;
   readonly statuses: JobStatus[] = [];
+  /** What the JobMaster reported to the user (restarts, the final failure, declined checkpoints). */
+  readonly events: JobEvent[] = [];
   outcome: JobOutcome | undefined;
   /** Deployments per TaskManager not yet answered. */
   readonly pendingDeploys = new Map<number, SubtaskDeployment[]>();
@@ -61,6 +64,7 @@ export class JobMasterHarness {
         jobGraph,
         config: DEFAULT_TASK_CONFIG,
         listener: { onStatusChange: (s) => this.statuses.push(s), onTerminated: (o) => (this.outcome = o) },
+        reporter: { report: (e) => this.events.push(e) },
         ...settings,
       },
       host,
