@@ -182,6 +182,22 @@ describe('CheckpointCoordinator', () => {
     });
   });
 
+  it('warns of a declined checkpoint once per distinct reason, and not of a subtask that merely cannot take part', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { tolerableCheckpointFailureNumber: 100 });
+    const decline = async (subtask: number, reason: string, countsAsFailure = true): Promise<void> => {
+      h.trigger();
+      await h.settle();
+      h.coordinator.decline(h.keys[subtask], h.lastBarrier.checkpointId, reason, countsAsFailure);
+      await h.settle();
+    };
+    await decline(0, "ValueState 'count' for key 'a' could not be cloned");
+    await decline(1, "ValueState 'count' for key 'a' could not be cloned");
+    await decline(0, "ValueState 'count' for key 'a' could not be cloned");
+    await decline(0, 'disk full');
+    await decline(0, "task 'x' is INITIALIZING", false);
+    expect(h.declineWarnings).toEqual([`1: subtask ${h.keys[0]}: ValueState 'count' for key 'a' could not be cloned`, `4: subtask ${h.keys[0]}: disk full`]);
+  });
+
   it('lets a checkpoint complete when a subtask that had finished before a restart finishes again', async () => {
     const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { timeoutMs: 600_000 });
     await completeCheckpoint(h, 'checkpoint1');
