@@ -1,5 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'util';
-import { JobClient, JobExecutionResult } from '../../actors';
+import { JobClient, JobExecutionError, JobExecutionResult, NotEnoughSlotsError } from '../../actors';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
@@ -37,7 +37,8 @@ export async function runCommand<O extends OptionsConfig>(
       process.stderr.write(`${e.message}\n${usage}\n`);
       return 2;
     }
-    process.stderr.write(`${(e as Error).message}\n`);
+    // A job that failed was already reported on stderr by the environment, once.
+    if (!(e instanceof JobExecutionError || e instanceof NotEnoughSlotsError)) process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
 }
@@ -67,7 +68,8 @@ export async function awaitJob(client: JobClient, onFinished: (result: JobExecut
     return 0;
   } catch (e) {
     if (client.getJobStatus() === 'CANCELED') return 130;
-    process.stderr.write(`${(e as Error).message}\n`);
+    // A job that failed was already reported on stderr by the environment, once.
+    if (client.getJobStatus() !== 'FAILED') process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop);

@@ -101,7 +101,7 @@ Results ("k>" is the subtask that computed the line) appear as windows close. Ct
     return 0;
   }
   if (outcome.status === 'CANCELED') return 0;
-  process.stderr.write(`${outcome.error.message}\n`);
+  if (!outcome.reported) process.stderr.write(`${outcome.error.message}\n`);
   return 1;
 }
 
