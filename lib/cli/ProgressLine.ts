@@ -60,22 +60,15 @@ function formatCount(n: number): string {
 
 /**
  * The progress of a running job in one line: records read by its sources and their rate, the
- * job's watermark, backpressure, and how often it restarted once it did.
- *
- * The job's watermark is how far event time has reached at its ends: the lowest over the tasks
- * nothing consumes from (its sinks) of the watermark they received, or for a task without
- * inputs the one it emitted. Tasks upstream of a watermark assigner never see one, so a minimum
- * over every task would read "none yet" for as long as the job runs.
+ * job's watermark (see jobWatermark), backpressure, and how often it restarted once it did.
  */
 export function progressText(job: JobDetailsBody): string {
   const withInputs = new Set(job.plan.nodes.filter((n) => (n.inputs ?? []).length > 0).map((n) => n.id));
-  const consumed = new Set(job.plan.nodes.flatMap((n) => (n.inputs ?? []).map((input) => input.id)));
   const sources = job.vertices.filter((v) => !withInputs.has(v.id));
-  const ends = job.vertices.filter((v) => !consumed.has(v.id));
   const read = sources.reduce((n, v) => n + v.metrics['write-records'], 0);
   const rates = sources.map((v) => v.metrics['write-records-per-second']).filter((r): r is number => r !== null);
   const rate = rates.length > 0 ? ` (${Math.round(rates.reduce((a, b) => a + b, 0)).toLocaleString('en-US')}/s)` : '';
-  const watermark = Math.min(...ends.map((v) => (withInputs.has(v.id) ? v.metrics['current-input-watermark'] : v.metrics['current-output-watermark'])));
+  const watermark = job.watermark;
   const levels = job.vertices.map((v) => v.metrics['backpressure-level']);
   const bp = levels.includes('high') ? 'HIGH' : levels.includes('low') ? 'LOW' : levels.includes('ok') ? 'OK' : '–';
   const seconds = Math.floor(job.duration / 1000);

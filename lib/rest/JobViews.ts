@@ -4,6 +4,7 @@ import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/ch
 import { backPressureLevel } from '../runtime/BackPressureGauge';
 import { ExecutionState } from '../runtime/ExecutionState';
 import { MIN_WATERMARK } from '../time/Watermark';
+import { jobWatermark } from './jobWatermark';
 import { MeterHistory } from './MeterHistory';
 import {
   BackPressureLevel,
@@ -71,12 +72,15 @@ export class JobViews {
 
   jobDetails(snapshot: JobSnapshot, rates: ReadonlyMap<string, SubtaskRates>): JobDetailsBody {
     const statusCounts = countStates(snapshot.vertices.flatMap((v) => v.subtasks.map((s) => s.state)));
+    const vertices = snapshot.vertices.map((v) => vertexSummary(v, rates));
     return {
       ...jobSummary(snapshot.overview, snapshot.now),
       now: snapshot.now,
+      checkpointing: snapshot.checkpoints !== undefined,
       'failure-cause': snapshot.failure ?? null,
       'num-restarts': snapshot.numRestarts,
-      vertices: snapshot.vertices.map((v) => vertexSummary(v, rates)),
+      watermark: jobWatermark(snapshot.plan, vertices),
+      vertices,
       'status-counts': statusCounts,
       plan: snapshot.plan,
     };

@@ -128,9 +128,13 @@ export interface JobPlanBody {
 /** GET /jobs/:id */
 export interface JobDetailsBody extends JobSummary, JobPlanBody {
   readonly now: number;
+  /** Whether the job checkpoints (brook's addition: without it, /checkpoints answers 404). */
+  readonly checkpointing: boolean;
   readonly 'failure-cause': string | null;
   /** How often the job restarted (Flink's job metric numRestarts). */
   readonly 'num-restarts': number;
+  /** The job's watermark: the lowest its ends (sinks) received (brook's addition). */
+  readonly watermark: number;
   readonly vertices: readonly VertexSummary[];
   readonly 'status-counts': Readonly<Record<SubtaskState, number>>;
 }

@@ -60,9 +60,10 @@ describe('the progress line', () => {
     expect(piped.written).toEqual([]);
   });
 
-  it('says records read by the sources, their rate, the lowest watermark past the sources, and backpressure', () => {
+  it("says records read by the sources, their rate, the job's watermark, and backpressure", () => {
     const job = {
       state: 'RUNNING',
+      watermark: Date.UTC(1970, 0, 1, 18, 40, 10),
       duration: 12_345,
       plan: { nodes: [{ id: '1' }, { id: '2', inputs: [{ id: '1' }] }, { id: '3', inputs: [{ id: '2' }] }] },
       vertices: [
@@ -75,32 +76,6 @@ describe('the progress line', () => {
     expect(progressText({ ...job, 'num-restarts': 0 })).not.toContain('restart');
     expect(progressText({ ...job, state: 'RESTARTING', 'num-restarts': 1 })).toMatch(/^RESTARTING 12s \| .* \| backpressure LOW \| 1 restart$/);
     expect(progressText({ ...job, 'num-restarts': 2 })).toMatch(/ \| backpressure LOW \| 2 restarts$/);
-  });
-
-  it("shows the job's watermark where the timestamps are assigned after the source (IpCount's plan)", () => {
-    // Source -> (REBALANCE) -> Map -> Map -> Timestamps/Watermarks -> (HASH) -> Window -> Map -> Print:
-    // the assigner's task never receives a watermark, the window's task receives the job's.
-    const job = {
-      state: 'RUNNING',
-      duration: 1_000,
-      plan: { nodes: [{ id: 'src' }, { id: 'assign', inputs: [{ id: 'src' }] }, { id: 'window', inputs: [{ id: 'assign' }] }] },
-      vertices: [
-        vertex('src', { 'write-records': 5 }),
-        vertex('assign', { 'current-output-watermark': Date.UTC(1970, 0, 1, 18, 40, 9, 999) }),
-        vertex('window', { 'current-input-watermark': Date.UTC(1970, 0, 1, 18, 40, 9, 999) }),
-      ],
-    } as unknown as JobDetailsBody;
-    expect(progressText(job)).toContain('watermark 1970-01-01T18:40:09.999Z');
-  });
-
-  it("reads a job without inputs by its sources' output watermark", () => {
-    const job = {
-      state: 'RUNNING',
-      duration: 1_000,
-      plan: { nodes: [{ id: 'only' }] },
-      vertices: [vertex('only', { 'current-output-watermark': Date.UTC(1970, 0, 1, 0, 0, 1) })],
-    } as unknown as JobDetailsBody;
-    expect(progressText(job)).toContain('watermark 1970-01-01T00:00:01.000Z');
   });
 
   it('passes on what the writer says of its buffer, and waits on it', async () => {
