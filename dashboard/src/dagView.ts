@@ -1,19 +1,22 @@
 import type { JobDetailsBody, VertexSummary } from './api.js';
 import { s } from './dom.js';
 import { eventTimeTitle, formatCount, formatEventTime, formatRate, formatRatio } from './format.js';
+import { vertexColour } from './vertexColour.js';
 
 const NODE_WIDTH = 330;
 const PAD = 12;
 const LINE = 16;
 const FONT = '12px system-ui, sans-serif';
-const METRIC_LINES = 4;
+const METRIC_LINES = 5;
 
 interface NodeParts {
   readonly group: SVGGElement;
   readonly recordsIn: SVGTextElement;
   readonly recordsOut: SVGTextElement;
   readonly watermark: SVGTextElement;
+  readonly watermarkOut: SVGTextElement;
   readonly backpressure: SVGTextElement;
+  readonly box: SVGRectElement;
   readonly waiting: SVGTextElement;
   readonly status: SVGTextElement;
 }
@@ -134,9 +137,10 @@ export class DagView {
       const text = (cls: string, content: string, x = left + PAD, anchor = 'start'): SVGTextElement =>
         s('text', { class: cls, x, y, 'text-anchor': anchor }, content);
       const group = s('g', { class: 'node', 'data-vertex-id': v.id, tabindex: 0, role: 'button' });
+      const box = s('rect', { class: 'box', x: left, y: top, width: n.width, height: n.height, rx: 6 });
       group.append(
         s('title', {}, `Task ${v.id}: ${v.name} (parallelism ${v.parallelism})`),
-        s('rect', { class: 'box', x: left, y: top, width: n.width, height: n.height, rx: 6 }),
+        box,
         text('task-id', `Task ${v.id}`),
         text('parallelism', `Parallelism: ${v.parallelism}`, left + n.width - PAD, 'end'),
       );
@@ -156,16 +160,19 @@ export class DagView {
       const watermark = text('metric watermark', '');
       watermark.setAttribute('data-metric', 'watermark');
       y += LINE;
+      const watermarkOut = text('metric watermark', '');
+      watermarkOut.setAttribute('data-metric', 'watermark-out');
+      y += LINE;
       const backpressure = text('metric', '');
       backpressure.setAttribute('data-metric', 'backpressure');
       const waiting = text('waiting', '', left + n.width - PAD, 'end');
-      group.append(recordsIn, status, recordsOut, watermark, backpressure, waiting);
+      group.append(recordsIn, status, recordsOut, watermark, watermarkOut, backpressure, waiting);
       group.addEventListener('click', () => this.onSelect(v.id));
       group.addEventListener('keydown', (ev) => {
         if (ev.key === 'Enter' || ev.key === ' ') this.onSelect(v.id);
       });
       nodesGroup.append(group);
-      this.nodes.set(v.id, { group, recordsIn, recordsOut, watermark, backpressure, waiting, status });
+      this.nodes.set(v.id, { group, box, recordsIn, recordsOut, watermark, watermarkOut, backpressure, waiting, status });
     }
     const graph = g.graph() as { width?: number; height?: number };
     const width = Math.ceil(graph.width ?? 800);
@@ -185,15 +192,19 @@ export class DagView {
     parts.recordsOut.textContent = `Records out: ${formatCount(m['write-records'])}  (${formatRate(m['write-records-per-second'])})`;
     parts.recordsIn.setAttribute('data-value', String(m['read-records']));
     parts.recordsOut.setAttribute('data-value', String(m['write-records']));
-    parts.watermark.textContent = `Watermark in: ${formatEventTime(m['current-input-watermark'])}  out: ${formatEventTime(m['current-output-watermark'])}`;
+    parts.watermark.textContent = `Watermark in:  ${formatEventTime(m['current-input-watermark'])}`;
     parts.watermark.setAttribute('data-value', String(m['current-input-watermark']));
-    replaceTitle(
-      parts.watermark,
-      `lowest input watermark: ${eventTimeTitle(m['current-input-watermark'])}\nlowest output watermark: ${eventTimeTitle(m['current-output-watermark'])}`,
-    );
+    replaceTitle(parts.watermark, `lowest input watermark: ${eventTimeTitle(m['current-input-watermark'])}`);
+    parts.watermarkOut.textContent = `Watermark out: ${formatEventTime(m['current-output-watermark'])}`;
+    parts.watermarkOut.setAttribute('data-value', String(m['current-output-watermark']));
+    replaceTitle(parts.watermarkOut, `lowest output watermark: ${eventTimeTitle(m['current-output-watermark'])}`);
     const level = m['backpressure-level'];
-    parts.backpressure.textContent = `Backpressure: ${level ? level.toUpperCase() : '–'} ${level ? `(${formatRatio(m['backpressure-ratio'])})` : ''}`;
+    parts.backpressure.textContent = `Busy: ${formatRatio(m['busy-ratio'])}  Backpressure: ${level ? `${level.toUpperCase()} (${formatRatio(m['backpressure-ratio'])})` : '–'}`;
     parts.backpressure.setAttribute('class', `metric backpressure-${level ?? 'unknown'}`);
+    const colour = vertexColour(m['busy-ratio'], m['backpressure-ratio']);
+    parts.box.style.fill = colour.fill;
+    parts.group.setAttribute('data-colour', colour.kind);
+    replaceTitle(parts.box, colour.title);
     parts.waiting.textContent = m['window-held-back'] ? 'window held back' : '';
   }
 }

@@ -2,17 +2,25 @@
 const MIN_WATERMARK = Number.MIN_SAFE_INTEGER;
 const MAX_WATERMARK = Number.MAX_SAFE_INTEGER;
 
-/** An event time as HH:mm:ss.SSS (UTC); the full date is in `eventTimeTitle`. */
+/**
+ * The one way the dashboard writes a time, event time or wall-clock time alike: UTC,
+ * `YYYY-MM-DD HH:mm:ss.SSS`, so that a watermark and the time it was seen compare at a glance.
+ */
+export function formatTime(t: number): string {
+  return new Date(t).toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/** An event time (a watermark, a timer): formatTime, or what brook's extremes mean. */
 export function formatEventTime(t: number): string {
   if (t <= MIN_WATERMARK) return 'none';
   if (t >= MAX_WATERMARK) return 'end of input';
-  return new Date(t).toISOString().slice(11, 23);
+  return formatTime(t);
 }
 
 export function eventTimeTitle(t: number): string {
   if (t <= MIN_WATERMARK) return 'no watermark yet';
   if (t >= MAX_WATERMARK) return 'the maximum watermark: input has ended';
-  return `${new Date(t).toISOString()} (${t} ms)`;
+  return `${formatTime(t)} UTC (${t} ms since the epoch)`;
 }
 
 export function formatCount(n: number): string {
@@ -36,6 +44,7 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}h ${m}m ${sec}s` : m > 0 ? `${m}m ${sec}s` : `${sec}s`;
 }
 
+/** A wall-clock time of the cluster (a start, an end): formatTime, or '–' when there is none (-1). */
 export function formatClockTime(t: number): string {
-  return t < 0 ? '–' : new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+  return t < 0 ? '–' : formatTime(t);
 }

@@ -1,8 +1,9 @@
 import { api, ApiError, ConfigBody, JobDetailsBody, JobSummary, OverviewBody } from './api.js';
+import { JobCharts } from './charts.js';
 import { DagView } from './dagView.js';
 import { renderExceptionsPanel } from './exceptionsPanel.js';
 import { byId, h, replace } from './dom.js';
-import { formatClockTime, formatDuration } from './format.js';
+import { formatClockTime, formatDuration, formatTime } from './format.js';
 import { renderVertexPanel } from './vertexPanel.js';
 
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'CANCELED']);
@@ -17,6 +18,9 @@ interface State {
 
 const state: State = { config: undefined, jobId: undefined, vertexId: undefined, vertexChosen: false };
 let dag: DagView | undefined;
+let charts: JobCharts | undefined;
+/** The last answer about the selected job, shown as it was once the REST API cannot be reached. */
+let lastJob: JobDetailsBody | undefined;
 
 /** #/jobs/<id>[/vertices/<vid>] selects a job (and a task); the list picks one otherwise. */
 function readHash(): void {
@@ -65,27 +69,37 @@ function renderJobList(jobs: readonly JobSummary[]): void {
   );
 }
 
-function renderJobHeader(job: JobDetailsBody): void {
-  const canCancel = state.config?.features['web-cancel'] && !TERMINAL.has(job.state);
+/**
+ * The job's name, state and actions. `unreachable`: the REST API stopped answering (the brook
+ * process ended): the last known state stays, marked as such, and no action is offered.
+ */
+function renderJobHeader(job: JobDetailsBody, unreachable = false): void {
+  const canCancel = !unreachable && state.config?.features['web-cancel'] && !TERMINAL.has(job.state);
   const cancel = canCancel ? h('button', { type: 'button', id: 'cancel-job' }, 'Cancel job') : null;
   cancel?.addEventListener('click', () => {
     if (!confirm(`Cancel job '${job.name}'?`)) return;
     api.cancel(job.jid).catch((e: unknown) => showError(describeError(e)));
   });
-  const canSavepoint = state.config?.features['web-savepoint'] && job.state === 'RUNNING';
+  // A savepoint is a checkpoint: only a job that checkpoints can take one.
+  const canSavepoint = !unreachable && state.config?.features['web-savepoint'] && job.checkpointing && job.state === 'RUNNING';
   const savepoint = canSavepoint ? h('button', { type: 'button', id: 'savepoint-job' }, 'Savepoint') : null;
-  savepoint?.addEventListener('click', () => {
-    const directory = prompt("Directory for the savepoint (empty: the job's default)", '');
-    if (directory === null) return;
-    void takeSavepoint(job.jid, directory.trim() || undefined);
-  });
+  savepoint?.addEventListener('click', () => askForSavepoint(job.jid));
   replace(
     byId('job-header'),
     h('h2', {}, h('span', { id: 'job-name' }, job.name), ' ', h('span', { class: `badge state-${job.state.toLowerCase()}`, id: 'job-state' }, job.state)),
+    unreachable
+      ? h(
+          'p',
+          { class: 'ended', id: 'process-ended' },
+          `The brook process serving this page has ended: this is the job as it was last seen, at ${formatTime(job.now)} UTC.`,
+        )
+      : null,
     h(
       'p',
       { class: 'meta' },
-      `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`,
+      TERMINAL.has(job.state)
+        ? `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · ended ${formatClockTime(job['end-time'])} UTC after ${formatDuration(job.duration)}`
+        : `Id ${job.jid} · started ${formatClockTime(job['start-time'])} UTC · running for ${formatDuration(job.duration)}`,
       ' ',
       cancel,
       ' ',
@@ -97,6 +111,20 @@ function renderJobHeader(job: JobDetailsBody): void {
 }
 
 let savepointMessage = '';
+
+/** Asks for the savepoint's directory in the page (a dialog), then takes it. */
+function askForSavepoint(jobId: string): void {
+  const dialog = byId<HTMLDialogElement>('savepoint-dialog');
+  const input = byId<HTMLInputElement>('savepoint-directory');
+  input.value = '';
+  dialog.onclose = () => {
+    if (dialog.returnValue !== 'take') return;
+    void takeSavepoint(jobId, input.value.trim() || undefined);
+  };
+  dialog.returnValue = '';
+  dialog.showModal();
+  input.focus();
+}
 
 /** Triggers a savepoint and follows the operation until it completes (Flink's async operation). */
 async function takeSavepoint(jobId: string, directory: string | undefined): Promise<void> {
@@ -118,29 +146,34 @@ async function takeSavepoint(jobId: string, directory: string | undefined): Prom
   }
 }
 
-/** Jobs known to have no checkpointing (it cannot be switched on while a job runs). */
-const withoutCheckpoints = new Set<string>();
-
-async function renderCheckpoints(jobId: string): Promise<void> {
+async function renderCheckpoints(job: JobDetailsBody): Promise<void> {
   const panel = byId('checkpoints');
-  if (withoutCheckpoints.has(jobId)) {
+  // The job says whether it checkpoints: a job without checkpoints is never asked (its
+  // /checkpoints answers 404, which the browser would log as an error on every refresh).
+  if (!job.checkpointing) {
     replace(panel, h('h3', {}, 'Checkpoints'), h('p', { class: 'empty' }, 'Checkpointing is not enabled for this job.'));
     return;
   }
-  try {
-    const c = await api.checkpoints(jobId);
-    const latest = c.latest.completed;
-    replace(
-      panel,
-      h('h3', {}, 'Checkpoints'),
-      h('p', {}, `${c.counts.completed} completed, ${c.counts.in_progress} in progress, ${c.counts.failed} failed, ${c.counts.restored} restored`),
-      latest ? h('p', {}, `Latest: #${latest.id}, ${latest.state_size} bytes, ${latest.end_to_end_duration} ms end to end`) : null,
-    );
-  } catch (e) {
-    if (!(e instanceof ApiError && e.status === 404)) throw e;
-    withoutCheckpoints.add(jobId);
-    replace(panel, h('h3', {}, 'Checkpoints'), h('p', { class: 'empty' }, 'Checkpointing is not enabled for this job.'));
-  }
+  const c = await api.checkpoints(job.jid);
+  const latest = c.latest.completed;
+  replace(
+    panel,
+    h('h3', {}, 'Checkpoints'),
+    h('p', {}, `${c.counts.completed} completed, ${c.counts.in_progress} in progress, ${c.counts.failed} failed, ${c.counts.restored} restored`),
+    latest ? h('p', {}, `Latest: #${latest.id}, ${latest.state_size} bytes, ${latest.end_to_end_duration} ms end to end`) : null,
+  );
+}
+
+/** A #/jobs/<id> this server does not know (a link from another run, a typo). */
+function renderUnknownJob(jobId: string): void {
+  byId('job').hidden = true;
+  const section = byId('no-job');
+  section.hidden = false;
+  replace(
+    section,
+    h('h2', {}, 'No such job'),
+    h('p', { id: 'unknown-job' }, `This brook server has no job with id ${jobId}. `, h('a', { href: '#/' }, 'Show its jobs'), '.'),
+  );
 }
 
 function showError(message: string | undefined): void {
@@ -164,23 +197,36 @@ async function refresh(): Promise<void> {
   const jobSection = byId('job');
   if (!state.jobId) {
     jobSection.hidden = true;
+    byId('no-job').hidden = true;
     return;
   }
+  if (!jobs.jobs.some((j) => j.jid === state.jobId)) {
+    renderUnknownJob(state.jobId);
+    return;
+  }
+  byId('no-job').hidden = true;
   const job = await api.job(state.jobId);
+  lastJob = job;
   jobSection.hidden = false;
   renderJobHeader(job);
-  if (!state.vertexChosen) state.vertexId = defaultVertex(job);
+  if (!state.vertexChosen || !job.vertices.some((v) => v.id === state.vertexId)) state.vertexId = defaultVertex(job);
   dag ??= new DagView(byId('dag'), (vid) => select(job.jid, vid));
   dag.render(job, state.vertexId);
+  charts ??= new JobCharts(byId('charts'));
+  charts.update(job);
   if (state.vertexId) renderVertexPanel(byId('vertex'), await api.vertex(job.jid, state.vertexId));
-  await renderCheckpoints(job.jid);
+  await renderCheckpoints(job);
   renderExceptionsPanel(byId('exceptions'), job['num-restarts'], await api.exceptions(job.jid));
-  byId('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  byId('updated').textContent = `updated ${formatTime(job.now)} UTC`;
+}
+
+function unreachable(e: unknown): boolean {
+  return e instanceof TypeError && /fetch/i.test(e.message);
 }
 
 function describeError(e: unknown): string {
   if (e instanceof ApiError) return `The brook REST API answered: ${e.message}`;
-  if (e instanceof TypeError && /fetch/i.test(e.message)) return `Cannot reach the brook REST API (${e.message}): has the job's process ended?`;
+  if (unreachable(e)) return `Cannot reach the brook REST API (${(e as Error).message}): has the job's process ended?`;
   return `Dashboard error: ${(e as Error).message}`;
 }
 
@@ -189,6 +235,8 @@ async function loop(): Promise<void> {
     await refresh();
     showError(undefined);
   } catch (e) {
+    // The process ended: keep the job as it was last seen, marked so, without actions.
+    if (unreachable(e) && lastJob && lastJob.jid === state.jobId) renderJobHeader(lastJob, true);
     showError(describeError(e));
   }
   setTimeout(() => void loop(), state.config?.['refresh-interval'] ?? 1000);

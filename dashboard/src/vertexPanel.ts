@@ -35,7 +35,14 @@ function windowWaitItem(subtask: number, wait: WindowWait, channelCount: number)
         held.length > 1 ? ' have' : ' has',
         ' sent ',
         h('em', {}, 'no watermark yet'),
-        ' (no records there, or no watermark strategy upstream).',
+        ' (no records there, or no watermark strategy upstream). ',
+        h(
+          'span',
+          { class: 'idleness-hint' },
+          'If that input can stay without records (a source split or partition with no data), give its watermark strategy ',
+          h('code', {}, 'withIdleness(…)'),
+          ': once it is idle, the other channels move the watermark on.',
+        ),
       ];
       break;
     case 'held-back':

@@ -55,6 +55,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         optionalValue: /^\d+$/,
         help: 'serve the REST API and web dashboard on 127.0.0.1 (port 8081, or a free one when taken)',
       },
+      'keep-dashboard': { type: 'boolean', help: 'with --dashboard: keep serving after the job ended, until Ctrl-C' },
       'allow-cancel': { type: 'boolean', help: 'let the dashboard and `brook cancel` cancel the job' },
       'allow-savepoint': { type: 'boolean', help: 'let the dashboard, `brook savepoint` and `brook stop` take savepoints (the job must checkpoint)' },
       'from-savepoint': { type: 'string', short: 's', arg: 'PATH', help: 'start from a savepoint or retained checkpoint directory' },

@@ -77,12 +77,19 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
   if (allowNonRestored && savepoint === undefined) throw new UsageError('-n (--allow-non-restored-state) goes with -s <savepoint>', 'run');
   const parallelism = parallelismOf(line, found?.config);
   const job = await loadJobFile(line.positionals[0]);
+  const keepDashboard = flagOption(line, 'keep-dashboard');
+  if (keepDashboard && dashboardFlag === undefined) throw new UsageError('--keep-dashboard goes with --dashboard', 'run');
   let interrupted = false;
   let cancel: (() => void) | undefined;
   let withdraw: (() => void) | undefined;
+  let leave: (() => void) | undefined;
+  const kept = keepDashboard ? new Promise<void>((resolve) => (leave = resolve)) : undefined;
+  let ended = false;
   const onSignal = (): void => {
-    interrupted = true;
+    // After the job ended, Ctrl-C only stops serving its dashboard: the exit status stays the job's.
+    if (!ended) interrupted = true;
     cancel?.();
+    leave?.();
   };
   environment.signals.on('SIGINT', onSignal);
   environment.signals.on('SIGTERM', onSignal);
@@ -99,6 +106,11 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
               host: rest?.address,
               enableCancel: flagOption(line, 'allow-cancel'),
               enableSavepoint: flagOption(line, 'allow-savepoint'),
+              keepUntil: kept,
+              onKept: (url) => {
+                ended = true;
+                io.stderr.write(`brook: the job ended; its dashboard stays at ${url} until Ctrl-C\n`);
+              },
             },
       stdout: io.stdout,
       stderr: io.stderr,

@@ -23,6 +23,13 @@ export interface DashboardOptions {
   readonly host?: string;
   readonly enableCancel?: boolean;
   readonly enableSavepoint?: boolean;
+  /**
+   * Keep serving after the job ended, until this resolves (`brook run --keep-dashboard`: until
+   * Ctrl-C), so its final state and exception can be read in the dashboard.
+   */
+  readonly keepUntil?: Promise<void>;
+  /** Called once the job ended while the dashboard is kept (to say how to leave). */
+  readonly onKept?: (url: string) => void;
 }
 
 export interface RunJobOptions {
@@ -81,6 +88,22 @@ async function startDashboard(gateway: ClusterGateway, options: DashboardOptions
 /** How long the REST API stays up after the job ended, for a client to read a savepoint's outcome. */
 export const SAVEPOINT_LINGER_MS = 5000;
 
+/** How long the REST API stays up after the job ended for an open dashboard page to show it ended. */
+export const PAGE_LINGER_MS = 3000;
+
+/**
+ * A dashboard page that is open when the job ends would otherwise keep showing it running:
+ * when clients have been asking, the REST API stays up until one read the job's final state,
+ * or PAGE_LINGER_MS at most.
+ */
+async function lingerForPages(server: RestServer, jobId: string, clock: Clock): Promise<void> {
+  if (!server.hasClients) return;
+  let timer: TimerHandle | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, PAGE_LINGER_MS)));
+  await Promise.race([server.whenEndSeen(jobId), timeout]);
+  if (timer !== undefined) clock.clearTimeout(timer);
+}
+
 /**
  * `brook stop` ends the job with a savepoint and then asks where it went: the REST API must
  * answer that question after the job finished, so it stays up until every savepoint's outcome
@@ -121,6 +144,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
   let cluster: JobCluster | undefined;
   let server: RestServer | undefined;
   let timer: TimerHandle | undefined;
+  let jobId: string | undefined;
   try {
     cluster = clusterFactory().startLocal({
       numberOfTaskManagers: 1,
@@ -133,6 +157,7 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     if (options.dashboard) server = await startDashboard(gateway, options.dashboard);
     options.beforeRun?.({ env, jobName, dashboardUrl: server?.url });
     const client = env.executeOn(cluster, jobName);
+    jobId = client.jobId;
     let outputClosed = false;
     if (target instanceof StreamTextWriter) {
       target.onClose((e) => {
@@ -166,7 +191,16 @@ export async function runJobFile(job: JobFile, options: RunJobOptions = {}): Pro
     if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
     progress.clear();
-    if (server) await lingerForSavepoints(server, clock);
+    if (server) {
+      await lingerForSavepoints(server, clock);
+      const keepUntil = options.dashboard?.keepUntil;
+      if (keepUntil) {
+        options.dashboard?.onKept?.(server.url);
+        await keepUntil;
+      } else if (jobId !== undefined) {
+        await lingerForPages(server, jobId, clock);
+      }
+    }
     await server?.close();
     await cluster?.shutdown();
     await runCleanups(cleanups);

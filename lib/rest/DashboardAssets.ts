@@ -38,6 +38,10 @@ export class DashboardAssets {
     // dagre lays the DAG out (Flink's web UI uses it too); served as shipped in node_modules.
     const dagre = path.join(path.dirname(require.resolve('@dagrejs/dagre/package.json', { paths: [root] })), 'dist', 'dagre.min.js');
     this.table.set('/assets/vendor/dagre.min.js', dagre);
+    // uPlot draws the charts: small (50 KB), canvas based, no dependencies; also as shipped.
+    const uplot = path.join(path.dirname(require.resolve('uplot/package.json', { paths: [root] })), 'dist');
+    this.table.set('/assets/vendor/uPlot.iife.min.js', path.join(uplot, 'uPlot.iife.min.js'));
+    this.table.set('/assets/vendor/uPlot.min.css', path.join(uplot, 'uPlot.min.css'));
     const scripts = path.join(root, DASHBOARD_SCRIPTS_DIR);
     if (fs.existsSync(scripts)) {
       for (const name of fs.readdirSync(scripts)) {

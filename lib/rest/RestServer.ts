@@ -98,6 +98,9 @@ export class RestServer {
   private readonly savepoints = new SavepointTriggers();
   private address: AddressInfo | undefined;
   private inFlight = 0;
+  private jobRequests = 0;
+  private readonly endsSeen = new Set<string>();
+  private readonly endWaiters = new Map<string, Array<() => void>>();
   private readonly maxInFlight: number;
   private readonly maxBodyBytes: number;
 
@@ -134,6 +137,30 @@ export class RestServer {
     return `http://${host}:${this.address.port}/`;
   }
 
+  /**
+   * Resolves once a client (a dashboard page) has read the ended state of `jobId`, so the
+   * process can stop serving without leaving an open page with a job that seems to run.
+   */
+  whenEndSeen(jobId: string): Promise<void> {
+    if (this.endsSeen.has(jobId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.endWaiters.get(jobId) ?? [];
+      waiting.push(resolve);
+      this.endWaiters.set(jobId, waiting);
+    });
+  }
+
+  /** Whether any client has asked about jobs yet (an open dashboard page, a script). */
+  get hasClients(): boolean {
+    return this.jobRequests > 0;
+  }
+
+  private endSeen(jobId: string): void {
+    this.endsSeen.add(jobId);
+    for (const resolve of this.endWaiters.get(jobId) ?? []) resolve();
+    this.endWaiters.delete(jobId);
+  }
+
   /** Resolves once every savepoint operation's outcome was read by a client (see SavepointTriggers). */
   whenSavepointsRead(): Promise<void> {
     return this.savepoints.whenAllRead();
@@ -156,7 +183,9 @@ export class RestServer {
     r.add('GET', '/jobs', async () => ({ body: jobIdsBody(await this.gateway.requestClusterOverview()) }));
     r.add('GET', '/jobs/:jobId', async (p) => {
       const job = await this.job(p);
-      return { body: this.views.jobDetails(job, this.views.rates(job)) };
+      const body = this.views.jobDetails(job, this.views.rates(job));
+      if (isGloballyTerminal(job.overview.status)) this.endSeen(job.overview.jobId);
+      return { body };
     });
     r.add('GET', '/jobs/:jobId/plan', async (p) => ({ body: { plan: (await this.job(p)).plan } }));
     r.add('GET', '/jobs/:jobId/vertices/:vertexId', async (p) => {
@@ -277,6 +306,7 @@ export class RestServer {
     try {
       this.checkHost(req);
       const match = this.router.match(method, url.pathname);
+      if (url.pathname.startsWith('/jobs')) this.jobRequests++;
       switch (match.kind) {
         case 'found': {
           const endpoint = match.handler;
