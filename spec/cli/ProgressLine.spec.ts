@@ -1,34 +1,11 @@
 import { ProgressLine, progressText } from '../../lib/cli/ProgressLine';
-import { JobDetailsBody, VertexSummary } from '../../lib/rest/RestTypes';
+import { JobDetailsBody } from '../../lib/rest/RestTypes';
+import { vertexSummary as vertex } from '../harness/vertexSummary';
 
 function terminal(isTTY: boolean, columns = 60): { isTTY: boolean; columns: number; written: string[]; write(s: string): void } {
   const written: string[] = [];
   return { isTTY, columns, written, write: (s: string) => void written.push(s) };
 }
-
-const vertex = (id: string, m: Partial<VertexSummary['metrics']>): VertexSummary => ({
-  id,
-  name: `t${id}`,
-  parallelism: 1,
-  maxParallelism: 128,
-  status: 'RUNNING',
-  tasks: { total: 1, created: 0, deploying: 0, running: 1, finished: 0, canceling: 0, canceled: 0, failed: 0 },
-  metrics: {
-    'read-records': 0,
-    'write-records': 0,
-    'read-records-per-second': null,
-    'write-records-per-second': null,
-    'current-input-watermark': Number.MIN_SAFE_INTEGER,
-    'current-output-watermark': Number.MIN_SAFE_INTEGER,
-    'records-skipped': 0,
-    'late-records-dropped': 0,
-    'backpressure-ratio': 0,
-    'backpressure-level': 'ok',
-    'busy-ratio': null,
-    'window-held-back': false,
-    ...m,
-  },
-});
 
 describe('the progress line', () => {
   it('rewrites one line in place on a terminal and lifts it out of the way of job output', () => {
