@@ -64,6 +64,11 @@ export class StateTable<K, N, V> {
     this.mapVersions = new Array(numberOfKeyGroups).fill(0);
   }
 
+  /** The key the state objects read and write now (named in their errors). */
+  get currentKey(): K {
+    return this.ctx.currentKey;
+  }
+
   /** The current key's value in `namespace`; do not change it in place (see getForUpdate). */
   get(namespace: N): V | undefined {
     const row = this.maps[this.ctx.currentKeyGroupIndex]?.get(this.ctx.currentKeyId);

@@ -10,6 +10,7 @@ import { copyFunction } from '../../../core/process/RuntimeContext';
 import { computeKeyGroupRangeForOperatorIndex, KeyGroupRange } from '../../../partitioners/keyGroups';
 import { KeyId, keyIdentity } from '../../KeyIdentity';
 import { isKeyGroupSnapshot, KeyGroupSnapshot } from '../../state/KeyedStateSnapshot';
+import { findUncheckpointable, formatKey, needsCheck, uncheckpointableError } from '../../state/CheckpointableValue';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../../state/OperatorStateSnapshot';
 import { AnyStateDescriptor, MapStateDescriptor } from '../../../core/state/StateDescriptor';
 import { AbstractTwoInputStreamOperator } from '../AbstractTwoInputStreamOperator';
@@ -173,12 +174,26 @@ export class BroadcastProcessOperator<K, IN1, IN2, OUT> extends AbstractTwoInput
         for (const [k] of entries.values()) yield k as BK;
       },
       isEmpty: () => entries.size === 0,
-      put: (k, v) => void entries.set(keyIdentity(k), [k, v]),
+      put: (k, v) => {
+        checkBroadcastEntry(descriptor.name, k, v);
+        entries.set(keyIdentity(k), [k, v]);
+      },
       putAll: (es) => {
-        for (const [k, v] of es) entries.set(keyIdentity(k), [k, v]);
+        for (const [k, v] of es) {
+          checkBroadcastEntry(descriptor.name, k, v);
+          entries.set(keyIdentity(k), [k, v]);
+        }
       },
       remove: (k) => void entries.delete(keyIdentity(k)),
       clear: () => entries.clear(),
     };
   }
+}
+
+/** Broadcast state is checkpointed as keyed state is: an entry that cannot be fails when written. */
+function checkBroadcastEntry(name: string, key: unknown, value: unknown): void {
+  const keyProblem = needsCheck(key) ? findUncheckpointable(key) : undefined;
+  if (keyProblem !== undefined) throw uncheckpointableError(keyProblem, `BroadcastState '${name}'`, undefined, 'the key');
+  const valueProblem = needsCheck(value) ? findUncheckpointable(value) : undefined;
+  if (valueProblem !== undefined) throw uncheckpointableError(valueProblem, `BroadcastState '${name}'`, undefined, `the value of key ${formatKey(key)}`);
 }

@@ -1,6 +1,7 @@
 import { Clock } from '../../../time/Clock';
 import { StateTable } from '../StateTable';
 import { StateTtlConfig } from '../../../core/state/StateTtlConfig';
+import { findUncheckpointable, formatKey, needsCheck, uncheckpointableError } from '../CheckpointableValue';
 
 /** A value wrapped with its last-access time, for state with TTL (Flink's TtlValue). */
 export interface TtlValue<T> {
@@ -65,6 +66,22 @@ export abstract class AbstractHeapState<K, N, SV> implements InternalKvState<N> 
 
   get name(): string {
     return this.table.name;
+  }
+
+  /** The state's kind as a user names it in Flink's API: 'ValueState', 'MapState', … */
+  protected abstract readonly kindName: string;
+
+  /**
+   * Fails a write of a value a checkpoint cannot keep (see CheckpointableValue), whether or not
+   * checkpointing is on: a job must not start failing when it is turned on. A map state says
+   * which part of an entry it checks: the user key, or the value of `userKey`.
+   */
+  protected checkValue(value: unknown, mapPart?: 'user key' | 'value', userKey?: unknown): void {
+    if (!needsCheck(value)) return;
+    const problem = findUncheckpointable(value);
+    if (problem === undefined) return;
+    const where = mapPart === undefined ? undefined : mapPart === 'user key' ? 'the user key' : `the value of user key ${formatKey(userKey)}`;
+    throw uncheckpointableError(problem, `${this.kindName} '${this.name}'`, { key: this.table.currentKey }, where);
   }
 
   setCurrentNamespace(namespace: N): void {

@@ -5,6 +5,7 @@ import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHea
 /** Flink's HeapAggregatingState: keeps one accumulator; get() is the function's result. */
 export class HeapAggregatingState<K, N, IN, ACC, OUT> extends AbstractHeapState<K, N, unknown> implements AggregatingState<IN, OUT>, InternalMergingState<N> {
   aggregateFunction!: AggregateFunction<IN, ACC, OUT>;
+  protected readonly kindName = 'AggregatingState';
 
   get(): OUT | undefined {
     this.ttl?.accessed();
@@ -16,6 +17,8 @@ export class HeapAggregatingState<K, N, IN, ACC, OUT> extends AbstractHeapState<
     this.ttl?.accessed();
     const fn = this.aggregateFunction;
     const acc = fn.add(value, this.accumulator(true) ?? fn.createAccumulator());
+    // The accumulator is what is stored; the added value need not be plain data.
+    this.checkValue(acc);
     this.table.put(this.namespace, this.ttl ? { v: acc, t: this.ttl.now() } : acc);
   }
 

@@ -6,6 +6,8 @@ import { AbstractHeapState, InternalMergingState, TtlValue } from './AbstractHea
  * timestamps, as Flink's TtlListState expires elements one by one).
  */
 export class HeapListState<K, N, T> extends AbstractHeapState<K, N, unknown[]> implements ListState<T>, InternalMergingState<N> {
+  protected readonly kindName = 'ListState';
+
   /** Read through getForUpdate, as Flink copies on read: a caller may change the elements. */
   get(): readonly T[] {
     this.ttl?.accessed();
@@ -29,6 +31,7 @@ export class HeapListState<K, N, T> extends AbstractHeapState<K, N, unknown[]> i
   add(value: T): void {
     this.ttl?.accessed();
     if (value === undefined || value === null) throw new TypeError(`ListState '${this.name}': you cannot add null to a ListState`);
+    this.checkValue(value);
     const list = this.table.getForUpdate(this.namespace);
     const element = this.ttl ? { v: value, t: this.ttl.now() } : value;
     if (list === undefined) this.table.put(this.namespace, [element]);

@@ -10,6 +10,8 @@ type MapEntry<UK, UV> = [UK, UV, number?];
  * the map is indexed by the key's identity; with TTL each entry expires on its own.
  */
 export class HeapMapState<K, N, UK, UV> extends AbstractHeapState<K, N, Map<KeyId, MapEntry<UK, UV>>> implements MapState<UK, UV> {
+  protected readonly kindName = 'MapState';
+
   get(key: UK): UV | undefined {
     this.ttl?.accessed();
     const entry = this.live(key);
@@ -20,6 +22,8 @@ export class HeapMapState<K, N, UK, UV> extends AbstractHeapState<K, N, Map<KeyI
 
   put(key: UK, value: UV): void {
     this.ttl?.accessed();
+    this.checkValue(key, 'user key');
+    this.checkValue(value, 'value', key);
     const entry: MapEntry<UK, UV> = this.ttl ? [key, value, this.ttl.now()] : [key, value];
     this.writable().set(keyIdentity(key), entry);
   }

@@ -10,6 +10,7 @@ import { AbstractHeapState, copyStateValue, InternalMergingState, TtlValue } fro
  */
 export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown> implements ReducingState<T>, InternalMergingState<N> {
   reduceFunction!: ReduceFunction<T>;
+  protected readonly kindName = 'ReducingState';
 
   get(): T | undefined {
     this.ttl?.accessed();
@@ -27,10 +28,16 @@ export class HeapReducingState<K, N, T> extends AbstractHeapState<K, N, unknown>
     const current = this.current();
     // With a TTL the stored value is wrapped, so the first one is copied at once.
     const next = current === undefined ? copyStateValue(value) : this.reduceFunction(current, value);
+    this.checkValue(next);
     this.table.put(this.namespace, { v: next, t: this.ttl.now() });
   }
 
-  private readonly reduceTransformation = (current: unknown, value: T): unknown => (current === undefined ? value : this.reduceFunction(current as T, value));
+  /** What is stored is checked: the first value, then each reduced value. */
+  private readonly reduceTransformation = (current: unknown, value: T): unknown => {
+    const next = current === undefined ? value : this.reduceFunction(current as T, value);
+    this.checkValue(next);
+    return next;
+  };
 
   mergeNamespaces(target: N, sources: readonly N[]): void {
     if (this.ttl) throw new Error(`ReducingState '${this.name}' has a TTL and cannot be merged`);

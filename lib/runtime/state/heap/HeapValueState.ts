@@ -4,6 +4,7 @@ import { AbstractHeapState, TtlValue } from './AbstractHeapState';
 /** Flink's HeapValueState (and TtlValueState when the descriptor has a TTL). */
 export class HeapValueState<K, N, T> extends AbstractHeapState<K, N, unknown> implements ValueState<T> {
   defaultValue: T | undefined;
+  protected readonly kindName = 'ValueState';
 
   value(): T | undefined {
     this.ttl?.accessed();
@@ -25,6 +26,7 @@ export class HeapValueState<K, N, T> extends AbstractHeapState<K, N, unknown> im
       this.clear(); // Flink: update(null) clears the state
       return;
     }
+    this.checkValue(value);
     this.table.put(this.namespace, this.ttl ? { v: value, t: this.ttl.now() } : value);
   }
 }
