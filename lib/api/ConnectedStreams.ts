@@ -1,4 +1,4 @@
-import { defaultSettings, TwoInputTransformation } from '../graph/Transformation';
+import { defaultSettings, TimestampUse, TwoInputTransformation } from '../graph/Transformation';
 import { CoProcessOperator } from '../runtime/operators/co/CoProcessOperator';
 import { CoStreamFlatMap } from '../runtime/operators/co/CoStreamFlatMap';
 import { CoStreamMap } from '../runtime/operators/co/CoStreamMap';
@@ -50,7 +50,7 @@ export class ConnectedStreams<IN1, IN2> {
   }
 
   /** Adds a custom two-input operator. */
-  transform<R>(name: string, factory: OperatorFactory<IN1, R>, keyed: boolean): SingleOutputStreamOperator<R> {
+  transform<R>(name: string, factory: OperatorFactory<IN1, R>, keyed: boolean, timestamps?: TimestampUse): SingleOutputStreamOperator<R> {
     const env = this.first.environment;
     const t: TwoInputTransformation = {
       kind: 'twoInput',
@@ -60,6 +60,7 @@ export class ConnectedStreams<IN1, IN2> {
       input2: this.second.transformation,
       operatorFactory: factory as OperatorFactory<unknown, unknown>,
       keyed,
+      timestamps,
     };
     env.addTransformation(t);
     return new SingleOutputStreamOperator<R>(env, t, t.settings);

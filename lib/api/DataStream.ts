@@ -3,7 +3,7 @@ import { PrintSink } from '../connectors/sink/PrintSink';
 import { isSink, Sink, SinkContext, SinkFunction } from '../connectors/sink/SinkFunction';
 import { isTwoPhaseCommitSink, TwoPhaseCommitSink } from '../connectors/sink/TwoPhaseCommitSink';
 import { TwoPhaseCommitSinkOperator } from '../runtime/operators/TwoPhaseCommitSinkOperator';
-import { defaultSettings, OneInputTransformation, OperatorSettings, Transformation } from '../graph/Transformation';
+import { defaultSettings, OneInputTransformation, OperatorSettings, TimestampUse, Transformation } from '../graph/Transformation';
 import { BroadcastPartitioner } from '../partitioners/BroadcastPartitioner';
 import { CustomPartitionerWrapper, Partitioner } from '../partitioners/CustomPartitionerWrapper';
 import { ForwardPartitioner } from '../partitioners/ForwardPartitioner';
@@ -166,7 +166,10 @@ export class DataStream<T> {
   }
 
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
-    return this.transform<T>('Timestamps/Watermarks', (name) => new TimestampsAndWatermarksOperator<T>(strategy, name));
+    // Without a timestamp assigner the strategy keeps the records' own timestamps (Flink's RecordTimestampAssigner).
+    return this.transform<T>('Timestamps/Watermarks', (name) => new TimestampsAndWatermarksOperator<T>(strategy, name), {
+      timestamps: strategy.usesRecordTimestamps() ? 'passes' : 'assigns',
+    });
   }
 
   /** Scala API's assignAscendingTimestamps: monotonous timestamps taken from each element. */
@@ -218,7 +221,7 @@ export class DataStream<T> {
   }
 
   /** Adds a custom operator (Flink's transform). */
-  transform<R>(name: string, factory: OperatorFactory<T, R>, options: { keyed?: boolean } = {}): SingleOutputStreamOperator<R> {
+  transform<R>(name: string, factory: OperatorFactory<T, R>, options: { keyed?: boolean; timestamps?: TimestampUse } = {}): SingleOutputStreamOperator<R> {
     const t: OneInputTransformation = {
       kind: 'oneInput',
       id: this.environment.nextTransformationId(),
@@ -226,6 +229,7 @@ export class DataStream<T> {
       input: this.transformation,
       operatorFactory: factory as OperatorFactory<unknown, unknown>,
       keyed: options.keyed ?? false,
+      timestamps: options.timestamps,
     };
     this.environment.addTransformation(t);
     return new SingleOutputStreamOperator<R>(this.environment, t, t.settings);

@@ -55,6 +55,7 @@ export class IntervalJoined<T1, T2, K> {
       'Interval Join',
       (name) => new IntervalJoinOperator<K, T1, T2, R>(left.keySelector, right.keySelector, lower, upper, lowerInclusive, upperInclusive, fn, name),
       true,
+      'requires',
     );
   }
 }

@@ -167,7 +167,8 @@ export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T,
             >,
             opName,
           );
-    return this.input.transform<R>(name, factory, { keyed: true });
+    // Results carry the window's end as their timestamp, event time or not.
+    return this.input.transform<R>(name, factory, { keyed: true, timestamps: this.assigner.isEventTime() ? 'requires' : 'assigns' });
   }
 }
 

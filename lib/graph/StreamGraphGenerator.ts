@@ -3,6 +3,7 @@ import { computeDefaultMaxParallelism, checkParallelism } from '../partitioners/
 import { ForwardPartitioner } from '../partitioners/ForwardPartitioner';
 import { RebalancePartitioner } from '../partitioners/RebalancePartitioner';
 import { StreamPartitioner } from '../partitioners/StreamPartitioner';
+import { checkEventTimeInputs } from './EventTimeInputCheck';
 import { StreamEdge, StreamGraph, StreamNode } from './StreamGraph';
 import { PhysicalTransformation, Transformation } from './Transformation';
 
@@ -26,6 +27,7 @@ interface ResolvedInput {
  * or REBALANCE (different parallelism), as Flink does.
  */
 export function generateStreamGraph(transformations: readonly Transformation[], settings: StreamGraphSettings): StreamGraph {
+  checkEventTimeInputs(transformations);
   const nodes = new Map<number, StreamNode>();
   const resolved = new Map<number, ResolvedInput[]>();
 

@@ -25,6 +25,16 @@ interface Base {
 }
 
 /**
+ * What an operator does with its records' event timestamps, for the job-graph check that
+ * event-time operators get records with timestamps: `passes` keeps its input's (map, filter,
+ * process functions: the default); `assigns` gives every output record one whatever the input
+ * (a timestamp assigner, a processing-time window: its results carry the window's end);
+ * `requires` needs them on its input, and its results carry one (event-time windows, interval
+ * joins).
+ */
+export type TimestampUse = 'passes' | 'assigns' | 'requires';
+
+/**
  * What the user declared, before any graph is built (Flink's Transformation tree). Ids come
  * from the environment in order of declaration, so plans are reproducible; virtual steps such
  * as keyBy use up an id, as in Flink.
@@ -52,6 +62,8 @@ export interface OneInputTransformation extends Base {
   readonly operatorFactory: OperatorFactory<unknown, unknown>;
   /** Set for keyed operators (windows, rolling aggregations). */
   readonly keyed: boolean;
+  /** Absent: 'passes'. */
+  readonly timestamps?: TimestampUse;
 }
 
 /** An operator with two inputs (connect, joins): its edges say which input they feed. */
@@ -63,6 +75,8 @@ export interface TwoInputTransformation extends Base {
   /** Builds a TwoInputStreamOperator (which is also a StreamOperator for the chain). */
   readonly operatorFactory: OperatorFactory<unknown, unknown>;
   readonly keyed: boolean;
+  /** Absent: 'passes' (a record keeps the timestamp of the input it came from). */
+  readonly timestamps?: TimestampUse;
 }
 
 export interface SinkTransformation extends Base {

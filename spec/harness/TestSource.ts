@@ -9,6 +9,8 @@ type Pending<T> = { readonly value: T; readonly timestamp: number | undefined };
 export class TestSource<T> implements Source<T> {
   readonly name = 'Test Source';
   readonly boundedness = 'CONTINUOUS_UNBOUNDED' as const;
+  /** emitWithTimestamp gives records their event time. */
+  readonly attachesTimestamps = true;
   private readonly queues = new Map<number, Pending<T>[]>();
   private readonly ended = new Set<number>();
   private readonly waiting = new Map<number, () => void>();

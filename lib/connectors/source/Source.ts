@@ -63,5 +63,11 @@ export interface Source<T> {
   readonly boundedness: Boundedness;
   /** 1 for sources that cannot run in parallel (socket, collection). */
   readonly maxSourceParallelism?: number;
+  /**
+   * True when the reader gives records their event time (`collect(value, timestamp)`), so that
+   * event-time windows downstream need no assignTimestampsAndWatermarks. Absent: the records
+   * have none, and a job with an event-time window on them is refused when its graph is built.
+   */
+  readonly attachesTimestamps?: boolean;
   createReader(context: SourceReaderContext): SourceReader<T>;
 }
