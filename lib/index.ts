@@ -71,6 +71,7 @@ export {
   AggregatingStateDescriptor,
 } from './core/state/StateDescriptor';
 export { StateTtlConfig } from './core/state/StateTtlConfig';
+export type { Checkpointable, StateName } from './core/state/Checkpointable';
 export { ProcessFunction, KeyedProcessFunction } from './core/process/ProcessFunction';
 export type { ProcessFunctionContext, OnTimerContext, KeyedProcessFunctionContext, KeyedOnTimerContext } from './core/process/ProcessFunction';
 export { AbstractRichFunction } from './core/process/RuntimeContext';

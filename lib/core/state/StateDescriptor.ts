@@ -1,4 +1,5 @@
 import { AggregateFunction, ReduceFunction } from '../functions';
+import { StateName } from './Checkpointable';
 import { StateTtlConfig } from './StateTtlConfig';
 
 /**
@@ -29,42 +30,51 @@ export class ValueStateDescriptor<T> extends StateDescriptor<'value'> {
 
   /** `defaultValue` is returned by value() when the key has none (Flink's deprecated default). */
   constructor(
-    name: string,
+    name: StateName<T>,
     readonly defaultValue?: T,
   ) {
-    super(name);
+    super(name as string);
   }
 }
 
 export class ListStateDescriptor<T> extends StateDescriptor<'list'> {
   readonly kind = 'list' as const;
   declare readonly __element?: (value: T) => T;
+
+  constructor(name: StateName<T>) {
+    super(name as string);
+  }
 }
 
 export class MapStateDescriptor<UK, UV> extends StateDescriptor<'map'> {
   readonly kind = 'map' as const;
   declare readonly __entry?: (key: UK, value: UV) => void;
+
+  constructor(name: StateName<[UK, UV]>) {
+    super(name as string);
+  }
 }
 
 export class ReducingStateDescriptor<T> extends StateDescriptor<'reducing'> {
   readonly kind = 'reducing' as const;
 
   constructor(
-    name: string,
+    name: StateName<T>,
     readonly reduceFunction: ReduceFunction<T>,
   ) {
-    super(name);
+    super(name as string);
   }
 }
 
 export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor<'aggregating'> {
   readonly kind = 'aggregating' as const;
 
+  /** Only the accumulator is stored: the added values and results need not be plain data. */
   constructor(
-    name: string,
+    name: StateName<ACC>,
     readonly aggregateFunction: AggregateFunction<IN, ACC, OUT>,
   ) {
-    super(name);
+    super(name as string);
   }
 }
 
