@@ -21,6 +21,11 @@ export interface ChainedOperator {
 export class OperatorChain {
   readonly operators: readonly ChainedOperator[];
   readonly head: ChainedOperator;
+  /** Operators that may refuse input (async I/O): checked before every input batch. */
+  private readonly blockable: readonly StreamOperator<unknown, unknown>[];
+  /** Operators that have finished end of input; endInput was called on operators[0..endInputCalled). */
+  private inputEnded = 0;
+  private endInputCalled = 0;
 
   constructor(
     vertex: JobVertex,
@@ -60,6 +65,7 @@ export class OperatorChain {
     }
     this.operators = operators;
     this.head = operators[0];
+    this.blockable = operators.map((o) => o.operator).filter((o) => o.isInputBlocked !== undefined);
   }
 
   get sourceOperator(): SourceOperator<unknown> | undefined {
@@ -70,8 +76,27 @@ export class OperatorChain {
     for (let i = this.operators.length - 1; i >= 0; i--) this.operators[i].operator.open();
   }
 
-  endInput(): void {
-    for (const op of this.operators) op.operator.endInput();
+  /**
+   * End of input, head first. An operator with work still pending (async requests in flight)
+   * holds back the operators after it: returns false, and the task calls again after each
+   * mailbox action until every operator has ended (true).
+   */
+  endInput(): boolean {
+    for (; this.inputEnded < this.operators.length; this.inputEnded++) {
+      const operator = this.operators[this.inputEnded].operator;
+      if (this.endInputCalled === this.inputEnded) {
+        this.endInputCalled++;
+        operator.endInput();
+      }
+      if (operator.hasPendingWork?.()) return false;
+    }
+    return true;
+  }
+
+  /** Some operator refuses input for now (its async queue is full). */
+  isInputBlocked(): boolean {
+    for (const op of this.blockable) if (op.isInputBlocked!()) return true;
+    return false;
   }
 
   flush(): void {

@@ -2,6 +2,7 @@ import type { TraceLog } from '../util/TraceLog';
 import { OutputTag } from '../core/OutputTag';
 import { Clock } from '../time/Clock';
 import { CheckpointingMode } from './checkpoint/CheckpointBarrier';
+import { MailboxExecutor } from './MailboxExecutor';
 import { OperatorMetrics } from './TaskMetrics';
 import { ProcessingTimeService } from './ProcessingTimeService';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from './state/OperatorStateSnapshot';
@@ -56,6 +57,8 @@ export interface OperatorContext {
    * task, naming `what`.
    */
   readonly holdInputUntil?: (work: Promise<unknown>, what: string) => void;
+  /** Runs actions on the task's mailbox (async I/O completions); absent where no task runs the operator. */
+  readonly mailboxExecutor?: MailboxExecutor;
 }
 
 /**
@@ -71,6 +74,17 @@ export interface StreamOperator<IN, OUT> {
   processWatermarkStatus(status: WatermarkStatus): void;
   /** All input has ended (bounded input): emit what is still buffered. */
   endInput(): void;
+  /**
+   * Work that outlives endInput (async requests in flight): while true, the operators after
+   * this one do not hear of the end of input and the task does not end (Flink's finish, which
+   * yields to the mailbox until the operator's queue is empty).
+   */
+  hasPendingWork?(): boolean;
+  /**
+   * The operator takes no more input for now (its async request queue is full): the task stops
+   * feeding it, which backpressures upstream, until a mailbox action frees room.
+   */
+  isInputBlocked?(): boolean;
   /** Called once after each batch or control event, so sinks can write in bulk. */
   flush(): void;
   close(): void;

@@ -87,6 +87,8 @@ export class StreamTask implements BarrierHandlerTarget {
   private busyTimeMs = 0;
   /** The same work, kept until it settled, also once the task ended (a sink's abort at close). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Input ended and an operator still has async work: the rest of end of input waits for it. */
+  private endingInput = false;
 
   constructor(
     readonly descriptor: TaskDescriptor,
@@ -209,6 +211,9 @@ export class StreamTask implements BarrierHandlerTarget {
         case 'asyncFailed':
           this.pendingAsync--;
           throw message.error;
+        case 'mail':
+          this.runMail(message.action);
+          break;
         default:
           assertNever(message, 'task message');
       }
@@ -300,6 +305,7 @@ export class StreamTask implements BarrierHandlerTarget {
       jobId: this.descriptor.jobId,
       trackAsync: (work, what) => this.trackAsync(work, `${node.name}: ${what}`),
       holdInputUntil: (work, what) => this.holdInputUntil(work, `${node.name}: ${what}`),
+      mailboxExecutor: { execute: (action, description) => this.host.post({ type: 'mail', action, description }) },
     };
   }
 
@@ -341,9 +347,9 @@ export class StreamTask implements BarrierHandlerTarget {
     this.trackAsync(released, what);
   }
 
-  /** Whether the task may take input now: its output has credit and no operator holds it back. */
+  /** Whether the task may take input now: its output has credit and no operator holds it back or refuses input. */
   private get mayTakeInput(): boolean {
-    return !this.outputs.isBlocked && this.inputHolds === 0;
+    return !this.outputs.isBlocked && this.inputHolds === 0 && !this.chain.isInputBlocked();
   }
 
   private drainInput(): void {
@@ -355,8 +361,8 @@ export class StreamTask implements BarrierHandlerTarget {
   private pollSource(): void {
     const source = this.chain.sourceOperator;
     // Suspended at a savepoint: nothing after the barrier; past the end: nothing left.
-    if (!source || this.phase.kind !== 'running') return;
-    if (!this.mayTakeInput) return; // resumed by afterOutputProgress when credit returns or a hold is released
+    if (!source || this.phase.kind !== 'running' || this.endingInput) return;
+    if (!this.mayTakeInput) return; // resumed by afterOutputProgress (credit, a released hold) or runMail (an operator has room)
     const status = source.emitNext(this.descriptor.config.sourceBatchSize);
     this.chain.flush();
     if (status === 'MORE_AVAILABLE') this.schedulePoll();
@@ -382,9 +388,30 @@ export class StreamTask implements BarrierHandlerTarget {
     else this.drainInput();
   }
 
+  /**
+   * An operator's mailbox action (an async completion): it may emit, free room for input, or be
+   * the last work the end of input waited for.
+   */
+  private runMail(action: () => void): void {
+    // A cancelled or failed task ignores completions of requests it abandoned.
+    if (!this.isRunning) return;
+    action();
+    this.chain.flush();
+    if (this.endingInput) {
+      if (this.chain.endInput()) this.endOfInputDone();
+    } else if (this.chain.sourceOperator) this.schedulePoll();
+    else this.drainInput();
+  }
+
   /** All input has ended: let the chain flush, pass end-of-input on, and finish when sent. */
   private endOfInput(): void {
-    this.chain.endInput();
+    this.endingInput = true;
+    if (this.chain.endInput()) this.endOfInputDone();
+    else this.chain.flush();
+  }
+
+  private endOfInputDone(): void {
+    this.endingInput = false;
     this.chain.flush();
     this.outputs.endOfInput();
     if (!this.checkpointing) this.moveTo({ kind: 'finishing' });

@@ -18,4 +18,6 @@ export type TaskMessage =
   | { readonly type: 'asyncDone' }
   /** The task's own: an operator's hold on input was released (see OperatorContext.holdInputUntil). */
   | { readonly type: 'inputReleased' }
-  | { readonly type: 'asyncFailed'; readonly error: Error };
+  | { readonly type: 'asyncFailed'; readonly error: Error }
+  /** The task's own: an operator's action run on the mailbox (MailboxExecutor), e.g. an async I/O completion. */
+  | { readonly type: 'mail'; readonly action: () => void; readonly description: string };

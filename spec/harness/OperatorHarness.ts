@@ -39,6 +39,8 @@ export class OperatorHarness<IN, OUT> {
   private mark = 0;
   /** Async work the operator handed the runtime (commits, aborts), not yet settled. */
   private readonly asyncWork = new Set<Promise<unknown>>();
+  /** Actions the operator posted to its task's mailbox (async completions), run by runMailbox. */
+  readonly mailbox: Array<{ action: () => void; description: string }> = [];
   private readonly subtaskIndex: number;
   private readonly parallelism: number;
   private readonly maxParallelism: number;
@@ -76,6 +78,7 @@ export class OperatorHarness<IN, OUT> {
       stderr: writer,
       autoWatermarkInterval: options.autoWatermarkInterval ?? 0,
       checkpointingMode: options.checkpointingMode,
+      mailboxExecutor: { execute: (action, description) => void this.mailbox.push({ action, description }) },
       trackAsync: (work: Promise<unknown>) => {
         this.asyncWork.add(work);
         const forget = (): void => void this.asyncWork.delete(work);
@@ -148,6 +151,18 @@ export class OperatorHarness<IN, OUT> {
       const results = await Promise.allSettled([...this.asyncWork]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
+    }
+  }
+
+  /**
+   * Lets settled promises post their mailbox actions, then runs them in order, as the task's
+   * mailbox would between records. An action that throws rejects (the task would fail).
+   */
+  async runMailbox(): Promise<this> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.mailbox.length === 0) return this;
+      while (this.mailbox.length > 0) this.mailbox.shift()!.action();
     }
   }
 
