@@ -1,6 +1,7 @@
 import os from 'os';
 import { clusterFactory } from '../cluster/ClusterFactory';
 import { JobCluster } from '../cluster/JobCluster';
+import { AsyncIterableFactory, AsyncIterableSource, AsyncIterableSourceOptions } from '../connectors/source/AsyncIterableSource';
 import { CollectionSource } from '../connectors/source/CollectionSource';
 import { DataGeneratorOptions, DataGeneratorSource } from '../connectors/source/DataGeneratorSource';
 import { SocketTextSource } from '../connectors/source/SocketTextSource';
@@ -209,6 +210,19 @@ export class StreamExecutionEnvironment {
   /** Record i is generator(i), for i < count (Infinity for unbounded), optionally rate-limited. */
   fromGenerator<T>(generator: (index: number) => T, count: number, options: DataGeneratorOptions = {}): DataStreamSource<T> {
     const source = new DataGeneratorSource<T>(generator, count, options);
+    return this.fromSource(source, undefined, source.name);
+  }
+
+  /**
+   * Records from an async iterable (async generator, Node readable stream, event iterator), read
+   * ahead up to `prefetch` (default 64) while the job keeps up. Pass a function of the resume
+   * offset, `(offset) => AsyncIterable`, for exactly once: a restore calls it with the number of
+   * records emitted before the checkpoint. A plain AsyncIterable cannot be rewound: at most once
+   * after a restore (a warning says so when checkpointing is on). The end of the iterable ends
+   * the input; a rejection fails the job; cancelling calls the iterator's return().
+   */
+  fromAsyncIterable<T>(iterable: AsyncIterable<T> | AsyncIterableFactory<T>, options: AsyncIterableSourceOptions = {}): DataStreamSource<T> {
+    const source = new AsyncIterableSource<T>(iterable, options);
     return this.fromSource(source, undefined, source.name);
   }
 

@@ -1,4 +1,5 @@
 import { InputStatus, Source, SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
+import { CheckpointingMode } from '../../lib/runtime/checkpoint/CheckpointBarrier';
 import { ManualClock } from '../../lib/time/ManualClock';
 
 const SILENT = Object.assign(() => undefined, { enabled: false }) as unknown as SourceReaderContext['log'];
@@ -22,6 +23,7 @@ export class ReaderDriver<T> {
     source: Source<T>,
     readonly clock: ManualClock = new ManualClock(0),
     restoredSplits?: readonly unknown[],
+    checkpointingMode?: CheckpointingMode,
   ) {
     const context: SourceReaderContext = {
       subtaskIndex: 0,
@@ -34,6 +36,7 @@ export class ReaderDriver<T> {
       skipRecord: (reason) => void this.skipped.push(reason),
       metricGroup: { gauge: (name, read) => void this.gauges.set(name, read) },
       restoredSplits,
+      checkpointingMode,
     };
     this.reader = source.createReader(context);
   }

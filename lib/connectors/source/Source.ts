@@ -1,5 +1,6 @@
 import type { TraceLog } from '../../util/TraceLog';
 import { Clock } from '../../time/Clock';
+import type { CheckpointingMode } from '../../runtime/checkpoint/CheckpointBarrier';
 
 /** Flink FLIP-27's InputStatus: what a reader says after each poll. */
 export type InputStatus = 'MORE_AVAILABLE' | 'NOTHING_AVAILABLE' | 'END_OF_INPUT';
@@ -29,6 +30,8 @@ export interface SourceReaderContext {
    * some reader's snapshotState returned them; undefined on a fresh start.
    */
   readonly restoredSplits?: readonly unknown[];
+  /** The job's checkpointing mode; undefined when it does not checkpoint. */
+  readonly checkpointingMode?: CheckpointingMode;
 }
 
 export interface SourceReaderMetricGroup {

@@ -24,8 +24,10 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
   }
 
   /** Called by the task with the hooks the reader needs. */
-  createReader(ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log' | 'warn' | 'skipRecord' | 'metricGroup'>): void {
-    const { subtaskIndex, parallelism, clock, log, stderr, metrics } = this.context;
+  createReader(
+    ctx: Omit<SourceReaderContext, 'subtaskIndex' | 'parallelism' | 'clock' | 'log' | 'warn' | 'skipRecord' | 'metricGroup' | 'checkpointingMode'>,
+  ): void {
+    const { subtaskIndex, parallelism, clock, log, stderr, metrics, checkpointingMode } = this.context;
     this.reader = this.source.createReader({
       ...ctx,
       subtaskIndex,
@@ -39,6 +41,7 @@ export class SourceOperator<T> extends AbstractStreamOperator<never, T> implemen
       },
       metricGroup: { gauge: (name, read) => metrics.gauge(name, read) },
       restoredSplits: this.restoredSplits,
+      checkpointingMode,
     });
   }
 
