@@ -4,7 +4,7 @@ import { ReaderDriver } from '../harness/ReaderDriver';
 /** Lets settled promises run their callbacks (no time passes). */
 const promisesSettle = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** An endless iterator of 0, 1, 2, … that counts how often it was pulled and whether it was returned. */
+/** 0, 1, 2, … (up to 10 000, so a reader that ignores prefetch fails rather than hangs), counting pulls and return(). */
 function counting(from = 0): AsyncIterable<number> & { pulls: number; returned: boolean } {
   let next = from;
   const it = {
@@ -13,7 +13,7 @@ function counting(from = 0): AsyncIterable<number> & { pulls: number; returned: 
     [Symbol.asyncIterator]: () => ({
       next: (): Promise<IteratorResult<number>> => {
         it.pulls++;
-        return Promise.resolve({ value: next++, done: false });
+        return Promise.resolve(next < 10_000 ? { value: next++, done: false } : { value: undefined, done: true });
       },
       return: (): Promise<IteratorResult<number>> => {
         it.returned = true;
