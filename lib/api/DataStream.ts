@@ -18,6 +18,8 @@ import { StreamMap } from '../runtime/operators/StreamMap';
 import { ProcessOperator } from '../runtime/operators/ProcessOperator';
 import { ProcessFunction } from '../core/process/ProcessFunction';
 import { StreamSink } from '../runtime/operators/StreamSink';
+import { BoundedCollectOperator } from '../runtime/operators/BoundedCollectOperator';
+import { CollectIterator } from './CollectIterator';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/TimestampsAndWatermarksOperator';
 import { OperatorFactory } from '../runtime/StreamOperator';
 import { WatermarkStrategy } from '../time/WatermarkStrategy';
@@ -218,6 +220,30 @@ export class DataStream<T> {
     this.sinkTo(sink);
     await this.environment.execute(jobName);
     return sink.values;
+  }
+
+  /**
+   * Runs the job and yields this stream's records as they come, bounded or not (Flink's
+   * executeAndCollect iterator): `for await (const r of stream.collectAsync()) …`. At most
+   * `capacity` records (default 1024) wait for the consumer, plus the network batch being
+   * delivered; then the job waits for the consumer (backpressure). Leaving the loop cancels the
+   * job. Runs the job in this process (not on TaskManager threads).
+   */
+  collectAsync(options: { readonly jobName?: string; readonly capacity?: number } = {}): CollectIterator<T> {
+    // Checks the capacity before anything is submitted.
+    const iterator = new CollectIterator<T>(options.capacity ?? 1024);
+    // A task of its own: its input comes in network batches, so the buffer overshoots its
+    // capacity by one batch at most (chained to a source, by a whole source slice).
+    const settings = defaultSettings('Collect Async Sink', 'HEAD');
+    this.environment.addTransformation({
+      kind: 'sink',
+      id: this.environment.nextTransformationId(),
+      settings,
+      input: this.transformation,
+      operatorFactory: (name) => new BoundedCollectOperator<T>(iterator, name) as never,
+    });
+    iterator.follow(this.environment.executeAsync(options.jobName ?? 'Flink Streaming Job'));
+    return iterator;
   }
 
   /** Adds a custom operator (Flink's transform). */

@@ -35,6 +35,8 @@ import './JoinedStreams';
 import './KeyedStream';
 import { checkParallelism } from './ConfigurableOperator';
 import { ExecutionConfig } from './ExecutionConfig';
+import { AbortError } from './AbortError';
+import { abortableJobClient } from './abortableJobClient';
 import { JobClient } from './JobClient';
 import { JobExecutionResult } from './JobExecutionResult';
 
@@ -63,6 +65,14 @@ export interface LocalEnvironmentOptions {
   readonly batchSize?: number;
   /** Network batches in flight per channel before the producer waits (credit). */
   readonly creditsPerChannel?: number;
+}
+
+export interface ExecuteOptions {
+  /**
+   * Aborting it cancels the job; the result then rejects with an AbortError (its `name` is
+   * 'AbortError'). Aborted before the call, the job is not submitted.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -277,13 +287,20 @@ export class StreamExecutionEnvironment {
   // ---- execution
 
   /** Runs the job; resolves when it finishes (bounded sources) with per-task counts. */
-  async execute(jobName = 'Flink Streaming Job'): Promise<JobExecutionResult> {
-    const client = await this.executeAsync(jobName);
+  async execute(jobName = 'Flink Streaming Job', options: ExecuteOptions = {}): Promise<JobExecutionResult> {
+    const client = await this.executeAsync(jobName, options);
     return client.getJobExecutionResult();
   }
 
   /** Submits the job and returns at once with a client to follow or cancel it. */
-  async executeAsync(jobName = 'Flink Streaming Job'): Promise<JobClient> {
+  async executeAsync(jobName = 'Flink Streaming Job', options: ExecuteOptions = {}): Promise<JobClient> {
+    const { signal } = options;
+    if (signal?.aborted) throw new AbortError(jobName, signal.reason);
+    const client = this.submit(jobName);
+    return signal ? abortableJobClient(client, jobName, signal) : client;
+  }
+
+  private submit(jobName: string): JobClient {
     if (this.options.cluster) return this.executeOn(this.options.cluster, jobName);
     const jobGraph = this.getJobGraph(jobName);
     const taskConfig = this.getTaskConfig();
