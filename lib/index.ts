@@ -1,7 +1,12 @@
 // brook's public API, named as in Flink. The package's main entry (actors/index.ts) re-exports it
 // with the actor cluster plugged in.
 export { StreamExecutionEnvironment } from './api/StreamExecutionEnvironment';
-export type { LocalEnvironmentOptions } from './api/StreamExecutionEnvironment';
+export type { LocalEnvironmentOptions, ExecuteOptions } from './api/StreamExecutionEnvironment';
+export { AbortError } from './api/AbortError';
+export { AsyncDataStream } from './api/AsyncDataStream';
+export type { AsyncFunction, AsyncWaitOptions, AsyncOutputMode } from './core/async/AsyncFunction';
+export { AsyncTimeoutError } from './runtime/operators/async/AsyncTimeoutError';
+export type { CollectIterator } from './api/CollectIterator';
 export { DataStream, SingleOutputStreamOperator, DataStreamSource } from './api/DataStream';
 export { KeyedStream } from './api/KeyedStream';
 export { WindowedStream } from './api/WindowedStream';
@@ -107,6 +112,8 @@ export { SocketTextSource } from './connectors/source/SocketTextSource';
 export { CollectionSource } from './connectors/source/CollectionSource';
 export { TextFileSource } from './connectors/source/TextFileSource';
 export { DataGeneratorSource } from './connectors/source/DataGeneratorSource';
+export { AsyncIterableSource } from './connectors/source/AsyncIterableSource';
+export type { AsyncIterableFactory, AsyncIterableSourceOptions } from './connectors/source/AsyncIterableSource';
 export type { DataGeneratorOptions } from './connectors/source/DataGeneratorSource';
 export type { Sink, SinkFunction, SinkContext, SinkRuntimeContext } from './connectors/sink/SinkFunction';
 export { PrintSink, printPrefix } from './connectors/sink/PrintSink';
@@ -118,6 +125,7 @@ export type { ForwardableSink } from './connectors/sink/ForwardableSink';
 
 export { MalformedRecordError, UserFunctionError, TaskFailure, JobExecutionError, NotEnoughSlotsError } from './runtime/errors';
 export type { StreamOperator, Output, OperatorContext, TextWriter } from './runtime/StreamOperator';
+export type { MailboxExecutor } from './runtime/MailboxExecutor';
 export { AbstractStreamOperator } from './runtime/AbstractStreamOperator';
 export { backPressureLevel } from './runtime/BackPressureGauge';
 export type { BackPressureLevel, BackPressureSnapshot } from './runtime/BackPressureGauge';
