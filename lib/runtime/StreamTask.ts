@@ -89,6 +89,12 @@ export class StreamTask implements BarrierHandlerTarget {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Input ended and an operator still has async work: the rest of end of input waits for it. */
   private endingInput = false;
+  /**
+   * Mailbox actions that arrived while the task is suspended at a stop-with-savepoint barrier:
+   * what they would emit belongs after the savepoint, whose state already holds their inputs.
+   * Run if the savepoint fails and the task goes on; dropped when the task finishes.
+   */
+  private readonly heldMails: Array<() => void> = [];
 
   constructor(
     readonly descriptor: TaskDescriptor,
@@ -395,6 +401,10 @@ export class StreamTask implements BarrierHandlerTarget {
   private runMail(action: () => void): void {
     // A cancelled or failed task ignores completions of requests it abandoned.
     if (!this.isRunning) return;
+    if (this.phase.kind === 'suspendedAtSavepoint') {
+      this.heldMails.push(action);
+      return;
+    }
     action();
     this.chain.flush();
     if (this.endingInput) {
@@ -510,6 +520,7 @@ export class StreamTask implements BarrierHandlerTarget {
     if (phase.kind === 'suspendedAtSavepoint' && phase.savepointId === checkpointId) {
       // The stop-with-savepoint failed: the job goes on.
       this.moveTo({ kind: 'running' });
+      for (const action of this.heldMails.splice(0)) this.runMail(action);
       if (this.chain.sourceOperator) this.schedulePoll();
     } else if (phase.kind === 'awaitingFinalCheckpoint' && phase.finalCheckpointId === checkpointId) {
       // The next checkpoint will be the final one.

@@ -1,4 +1,10 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { AsyncDataStream } from '../../lib/api/AsyncDataStream';
+import { CollectSink } from '../../lib/connectors/sink/CollectSink';
+import { AbstractStreamOperator } from '../../lib/runtime/AbstractStreamOperator';
+import { OperatorStateSnapshot } from '../../lib/runtime/state/OperatorStateSnapshot';
 import { Clock } from '../../lib/time/Clock';
 import { FailAfterRecords } from '../harness/FailAfterRecords';
 import { JobHarness } from '../harness/JobHarness';
@@ -18,6 +24,25 @@ function after<T>(clock: Clock, ms: number, value: T, signal?: AbortSignal): Pro
 /** 0, 1, …, count-1 from `from` on, one per ms of the manual clock. */
 async function* paced(clock: Clock, count: number, from = 0): AsyncGenerator<number> {
   for (let i = from; i < count; i++) yield await after(clock, 1, i);
+}
+
+/**
+ * Passes records on and, when a barrier passes, answers every request still pending: their
+ * completions then reach the mailbox after the barrier, before the checkpoint completes.
+ */
+class AnswerPendingAtBarrier<T> extends AbstractStreamOperator<T, T> {
+  constructor(private readonly pending: Set<() => void>) {
+    super('Answer Pending At Barrier');
+  }
+
+  processElement(value: T, timestamp: number): void {
+    this.output.collect(value, timestamp);
+  }
+
+  snapshotState(): OperatorStateSnapshot {
+    for (const answer of [...this.pending]) answer();
+    return {};
+  }
 }
 
 const range = (n: number, f: (i: number) => number = (i) => i): number[] => Array.from({ length: n }, (_, i) => f(i));
@@ -77,6 +102,61 @@ describe('async sources and async I/O in a job', () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('stop-with-savepoint with requests in flight: nothing is emitted after the savepoint, the resumed job re-issues them (each result once)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-async-sp-'));
+    const sink = new CollectSink<number>();
+    const pending = new Set<() => void>();
+    const define = (h: JobHarness): void => {
+      h.env.enableCheckpointing(100).setBufferTimeout(0);
+      const source = h.env.fromGenerator((i) => i, 600, { recordsPerSecond: 2000 }).uid('numbers');
+      AsyncDataStream.unorderedWait(
+        source,
+        (x: number, signal) =>
+          new Promise<number>((resolve) => {
+            const answer = (): void => {
+              pending.delete(answer);
+              resolve(x * 10);
+            };
+            pending.add(answer);
+            signal.addEventListener('abort', () => pending.delete(answer));
+            void after(h.clock, (x % 7) * 15, undefined, signal).then(answer, () => undefined);
+          }),
+        { timeout: 1000, capacity: 20 },
+      )
+        .uid('lookup')
+        .transform('Answer Pending At Barrier', () => new AnswerPendingAtBarrier<number>(pending))
+        .uid('answer')
+        .sinkTo(sink)
+        .uid('sink');
+    };
+    let savepoint: string;
+    const first = new JobHarness({ parallelism: 1 });
+    try {
+      define(first);
+      await first.start();
+      await first.advance(150);
+      const stopping = first.client!.stopWithSavepoint(path.join(dir, 'savepoints'));
+      while (first.client!.getJobStatus() !== 'FINISHED') await first.advance(5);
+      savepoint = await stopping;
+    } finally {
+      await first.close();
+    }
+    const emittedBefore = sink.values.length;
+    expect(emittedBefore).toBeGreaterThan(0);
+    expect(emittedBefore).toBeLessThan(600);
+    const second = new JobHarness({ parallelism: 1 });
+    try {
+      define(second);
+      second.env.setSavepointRestoreSettings({ path: savepoint });
+      await second.start();
+      await second.result();
+    } finally {
+      await second.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect([...sink.values].sort((a, b) => a - b)).toEqual(range(600, (i) => i * 10));
   });
 
   it('a bounded job ends only after the last async results went out', async () => {
