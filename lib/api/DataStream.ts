@@ -235,6 +235,8 @@ export class DataStream<T> {
     // A task of its own: its input comes in network batches, so the buffer overshoots its
     // capacity by one batch at most (chained to a source, by a whole source slice).
     const settings = defaultSettings('Collect Async Sink', 'HEAD');
+    // One consumer, one sink subtask (as Flink's collect sink): records of one upstream subtask stay in order.
+    settings.parallelism = 1;
     this.environment.addTransformation({
       kind: 'sink',
       id: this.environment.nextTransformationId(),
