@@ -218,7 +218,8 @@ export class AsyncWaitOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> 
       let i = 0;
       while (i < this.queue.length) {
         const e = this.queue[i];
-        if (e.kind === 'watermark') break;
+        // Requests are issued in input order: past the first unissued one nothing has completed.
+        if (e.kind === 'watermark' || e.state === 'waiting') break;
         if (e.state === 'completed' || e.state === 'skipped') {
           done.push(e);
           this.queue.splice(i, 1);
@@ -226,7 +227,7 @@ export class AsyncWaitOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> 
       }
       if (done.length > 1) done.sort((x, y) => x.completion - y.completion);
       for (const e of done) this.emit(e);
-      if (i > 0 || this.queue.length === 0) return;
+      if (i > 0 || this.queue.length === 0 || this.queue[0].kind !== 'watermark') return;
       this.emit(this.queue.shift()!); // a watermark whose segment is empty
     }
   }
