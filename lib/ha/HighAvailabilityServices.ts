@@ -1,0 +1,77 @@
+import { CompletedCheckpointPointerStore, DefaultCompletedCheckpointPointerStore } from './CompletedCheckpointPointerStore';
+import { CoordinationStore } from './CoordinationStore';
+import { DefaultLeaderElection } from './DefaultLeaderElection';
+import { Fence } from './FencingToken';
+import { HaKeys } from './HaKeys';
+import { DefaultJobGraphStore, JobGraphRecord, JobGraphStore } from './JobGraphStore';
+import { DefaultJobResultStore, JobResultStore } from './JobResultStore';
+import { LeaderElection, LeaderElectionOptions } from './LeaderElection';
+import { DefaultLeaderRetrieval, LeaderRetrieval } from './LeaderRetrieval';
+import { DefaultTaskManagerRegistry, TaskManagerRegistry } from './TaskManagerRegistry';
+import { checkFence } from './fencedTransaction';
+import { checkArgument } from '../util/checkArgument';
+
+/** The JobManager's service name in leader election. */
+export const JOB_MANAGER = 'jobmanager';
+
+export interface HighAvailabilityOptions {
+  /** Several brook clusters can share one etcd: each keeps its records under /brook/<clusterId>/. */
+  readonly clusterId: string;
+  /** Completed checkpoint pointers kept per job (Flink's state.checkpoints.num-retained). */
+  readonly retainedCheckpoints?: number;
+}
+
+/**
+ * Everything a JobManager and its TaskManagers keep in the coordination service, as Flink's
+ * HighAvailabilityServices: leader election and retrieval, the completed checkpoint pointers,
+ * the submitted jobs and their results, the registered TaskManagers.
+ */
+export class HighAvailabilityServices {
+  readonly keys: HaKeys;
+  readonly checkpoints: CompletedCheckpointPointerStore;
+  readonly jobGraphs: JobGraphStore;
+  readonly jobResults: JobResultStore;
+  readonly taskManagers: TaskManagerRegistry;
+
+  constructor(
+    readonly store: CoordinationStore,
+    options: HighAvailabilityOptions,
+  ) {
+    const retained = options.retainedCheckpoints ?? 1;
+    checkArgument(retained >= 1, `retainedCheckpoints ${retained} must be at least 1`);
+    this.keys = HaKeys.forCluster(options.clusterId);
+    this.checkpoints = new DefaultCompletedCheckpointPointerStore(store, this.keys, retained);
+    this.jobGraphs = new DefaultJobGraphStore(store, this.keys);
+    this.jobResults = new DefaultJobResultStore(store, this.keys);
+    this.taskManagers = new DefaultTaskManagerRegistry(store, this.keys);
+  }
+
+  /** Campaigns for `service` (the JobManager) publishing `address` when it leads. */
+  leaderElection(service: string, address: string, options: LeaderElectionOptions): LeaderElection {
+    checkArgument(
+      Number.isInteger(options.ttlSeconds) && options.ttlSeconds >= 1,
+      `lease TTL ${options.ttlSeconds} s must be a whole number of seconds, at least 1`,
+    );
+    return new DefaultLeaderElection(this.store, this.keys.leaderPrefix(service), address, options);
+  }
+
+  leaderRetrieval(service: string): LeaderRetrieval {
+    return new DefaultLeaderRetrieval(this.store, this.keys.leaderPrefix(service));
+  }
+
+  /** Throws FencedError unless `fence` still holds: call it right before an external commit. */
+  checkFence(fence: Fence, action: string): Promise<void> {
+    return checkFence(this.store, fence, action);
+  }
+
+  /** The jobs a new leader must run again: submitted and not ended (JobResultStore removes ended ones). */
+  async recoverableJobs(): Promise<JobGraphRecord[]> {
+    const [jobs, results] = await Promise.all([this.jobGraphs.list(), this.jobResults.list()]);
+    const ended = new Set(results.map((r) => r.jobId));
+    return jobs.filter((j) => !ended.has(j.jobId));
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

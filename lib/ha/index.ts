@@ -1,0 +1,14 @@
+export type { CheckpointPointer, CompletedCheckpointPointerStore } from './CompletedCheckpointPointerStore';
+export type { Condition, CoordinationLease, CoordinationStore, KeyValue, Operation, Unwatch } from './CoordinationStore';
+export { FencedError } from './FencedError';
+export { type Fence, type FencingToken, isNewerToken } from './FencingToken';
+export { HaKeys } from './HaKeys';
+export { type HighAvailabilityOptions, HighAvailabilityServices, JOB_MANAGER } from './HighAvailabilityServices';
+export type { JobGraphRecord, JobGraphStore } from './JobGraphStore';
+export type { JobResult, JobResultStore } from './JobResultStore';
+export type { LeaderContender, LeaderElection, LeaderElectionOptions, Leadership } from './LeaderElection';
+export type { LeaderInformation, LeaderRetrieval } from './LeaderRetrieval';
+export type { TaskManagerInfo, TaskManagerRegistration, TaskManagerRegistrationOptions, TaskManagerRegistry } from './TaskManagerRegistry';
+export { type EtcdCoordinationOptions, EtcdCoordinationStore } from './etcd/EtcdCoordinationStore';
+export { InMemoryCoordinationStore } from './memory/InMemoryCoordinationStore';
+export { checkFence, fencedTransaction } from './fencedTransaction';
