@@ -67,7 +67,7 @@ export class DefaultLeaderElection implements LeaderElection {
     if (this.closed || !this.key) return;
     const mine = this.key;
     const contenders = await this.store.list(this.prefix);
-    if (mine !== this.key) return; // the lease was lost meanwhile
+    if (this.closed || mine !== this.key) return; // closed, or the lease was lost, meanwhile
     if (!contenders.some((kv) => kv.key === mine)) {
       // etcd deletes a lease's keys when it ends: seeing the key gone is the earliest sign.
       if (this.lease) this.leaseLost(this.lease, 'its election key was deleted');

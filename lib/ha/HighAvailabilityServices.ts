@@ -3,7 +3,7 @@ import { CoordinationStore } from './CoordinationStore';
 import { DefaultLeaderElection } from './DefaultLeaderElection';
 import { Fence } from './FencingToken';
 import { HaKeys } from './HaKeys';
-import { DefaultJobGraphStore, JobGraphRecord, JobGraphStore } from './JobGraphStore';
+import { DefaultJobGraphStore, JobGraphStore } from './JobGraphStore';
 import { DefaultJobResultStore, JobResultStore } from './JobResultStore';
 import { LeaderElection, LeaderElectionOptions } from './LeaderElection';
 import { DefaultLeaderRetrieval, LeaderRetrieval } from './LeaderRetrieval';
@@ -62,13 +62,6 @@ export class HighAvailabilityServices {
   /** Throws FencedError unless `fence` still holds: call it right before an external commit. */
   checkFence(fence: Fence, action: string): Promise<void> {
     return checkFence(this.store, fence, action);
-  }
-
-  /** The jobs a new leader must run again: submitted and not ended (JobResultStore removes ended ones). */
-  async recoverableJobs(): Promise<JobGraphRecord[]> {
-    const [jobs, results] = await Promise.all([this.jobGraphs.list(), this.jobResults.list()]);
-    const ended = new Set(results.map((r) => r.jobId));
-    return jobs.filter((j) => !ended.has(j.jobId));
   }
 
   close(): Promise<void> {

@@ -17,7 +17,11 @@ export interface JobGraphRecord {
   readonly submittedAt: number;
 }
 
-/** The submitted, not yet terminated jobs, as Flink's JobGraphStore; writes are fenced. */
+/**
+ * The submitted, not yet ended jobs, as Flink's JobGraphStore: what a new leader runs again.
+ * JobResultStore.record removes an ended job in the transaction that records its result.
+ * Writes are fenced.
+ */
 export interface JobGraphStore {
   put(fence: Fence, job: JobGraphRecord): Promise<void>;
   get(jobId: string): Promise<JobGraphRecord | undefined>;

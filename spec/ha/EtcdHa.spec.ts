@@ -2,6 +2,7 @@ import { Etcd3 } from 'etcd3';
 import { FencedError } from '../../lib/ha/FencedError';
 import { isNewerToken } from '../../lib/ha/FencingToken';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
+import { ManualClock } from '../../lib/time/ManualClock';
 import { EtcdCoordinationStore } from '../../lib/ha/etcd/EtcdCoordinationStore';
 import { EtcdCluster } from '../harness/EtcdCluster';
 import { RecordingContender, describeHaContract, eventually, job } from './haContract';
@@ -38,6 +39,35 @@ describeHaContract('a 3-member etcd', () => ({
   waitMs: 5000,
 }));
 
+describe('a lease on etcd not renewed for its TTL', () => {
+  it('revokes leadership once the holder has gone a TTL on its clock without a renewal, and the standby leads', async () => {
+    const clusterId = `deadline${Date.now()}`;
+    // jm-a measures its lease on a manual clock: the renewals etcd3 sends all carry the time at
+    // which the clock stands still, so moving it a TTL ahead is a holder whose renewals stopped.
+    const clock = new ManualClock(0);
+    const a = new HighAvailabilityServices(await EtcdCoordinationStore.connect({ hosts: cluster.hosts, clock }), { clusterId });
+    const b = await connect(clusterId);
+    const ea = a.leaderElection(JOB_MANAGER, 'jm-a:6123', { ttlSeconds: 2 });
+    const eb = b.leaderElection(JOB_MANAGER, 'jm-b:6123', { ttlSeconds: 2 });
+    const [ca, cb] = [new RecordingContender('jm-a'), new RecordingContender('jm-b')];
+    try {
+      await ea.start(ca);
+      await eventually('jm-a to lead', () => ca.current !== undefined, 5000);
+      await eb.start(cb);
+      clock.advance(1999);
+      expect(ca.current).toBeDefined();
+      clock.advance(1);
+      expect(ca.events.at(-1)).toBe('revoked');
+      await eventually('jm-b to lead', () => cb.current !== undefined, 5000);
+    } finally {
+      await ea.close();
+      await eb.close();
+      await a.close();
+      await b.close();
+    }
+  }, 20_000);
+});
+
 describe('HA services on etcd when a member dies', () => {
   it('keeps electing, fencing and storing with two of three members, after kill -9 of the raft leader', async () => {
     const clusterId = `quorum${Date.now()}`;
@@ -61,7 +91,7 @@ describe('HA services on etcd when a member dies', () => {
       await expect(a.checkpoints.add(old.fence, { jobId: 'j1', checkpointId: 2, location: '/cp/2', timestamp: 2 })).rejects.toThrow(FencedError);
       await b.checkpoints.add(next.fence, { jobId: 'j1', checkpointId: 3, location: '/cp/3', timestamp: 3 });
       expect((await b.checkpoints.latest('j1'))?.location).toBe('/cp/3');
-      expect((await b.recoverableJobs()).map((j) => j.jobId)).toEqual(['j1']);
+      expect((await b.jobGraphs.list()).map((j) => j.jobId)).toEqual(['j1']);
     } finally {
       await ea.close();
       await eb.close();

@@ -161,7 +161,7 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       const cb = await contend(b, 'jm-b');
       await f.expireLeaseOf(a, fa.key);
       await eventually('jm-b to lead', () => cb.contender.current !== undefined, f.waitMs);
-      expect((await b.recoverableJobs()).map((j) => [j.jobId, j.state])).toEqual([
+      expect((await b.jobGraphs.list()).map((j) => [j.jobId, j.state])).toEqual([
         ['j1', 'running'],
         ['j3', 'cancelling'],
       ]);

@@ -11,6 +11,11 @@ export interface EtcdCoordinationOptions {
   readonly hosts: readonly string[];
   /** Measures how long a lease has gone without a successful renewal. */
   readonly clock?: Clock;
+  /**
+   * How long a call keeps retrying while etcd is unreachable or electing a new raft leader (after
+   * a member is lost this takes about an election timeout). Default 10 s.
+   */
+  readonly retryForMs?: number;
   /** Anything else etcd3 accepts (credentials, auth, fault handling). */
   readonly client?: Omit<IOptions, 'hosts'>;
 }
@@ -22,7 +27,9 @@ export interface EtcdCoordinationOptions {
 export class EtcdCoordinationStore implements CoordinationStore {
   private constructor(
     private readonly client: Etcd3,
+    private readonly etcd3: typeof import('etcd3'),
     private readonly clock: Clock,
+    private readonly retryForMs: number,
   ) {}
 
   static async connect(options: EtcdCoordinationOptions): Promise<EtcdCoordinationStore> {
@@ -33,26 +40,30 @@ export class EtcdCoordinationStore implements CoordinationStore {
       throw new Error(`high availability on etcd needs the etcd3 package: npm install etcd3 (${e instanceof Error ? e.message : String(e)})`);
     }
     const client = new etcd3.Etcd3({ ...options.client, hosts: [...options.hosts] });
-    return new EtcdCoordinationStore(client, options.clock ?? new SystemClock());
+    return new EtcdCoordinationStore(client, etcd3, options.clock ?? new SystemClock(), options.retryForMs ?? 10_000);
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
-    const res = await this.client.get(key).exec();
+    const res = await this.retrying(() => this.client.get(key).exec());
     const kv = res.kvs[0];
     return kv && toKeyValue(kv);
   }
 
   async list(prefix: string): Promise<KeyValue[]> {
-    const res = await this.client.getAll().prefix(prefix).exec();
+    const res = await this.retrying(() => this.client.getAll().prefix(prefix).exec());
     return res.kvs.map(toKeyValue);
   }
 
   async transaction(conditions: readonly Condition[], operations: readonly Operation[]): Promise<boolean> {
     try {
-      const res = await this.client.kv.txn({
-        compare: conditions.map((c) => ({ key: Buffer.from(c.key), target: 'Create', result: 'Equal', create_revision: c.createRevision })),
-        success: operations.map(toRequest),
-      });
+      // Retrying is safe: a fenced put applies the same value again; a create-if-absent that
+      // landed before the connection broke reports false, and its callers read the key back.
+      const res = await this.retrying(() =>
+        this.client.kv.txn({
+          compare: conditions.map((c) => ({ key: Buffer.from(c.key), target: 'Create', result: 'Equal', create_revision: c.createRevision })),
+          success: operations.map(toRequest),
+        }),
+      );
       return res.succeeded;
     } catch (e) {
       // etcd checks a put's lease before the compares: an ended lease means its keys are gone.
@@ -62,8 +73,11 @@ export class EtcdCoordinationStore implements CoordinationStore {
   }
 
   async grantLease(ttlSeconds: number, onLost: (reason: string) => void): Promise<CoordinationLease> {
-    const lease = this.client.lease(ttlSeconds);
-    const id = await lease.grant();
+    // A Lease whose grant failed stays failed: a retry needs a new one.
+    const { lease, id } = await this.retrying(async () => {
+      const attempt = this.client.lease(ttlSeconds);
+      return { lease: attempt, id: await attempt.grant() };
+    });
     let ended = false;
     const end = (reason: string | undefined): void => {
       if (ended) return;
@@ -111,6 +125,23 @@ export class EtcdCoordinationStore implements CoordinationStore {
 
   async close(): Promise<void> {
     this.client.close();
+  }
+
+  /**
+   * etcd3 retries a failed call three times at once on other members; while the remaining
+   * members elect a raft leader every one of them fails, so keep trying, backing off, for a bound.
+   */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    const giveUpAt = this.clock.now() + this.retryForMs;
+    for (let delayMs = 50; ; delayMs = Math.min(2 * delayMs, 1000)) {
+      try {
+        return await call();
+      } catch (e) {
+        if (!(e instanceof Error) || !this.etcd3.isRecoverableError(e) || this.clock.now() + delayMs > giveUpAt) throw e;
+        log('etcd call failed, retrying in %d ms: %s', delayMs, e.message);
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, delayMs));
+      }
+    }
   }
 }
 
