@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import type { Etcd3, IKeyValue, IOptions, IRequestOp } from 'etcd3';
+import type { Etcd3, IKeyValue, IOptions, IRequestOp, Lease, Watcher } from 'etcd3';
 import { Clock } from '../../time/Clock';
 import { SystemClock } from '../../time/SystemClock';
 import { Condition, CoordinationLease, CoordinationStore, KeyValue, Operation, Unwatch } from '../CoordinationStore';
@@ -25,6 +25,9 @@ export interface EtcdCoordinationOptions {
  * dependency loaded only here, when HA is configured: a brook without HA never loads it.
  */
 export class EtcdCoordinationStore implements CoordinationStore {
+  private readonly leases = new Set<Lease>();
+  private readonly watchers = new Set<Watcher>();
+
   private constructor(
     private readonly client: Etcd3,
     private readonly etcd3: typeof import('etcd3'),
@@ -73,6 +76,7 @@ export class EtcdCoordinationStore implements CoordinationStore {
   }
 
   async grantLease(ttlSeconds: number, onLost: (reason: string) => void): Promise<CoordinationLease> {
+    let sentAt = this.clock.now();
     // A Lease whose grant failed stays failed: a retry needs a new one.
     const { lease, id } = await this.retrying(async () => {
       const attempt = this.client.lease(ttlSeconds);
@@ -83,6 +87,7 @@ export class EtcdCoordinationStore implements CoordinationStore {
       if (ended) return;
       ended = true;
       this.clock.clearTimeout(deadline);
+      this.leases.delete(lease);
       if (reason === undefined) return;
       log('lease %s lost: %s', id, reason);
       lease.revoke().catch(() => undefined);
@@ -91,10 +96,10 @@ export class EtcdCoordinationStore implements CoordinationStore {
     // etcd3 reports a lost lease only after twice its TTL without renewal; a holder must stop
     // acting once its TTL has passed since the last renewal it saw, since etcd may already have
     // given its keys' place to another.
+    this.leases.add(lease);
     const ttlMs = ttlSeconds * 1000;
     const expire = (): void => end(`not renewed for its TTL of ${ttlSeconds} s`);
-    let deadline = this.clock.setTimeout(expire, ttlMs);
-    let sentAt = this.clock.now();
+    let deadline = this.clock.setTimeout(expire, sentAt + ttlMs - this.clock.now());
     lease.on('keepaliveFired', () => {
       sentAt = this.clock.now();
     });
@@ -115,15 +120,28 @@ export class EtcdCoordinationStore implements CoordinationStore {
 
   async watch(prefix: string, onChange: () => void): Promise<Unwatch> {
     const watcher = await this.client.watch().prefix(prefix).create();
+    this.watchers.add(watcher);
     watcher.on('put', () => onChange());
     watcher.on('delete', () => onChange());
     // After a reconnection (another member) look again: nothing may have changed, or much.
     watcher.on('connected', () => onChange());
     watcher.on('error', (e) => log('watch on %s: %O', prefix, e));
-    return () => watcher.cancel();
+    return async () => {
+      this.watchers.delete(watcher);
+      await watcher.cancel();
+    };
   }
 
+  /**
+   * Ends this process's leases (its leadership and registrations go at once rather than after
+   * their TTL) and watches, then the connection: etcd3 would otherwise keep reconnecting them.
+   */
   async close(): Promise<void> {
+    const watchers = [...this.watchers];
+    const leases = [...this.leases];
+    this.watchers.clear();
+    this.leases.clear();
+    await Promise.all([...watchers.map((w) => w.cancel().catch(() => undefined)), ...leases.map((l) => l.revoke().catch(() => undefined))]);
     this.client.close();
   }
 
