@@ -104,6 +104,9 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       await eventually('jm-a to lead', () => ca.contender.current !== undefined, f.waitMs);
       const cb = await contend(b, 'jm-b');
       const old = ca.contender.current!;
+      const taskManager = (await process()).leaderRetrieval(JOB_MANAGER);
+      await taskManager.start(() => undefined);
+      expect(taskManager.current()).toEqual({ address: 'jm-a:6123', token: old.token });
       await a.checkpoints.add(old.fence, { jobId: 'j1', checkpointId: 1, location: '/cp/a-1', timestamp: 1 });
 
       await f.expireLeaseOf(a, old.fence.key);
@@ -121,6 +124,9 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       await expect(b.checkFence(next.fence, 'committing a sink transaction')).resolves.toBeUndefined();
       expect(await b.checkpoints.latest('j1')).toEqual({ jobId: 'j1', checkpointId: 2, location: '/cp/b-2', timestamp: 2 });
       expect(await b.jobGraphs.get('j9')).toBeUndefined();
+      await eventually('retrieval to follow the takeover', () => taskManager.current()?.token === next.token, f.waitMs);
+      expect(taskManager.current()?.address).toBe('jm-b:6123');
+      await taskManager.stop();
     }, 30_000);
 
     it('a leader that resigns hands over to the standby', async () => {
@@ -196,7 +202,13 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       const again = await tm1.taskManagers.register(info('tm1', 2), { ttlSeconds: TTL, onLost: () => undefined });
       expect(isNewerToken(again.fence.token, r1.fence.token)).toBe(true);
       await expect(r1.update(info('tm1', 9))).rejects.toThrow(FencedError);
+      // A TaskManager restarted with the same id before its old lease ended takes the id over.
+      const restarted = await tm2.taskManagers.register(info('tm2', 3), { ttlSeconds: TTL, onLost: () => undefined });
+      await expect(r2.update(info('tm2', 4))).rejects.toThrow(FencedError);
+      await restarted.update(info('tm2', 2));
+      expect(await jm.taskManagers.list()).toEqual([info('tm1', 2), info('tm2', 2)]);
       await r2.close();
+      await restarted.close();
       await again.close();
       await eventually('both gone', () => seen.at(-1)?.length === 0, f.waitMs);
       await unwatch();
