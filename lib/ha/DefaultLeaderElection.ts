@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import { Clock, TimerHandle } from '../time/Clock';
 import { CoordinationLease, CoordinationStore, Unwatch } from './CoordinationStore';
 import { LeaderContender, LeaderElection, LeaderElectionOptions, Leadership } from './LeaderElection';
 import { currentLeader } from './currentLeader';
@@ -19,6 +20,7 @@ export class DefaultLeaderElection implements LeaderElection {
   private current: Leadership | undefined;
   private unwatch: Unwatch | undefined;
   private closed = false;
+  private retry: TimerHandle | undefined;
   private checks: Promise<void> = Promise.resolve();
 
   constructor(
@@ -26,6 +28,8 @@ export class DefaultLeaderElection implements LeaderElection {
     private readonly prefix: string,
     private readonly address: string,
     private readonly options: LeaderElectionOptions,
+    private readonly clock: Clock,
+    private readonly warn: (message: string) => void,
   ) {}
 
   async start(contender: LeaderContender): Promise<void> {
@@ -42,6 +46,7 @@ export class DefaultLeaderElection implements LeaderElection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.retry !== undefined) this.clock.clearTimeout(this.retry);
     this.revoke('the leader election was closed');
     await this.unwatch?.();
     await this.lease?.revoke();
@@ -91,7 +96,20 @@ export class DefaultLeaderElection implements LeaderElection {
     this.lease = undefined;
     lease.revoke().catch(() => undefined); // already gone in etcd; stops renewing it here
     this.revoke(`the leader's lease was lost: ${reason}`);
-    this.campaign().catch((e: unknown) => log('cannot campaign again after losing the lease: %O', e));
+    this.campaignAgain();
+  }
+
+  /** A standby again; while the coordination service is out of reach, tries every TTL. */
+  private campaignAgain(): void {
+    this.retry = undefined;
+    if (this.closed) return;
+    this.campaign().catch((e: unknown) => {
+      if (this.closed) return;
+      this.warn(
+        `cannot campaign for leadership under ${this.prefix} (${e instanceof Error ? e.message : String(e)}); trying again in ${this.options.ttlSeconds} s`,
+      );
+      this.retry = this.clock.setTimeout(() => this.campaignAgain(), this.options.ttlSeconds * 1000);
+    });
   }
 
   private revoke(reason: string): void {

@@ -9,6 +9,8 @@ import { LeaderElection, LeaderElectionOptions } from './LeaderElection';
 import { DefaultLeaderRetrieval, LeaderRetrieval } from './LeaderRetrieval';
 import { DefaultTaskManagerRegistry, TaskManagerRegistry } from './TaskManagerRegistry';
 import { checkFence } from './fencedTransaction';
+import { Clock } from '../time/Clock';
+import { systemClock } from '../time/SystemClock';
 import { checkArgument } from '../util/checkArgument';
 
 /** The JobManager's service name in leader election. */
@@ -19,6 +21,10 @@ export interface HighAvailabilityOptions {
   readonly clusterId: string;
   /** Completed checkpoint pointers kept per job (Flink's state.checkpoints.num-retained). */
   readonly retainedCheckpoints?: number;
+  /** Times retries; the system clock by default. */
+  readonly clock?: Clock;
+  /** Where problems the user must see go; stderr by default. */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -33,10 +39,15 @@ export class HighAvailabilityServices {
   readonly jobResults: JobResultStore;
   readonly taskManagers: TaskManagerRegistry;
 
+  private readonly clock: Clock;
+  private readonly warn: (message: string) => void;
+
   constructor(
     readonly store: CoordinationStore,
     options: HighAvailabilityOptions,
   ) {
+    this.clock = options.clock ?? systemClock;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`brook: warning: ${message}\n`));
     const retained = options.retainedCheckpoints ?? 1;
     checkArgument(retained >= 1, `retainedCheckpoints ${retained} must be at least 1`);
     this.keys = HaKeys.forCluster(options.clusterId);
@@ -52,7 +63,7 @@ export class HighAvailabilityServices {
       Number.isInteger(options.ttlSeconds) && options.ttlSeconds >= 1,
       `lease TTL ${options.ttlSeconds} s must be a whole number of seconds, at least 1`,
     );
-    return new DefaultLeaderElection(this.store, this.keys.leaderPrefix(service), address, options);
+    return new DefaultLeaderElection(this.store, this.keys.leaderPrefix(service), address, options, this.clock, this.warn);
   }
 
   leaderRetrieval(service: string): LeaderRetrieval {
