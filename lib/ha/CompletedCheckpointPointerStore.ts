@@ -46,11 +46,11 @@ export class DefaultCompletedCheckpointPointerStore implements CompletedCheckpoi
   async add(fence: Fence, pointer: CheckpointPointer): Promise<void> {
     const key = this.keys.checkpoint(pointer.jobId, pointer.checkpointId);
     const existing = await this.store.list(this.keys.checkpointPrefix(pointer.jobId));
-    const kept = existing.filter((kv) => kv.key !== key);
-    const subsumed = kept.slice(0, Math.max(0, kept.length + 1 - this.retained));
+    // Keys sort as checkpoint ids: keep the newest `retained`, which a late, older checkpoint may not be among.
+    const keep = new Set([...existing.map((kv) => kv.key).filter((k) => k !== key), key].sort().slice(-this.retained));
     const operations: Operation[] = [
-      { type: 'put', key, value: JSON.stringify(pointer) },
-      ...subsumed.map((kv): Operation => ({ type: 'delete', key: kv.key })),
+      ...(keep.has(key) ? [{ type: 'put', key, value: JSON.stringify(pointer) } as const] : []),
+      ...existing.filter((kv) => !keep.has(kv.key)).map((kv): Operation => ({ type: 'delete', key: kv.key })),
     ];
     await fencedTransaction(this.store, fence, operations, `recording checkpoint ${pointer.checkpointId} of job ${pointer.jobId}`);
   }

@@ -55,6 +55,10 @@ export class DefaultLeaderElection implements LeaderElection {
 
   private async campaign(): Promise<void> {
     const lease = await this.store.grantLease(this.options.ttlSeconds, (reason) => this.leaseLost(lease, reason));
+    if (this.closed) {
+      await lease.revoke(); // closed while the lease was being granted
+      return;
+    }
     const key = `${this.prefix}${lease.id}`;
     this.lease = lease;
     this.key = key;

@@ -148,6 +148,10 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       for (const id of [1, 2, 3, 10]) await store.add(fence, { jobId: 'j1', checkpointId: id, location: `/cp/${id}`, timestamp: id });
       await store.add(fence, { jobId: 'j2', checkpointId: 7, location: '/cp/j2-7', timestamp: 7 });
       expect((await store.all('j1')).map((p) => p.checkpointId)).toEqual([3, 10]);
+      await store.add(fence, { jobId: 'j1', checkpointId: 5, location: '/cp/5', timestamp: 5 }); // completes late
+      expect((await store.all('j1')).map((p) => p.checkpointId)).toEqual([5, 10]);
+      await store.add(fence, { jobId: 'j1', checkpointId: 4, location: '/cp/4', timestamp: 4 }); // older than every retained one
+      expect((await store.all('j1')).map((p) => p.checkpointId)).toEqual([5, 10]);
       expect((await store.latest('j1'))?.location).toBe('/cp/10');
       expect((await store.latest('j2'))?.location).toBe('/cp/j2-7');
       await store.discard(fence, 'j1');
