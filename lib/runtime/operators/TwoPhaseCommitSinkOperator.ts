@@ -1,8 +1,11 @@
+import createDebug from 'debug';
 import { SinkContext } from '../../connectors/sink/SinkFunction';
 import { TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../connectors/sink/TwoPhaseCommitSink';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark';
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../state/OperatorStateSnapshot';
+
+const log = createDebug('brook:2pc');
 
 interface PendingTransaction<TXN> {
   readonly checkpointId: number;
@@ -21,7 +24,11 @@ interface TwoPhaseCommitState<TXN> {
  * one; when checkpoint n completes, commit every pending transaction with id ≤ n, in order; on
  * restore, commit the pending ones again (idempotent) and abort the one that was open. A
  * transaction leaves the pending list only once its commit succeeded, so a checkpoint taken
- * while a commit is under way still holds it.
+ * while a commit is under way still holds it. So do the restored ones: Flink recovers them in
+ * initializeState, before any checkpoint can start, but here the recovery runs next to the
+ * records, and checkpoints complete meanwhile. Until the recovery got to them, the restored
+ * pending transactions stay pending and the restored open ones stay in the state (to be
+ * aborted), so a run that dies before leaves them to the next one rather than losing them.
  */
 export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<IN, never> implements SinkContext {
   private writer!: TwoPhaseCommitWriter<IN, TXN>;
@@ -30,6 +37,8 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
   private readonly committing = new Set<PendingTransaction<TXN>>();
   private readonly preCommits = new Map<number, Promise<void>>();
   private restored: ReadonlyArray<TwoPhaseCommitState<TXN>> = [];
+  /** Transactions open in the restored state whose abort is still to come: later checkpoints carry them. */
+  private restoredOpen: TXN[] = [];
   private restoredCheckpointId: number | undefined;
   /** Commits (and recovery) run one after another, in checkpoint order. */
   private commitChain: Promise<void> = Promise.resolve();
@@ -82,9 +91,21 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     const recovered = [...this.restored];
     if (recovered.length > 0) {
       const pending = recovered.flatMap((s) => s.pending).sort((a, b) => a.checkpointId - b.checkpointId);
+      log('%s (subtask %d): recovers %d pending and %d open transaction(s)', this.name, c.subtaskIndex, pending.length, recovered.length);
+      // Pending (and being committed) until their commit succeeded, as any pending transaction.
+      this.pending = [...pending];
+      for (const p of pending) this.committing.add(p);
+      this.restoredOpen = recovered.map((s) => s.current);
       this.enqueueCommitWork('recovery of restored transactions', async () => {
-        for (const p of pending) await (this.writer.recoverAndCommit ?? this.writer.commit).call(this.writer, p.transaction);
-        for (const s of recovered) await (this.writer.recoverAndAbort ?? this.writer.abort).call(this.writer, s.current);
+        for (const p of pending) {
+          await (this.writer.recoverAndCommit ?? this.writer.commit).call(this.writer, p.transaction);
+          this.pending = this.pending.filter((x) => x !== p);
+          this.committing.delete(p);
+        }
+        for (const open of recovered.map((s) => s.current)) {
+          await (this.writer.recoverAndAbort ?? this.writer.abort).call(this.writer, open);
+          this.restoredOpen = this.restoredOpen.filter((x) => x !== open);
+        }
       });
     }
     this.lastCheckpointId = this.restoredCheckpointId ?? 0;
@@ -120,7 +141,9 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     this.lastCheckpointId = checkpointId;
     this.current = this.writer.beginTransaction(checkpointId);
     const state: TwoPhaseCommitState<TXN> = { pending: [...this.pending], current: this.current };
-    return { operator: [state] };
+    // A restored open transaction not aborted yet goes in as an entry of its own, which a restore aborts.
+    const stillOpen = this.restoredOpen.map((current): TwoPhaseCommitState<TXN> => ({ pending: [], current }));
+    return { operator: [state, ...stillOpen] };
   }
 
   preCommit(checkpointId: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { TransactionalSinkContext, TwoPhaseCommitSink } from '../../../lib/connectors/sink/TwoPhaseCommitSink';
 import { TwoPhaseCommitSinkOperator } from '../../../lib/runtime/operators/TwoPhaseCommitSinkOperator';
+import { HeldCommitsSink } from '../../harness/HeldCommitsSink';
 import { OperatorHarness } from '../../harness/OperatorHarness';
 import { TransactionalCollectSink } from '../../harness/TransactionalCollectSink';
 
@@ -64,5 +65,88 @@ describe('TwoPhaseCommitSinkOperator', () => {
     after.close();
     await after.settleAsyncWork();
     expect(sink.committed).toEqual(['pending']);
+  });
+  it('keeps restored pending transactions in every checkpoint until their recovery commit landed: a run that dies before loses nothing', async () => {
+    const sink = new TransactionalCollectSink<string>();
+    const first = sinkHarness(sink).open();
+    first.element('a');
+    const checkpoint1 = first.snapshot(1);
+    await first.operator.preCommit!(1);
+    // Checkpoint 1 completed; the run died before it committed 'a'.
+
+    // The next run restores 1; its recovery commit of 'a' is slow. Meanwhile a barrier passes,
+    // checkpoint 2 completes, and the run dies before any commit reached the sink.
+    const slow = new HeldCommitsSink(sink, (t) => t.id);
+    const second = sinkHarness(slow).initializeState(checkpoint1, 1).open();
+    second.element('b');
+    const checkpoint2 = second.snapshot(2);
+    await second.operator.preCommit!(2);
+    second.notifyCheckpointComplete(2);
+    expect(slow.asked).toHaveLength(1); // the recovery commit of 'a', still under way
+    expect(sink.committed).toEqual([]);
+
+    // The run after restores 2: 'a' is still pending in it, and is committed with 'b'.
+    const third = sinkHarness(sink).initializeState(checkpoint2, 2).open();
+    await third.settleAsyncWork();
+    expect(sink.committed).toEqual(['a', 'b']);
+    expect(sink.numStaged).toBe(0);
+    third.close();
+    await third.settleAsyncWork();
+  });
+
+  it('keeps a restored open transaction in every checkpoint until it was aborted, so a later restore aborts it', async () => {
+    const sink = new TransactionalCollectSink<string>();
+    const first = sinkHarness(sink).open();
+    const checkpoint1 = first.snapshot(1);
+    await first.operator.preCommit!(1);
+    first.element('never visible'); // into the transaction checkpoint 1 names as open
+    first.operator.flush();
+    // The next run restores 1 and dies with the abort of that transaction still under way.
+    const slow = new HeldCommitsSink(sink, (t) => t.id);
+    const second = sinkHarness(slow).initializeState(checkpoint1, 1).open();
+    const checkpoint2 = second.snapshot(2);
+    await second.operator.preCommit!(2);
+    second.notifyCheckpointComplete(2);
+    expect(slow.asked).toHaveLength(1);
+    expect(sink.numStaged).toBe(1);
+
+    const third = sinkHarness(sink).initializeState(checkpoint2, 2).open();
+    await third.settleAsyncWork();
+    expect(sink.numStaged).toBe(0);
+    expect(sink.committed).toEqual([]);
+    third.close();
+    await third.settleAsyncWork();
+  });
+
+  it('commits a restored pending transaction once, before what the run pre-commits itself, however many checkpoints complete meanwhile', async () => {
+    const sink = new TransactionalCollectSink<string>();
+    const first = sinkHarness(sink).open();
+    first.element('a');
+    const checkpoint1 = first.snapshot(1);
+    await first.operator.preCommit!(1);
+    const slow = new HeldCommitsSink(sink, (t) => t.id);
+    const second = sinkHarness(slow).initializeState(checkpoint1, 1).open();
+    second.element('b');
+    second.snapshot(2);
+    await second.operator.preCommit!(2);
+    second.notifyCheckpointComplete(2);
+    second.element('c');
+    second.snapshot(3);
+    await second.operator.preCommit!(3);
+    second.notifyCheckpointComplete(3);
+    slow.release();
+    await second.settleAsyncWork();
+    expect(sink.committed).toEqual(['a', 'b', 'c']);
+    expect(sink.numCommitCalls).toBe(3); // 'a' once: not again by the completions of 2 and 3
+    // Committed, it left the state: a restore of the next checkpoint commits only that
+    // checkpoint's own (empty) transaction, not 'a' again.
+    const checkpoint4 = second.snapshot(4);
+    const third = sinkHarness(sink).initializeState(checkpoint4, 4).open();
+    await third.settleAsyncWork();
+    expect(sink.numCommitCalls).toBe(4);
+    second.close();
+    third.close();
+    await second.settleAsyncWork();
+    await third.settleAsyncWork();
   });
 });
