@@ -149,6 +149,7 @@ export class RedisStreamReader<T> implements SourceReader<T> {
     const idle = this.options.stopWhenIdleMs;
     if (idle === undefined || this.idleSince === undefined || this.context.clock.now() - this.idleSince < idle) return false;
     this.idleEnded = true;
+    this.context.log('nothing new for %d ms: the input ends after %j', this.context.clock.now() - this.idleSince, Object.fromEntries(this.fetched));
     this.wake();
     return true;
   }

@@ -206,6 +206,7 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       }
       if (staged.length === 0) {
         await c.unwatch();
+        log('commit of %s (%d entries): staging list empty, taken as committed before', txn.id, txn.count);
         return; // committed before (a retry after a crash)
       }
       if (staged.length !== txn.count) {
