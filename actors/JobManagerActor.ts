@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { clusterOverview, jobSnapshot, liveTaskManagerIds } from '../lib/controlplane/ClusterQueries';
 import { JobMaster } from '../lib/controlplane/JobMaster';
 import { JobSubmission, SnapshotOutcome } from '../lib/controlplane/JobSubmission';
-import { SlotPool } from '../lib/controlplane/SlotPool';
+import { SlotAssignment, SlotPool } from '../lib/controlplane/SlotPool';
 import { Clock } from '../lib/time/Clock';
 import { ActorTreeNode, JobManagerMessage, SubtaskRef, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
@@ -15,26 +15,41 @@ const log = createDebug('brook:jobmanager');
  * through its JobMaster (deploy, follow, restart, checkpoint) until it finishes, fails or is
  * cancelled. Every message to a job is handled in this actor's mailbox, one at a time.
  */
-export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRef<JobManagerMessage> {
+export interface JobManagerOptions {
+  /** How long a restarting job waits for a TaskManager to offer slots (Flink's slot.request.timeout, 5 minutes). */
+  readonly slotRequestTimeoutMs?: number;
+}
+
+export const DEFAULT_SLOT_REQUEST_TIMEOUT_MS = 300_000;
+
+export function spawnJobManagerActor(system: ActorSystem, clock: Clock, options: JobManagerOptions = {}): TypedRef<JobManagerMessage> {
   const taskManagers = new Map<number, TypedRef<TaskManagerMessage>>();
   const slotPool = new SlotPool();
   const jobs = new Map<string, JobMaster<SubtaskRef>>();
 
   const submit = (self: TypedRef<JobManagerMessage>, submission: JobSubmission): void => {
     const { jobId } = submission;
-    let releaseSlots = (): void => undefined;
-    const job = new JobMaster<SubtaskRef>(submission, {
+    let held: SlotAssignment | undefined;
+    const releaseSlots = (): void => {
+      if (held) slotPool.release(held);
+      held = undefined;
+    };
+    const job: JobMaster<SubtaskRef> = new JobMaster<SubtaskRef>(submission, {
       clock,
+      slotRequestTimeoutMs: options.slotRequestTimeoutMs ?? DEFAULT_SLOT_REQUEST_TIMEOUT_MS,
+      reallocateSlots: () => {
+        releaseSlots();
+        const slots = slotPool.allocate(submission.jobGraph, job.graph.executions);
+        if (!(slots instanceof Error)) held = slots;
+        return slots;
+      },
       deploy: (tmId, id, deployments) => system.tell(taskManagers.get(tmId)!, { type: 'deploy', jobId: id, deployments }),
       release: (tmId, id) => system.tell(taskManagers.get(tmId)!, { type: 'release', jobId: id }),
       startSubtask: (ref, wiring) => system.tell(ref, { type: 'start', wiring }),
       tellSubtask: (ref, message) => system.tell(ref, message),
       post: (run) => system.tell(self, { type: 'run', run }),
       trackAsync: (work) => system.trackAsync(work),
-      onTerminated: () => {
-        releaseSlots();
-        releaseSlots = () => undefined;
-      },
+      onTerminated: releaseSlots,
     });
     jobs.set(jobId, job);
     const slots = slotPool.allocate(submission.jobGraph, job.graph.executions);
@@ -42,7 +57,7 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRe
       job.fail(slots);
       return;
     }
-    releaseSlots = () => slotPool.release(slots);
+    held = slots;
     job.start(slots);
   };
 
@@ -62,6 +77,13 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock): TypedRe
           taskManagers.set(message.taskManagerId, message.ref);
           slotPool.registerTaskManager(message.taskManagerId, message.slots);
           log('TaskManager %d registered with %d slots', message.taskManagerId, message.slots);
+          for (const job of jobs.values()) job.onSlotsAvailable();
+          break;
+        case 'taskManagerLost':
+          // Its ref stays: it answers for the lost TaskManager (its subtasks fail, releases are done).
+          slotPool.removeTaskManager(message.taskManagerId);
+          log('TaskManager %d lost', message.taskManagerId);
+          for (const job of jobs.values()) job.onTaskManagerLost(message.taskManagerId);
           break;
         case 'submitJob':
           submit(ctx.self, message.submission);

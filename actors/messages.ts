@@ -46,6 +46,8 @@ export interface JobSnapshotReply {
 
 export type JobManagerMessage =
   | { readonly type: 'registerTaskManager'; readonly taskManagerId: number; readonly slots: number; readonly ref: TypedRef<TaskManagerMessage> }
+  /** A TaskManager whose process died or whose heartbeats stopped: its slots are gone for good. */
+  | { readonly type: 'taskManagerLost'; readonly taskManagerId: number }
   | { readonly type: 'submitJob'; readonly submission: JobSubmission }
   | {
       readonly type: 'deployed';

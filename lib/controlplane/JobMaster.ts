@@ -79,6 +79,10 @@ export class JobMaster<R> implements JobRun {
 
   /** The slots this job holds, from start until it terminates. */
   private slots: SlotAssignment | undefined;
+  /** TaskManagers of this job's slots that were lost: the next attempt needs other slots. */
+  private readonly lostTaskManagers = new Set<number>();
+  /** Set while a restart waits for a TaskManager to offer slots; the timer fails the job. */
+  private slotRequest: TimerHandle | undefined;
 
   constructor(
     readonly submission: JobSubmission,
@@ -219,6 +223,19 @@ export class JobMaster<R> implements JobRun {
     this.terminate(reason === 'FAILING' ? 'FAILED' : reason === 'CANCELLING' ? 'CANCELED' : 'FINISHED', this.failure);
   }
 
+  /**
+   * A TaskManager is gone (its process died, its heartbeats stopped): its subtasks fail through
+   * its host, and the next attempt is placed on the TaskManagers that remain.
+   */
+  onTaskManagerLost(taskManagerId: number): void {
+    if (this.slots?.slotsByTaskManager.has(taskManagerId)) this.lostTaskManagers.add(taskManagerId);
+  }
+
+  /** A TaskManager registered: a restart waiting for slots tries again. Nothing else: a running job keeps its slots. */
+  onSlotsAvailable(): void {
+    if (this.slotRequest !== undefined && this.status === 'RESTARTING') this.schedule(0, () => this.restoreAndDeploy());
+  }
+
   cancel(): void {
     if (isGloballyTerminal(this.status)) return;
     if (this.awaitingRelease.size > 0) {
@@ -353,6 +370,7 @@ export class JobMaster<R> implements JobRun {
 
   private restoreAndDeploy(): void {
     if (this.status !== 'RESTARTING') return;
+    if (!this.hasSlots()) return;
     this.attempt++;
     this.restartCount++;
     const latest = this.coordinator?.latestCompleted;
@@ -371,6 +389,37 @@ export class JobMaster<R> implements JobRun {
         }),
       (e: unknown) => this.schedule(0, () => this.terminate('FAILED', new Error(`cannot restore the job: ${(e as Error).message}`))),
     );
+  }
+
+  /**
+   * Whether the next attempt has slots: the ones it holds when none of their TaskManagers was
+   * lost, else new ones. Without enough, it waits for a TaskManager to register, until the slot
+   * request times out and the job fails saying so.
+   */
+  private hasSlots(): boolean {
+    if (this.lostTaskManagers.size === 0) return true;
+    const slots = this.host.reallocateSlots();
+    if (!(slots instanceof NotEnoughSlotsError)) {
+      log('job %s moves off lost TaskManager(s) %s', this.jobId, [...this.lostTaskManagers].join(', '));
+      this.slots = slots;
+      this.lostTaskManagers.clear();
+      if (this.slotRequest !== undefined) this.cancelTimer(this.slotRequest);
+      this.slotRequest = undefined;
+      return true;
+    }
+    if (this.slotRequest === undefined) {
+      const timeout = this.host.slotRequestTimeoutMs;
+      log('job %s waits up to %d ms for slots: %s', this.jobId, timeout, slots.message);
+      this.slotRequest = this.schedule(timeout, () =>
+        this.terminate(
+          'FAILED',
+          new Error(
+            `the job lost TaskManager(s) ${[...this.lostTaskManagers].join(', ')} and no TaskManager offered enough slots within the slot request timeout of ${timeout} ms: ${slots.message}`,
+          ),
+        ),
+      );
+    }
+    return false;
   }
 
   /** Asks every TaskManager of the job to cancel and stop its subtasks. */

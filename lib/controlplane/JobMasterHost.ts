@@ -1,5 +1,7 @@
+import { NotEnoughSlotsError } from '../runtime/errors';
 import { TaskMessage } from '../runtime/TaskMessage';
 import { Clock } from '../time/Clock';
+import { SlotAssignment } from './SlotPool';
 import { SubtaskDeployment, SubtaskWiring } from './SubtaskWiring';
 
 /**
@@ -23,4 +25,11 @@ export interface JobMasterHost<R> {
   trackAsync(work: Promise<unknown>): void;
   /** The job reached a terminal state: its slots may be given back. */
   onTerminated(): void;
+  /**
+   * Gives back the job's slots and takes new ones on the TaskManagers registered now (after one
+   * of its TaskManagers was lost), or says why there are not enough; the job then holds none.
+   */
+  reallocateSlots(): SlotAssignment | NotEnoughSlotsError;
+  /** How long a restarting job waits for slots (a TaskManager to register) before it fails (Flink's slot.request.timeout). */
+  readonly slotRequestTimeoutMs: number;
 }

@@ -27,6 +27,11 @@ export class SlotPool {
     this.taskManagers.set(id, { slots, used: 0 });
   }
 
+  /** A TaskManager that is gone: its slots are no longer offered (a job holding some gives them back to nobody). */
+  removeTaskManager(id: number): void {
+    this.taskManagers.delete(id);
+  }
+
   overview(): TaskManagerSlots[] {
     return [...this.taskManagers].sort(([a], [b]) => a - b).map(([id, tm]) => ({ id, slots: tm.slots, freeSlots: tm.slots - tm.used }));
   }

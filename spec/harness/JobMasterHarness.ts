@@ -3,7 +3,7 @@ import { JobStatus } from '../../lib/api/JobStatus';
 import { JobMaster } from '../../lib/controlplane/JobMaster';
 import { JobMasterHost } from '../../lib/controlplane/JobMasterHost';
 import { JobOutcome, JobSettings } from '../../lib/controlplane/JobSubmission';
-import { SlotPool } from '../../lib/controlplane/SlotPool';
+import { SlotAssignment, SlotPool } from '../../lib/controlplane/SlotPool';
 import { SubtaskDeployment, SubtaskWiring } from '../../lib/controlplane/SubtaskWiring';
 import { JobGraph } from '../../lib/graph/JobGraph';
 import { StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
@@ -37,10 +37,13 @@ export class JobMasterHarness {
   readonly started = new Map<SubtaskRef, SubtaskWiring<SubtaskRef>>();
   readonly told: Array<{ readonly subtask: SubtaskRef; readonly message: TaskMessage }> = [];
   terminatedCalls = 0;
+  /** The JobManager's slots: TaskManagers lost and registered by the test. */
+  readonly pool = new SlotPool();
+  private held: SlotAssignment | undefined;
   private readonly mailbox: Array<() => void> = [];
   private readonly tracked = new Set<Promise<unknown>>();
 
-  constructor(jobGraph: JobGraph, settings: JobSettings, taskManagers = 2) {
+  constructor(jobGraph: JobGraph, settings: JobSettings, taskManagers = 2, slotRequestTimeoutMs = 10_000) {
     const host: JobMasterHost<SubtaskRef> = {
       clock: this.clock,
       deploy: (tm, _jobId, deployments) => {
@@ -56,7 +59,18 @@ export class JobMasterHarness {
         const done = (): void => void this.tracked.delete(work);
         work.then(done, done);
       },
-      onTerminated: () => this.terminatedCalls++,
+      onTerminated: () => {
+        this.terminatedCalls++;
+        if (this.held) this.pool.release(this.held);
+        this.held = undefined;
+      },
+      slotRequestTimeoutMs,
+      reallocateSlots: () => {
+        if (this.held) this.pool.release(this.held);
+        const slots = this.pool.allocate(jobGraph, this.job.graph.executions);
+        this.held = slots instanceof Error ? undefined : slots;
+        return slots;
+      },
     };
     this.job = new JobMaster<SubtaskRef>(
       {
@@ -69,10 +83,10 @@ export class JobMasterHarness {
       },
       host,
     );
-    const pool = new SlotPool();
-    for (let tm = 0; tm < taskManagers; tm++) pool.registerTaskManager(tm, 1);
-    const slots = pool.allocate(jobGraph, this.job.graph.executions);
+    for (let tm = 0; tm < taskManagers; tm++) this.pool.registerTaskManager(tm, 1);
+    const slots = this.pool.allocate(jobGraph, this.job.graph.executions);
     if (slots instanceof Error) throw slots;
+    this.held = slots;
     this.job.start(slots);
   }
 
@@ -102,6 +116,20 @@ export class JobMasterHarness {
         deployments.map((d) => ({ executionId: d.executionId, ref: d.executionId })),
       );
     }
+    await this.settle();
+  }
+
+  /** TaskManager `tm` is gone, as the JobManager tells its jobs; its host fails its subtasks. */
+  async loseTaskManager(tm: number): Promise<void> {
+    this.pool.removeTaskManager(tm);
+    this.job.onTaskManagerLost(tm);
+    await this.settle();
+  }
+
+  /** A TaskManager offers `slots` slots. */
+  async registerTaskManager(tm: number, slots: number): Promise<void> {
+    this.pool.registerTaskManager(tm, slots);
+    this.job.onSlotsAvailable();
     await this.settle();
   }
 
