@@ -8,7 +8,7 @@ import { suggestion } from './didYouMean';
  * per command.
  */
 
-export type CommandName = 'run' | 'explain' | 'list' | 'cancel' | 'savepoint' | 'stop';
+export type CommandName = 'run' | 'explain' | 'list' | 'cancel' | 'savepoint' | 'stop' | 'jobmanager' | 'taskmanager' | 'cluster';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -41,14 +41,25 @@ const CONFIG: OptionSpec = {
   help: 'a configuration file (default: brook.config.json in this directory or the nearest one above)',
 };
 
+const HEARTBEAT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'heartbeat-interval': { type: 'string', arg: 'MS', help: 'how often a heartbeat is sent (default 1000)' },
+  'heartbeat-timeout': { type: 'string', arg: 'MS', help: 'silence after which the other side is declared lost (default 10000)' },
+};
+
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   run: {
     synopsis: 'run <job file> [options] [-- job args]',
-    summary: 'Runs a job file (JavaScript, ES module or TypeScript) on a local cluster in this process.',
+    summary: 'Runs a job file (JavaScript, ES module or TypeScript) on a local cluster in this process, or on a JobManager process.',
     positionals: [{ name: 'job file' }],
     jobArgs: true,
     options: {
       parallelism: PARALLELISM,
+      jobmanager: {
+        type: 'string',
+        short: 'm',
+        arg: 'HOST:PORT',
+        help: 'submit to a JobManager process (brook jobmanager) instead; the job file must be at the same path on every host',
+      },
       dashboard: {
         type: 'string',
         arg: 'PORT',
@@ -95,6 +106,40 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     options: {
       'savepoint-path': { type: 'string', arg: 'DIR', help: "where the savepoint goes (default: the job's default savepoint directory)" },
       url: URL_OPTION,
+    },
+  },
+  jobmanager: {
+    synopsis: 'jobmanager [--port PORT] [--rest-port PORT] [options]',
+    summary: 'Starts a JobManager process: TaskManagers register on its port, `brook run --jobmanager` submits to it.',
+    positionals: [],
+    options: {
+      port: { type: 'string', arg: 'PORT', help: 'the port TaskManagers and clients connect to (default 6123; 0: a free one)' },
+      host: { type: 'string', arg: 'ADDRESS', help: 'the address to listen on (default 127.0.0.1)' },
+      'rest-port': { type: 'string', arg: 'PORT', help: 'serve the REST API and dashboard on this port' },
+      'slot-request-timeout': { type: 'string', arg: 'MS', help: 'how long a restarting job waits for slots before it fails (default 300000)' },
+      ...HEARTBEAT_OPTIONS,
+    },
+  },
+  taskmanager: {
+    synopsis: 'taskmanager --jobmanager HOST:PORT [--slots N] [options]',
+    summary: "Starts a TaskManager process that offers its slots to a JobManager's port.",
+    positionals: [],
+    options: {
+      jobmanager: { type: 'string', short: 'm', arg: 'HOST:PORT', help: "the JobManager's port (brook jobmanager --port)" },
+      slots: { type: 'string', arg: 'N', help: 'task slots (default 1)' },
+      host: { type: 'string', arg: 'ADDRESS', help: 'the address other TaskManagers reach its channels on (default 127.0.0.1)' },
+      ...HEARTBEAT_OPTIONS,
+    },
+  },
+  cluster: {
+    synopsis: 'cluster start [-n N] [--slots N] [--port PORT] [--rest-port PORT]',
+    summary: 'Starts a local cluster of processes (a JobManager and N TaskManagers) until Ctrl-C or SIGTERM.',
+    positionals: [{ name: 'action (start)' }],
+    options: {
+      'task-managers': { type: 'string', short: 'n', arg: 'N', help: 'TaskManager processes (default 1)' },
+      slots: { type: 'string', arg: 'N', help: 'task slots per TaskManager (default 1)' },
+      port: { type: 'string', arg: 'PORT', help: "the JobManager's port (default 6123; 0: a free one)" },
+      'rest-port': { type: 'string', arg: 'PORT', help: 'serve the REST API and dashboard on this port' },
     },
   },
 };

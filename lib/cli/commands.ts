@@ -21,6 +21,8 @@ import { applyConfig, BrookConfig, findConfigFile, readConfigFile } from './Conf
 import { defineFromJobFile, loadJobFile, runCleanups } from './JobFile';
 import { TerminalStream } from './ProgressLine';
 import { ensureBrook, errorOf, rest } from './RestClient';
+import { clusterCommand, jobManagerAddress, jobManagerCommand, taskManagerCommand } from './processCommands';
+import { runOnJobManager } from './remoteRun';
 import { RunningServers } from './RunningServers';
 import { runJobFile } from './runJob';
 
@@ -76,6 +78,23 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
   const allowNonRestored = flagOption(line, 'allow-non-restored-state');
   if (allowNonRestored && savepoint === undefined) throw new UsageError('-n (--allow-non-restored-state) goes with -s <savepoint>', 'run');
   const parallelism = parallelismOf(line, found?.config);
+  if (line.options.jobmanager !== undefined) {
+    if (dashboardFlag !== undefined)
+      throw new UsageError('--dashboard serves a job run in this process; a JobManager serves its own (brook jobmanager --rest-port)', 'run');
+    const { host, port: jmPort } = jobManagerAddress(line);
+    return runOnJobManager(
+      {
+        host,
+        port: jmPort,
+        file: line.positionals[0],
+        args: line.jobArgs,
+        parallelism,
+        savepoint: savepoint === undefined ? undefined : { path: savepoint, allowNonRestoredState: allowNonRestored },
+      },
+      io,
+      environment.signals,
+    );
+  }
   const job = await loadJobFile(line.positionals[0]);
   const keepDashboard = flagOption(line, 'keep-dashboard');
   if (keepDashboard && dashboardFlag === undefined) throw new UsageError('--keep-dashboard goes with --dashboard', 'run');
@@ -271,6 +290,12 @@ async function runCommand(line: Command, io: CliIo, environment: CliEnvironment)
     case 'savepoint':
     case 'stop':
       return savepoint(line, io, environment, line.command);
+    case 'jobmanager':
+      return jobManagerCommand(line, { ...io, signals: environment.signals });
+    case 'taskmanager':
+      return taskManagerCommand(line, { ...io, signals: environment.signals });
+    case 'cluster':
+      return clusterCommand(line, { ...io, signals: environment.signals }, process.argv[1]);
   }
 }
 

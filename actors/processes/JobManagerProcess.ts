@@ -1,0 +1,237 @@
+import createDebug from 'debug';
+import net from 'net';
+import { JobClient } from '../../lib/api/JobClient';
+import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
+import { defineFromJobFile, loadJobFile, runCleanups } from '../../lib/cli/JobFile';
+import { JobCluster } from '../../lib/cluster/JobCluster';
+import { FromClient, ToClient } from '../../lib/cluster/net/ClientProtocol';
+import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
+import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
+import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
+import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
+import { JobSettings } from '../../lib/controlplane/JobSubmission';
+import { JobGraph } from '../../lib/graph/JobGraph';
+import { jobGraphFingerprint } from '../../lib/graph/jobGraphFingerprint';
+import { RestServer } from '../../lib/rest/RestServer';
+import { TaskConfig } from '../../lib/runtime/TaskConfig';
+import { Clock } from '../../lib/time/Clock';
+import { systemClock } from '../../lib/time/SystemClock';
+import { JobManagerGateway } from '../JobManagerGateway';
+import { spawnJobManagerActor } from '../JobManagerActor';
+import { JobManagerMessage } from '../messages';
+import { ActorSystem, TypedRef } from '../nact';
+import { submitJob } from '../submitJob';
+import { SubtaskAddress } from '../threads/protocol';
+import { FromTaskManager, PeerAddress, ProcessJob, ToJobManagerPort, ToTaskManager } from './protocol';
+import { RemoteTaskManager } from './RemoteTaskManager';
+
+const log = createDebug('brook:jobmanager-process');
+
+/** A job submitted by a client, while it runs. */
+interface ActiveJob {
+  readonly job: ProcessJob;
+  readonly graph: JobGraph;
+  readonly output: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+type PortConnection = FramedConnection<ToJobManagerPort, ToTaskManager | ToClient>;
+
+/**
+ * A JobManager in its own OS process: TaskManager processes register their slots on its port
+ * and heartbeat; clients submit job files on the same port. Each job runs through the
+ * JobManager actor and its JobMaster as on one machine; TaskManagers are RemoteTaskManagers, so
+ * a lost one fails over the jobs it ran (onto the slots that remain, or those of a TaskManager
+ * that registers in time). Before a job is submitted, every TaskManager defines it from the job
+ * file on its host and must find the JobManager's fingerprint.
+ */
+export class JobManagerProcess implements JobCluster, RunningJobManager {
+  readonly gateway: JobManagerGateway;
+  private readonly system: ActorSystem;
+  private readonly jobManager: TypedRef<JobManagerMessage>;
+  private readonly clock: Clock;
+  private readonly taskManagers = new Map<number, RemoteTaskManager>();
+  private readonly addresses = new Map<object, SubtaskAddress>();
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly jobKeys = new Map<string, string>();
+  private readonly running = new Set<JobClient>();
+  private readonly clients = new Set<{ close(): void }>();
+  private nextTaskManagerId = 0;
+  private nextJob = 1;
+  /** The key of the job being submitted (env.executeOn calls submitJob synchronously). */
+  private submitting: string | undefined;
+  private rest: RestServer | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly options: JobManagerProcessOptions,
+    private readonly server: net.Server,
+    clock: Clock,
+  ) {
+    this.clock = clock;
+    this.system = new ActorSystem(`brook-jm-${process.pid}`);
+    this.jobManager = spawnJobManagerActor(this.system, clock, { slotRequestTimeoutMs: options.slotRequestTimeoutMs });
+    this.gateway = new JobManagerGateway(this.system, this.jobManager);
+    server.on('connection', (socket) => this.accept(new FramedConnection(socket)));
+  }
+
+  static async start(options: JobManagerProcessOptions, clock: Clock = systemClock): Promise<JobManagerProcess> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(new Error(`the JobManager cannot listen on ${options.host ?? '127.0.0.1'}:${options.port}: ${e.message}`)));
+      server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const jm = new JobManagerProcess(options, server, clock);
+    if (options.restPort !== undefined) {
+      jm.rest = new RestServer(jm.gateway, { host: options.host, port: options.restPort, enableCancel: true, enableSavepoint: true });
+      await jm.rest.start();
+    }
+    log('listening on port %d', jm.port);
+    return jm;
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  get restUrl(): string | undefined {
+    return this.rest?.url;
+  }
+
+  submitJob(jobGraph: JobGraph, config: TaskConfig, settings: JobSettings = {}): JobClient {
+    if (this.closed) throw new Error('the JobManager has been shut down');
+    const key = this.submitting;
+    if (key === undefined) throw new Error('a JobManager process runs the job files clients submit (brook run --jobmanager)');
+    const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config, settings);
+    this.jobKeys.set(client.jobId, key);
+    this.running.add(client);
+    void outcome.then(() => this.running.delete(client));
+    return client;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.running].map((c) => c.cancel()));
+    for (const tm of this.taskManagers.values()) tm.shutdown();
+    for (const c of this.clients) c.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.rest?.close();
+    this.system.stop(this.jobManager);
+    this.system.shutdown();
+  }
+
+  private peers(): PeerAddress[] {
+    return [...this.taskManagers.values()].filter((tm) => tm.alive).map((tm) => tm.address);
+  }
+
+  /** The first frame says who connects: a TaskManager registering, or a client submitting. */
+  private accept(connection: PortConnection): void {
+    connection.onMessage((first) => {
+      if (first.type === 'register') this.register(connection as unknown as FramedConnection<FromTaskManager, ToTaskManager>, first);
+      else if (first.type === 'submit') this.serveClient(connection as unknown as FramedConnection<FromClient, ToClient>, first);
+      else connection.destroy(new Error(`unexpected first message '${first.type}'`));
+    });
+  }
+
+  private register(connection: FramedConnection<FromTaskManager, ToTaskManager>, message: Extract<FromTaskManager, { type: 'register' }>): void {
+    const id = this.nextTaskManagerId++;
+    // The address it gave, unless it listens on all interfaces: then the one it connected from.
+    const host = message.dataHost === '0.0.0.0' || message.dataHost === '::' ? (connection.socket.remoteAddress ?? message.dataHost) : message.dataHost;
+    const tm = new RemoteTaskManager(id, message.slots, { taskManagerId: id, host, port: message.dataPort }, connection, {
+      system: this.system,
+      jobManager: this.jobManager,
+      addresses: this.addresses,
+      clock: this.clock,
+      heartbeat: this.options.heartbeat ?? DEFAULT_HEARTBEAT,
+      jobKey: (jobId) => this.jobKeys.get(jobId) ?? '',
+      peers: () => this.peers(),
+      onOutput: (key, stream, text) => this.active.get(key)?.output(stream, text),
+      onSinkResults: (key, nodeId, results) => {
+        const sink = this.active.get(key)?.graph.streamGraph.nodes.get(nodeId)?.sink;
+        if (forwardsResults(sink)) sink.acceptForwarded(results);
+      },
+      onReady: (ready) => log('TaskManager %d (%s:%d) offers %d slot(s)', ready.taskManagerId, host, message.dataPort, ready.slots),
+      onLost: (lost) => {
+        this.taskManagers.delete(lost.taskManagerId);
+      },
+    });
+    this.taskManagers.set(id, tm);
+    log('TaskManager %d registers from %s', id, connection.remote);
+    tm.welcome([...this.active.values()].map((a) => a.job));
+  }
+
+  /** Defines the job here, then on every TaskManager, submits it and follows it for the client. */
+  private serveClient(connection: FramedConnection<FromClient, ToClient>, submit: Extract<FromClient, { type: 'submit' }>): void {
+    this.clients.add(connection);
+    let client: JobClient | undefined;
+    let gone = false;
+    connection
+      .onMessage((m) => {
+        if (m.type === 'cancel') void client?.cancel();
+      })
+      .onClose(() => {
+        this.clients.delete(connection);
+        gone = true;
+        // The client is gone (Ctrl-C, a dropped connection): the job it follows is cancelled.
+        void client?.cancel();
+      });
+    const send = (message: ToClient): void => connection.send(message);
+    const key = `job-${this.nextJob++}`;
+    let cleanups: Array<() => void | Promise<void>> = [];
+    const run = async (): Promise<void> => {
+      const file = await loadJobFile(submit.file);
+      const output = (stream: 'stdout' | 'stderr', text: string): void => send({ type: stream, text });
+      const env = StreamExecutionEnvironment.createLocalEnvironment({
+        parallelism: submit.parallelism,
+        stdout: { write: (t) => output('stdout', t) },
+        stderr: { write: (t) => output('stderr', t) },
+      });
+      if (submit.savepoint) env.setSavepointRestoreSettings(submit.savepoint);
+      cleanups = await defineFromJobFile(file, env, submit.args);
+      const graph = env.getJobGraph(file.jobName);
+      const job: ProcessJob = {
+        key,
+        file: submit.file,
+        args: submit.args,
+        parallelism: submit.parallelism,
+        jobName: file.jobName,
+        fingerprint: jobGraphFingerprint(graph),
+      };
+      this.active.set(key, { job, graph, output });
+      const tms = [...this.taskManagers.values()].filter((tm) => tm.alive);
+      const refusals = await Promise.allSettled(tms.map((tm) => tm.defineJob(job)));
+      const refused = refusals.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+      if (refused.length > 0) throw new Error(`the TaskManagers refused job '${file.jobName}': ${refused.join('; ')}`);
+      if (gone) return;
+      this.submitting = key;
+      try {
+        client = env.executeOn(this, file.jobName);
+      } finally {
+        this.submitting = undefined;
+      }
+      send({ type: 'submitted', jobId: client.jobId, jobName: file.jobName });
+      log("job '%s' (%s) submitted", file.jobName, client.jobId);
+      try {
+        const r = await client.getJobExecutionResult();
+        send({
+          type: 'finished',
+          jobName: r.jobName,
+          netRuntime: r.netRuntime,
+          skipped: r.vertices.reduce((n, v) => n + v.numRecordsSkipped, 0),
+          late: r.vertices.reduce((n, v) => n + v.numLateRecordsDropped, 0),
+          numRestarts: r.numRestarts ?? 0,
+        });
+      } catch (e) {
+        send({ type: 'failed', status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', message: (e as Error).message });
+      }
+    };
+    void run()
+      .catch((e: unknown) => send({ type: 'failed', status: 'FAILED', message: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        this.active.delete(key);
+        for (const tm of this.taskManagers.values()) tm.jobEnded(key);
+        void runCleanups(cleanups);
+        connection.close();
+      });
+  }
+}

@@ -1,0 +1,86 @@
+import { FromClient } from '../../lib/cluster/net/ClientProtocol';
+import { ExecutionState } from '../../lib/runtime/ExecutionState';
+import { TaskMetricsSnapshot } from '../../lib/runtime/TaskMetrics';
+import { JobManagerMessage } from '../messages';
+import { SerializedFailure, ThreadDeployment, ThreadSubtaskMessage } from '../threads/protocol';
+
+/**
+ * What crosses TCP between brook processes, each message one frame (lib/cluster/net): the
+ * JobManager and its TaskManagers (control), TaskManagers among themselves (channels), and a
+ * client submitting a job file. The TaskManager side reuses the worker-thread messages
+ * (deployments as data, subtask messages with addresses): a TaskManager process is a
+ * TaskManager thread whose ports are sockets.
+ */
+
+/** Where a TaskManager takes channel connections from the others. */
+export interface PeerAddress {
+  readonly taskManagerId: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The job a TaskManager defines for itself from the job file installed on its host: the same
+ * file, arguments and default parallelism as the JobManager's, and the JobGraph fingerprint the
+ * JobManager computed, which its own must equal.
+ */
+export interface ProcessJob {
+  /** The job's key among the TaskManager's jobs (its fingerprint: deployments name it). */
+  readonly key: string;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly parallelism: number | undefined;
+  readonly jobName: string;
+  readonly fingerprint: string;
+}
+
+export type ToTaskManager =
+  | { readonly type: 'registered'; readonly taskManagerId: number; readonly peers: readonly PeerAddress[]; readonly jobs: readonly ProcessJob[] }
+  | { readonly type: 'heartbeat' }
+  | { readonly type: 'defineJob'; readonly job: ProcessJob }
+  /** The job terminated: its definition and cleanups go. */
+  | { readonly type: 'jobEnded'; readonly key: string }
+  | {
+      readonly type: 'deploy';
+      readonly jobId: string;
+      readonly key: string;
+      readonly deployments: readonly ThreadDeployment[];
+      /** Every live TaskManager: connections that are missing are made now, never in the middle of an attempt. */
+      readonly peers: readonly PeerAddress[];
+    }
+  | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: ThreadSubtaskMessage }
+  | { readonly type: 'release'; readonly jobId: string }
+  | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
+  | { readonly type: 'describe'; readonly requestId: number }
+  | { readonly type: 'shutdown' };
+
+export type FromTaskManager =
+  | { readonly type: 'register'; readonly slots: number; readonly dataHost: string; readonly dataPort: number }
+  | { readonly type: 'heartbeat' }
+  /** Answers defineJob (and the jobs of `registered`): the job's definition, or why it was refused. */
+  | { readonly type: 'jobDefined'; readonly key: string; readonly error: string | undefined }
+  /** Every job of `registered` is defined (or refused): the slots may be offered. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'deployed'; readonly jobId: string; readonly executionIds: readonly string[] }
+  | {
+      readonly type: 'subtaskState';
+      readonly jobId: string;
+      readonly executionId: string;
+      readonly state: ExecutionState;
+      readonly failure: SerializedFailure | undefined;
+      readonly metrics: TaskMetricsSnapshot | undefined;
+    }
+  | { readonly type: 'released'; readonly jobId: string }
+  | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
+  | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
+  | { readonly type: 'stdout' | 'stderr'; readonly key: string; readonly text: string }
+  | { readonly type: 'sinkResults'; readonly key: string; readonly nodeId: number; readonly results: unknown }
+  /** A channel connection to another TaskManager dropped: the jobs using it must fail over. */
+  | { readonly type: 'peerLost'; readonly taskManagerId: number; readonly reason: string };
+
+/** Between two TaskManagers: the first frame names the connecting one, then channel messages. */
+export type PeerFrame =
+  { readonly type: 'hello'; readonly taskManagerId: number } | { readonly type: 'channel'; readonly to: string; readonly message: unknown };
+
+/** The first frame on the JobManager's port says who connects. */
+export type ToJobManagerPort = FromTaskManager | FromClient;

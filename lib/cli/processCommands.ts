@@ -1,0 +1,184 @@
+import { ChildProcess, spawn } from 'child_process';
+import { parseAddress } from '../cluster/net/FramedConnection';
+import { DEFAULT_HEARTBEAT, HeartbeatSettings } from '../cluster/net/HeartbeatMonitor';
+import { processRoles } from '../cluster/ProcessRoles';
+import { TextWriter } from '../runtime/StreamOperator';
+import { TerminalStream } from './ProgressLine';
+import { CommandLine, port, positiveInteger, stringOption, UsageError } from './CommandLine';
+
+type Command = Extract<CommandLine, { kind: 'command' }>;
+
+export interface ProcessCommandIo {
+  readonly stdout: TextWriter;
+  readonly stderr: TerminalStream;
+  readonly signals: NodeJS.EventEmitter;
+}
+
+/** Flink's JobManager port. */
+export const DEFAULT_JOBMANAGER_PORT = 6123;
+
+function heartbeatOf(line: Command): HeartbeatSettings {
+  const interval = stringOption(line, 'heartbeat-interval');
+  const timeout = stringOption(line, 'heartbeat-timeout');
+  const settings = {
+    intervalMs: interval === undefined ? DEFAULT_HEARTBEAT.intervalMs : positiveInteger('--heartbeat-interval', interval, line.command),
+    timeoutMs: timeout === undefined ? DEFAULT_HEARTBEAT.timeoutMs : positiveInteger('--heartbeat-timeout', timeout, line.command),
+  };
+  if (settings.timeoutMs <= settings.intervalMs) throw new UsageError('--heartbeat-timeout must exceed --heartbeat-interval', line.command);
+  return settings;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function signalled(signals: NodeJS.EventEmitter): { readonly received: Promise<string>; readonly dispose: () => void } {
+  let dispose = (): void => undefined;
+  const received = new Promise<string>((resolve) => {
+    const on = (name: string) => () => resolve(name);
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    signals.once('SIGINT', int);
+    signals.once('SIGTERM', term);
+    dispose = () => {
+      signals.off('SIGINT', int);
+      signals.off('SIGTERM', term);
+    };
+  });
+  return { received, dispose };
+}
+
+export function jobManagerAddress(line: Command): { readonly host: string; readonly port: number } {
+  const address = stringOption(line, 'jobmanager');
+  if (address === undefined) throw new UsageError(`brook ${line.command} needs --jobmanager HOST:PORT`, line.command);
+  try {
+    return parseAddress(address);
+  } catch (e) {
+    throw new UsageError(`--jobmanager: ${(e as Error).message}`, line.command);
+  }
+}
+
+/** `brook jobmanager`: serves until SIGINT or SIGTERM. */
+export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
+  const p = stringOption(line, 'port');
+  const rest = stringOption(line, 'rest-port');
+  const timeout = stringOption(line, 'slot-request-timeout');
+  const host = stringOption(line, 'host') ?? '127.0.0.1';
+  const jm = await processRoles().startJobManager({
+    host,
+    port: p === undefined ? DEFAULT_JOBMANAGER_PORT : port('--port', p, 'jobmanager'),
+    restPort: rest === undefined ? undefined : port('--rest-port', rest, 'jobmanager'),
+    slotRequestTimeoutMs: timeout === undefined ? undefined : positiveInteger('--slot-request-timeout', timeout, 'jobmanager'),
+    heartbeat: heartbeatOf(line),
+  });
+  io.stderr.write(`brook: JobManager listening on ${host}:${jm.port}${jm.restUrl ? `, REST API and dashboard at ${jm.restUrl}` : ''}\n`);
+  const stop = signalled(io.signals);
+  await stop.received;
+  stop.dispose();
+  await jm.shutdown();
+  io.stderr.write('brook: JobManager stopped\n');
+  return 0;
+}
+
+/** `brook taskmanager`: runs until SIGINT or SIGTERM, or until its JobManager is lost (exit code 1). */
+export async function taskManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
+  const { host, port: jmPort } = jobManagerAddress(line);
+  const s = stringOption(line, 'slots');
+  const slots = s === undefined ? 1 : positiveInteger('--slots', s, 'taskmanager');
+  const stop = signalled(io.signals);
+  const tm = await processRoles().startTaskManager({
+    jobManagerHost: host,
+    jobManagerPort: jmPort,
+    slots,
+    dataHost: stringOption(line, 'host'),
+    heartbeat: heartbeatOf(line),
+  });
+  void tm.registered.then((id) => io.stderr.write(`brook: TaskManager ${id} registered with the JobManager at ${host}:${jmPort} (${slots} slot(s))\n`));
+  const outcome = await Promise.race([stop.received.then(() => 'signal' as const), tm.closed]);
+  stop.dispose();
+  if (outcome === 'signal') {
+    tm.stop();
+    await tm.closed;
+    return 0;
+  }
+  if (outcome === undefined) return 0;
+  io.stderr.write(`brook: TaskManager stopped: ${outcome.message}\n`);
+  return 1;
+}
+
+/** Prefixes each line a child prints with its role. */
+function pipeLines(stream: NodeJS.ReadableStream, prefix: string, to: TerminalStream, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) {
+      to.write(`${prefix}${l}\n`);
+      onLine(l);
+    }
+  });
+}
+
+/**
+ * `brook cluster start`: a JobManager and N TaskManagers, each a child process of this one
+ * (running this same brook command), their output prefixed with their role. Ctrl-C or SIGTERM
+ * stops every child; so does the JobManager's exit.
+ */
+export async function clusterCommand(line: Command, io: ProcessCommandIo, entry: string): Promise<number> {
+  if (line.positionals[0] !== 'start') throw new UsageError(`brook cluster knows one action, start (got '${line.positionals[0]}')`, 'cluster');
+  const n = stringOption(line, 'task-managers');
+  const s = stringOption(line, 'slots');
+  const p = stringOption(line, 'port');
+  const rest = stringOption(line, 'rest-port');
+  const count = n === undefined ? 1 : positiveInteger('-n', n, 'cluster');
+  const slots = s === undefined ? '1' : String(positiveInteger('--slots', s, 'cluster'));
+  const jmArgs = ['jobmanager', '--port', p === undefined ? String(DEFAULT_JOBMANAGER_PORT) : String(port('--port', p, 'cluster'))];
+  if (rest !== undefined) jmArgs.push('--rest-port', String(port('--rest-port', rest, 'cluster')));
+
+  const children: ChildProcess[] = [];
+  const exited = new Map<ChildProcess, Promise<void>>();
+  const start = (name: string, args: string[], onLine: (l: string) => void = () => undefined): ChildProcess => {
+    const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    pipeLines(child.stdout!, '', io.stdout, () => undefined);
+    pipeLines(child.stderr!, `[${name}] `, io.stderr, onLine);
+    children.push(child);
+    exited.set(child, new Promise((resolve) => child.once('exit', () => resolve())));
+    return child;
+  };
+  const stopAll = async (): Promise<void> => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    const killer = setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), 5000);
+    await Promise.all(exited.values());
+    clearTimeout(killer);
+  };
+  const stop = signalled(io.signals);
+  try {
+    let onListening!: (port: string) => void;
+    const listening = new Promise<string>((resolve) => (onListening = resolve));
+    const jm = start('jobmanager', jmArgs, (l) => {
+      const m = /JobManager listening on [^ ]*:(\d+)/.exec(l);
+      if (m) onListening(m[1]);
+    });
+    const jmExit = exited.get(jm)!.then(() => 'jobmanager exited' as const);
+    const jmPort = await Promise.race([listening, jmExit, stop.received.then(() => 'signal' as const)]);
+    if (jmPort === 'signal' || jmPort === 'jobmanager exited') return jmPort === 'signal' ? 0 : 1;
+    let registered = 0;
+    let allRegistered!: () => void;
+    const ready = new Promise<void>((resolve) => (allRegistered = resolve));
+    for (let i = 0; i < count; i++) {
+      start(`taskmanager-${i}`, ['taskmanager', '--jobmanager', `127.0.0.1:${jmPort}`, '--slots', slots], (l) => {
+        if (/TaskManager \d+ registered/.test(l) && ++registered === count) allRegistered();
+      });
+    }
+    const first = await Promise.race([ready.then(() => 'ready' as const), jmExit, stop.received.then(() => 'signal' as const)]);
+    if (first === 'ready') {
+      io.stderr.write(
+        `brook: local cluster running: a JobManager at 127.0.0.1:${jmPort} and ${count} TaskManager(s) × ${slots} slot(s); ` +
+          `submit with: brook run --jobmanager 127.0.0.1:${jmPort} <job file>. Ctrl-C stops it.\n`,
+      );
+    }
+    const end = first === 'ready' ? await Promise.race([jmExit, stop.received.then(() => 'signal' as const)]) : first;
+    return end === 'signal' ? 0 : 1;
+  } finally {
+    stop.dispose();
+    await stopAll();
+    io.stderr.write('brook: local cluster stopped\n');
+  }
+}
