@@ -1,0 +1,137 @@
+import { ChildProcess } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
+import { ROOT, runScript, waitForOutput } from '../harness/processes';
+
+/**
+ * A JobManager and two TaskManagers as OS processes on 127.0.0.1 (the built `brook` command,
+ * random ports), running a keyed windowed job submitted with `brook run --jobmanager`, into a
+ * FileSink (exactly once: part files become visible when their checkpoint completes).
+ */
+
+const BROOK = 'actors/brook.js';
+const KEYS = 5;
+/** Records per 1 s event-time window (one record every 10 ms of event time). */
+const PER_WINDOW = 100;
+
+/** Every window of every key: `key windowStart count`, sorted. */
+function expectedLines(records: number): string[] {
+  const lines: string[] = [];
+  for (let w = 0; w < records / PER_WINDOW; w++) {
+    for (let k = 0; k < KEYS; k++) lines.push(`k${k} ${w * 1000} ${PER_WINDOW / KEYS}`);
+  }
+  return lines.sort();
+}
+
+/** The committed (visible) lines of the FileSink directory, sorted. */
+function committedLines(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('part-'))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter((l) => l !== '')
+    .sort();
+}
+
+/** Polls (real processes run on wall time) until `check` holds; bounded by the test's timeout. */
+async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('brook across processes: a JobManager and two TaskManager processes', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-processes-'));
+  const jobFile = path.join(work, 'keyedWindows.js');
+  const children: ChildProcess[] = [];
+  let jobManager = '';
+  const taskManagers: ChildProcess[] = [];
+
+  const start = (...args: string[]) => {
+    const run = runScript(BROOK, args);
+    children.push(run.child);
+    return run;
+  };
+
+  beforeAll(async () => {
+    // The job file every process loads: keyed 1 s event-time windows summing generated records.
+    fs.writeFileSync(
+      jobFile,
+      `const { DataGeneratorSource, FileSink, TumblingEventTimeWindows, Time, WatermarkStrategy } = require(${JSON.stringify(path.join(ROOT, 'dist', 'actors', 'index.js'))});
+exports.jobName = 'Keyed Windows';
+exports.defineJob = (env, { args }) => {
+  const [out, checkpoints, count, rate] = args;
+  env.enableCheckpointing(100, 'EXACTLY_ONCE');
+  env.getCheckpointConfig().setCheckpointStorage(checkpoints);
+  env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 100 });
+  env
+    .fromSource(
+      new DataGeneratorSource((i) => ({ key: 'k' + (i % ${KEYS}), time: i * 10, count: 1 }), Number(count), rate === 'max' ? {} : { recordsPerSecond: Number(rate) }),
+      WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.time),
+      'Events',
+    )
+    .uid('source')
+    .keyBy('key')
+    .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+    .reduce((a, b) => ({ key: a.key, time: Math.min(a.time, b.time), count: a.count + b.count }))
+    .uid('windows')
+    .map((e) => e.key + ' ' + Math.floor(e.time / 1000) * 1000 + ' ' + e.count)
+    .sinkTo(new FileSink(out))
+    .uid('sink');
+};
+`,
+    );
+    const jm = start('jobmanager', '--port', '0', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000', '--slot-request-timeout', '10000');
+    const [, port] = await waitForOutput(jm.child, 'stderr', /JobManager listening on 127\.0\.0\.1:(\d+)/);
+    jobManager = `127.0.0.1:${port}`;
+    for (let i = 0; i < 2; i++) {
+      const tm = start('taskmanager', '--jobmanager', jobManager, '--slots', '2', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000');
+      taskManagers.push(tm.child);
+      await waitForOutput(tm.child, 'stderr', /TaskManager \d+ registered/);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs a keyed windowed job over both TaskManagers to exactly the expected output', async () => {
+    const out = path.join(work, 'out-1');
+    const run = await start('run', '--jobmanager', jobManager, jobFile, '-p', '4', '--', out, path.join(work, 'checkpoints-1'), '2000', 'max').done;
+    expect(run.stderr).toMatch(/job 'Keyed Windows' finished in \d+ ms \(0 malformed records skipped, 0 late records dropped, 0 restarts\)/);
+    expect(run.code).toBe(0);
+    expect(committedLines(out)).toEqual(expectedLines(2000));
+  });
+
+  it('fails over when a TaskManager is killed -9 mid-job, and its FileSink output is exactly once', async () => {
+    const out = path.join(work, 'out-2');
+    const checkpoints = path.join(work, 'checkpoints-2');
+    const run = start('run', '--jobmanager', jobManager, jobFile, '-p', '2', '--', out, checkpoints, '3000', '600');
+    // Mid-job: a checkpoint completed (some output is committed) and records are still coming.
+    await eventually(
+      () => findLatestCompletedCheckpoint(checkpoints, () => undefined) !== undefined && committedLines(out).length > 0,
+      'a completed checkpoint',
+    );
+    expect(run.child.exitCode).toBeNull();
+    taskManagers[1].kill('SIGKILL');
+    const done = await run.done;
+    expect(done.stderr).toMatch(/job 'Keyed Windows' finished in \d+ ms .* 1 restarts\)/);
+    expect(done.code).toBe(0);
+    expect(committedLines(out)).toEqual(expectedLines(3000));
+  });
+});
