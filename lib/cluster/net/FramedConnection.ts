@@ -13,12 +13,15 @@ export class FramedConnection<In, Out> {
   private closing = false;
   private onMessageHandler: (message: In) => void = () => undefined;
   private onCloseHandler: (reason: Error | undefined) => void = () => undefined;
+  /** host:port of the other side (kept: a destroyed socket forgets it). */
+  readonly remote: string;
 
   constructor(
     readonly socket: net.Socket,
     private readonly maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
   ) {
     this.decoder = new FrameDecoder(maxFrameBytes);
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
@@ -36,11 +39,6 @@ export class FramedConnection<In, Out> {
     });
     socket.on('error', (e) => this.fail(e));
     socket.on('close', () => this.fail(new Error(`connection to ${this.remote} closed`)));
-  }
-
-  /** host:port of the other side. */
-  get remote(): string {
-    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
   get isOpen(): boolean {
