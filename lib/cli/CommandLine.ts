@@ -134,7 +134,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   cluster: {
     synopsis: 'cluster start [-n N] [--slots N] [--port PORT] [--rest-port PORT]',
     summary: 'Starts a local cluster of processes (a JobManager and N TaskManagers) until Ctrl-C or SIGTERM.',
-    positionals: [{ name: 'action (start)' }],
+    positionals: [{ name: 'subcommand (start)' }],
     options: {
       'task-managers': { type: 'string', short: 'n', arg: 'N', help: 'TaskManager processes (default 1)' },
       slots: { type: 'string', arg: 'N', help: 'task slots per TaskManager (default 1)' },

@@ -61,13 +61,14 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
   const rest = stringOption(line, 'rest-port');
   const timeout = stringOption(line, 'slot-request-timeout');
   const host = stringOption(line, 'host') ?? '127.0.0.1';
-  const jm = await processRoles().startJobManager({
+  const options = {
     host,
     port: p === undefined ? DEFAULT_JOBMANAGER_PORT : port('--port', p, 'jobmanager'),
     restPort: rest === undefined ? undefined : port('--rest-port', rest, 'jobmanager'),
     slotRequestTimeoutMs: timeout === undefined ? undefined : positiveInteger('--slot-request-timeout', timeout, 'jobmanager'),
     heartbeat: heartbeatOf(line),
-  });
+  };
+  const jm = await processRoles().startJobManager(options);
   io.stderr.write(`brook: JobManager listening on ${host}:${jm.port}${jm.restUrl ? `, REST API and dashboard at ${jm.restUrl}` : ''}\n`);
   const stop = signalled(io.signals);
   await stop.received;
@@ -82,14 +83,9 @@ export async function taskManagerCommand(line: Command, io: ProcessCommandIo): P
   const { host, port: jmPort } = jobManagerAddress(line);
   const s = stringOption(line, 'slots');
   const slots = s === undefined ? 1 : positiveInteger('--slots', s, 'taskmanager');
+  const options = { jobManagerHost: host, jobManagerPort: jmPort, slots, dataHost: stringOption(line, 'host'), heartbeat: heartbeatOf(line) };
   const stop = signalled(io.signals);
-  const tm = await processRoles().startTaskManager({
-    jobManagerHost: host,
-    jobManagerPort: jmPort,
-    slots,
-    dataHost: stringOption(line, 'host'),
-    heartbeat: heartbeatOf(line),
-  });
+  const tm = await processRoles().startTaskManager(options);
   void tm.registered.then((id) => io.stderr.write(`brook: TaskManager ${id} registered with the JobManager at ${host}:${jmPort} (${slots} slot(s))\n`));
   const outcome = await Promise.race([stop.received.then(() => 'signal' as const), tm.closed]);
   stop.dispose();
