@@ -18,6 +18,8 @@ export interface TaskManagerDeps {
   readonly clock: Clock;
   readonly stdout: TextWriter;
   readonly stderr: TextWriter;
+  /** Where a job's subtasks print, when that depends on the job (its client, in a cluster of processes); stdout and stderr otherwise. */
+  readonly writersFor?: (jobId: string) => { readonly stdout: TextWriter; readonly stderr: TextWriter };
 }
 
 /**
@@ -31,11 +33,12 @@ export function spawnTaskManagerActor(deps: TaskManagerDeps): TypedRef<TaskManag
     receive(message, ctx) {
       switch (message.type) {
         case 'deploy': {
+          const writers = deps.writersFor?.(message.jobId) ?? deps;
           const spawned = message.deployments.map((d) => {
             const { vertex, subtaskIndex, attemptNumber } = d.descriptor;
             const name = `${message.jobId.slice(0, 8)}-task-${vertex.id}.${subtaskIndex}-${attemptNumber}`;
             const s = spawnSubtaskActor(
-              { system, parent: ctx.self, jobManager, clock: deps.clock, stdout: deps.stdout, stderr: deps.stderr },
+              { system, parent: ctx.self, jobManager, clock: deps.clock, stdout: writers.stdout, stderr: writers.stderr },
               name,
               message.jobId,
               d.executionId,

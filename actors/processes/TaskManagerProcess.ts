@@ -58,6 +58,8 @@ export class TaskManagerProcess implements RunningTaskManager {
   private readonly jobs = new Map<string, DefinedJob>();
   /** The job (key) of every execution deployed here. */
   private readonly jobOfExecution = new Map<string, string>();
+  /** The job (key) of every job id deployed here. */
+  private readonly keyOfJob = new Map<string, string>();
   private readonly local = new Map<string, TypedRef<SubtaskMessage>>();
   private readonly waiting = new Map<string, SubtaskMessage[]>();
   private readonly peers = new Map<number, Peer>();
@@ -141,6 +143,7 @@ export class TaskManagerProcess implements RunningTaskManager {
       case 'jobEnded': {
         const job = this.jobs.get(message.key);
         this.jobs.delete(message.key);
+        for (const [jobId, key] of this.keyOfJob) if (key === message.key) this.keyOfJob.delete(jobId);
         if (job) void runCleanups(job.cleanups);
         break;
       }
@@ -216,6 +219,14 @@ export class TaskManagerProcess implements RunningTaskManager {
       clock: this.options.clock ?? systemClock,
       stdout: { write: (text) => process.stdout.write(text) },
       stderr: { write: (text) => process.stderr.write(text) },
+      // What a job's subtasks print goes to the client that submitted it.
+      writersFor: (jobId) => {
+        const key = this.keyOfJob.get(jobId) ?? '';
+        return {
+          stdout: { write: (text) => this.send({ type: 'stdout', key, text }) },
+          stderr: { write: (text) => this.send({ type: 'stderr', key, text }) },
+        };
+      },
     });
     void Promise.all(jobs.map((j) => this.define(j))).then(() => {
       this.send({ type: 'ready' });
@@ -266,6 +277,7 @@ export class TaskManagerProcess implements RunningTaskManager {
       return;
     }
     for (const d of message.deployments) this.jobOfExecution.set(d.executionId, message.key);
+    this.keyOfJob.set(message.jobId, message.key);
     this.system.tell(this.taskManager, {
       type: 'deploy',
       jobId: message.jobId,

@@ -135,6 +135,7 @@ export async function clusterCommand(line: Command, io: ProcessCommandIo, entry:
     pipeLines(child.stdout!, '', io.stdout, () => undefined);
     pipeLines(child.stderr!, `[${name}] `, io.stderr, onLine);
     children.push(child);
+    io.stderr.write(`brook: started ${name} (pid ${child.pid})\n`);
     exited.set(child, new Promise((resolve) => child.once('exit', () => resolve())));
     return child;
   };

@@ -52,8 +52,9 @@ describe('brook across processes: a JobManager and two TaskManager processes', (
   let jobManager = '';
   const taskManagers: ChildProcess[] = [];
 
-  const start = (...args: string[]) => {
-    const run = runScript(BROOK, args);
+  const start = (...args: string[]) => startWith({}, ...args);
+  const startWith = (env: Record<string, string>, ...args: string[]) => {
+    const run = runScript(BROOK, args, { env });
     children.push(run.child);
     return run;
   };
@@ -80,6 +81,8 @@ exports.defineJob = (env, { args }) => {
     .window(TumblingEventTimeWindows.of(Time.seconds(1)))
     .reduce((a, b) => ({ key: a.key, time: Math.min(a.time, b.time), count: a.count + b.count }))
     .uid('windows')
+    // A host whose job would differ (here: an environment variable the job reads).
+    .setParallelism(process.env.BROOK_E2E_OTHER_GRAPH ? 1 : env.getParallelism())
     .map((e) => e.key + ' ' + Math.floor(e.time / 1000) * 1000 + ' ' + e.count)
     .sinkTo(new FileSink(out))
     .uid('sink');
@@ -134,5 +137,69 @@ exports.defineJob = (env, { args }) => {
     expect(done.stderr).toMatch(/job 'Keyed Windows' finished in \d+ ms .* 1 restarts\)/);
     expect(done.code).toBe(0);
     expect(committedLines(out)).toEqual(expectedLines(3000));
+  });
+
+  it('refuses a job that a TaskManager defines differently, naming both shapes, and runs nothing', async () => {
+    const other = startWith({ BROOK_E2E_OTHER_GRAPH: '1' }, 'taskmanager', '--jobmanager', jobManager, '--slots', '2');
+    await waitForOutput(other.child, 'stderr', /TaskManager \d+ registered/);
+    const out = path.join(work, 'out-3');
+    const run = await start('run', '--jobmanager', jobManager, jobFile, '-p', '2', '--', out, path.join(work, 'checkpoints-3'), '100', 'max').done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /the TaskManagers refused job 'Keyed Windows': job file .*keyedWindows\.js defined a different job on TaskManager \d+ \(fingerprint \w+, JobManager \w+\)/,
+    );
+    expect(committedLines(out)).toEqual([]);
+  });
+});
+
+describe('brook cluster start', () => {
+  it('starts a JobManager and TaskManager processes that run a job, and stops every one of them on SIGTERM', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-cluster-'));
+    const cluster = runScript(BROOK, ['cluster', 'start', '-n', '2', '--slots', '2', '--port', '0']);
+    const pids: number[] = [];
+    cluster.child.stderr!.on('data', (d: Buffer) => {
+      for (const m of d.toString().matchAll(/started \S+ \(pid (\d+)\)/g)) pids.push(Number(m[1]));
+    });
+    try {
+      const [, port] = await waitForOutput(
+        cluster.child,
+        'stderr',
+        /local cluster running: a JobManager at 127\.0\.0\.1:(\d+) and 2 TaskManager\(s\) × 2 slot\(s\)/,
+      );
+      expect(pids).toHaveLength(3);
+      const jobFile = path.join(work, 'sequence.js');
+      fs.writeFileSync(jobFile, `exports.defineJob = (env) => { env.fromSequence(1, 40).map((n) => n * n).print(); };\n`);
+      const run = await runScript(BROOK, ['run', '--jobmanager', `127.0.0.1:${port}`, jobFile, '-p', '4']).done;
+      expect(run.code).toBe(0);
+      const squares = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => Number(l.replace(/^\d+> /, '')));
+      expect(squares.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => (i + 1) ** 2));
+
+      cluster.child.kill('SIGTERM');
+      const done = await cluster.done;
+      expect(done.code).toBe(0);
+      expect(done.stderr).toContain('brook: local cluster stopped');
+      const alive = pids.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(alive).toEqual([]);
+    } finally {
+      if (cluster.child.exitCode === null) cluster.child.kill('SIGKILL');
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
