@@ -36,6 +36,8 @@ interface ActiveJob {
 
 type PortConnection = FramedConnection<ToJobManagerPort, ToTaskManager | ToClient>;
 
+/** Actor systems need distinct names: tests run several TaskManagers in one process. */
+let systems = 0;
 /**
  * A JobManager in its own OS process: TaskManager processes register their slots on its port
  * and heartbeat; clients submit job files on the same port. Each job runs through the
@@ -68,7 +70,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     clock: Clock,
   ) {
     this.clock = clock;
-    this.system = new ActorSystem(`brook-jm-${process.pid}`);
+    this.system = new ActorSystem(`brook-jm-${process.pid}-${++systems}`);
     this.jobManager = spawnJobManagerActor(this.system, clock, { slotRequestTimeoutMs: options.slotRequestTimeoutMs });
     this.gateway = new JobManagerGateway(this.system, this.jobManager);
     server.on('connection', (socket) => this.accept(new FramedConnection(socket)));

@@ -264,15 +264,19 @@ export class RemoteTaskManager {
 
   /**
    * Its channel connection to another TaskManager dropped: every job with a subtask here fails
-   * over (one failure per job is enough for a full restart).
+   * over. Each of those subtasks fails now, and again if the JobManager starts it later (a
+   * failure before the job runs would not be heard); one failure per job is enough for a full
+   * restart, whose deployment makes the connection again.
    */
   private peerLost(peerId: number, reason: string): void {
-    const failed = new Set<string>();
+    const cause = new Error(`the channel connection between TaskManagers ${this.taskManagerId} and ${peerId} was lost: ${reason}`);
+    const reported = new Set<string>();
     for (const [executionId, s] of this.subtasks) {
-      if (failed.has(s.jobId)) continue;
-      failed.add(s.jobId);
-      const cause = new Error(`the channel connection between TaskManagers ${this.taskManagerId} and ${peerId} was lost: ${reason}`);
-      this.reportFailed(s.jobId, executionId, new TaskFailure(s.taskName, s.subtaskIndex, s.parallelism, cause));
+      const failure = new TaskFailure(s.taskName, s.subtaskIndex, s.parallelism, cause);
+      this.lost.set(executionId, { jobId: s.jobId, failure });
+      if (reported.has(s.jobId)) continue;
+      reported.add(s.jobId);
+      this.reportFailed(s.jobId, executionId, failure);
     }
   }
 

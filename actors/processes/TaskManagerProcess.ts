@@ -39,6 +39,8 @@ interface Peer {
   readonly outbox: PeerFrame[];
 }
 
+/** Actor systems need distinct names: tests run several TaskManagers in one process. */
+let systems = 0;
 /**
  * A TaskManager in its own OS process: registers its slots with the JobManager over TCP,
  * heartbeats, defines every job it is given from the job file installed on its host (refusing
@@ -76,7 +78,7 @@ export class TaskManagerProcess implements RunningTaskManager {
     private readonly control: FramedConnection<ToTaskManager, FromTaskManager>,
     private readonly dataServer: net.Server,
   ) {
-    this.system = new ActorSystem(`brook-tm-${process.pid}`);
+    this.system = new ActorSystem(`brook-tm-${process.pid}-${++systems}`);
     this.log = createDebug('brook:taskmanager-process');
     this.closed = new Promise((resolve) => (this.finish = resolve));
     this.registered = new Promise((resolve) => (this.markRegistered = resolve));
