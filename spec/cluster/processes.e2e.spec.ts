@@ -139,6 +139,30 @@ exports.defineJob = (env, { args }) => {
     expect(committedLines(out)).toEqual(expectedLines(3000));
   });
 
+  it('after a kill -9 that leaves too few slots, waits for a TaskManager to join, then goes on exactly once', async () => {
+    const startTaskManager = async (): Promise<ChildProcess> => {
+      const tm = start('taskmanager', '--jobmanager', jobManager, '--slots', '2', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000');
+      await waitForOutput(tm.child, 'stderr', /TaskManager \d+ registered/);
+      return tm.child;
+    };
+    // One TaskManager of 2 slots is left by the test before: with a second, the job's 4 subtasks fit.
+    const second = await startTaskManager();
+    const out = path.join(work, 'out-wait');
+    const checkpoints = path.join(work, 'checkpoints-wait');
+    const run = start('run', '--jobmanager', jobManager, jobFile, '-p', '4', '--', out, checkpoints, '3000', '600');
+    await eventually(
+      () => findLatestCompletedCheckpoint(checkpoints, () => undefined) !== undefined && committedLines(out).length > 0,
+      'a completed checkpoint',
+    );
+    second.kill('SIGKILL');
+    // 2 slots for 4 subtasks: the restart waits (the slot request timeout is 10 s) until a TaskManager joins.
+    await startTaskManager();
+    const done = await run.done;
+    expect(done.stderr).toMatch(/job 'Keyed Windows' finished in \d+ ms .* 1 restarts\)/);
+    expect(done.code).toBe(0);
+    expect(committedLines(out)).toEqual(expectedLines(3000));
+  });
+
   it('refuses a job that a TaskManager defines differently, naming both shapes, and runs nothing', async () => {
     const other = startWith({ BROOK_E2E_OTHER_GRAPH: '1' }, 'taskmanager', '--jobmanager', jobManager, '--slots', '2');
     await waitForOutput(other.child, 'stderr', /TaskManager \d+ registered/);
