@@ -255,7 +255,7 @@ export class RemoteTaskManager {
         this.deps.onSinkResults(message.key, message.nodeId, message.results);
         break;
       case 'peerLost':
-        this.peerLost(message.taskManagerId, message.reason);
+        this.peerLost(message.taskManagerId, message.reason, new Set(message.jobIds));
         break;
       default:
         assertNever(message, 'message from a TaskManager process');
@@ -263,15 +263,16 @@ export class RemoteTaskManager {
   }
 
   /**
-   * Its channel connection to another TaskManager dropped: every job with a subtask here fails
-   * over. Each of those subtasks fails now, and again if the JobManager starts it later (a
-   * failure before the job runs would not be heard); one failure per job is enough for a full
-   * restart, whose deployment makes the connection again.
+   * Its channel connection to another TaskManager dropped: every job with channels over it fails
+   * over (a job with none there goes on). Each of its subtasks here fails now, and again if the
+   * JobManager starts it later (a failure before the job runs would not be heard); one failure
+   * per job is enough for a full restart, whose deployment makes the connection again.
    */
-  private peerLost(peerId: number, reason: string): void {
+  private peerLost(peerId: number, reason: string, jobIds: ReadonlySet<string>): void {
     const cause = new Error(`the channel connection between TaskManagers ${this.taskManagerId} and ${peerId} was lost: ${reason}`);
     const reported = new Set<string>();
     for (const [executionId, s] of this.subtasks) {
+      if (!jobIds.has(s.jobId)) continue;
       const failure = new TaskFailure(s.taskName, s.subtaskIndex, s.parallelism, cause);
       this.lost.set(executionId, { jobId: s.jobId, failure });
       if (reported.has(s.jobId)) continue;

@@ -66,6 +66,14 @@ export class TaskManagerProcess implements RunningTaskManager {
   private readonly waiting = new Map<string, SubtaskMessage[]>();
   private readonly peers = new Map<number, Peer>();
   private readonly peerRefs = new Map<string, TypedRef<SubtaskMessage>>();
+  /** The jobs with a channel to each other TaskManager: only they fail over when its connection drops. */
+  private readonly jobsByPeer = new Map<number, Set<string>>();
+  /**
+   * Peers whose connection dropped in this attempt, with why: a job that sends to one fails
+   * over (at once if it had channels there, else when it first sends). The next deployment
+   * makes the connections again.
+   */
+  private readonly brokenPeers = new Map<number, { readonly reason: string; readonly reported: Set<string> }>();
   private heartbeat: HeartbeatMonitor | undefined;
   private stopping = false;
   private finish!: (reason: Error | undefined) => void;
@@ -230,14 +238,20 @@ export class TaskManagerProcess implements RunningTaskManager {
         };
       },
     });
-    void Promise.all(jobs.map((j) => this.define(j))).then(() => {
+    void Promise.all(jobs.map((j) => this.define(j))).then((refusals) => {
+      // A job that runs and cannot be defined here could never run here: the slots are not offered.
+      const refused = refusals.filter((r): r is string => r !== undefined);
+      if (refused.length > 0) {
+        this.stop(new Error(`cannot join the cluster: ${refused.join('; ')}`));
+        return;
+      }
       this.send({ type: 'ready' });
       this.markRegistered(taskManagerId);
     });
   }
 
-  /** Defines a job from its file as the JobManager did; answers with the outcome. */
-  private async define(job: ProcessJob): Promise<void> {
+  /** Defines a job from its file as the JobManager did; answers with the outcome, and returns why it refused. */
+  private async define(job: ProcessJob): Promise<string | undefined> {
     let cleanups: Array<() => void | Promise<void>> = [];
     try {
       const file = await loadJobFile(job.file);
@@ -260,15 +274,18 @@ export class TaskManagerProcess implements RunningTaskManager {
       for (const node of graph.streamGraph.nodes.values()) for (const e of node.outEdges) partitioners.set(e.id, e.partitioner);
       this.jobs.set(job.key, { graph, vertices: new Map(graph.vertices.map((v) => [v.id, v])), partitioners, cleanups });
       this.send({ type: 'jobDefined', key: job.key, error: undefined });
+      return undefined;
     } catch (e) {
       await runCleanups(cleanups);
       const message = e instanceof Error ? e.message : String(e);
       this.log('refused job %s: %s', job.jobName, message);
       this.send({ type: 'jobDefined', key: job.key, error: message });
+      return message;
     }
   }
 
   private deploy(message: Extract<ToTaskManager, { type: 'deploy' }>): void {
+    this.brokenPeers.clear();
     this.connectPeers(message.peers);
     const job = this.jobs.get(message.key);
     if (!job || !this.taskManager) {
@@ -305,6 +322,7 @@ export class TaskManagerProcess implements RunningTaskManager {
     const ofJob = (executionId: string): boolean => executionId.startsWith(`${jobId}:`);
     for (const map of [this.local, this.waiting, this.jobOfExecution, this.refused])
       for (const executionId of map.keys()) if (ofJob(executionId)) map.delete(executionId);
+    for (const jobs of this.jobsByPeer.values()) jobs.delete(jobId);
     for (const [executionId, ref] of this.peerRefs) {
       if (!ofJob(executionId)) continue;
       this.system.forgetThreadRef(ref);
@@ -386,7 +404,20 @@ export class TaskManagerProcess implements RunningTaskManager {
       ref = this.system.threadRef<SubtaskMessage>(address.executionId, (message) => this.deliverLocal(address.executionId, message));
     } else {
       const peerId = address.taskManagerId;
+      // Execution ids are `jobId:vertex.subtask:attempt`.
+      const jobs = this.jobsByPeer.get(peerId) ?? new Set<string>();
+      jobs.add(address.executionId.slice(0, address.executionId.indexOf(':')));
+      this.jobsByPeer.set(peerId, jobs);
+      const jobId = address.executionId.slice(0, address.executionId.indexOf(':'));
       ref = this.system.threadRef<SubtaskMessage>(`tm-${peerId}/${address.executionId}`, (message) => {
+        const broken = this.brokenPeers.get(peerId);
+        if (broken) {
+          if (!broken.reported.has(jobId)) {
+            broken.reported.add(jobId);
+            this.send({ type: 'peerLost', taskManagerId: peerId, reason: broken.reason, jobIds: [jobId] });
+          }
+          return;
+        }
         const encoded = encodeForPort(message);
         this.toPeer(peerId, { type: 'channel', to: address.executionId, message: encoded.message });
       });
@@ -464,6 +495,9 @@ export class TaskManagerProcess implements RunningTaskManager {
     this.log('channel connection with TaskManager %d lost: %s', peerId, reason.message);
     // What was queued for it belongs to an attempt that fails over now.
     this.peers.delete(peerId);
-    this.send({ type: 'peerLost', taskManagerId: peerId, reason: reason.message });
+    const jobIds = [...(this.jobsByPeer.get(peerId) ?? [])];
+    this.jobsByPeer.delete(peerId);
+    this.brokenPeers.set(peerId, { reason: reason.message, reported: new Set(jobIds) });
+    if (jobIds.length > 0) this.send({ type: 'peerLost', taskManagerId: peerId, reason: reason.message, jobIds });
   }
 }

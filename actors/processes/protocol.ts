@@ -75,8 +75,8 @@ export type FromTaskManager =
   | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
   | { readonly type: 'stdout' | 'stderr'; readonly key: string; readonly text: string }
   | { readonly type: 'sinkResults'; readonly key: string; readonly nodeId: number; readonly results: unknown }
-  /** A channel connection to another TaskManager dropped: the jobs using it must fail over. */
-  | { readonly type: 'peerLost'; readonly taskManagerId: number; readonly reason: string };
+  /** A channel connection to another TaskManager dropped: the jobs with channels over it must fail over. */
+  | { readonly type: 'peerLost'; readonly taskManagerId: number; readonly reason: string; readonly jobIds: readonly string[] };
 
 /** Between two TaskManagers: the first frame names the connecting one, then channel messages. */
 export type PeerFrame =

@@ -163,6 +163,20 @@ exports.defineJob = (env, { args }) => {
     expect(committedLines(out)).toEqual(expectedLines(3000));
   });
 
+  it('lets TaskManagers join a running job without restarting it, and turns one away that defines the job differently', async () => {
+    const out = path.join(work, 'out-join');
+    const run = start('run', '--jobmanager', jobManager, jobFile, '-p', '2', '--', out, path.join(work, 'checkpoints-join'), '3000', '1500');
+    await eventually(() => committedLines(out).length > 0, 'committed output');
+    const joining = start('taskmanager', '--jobmanager', jobManager, '--slots', '1');
+    await waitForOutput(joining.child, 'stderr', /TaskManager \d+ registered/);
+    const other = await startWith({ BROOK_E2E_OTHER_GRAPH: '1' }, 'taskmanager', '--jobmanager', jobManager, '--slots', '1').done;
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/TaskManager stopped: cannot join the cluster: job file .*keyedWindows\.js defined a different job on TaskManager \d+/);
+    const done = await run.done;
+    expect(done.stderr).toMatch(/job 'Keyed Windows' finished in \d+ ms .* 0 restarts\)/);
+    expect(committedLines(out)).toEqual(expectedLines(3000));
+  });
+
   it('refuses a job that a TaskManager defines differently, naming both shapes, and runs nothing', async () => {
     const other = startWith({ BROOK_E2E_OTHER_GRAPH: '1' }, 'taskmanager', '--jobmanager', jobManager, '--slots', '2');
     await waitForOutput(other.child, 'stderr', /TaskManager \d+ registered/);
