@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import net from 'net';
 import { StreamExecutionEnvironment } from '../../lib/api/StreamExecutionEnvironment';
 import { connect, FramedConnection } from '../../lib/cluster/net/FramedConnection';
+import { PeerConnections } from './PeerConnections';
 import { DEFAULT_HEARTBEAT, HeartbeatMonitor } from '../../lib/cluster/net/HeartbeatMonitor';
 import { defineFromJobFile, loadJobFile, runCleanups } from '../../lib/cli/JobFile';
 import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
@@ -16,7 +17,6 @@ import { assertNever } from '../../lib/util/assertNever';
 import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
 import { spawnTaskManagerActor } from '../TaskManagerActor';
-import { decodeFromPort, encodeForPort } from '../threads/channelCodec';
 import { SubtaskAddress, ThreadWiring } from '../threads/protocol';
 import { FromTaskManager, PeerAddress, PeerFrame, ProcessJob, ToTaskManager } from './protocol';
 
@@ -30,13 +30,6 @@ interface DefinedJob {
   readonly vertices: ReadonlyMap<number, JobVertex>;
   readonly partitioners: ReadonlyMap<string, StreamPartitioner<unknown>>;
   readonly cleanups: Array<() => void | Promise<void>>;
-}
-
-/** A connection to another TaskManager, and what waits for it to open. */
-interface Peer {
-  connection: FramedConnection<PeerFrame, PeerFrame> | undefined;
-  connecting: boolean;
-  readonly outbox: PeerFrame[];
 }
 
 /** Actor systems need distinct names: tests run several TaskManagers in one process. */
@@ -64,16 +57,8 @@ export class TaskManagerProcess implements RunningTaskManager {
   private readonly keyOfJob = new Map<string, string>();
   private readonly local = new Map<string, TypedRef<SubtaskMessage>>();
   private readonly waiting = new Map<string, SubtaskMessage[]>();
-  private readonly peers = new Map<number, Peer>();
+  private readonly peers: PeerConnections;
   private readonly peerRefs = new Map<string, TypedRef<SubtaskMessage>>();
-  /** The jobs with a channel to each other TaskManager: only they fail over when its connection drops. */
-  private readonly jobsByPeer = new Map<number, Set<string>>();
-  /**
-   * Peers whose connection dropped in this attempt, with why: a job that sends to one fails
-   * over (at once if it had channels there, else when it first sends). The next deployment
-   * makes the connections again.
-   */
-  private readonly brokenPeers = new Map<number, { readonly reason: string; readonly reported: Set<string> }>();
   private heartbeat: HeartbeatMonitor | undefined;
   private stopping = false;
   private finish!: (reason: Error | undefined) => void;
@@ -91,7 +76,12 @@ export class TaskManagerProcess implements RunningTaskManager {
     this.closed = new Promise((resolve) => (this.finish = resolve));
     this.registered = new Promise((resolve) => (this.markRegistered = resolve));
     control.onMessage((m) => this.onControl(m)).onClose((reason) => this.stop(reason && new Error(`lost the JobManager: ${reason.message}`)));
-    dataServer.on('connection', (socket) => this.accept(new FramedConnection<PeerFrame, PeerFrame>(socket)));
+    this.peers = new PeerConnections({
+      self: () => this.taskManagerId,
+      deliver: (executionId, message) => this.deliverLocal(executionId, message),
+      onLost: (taskManagerId, reason, jobIds) => this.send({ type: 'peerLost', taskManagerId, reason, jobIds }),
+    });
+    dataServer.on('connection', (socket) => this.peers.accept(new FramedConnection<PeerFrame, PeerFrame>(socket)));
   }
 
   /** Connects to the JobManager and registers; resolves once registration was sent. */
@@ -127,7 +117,7 @@ export class TaskManagerProcess implements RunningTaskManager {
     if (reason) this.log('stopping: %s', reason.message);
     if (this.taskManager) this.system.stop(this.taskManager);
     this.system.shutdown();
-    for (const p of this.peers.values()) p.connection?.close();
+    this.peers.close();
     this.control.close();
     this.dataServer.close();
     const cleanups = [...this.jobs.values()].flatMap((j) => j.cleanups);
@@ -218,7 +208,7 @@ export class TaskManagerProcess implements RunningTaskManager {
       () => this.send({ type: 'heartbeat' }),
       (silent) => this.stop(new Error(`no heartbeat from the JobManager for ${silent} ms`)),
     );
-    this.connectPeers(peers);
+    this.peers.connect(peers);
     const jobManager = this.system.threadRef<JobManagerMessage>('jobmanager', (m) => this.toJobManager(m));
     this.taskManager = spawnTaskManagerActor({
       system: this.system,
@@ -285,8 +275,7 @@ export class TaskManagerProcess implements RunningTaskManager {
   }
 
   private deploy(message: Extract<ToTaskManager, { type: 'deploy' }>): void {
-    this.brokenPeers.clear();
-    this.connectPeers(message.peers);
+    this.peers.newAttempt(message.peers);
     const job = this.jobs.get(message.key);
     if (!job || !this.taskManager) {
       // Answered as deployed: each subtask fails when started, so that the job fails over or fails.
@@ -322,7 +311,7 @@ export class TaskManagerProcess implements RunningTaskManager {
     const ofJob = (executionId: string): boolean => executionId.startsWith(`${jobId}:`);
     for (const map of [this.local, this.waiting, this.jobOfExecution, this.refused])
       for (const executionId of map.keys()) if (ofJob(executionId)) map.delete(executionId);
-    for (const jobs of this.jobsByPeer.values()) jobs.delete(jobId);
+    this.peers.forgetJob(jobId);
     for (const [executionId, ref] of this.peerRefs) {
       if (!ofJob(executionId)) continue;
       this.system.forgetThreadRef(ref);
@@ -405,99 +394,13 @@ export class TaskManagerProcess implements RunningTaskManager {
     } else {
       const peerId = address.taskManagerId;
       // Execution ids are `jobId:vertex.subtask:attempt`.
-      const jobs = this.jobsByPeer.get(peerId) ?? new Set<string>();
-      jobs.add(address.executionId.slice(0, address.executionId.indexOf(':')));
-      this.jobsByPeer.set(peerId, jobs);
       const jobId = address.executionId.slice(0, address.executionId.indexOf(':'));
-      ref = this.system.threadRef<SubtaskMessage>(`tm-${peerId}/${address.executionId}`, (message) => {
-        const broken = this.brokenPeers.get(peerId);
-        if (broken) {
-          if (!broken.reported.has(jobId)) {
-            broken.reported.add(jobId);
-            this.send({ type: 'peerLost', taskManagerId: peerId, reason: broken.reason, jobIds: [jobId] });
-          }
-          return;
-        }
-        const encoded = encodeForPort(message);
-        this.toPeer(peerId, { type: 'channel', to: address.executionId, message: encoded.message });
-      });
+      this.peers.addChannel(peerId, jobId);
+      ref = this.system.threadRef<SubtaskMessage>(`tm-${peerId}/${address.executionId}`, (message) =>
+        this.peers.send(peerId, jobId, address.executionId, message),
+      );
     }
     this.peerRefs.set(address.executionId, ref);
     return ref;
-  }
-
-  private toPeer(peerId: number, frame: PeerFrame): void {
-    let peer = this.peers.get(peerId);
-    if (!peer) {
-      peer = { connection: undefined, connecting: false, outbox: [] };
-      this.peers.set(peerId, peer);
-    }
-    if (peer.connection) peer.connection.send(frame);
-    else peer.outbox.push(frame);
-  }
-
-  /** Connects to every live TaskManager with a lower id that has no connection (the higher id connects). */
-  private connectPeers(peers: readonly PeerAddress[]): void {
-    for (const p of peers) {
-      if (p.taskManagerId >= this.taskManagerId) continue;
-      const existing = this.peers.get(p.taskManagerId);
-      if (existing?.connection?.isOpen || existing?.connecting) continue;
-      const peer: Peer = existing ?? { connection: undefined, connecting: false, outbox: [] };
-      peer.connecting = true;
-      this.peers.set(p.taskManagerId, peer);
-      connect<PeerFrame, PeerFrame>(p.host, p.port).then(
-        (connection) => {
-          peer.connecting = false;
-          connection.send({ type: 'hello', taskManagerId: this.taskManagerId });
-          this.opened(p.taskManagerId, connection);
-        },
-        (e: Error) => {
-          peer.connecting = false;
-          this.peerLost(p.taskManagerId, e);
-        },
-      );
-    }
-  }
-
-  private accept(connection: FramedConnection<PeerFrame, PeerFrame>): void {
-    connection.onMessage((frame) => {
-      if (frame.type === 'hello') this.opened(frame.taskManagerId, connection);
-      else connection.destroy(new Error('a peer sent a channel message before saying who it is'));
-    });
-  }
-
-  private opened(peerId: number, connection: FramedConnection<PeerFrame, PeerFrame>): void {
-    if (this.stopping) {
-      connection.close();
-      return;
-    }
-    let peer = this.peers.get(peerId);
-    if (!peer) {
-      peer = { connection: undefined, connecting: false, outbox: [] };
-      this.peers.set(peerId, peer);
-    }
-    peer.connection?.close();
-    peer.connection = connection;
-    this.log('channel connection with TaskManager %d open', peerId);
-    connection
-      .onMessage((frame) => {
-        if (frame.type === 'channel') this.deliverLocal(frame.to, decodeFromPort(frame.message));
-      })
-      .onClose((reason) => {
-        if (peer.connection === connection) peer.connection = undefined;
-        if (reason) this.peerLost(peerId, reason);
-      });
-    for (const frame of peer.outbox.splice(0)) connection.send(frame);
-  }
-
-  private peerLost(peerId: number, reason: Error): void {
-    if (this.stopping) return;
-    this.log('channel connection with TaskManager %d lost: %s', peerId, reason.message);
-    // What was queued for it belongs to an attempt that fails over now.
-    this.peers.delete(peerId);
-    const jobIds = [...(this.jobsByPeer.get(peerId) ?? [])];
-    this.jobsByPeer.delete(peerId);
-    this.brokenPeers.set(peerId, { reason: reason.message, reported: new Set(jobIds) });
-    if (jobIds.length > 0) this.send({ type: 'peerLost', taskManagerId: peerId, reason: reason.message, jobIds });
   }
 }

@@ -14,8 +14,9 @@ import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
  * the output is exactly once.
  */
 
+/** Reaches into a TaskManager's channel connections (PeerConnections) to drop one. */
 interface PeerInternals {
-  readonly peers: Map<number, { connection: FramedConnection<unknown, unknown> | undefined }>;
+  readonly peers: { readonly peers: Map<number, { connection: FramedConnection<unknown, unknown> | undefined }> };
 }
 
 function lines(dir: string): string[] {
@@ -89,7 +90,7 @@ exports.defineJob = (env, { args }) => {
         new EventEmitter(),
       );
       await eventually(() => (when === 'mid-job' ? lines(out).length > 0 : stderr.includes('submitted')), when);
-      const peer = (tms[1] as unknown as PeerInternals).peers.get(0);
+      const peer = (tms[1] as unknown as PeerInternals).peers.peers.get(0);
       expect(peer?.connection?.isOpen).toBe(true);
       peer!.connection!.socket.destroy();
       const code = await run;
