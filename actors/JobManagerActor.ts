@@ -3,6 +3,7 @@ import { clusterOverview, jobSnapshot, liveTaskManagerIds } from '../lib/control
 import { JobMaster } from '../lib/controlplane/JobMaster';
 import { JobSubmission, SnapshotOutcome } from '../lib/controlplane/JobSubmission';
 import { SlotAssignment, SlotPool } from '../lib/controlplane/SlotPool';
+import { TaskManagerLocation } from '../lib/controlplane/TaskManagerLocation';
 import { Clock } from '../lib/time/Clock';
 import { ActorTreeNode, JobManagerMessage, SubtaskRef, TaskManagerMessage } from './messages';
 import { ActorSystem, TypedRef } from './nact';
@@ -25,6 +26,8 @@ export const DEFAULT_SLOT_REQUEST_TIMEOUT_MS = 300_000;
 export function spawnJobManagerActor(system: ActorSystem, clock: Clock, options: JobManagerOptions = {}): TypedRef<JobManagerMessage> {
   const taskManagers = new Map<number, TypedRef<TaskManagerMessage>>();
   const slotPool = new SlotPool();
+  // Kept after a TaskManager is lost: its subtasks' past still names where they ran.
+  const presence = new Map<number, { location: TaskManagerLocation; lastHeartbeat: number | undefined }>();
   const jobs = new Map<string, JobMaster<SubtaskRef>>();
 
   const submit = (self: TypedRef<JobManagerMessage>, submission: JobSubmission): void => {
@@ -75,10 +78,19 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock, options:
       switch (message.type) {
         case 'registerTaskManager':
           taskManagers.set(message.taskManagerId, message.ref);
+          presence.set(message.taskManagerId, {
+            location: message.location,
+            lastHeartbeat: message.location.kind === 'process' ? clock.now() : undefined,
+          });
           slotPool.registerTaskManager(message.taskManagerId, message.slots);
           log('TaskManager %d registered with %d slots', message.taskManagerId, message.slots);
           for (const job of jobs.values()) job.onSlotsAvailable();
           break;
+        case 'taskManagerHeartbeat': {
+          const known = presence.get(message.taskManagerId);
+          if (known) known.lastHeartbeat = clock.now();
+          break;
+        }
         case 'taskManagerLost':
           // Its ref stays: it answers for the lost TaskManager (its subtasks fail, releases are done).
           slotPool.removeTaskManager(message.taskManagerId);
@@ -123,12 +135,12 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock, options:
           describe({ name: ctx.name, path: ctx.path, children: [] }, message.replyTo);
           break;
         case 'requestClusterOverview':
-          system.tell(message.replyTo, clusterOverview(clock.now(), slotPool.overview(), jobs.values()));
+          system.tell(message.replyTo, clusterOverview(clock.now(), slotPool.overview(), (id) => presence.get(id), jobs.values()));
           break;
         case 'requestJob': {
           const job = jobs.get(message.jobId);
           const reply = job && {
-            snapshot: jobSnapshot(clock.now(), job),
+            snapshot: jobSnapshot(clock.now(), job, (id) => presence.get(id)?.location),
             liveTaskManagers: liveTaskManagerIds(job).map((id) => ({ id, ref: taskManagers.get(id)! })),
           };
           system.tell(message.replyTo, reply);

@@ -94,6 +94,6 @@ export function spawnTaskManagerActor(deps: TaskManagerDeps): TypedRef<TaskManag
       }
     },
   });
-  system.tell(jobManager, { type: 'registerTaskManager', taskManagerId, slots: deps.slots, ref });
+  system.tell(jobManager, { type: 'registerTaskManager', taskManagerId, slots: deps.slots, location: { kind: 'inProcess' }, ref });
   return ref;
 }

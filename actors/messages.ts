@@ -7,6 +7,7 @@ import { ExecutionState } from '../lib/runtime/ExecutionState';
 import { TaskMessage } from '../lib/runtime/TaskMessage';
 import { TaskMetricsSnapshot } from '../lib/runtime/TaskMetrics';
 import { TypedRef } from './nact';
+import { TaskManagerLocation } from '../lib/controlplane/TaskManagerLocation';
 import { CheckpointStatsSnapshot } from '../lib/runtime/checkpoint/CheckpointStats';
 
 /** The protocol between brook's actors: JobManager → TaskManagers → subtasks. */
@@ -45,7 +46,15 @@ export interface JobSnapshotReply {
 }
 
 export type JobManagerMessage =
-  | { readonly type: 'registerTaskManager'; readonly taskManagerId: number; readonly slots: number; readonly ref: TypedRef<TaskManagerMessage> }
+  | {
+      readonly type: 'registerTaskManager';
+      readonly taskManagerId: number;
+      readonly slots: number;
+      readonly location: TaskManagerLocation;
+      readonly ref: TypedRef<TaskManagerMessage>;
+    }
+  /** A TaskManager process's heartbeat reached the JobManager (the REST API shows when the last one did). */
+  | { readonly type: 'taskManagerHeartbeat'; readonly taskManagerId: number }
   /** A TaskManager whose process died or whose heartbeats stopped: its slots are gone for good. */
   | { readonly type: 'taskManagerLost'; readonly taskManagerId: number }
   | { readonly type: 'submitJob'; readonly submission: JobSubmission }

@@ -201,6 +201,8 @@ export class RemoteTaskManager {
       case 'register':
         break; // handled by the JobManager's port before this TaskManager existed
       case 'heartbeat':
+        // Only once its slots are offered does the JobManager know this TaskManager.
+        if (this.offered) system.tell(jobManager, { type: 'taskManagerHeartbeat', taskManagerId: this.taskManagerId });
         break;
       case 'jobDefined': {
         const pending = this.pendingDefinitions.get(message.key);
@@ -211,7 +213,13 @@ export class RemoteTaskManager {
       }
       case 'ready':
         this.offered = true;
-        system.tell(jobManager, { type: 'registerTaskManager', taskManagerId: this.taskManagerId, slots: this.slots, ref: this.ref });
+        system.tell(jobManager, {
+          type: 'registerTaskManager',
+          taskManagerId: this.taskManagerId,
+          slots: this.slots,
+          location: { kind: 'process', host: this.address.host, dataPort: this.address.port },
+          ref: this.ref,
+        });
         this.deps.onReady(this);
         break;
       case 'deployed':

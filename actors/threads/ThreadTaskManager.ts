@@ -218,7 +218,13 @@ export class ThreadTaskManager {
         // A replacement thread takes over the slots the TaskManager registered with.
         if (!this.registered) {
           this.registered = true;
-          system.tell(jobManager, { type: 'registerTaskManager', taskManagerId: message.taskManagerId, slots: message.slots, ref: this.ref });
+          system.tell(jobManager, {
+            type: 'registerTaskManager',
+            taskManagerId: message.taskManagerId,
+            slots: message.slots,
+            location: { kind: 'thread', threadNumber: message.taskManagerId },
+            ref: this.ref,
+          });
         } else log('TaskManager thread %d replaced', this.taskManagerId);
         this.markReady();
         break;

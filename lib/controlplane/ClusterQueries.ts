@@ -8,6 +8,7 @@ import { TaskMetricsSnapshot } from '../runtime/TaskMetrics';
 import { FailureRecord } from './ExceptionHistory';
 import { JobSubmission } from './JobSubmission';
 import { TaskManagerSlots } from './SlotPool';
+import { TaskManagerLocation } from './TaskManagerLocation';
 
 /**
  * What the JobManager answers about its cluster and jobs (for the REST API, the dashboard and
@@ -54,10 +55,30 @@ export interface JobOverview {
   readonly tasks: Readonly<Record<ExecutionState, number>>;
 }
 
+/** One TaskManager that offers slots, as the JobManager sees it. */
+export interface TaskManagerStatus extends TaskManagerSlots {
+  readonly location: TaskManagerLocation;
+  /**
+   * When the JobManager last heard the TaskManager's heartbeat, on the cluster's clock. One in
+   * the JobManager's own process (in process or on a worker thread) sends none: it lives as
+   * long as the process, so this is `now`, the time of the answer.
+   */
+  readonly lastHeartbeat: number;
+  /** The slots each running job holds on it. */
+  readonly jobSlots: ReadonlyArray<{ readonly jobId: string; readonly slots: number }>;
+}
+
+/** What the JobManager knows of a TaskManager beyond its slots. */
+export interface TaskManagerPresence {
+  readonly location: TaskManagerLocation;
+  /** Undefined when it sends no heartbeat (it runs in the JobManager's process). */
+  readonly lastHeartbeat: number | undefined;
+}
+
 export interface ClusterOverview {
   /** The cluster clock's time when the JobManager answered. */
   readonly now: number;
-  readonly taskManagers: readonly TaskManagerSlots[];
+  readonly taskManagers: readonly TaskManagerStatus[];
   readonly jobs: readonly JobOverview[];
 }
 
@@ -72,6 +93,8 @@ export interface SubtaskSnapshot {
   readonly subtaskIndex: number;
   readonly executionId: string;
   readonly taskManagerId: number;
+  /** Where that TaskManager runs (undefined while the subtask is not placed on one the JobManager knows). */
+  readonly taskManagerLocation: TaskManagerLocation | undefined;
   readonly state: ExecutionState;
   /** Live from the TaskManager when the job runs, else the last the subtask reported. */
   readonly metrics: TaskMetricsSnapshot | undefined;
@@ -110,8 +133,21 @@ export interface JobSnapshot {
   readonly exceptions: { readonly entries: readonly FailureRecord[]; readonly truncated: boolean };
 }
 
-export function clusterOverview(now: number, taskManagers: readonly TaskManagerSlots[], jobs: Iterable<JobRun>): ClusterOverview {
-  return { now, taskManagers, jobs: [...jobs].map(jobOverview) };
+export function clusterOverview(
+  now: number,
+  slots: readonly TaskManagerSlots[],
+  presence: (taskManagerId: number) => TaskManagerPresence | undefined,
+  jobs: Iterable<JobRun>,
+): ClusterOverview {
+  const runs = [...jobs];
+  const taskManagers = slots.map((tm): TaskManagerStatus => {
+    const known = presence(tm.id);
+    const jobSlots = runs
+      .filter((j) => !isGloballyTerminal(j.status) && (j.slotsByTaskManager.get(tm.id) ?? 0) > 0)
+      .map((j) => ({ jobId: j.submission.jobId, slots: j.slotsByTaskManager.get(tm.id)! }));
+    return { ...tm, location: known?.location ?? { kind: 'inProcess' }, lastHeartbeat: known?.lastHeartbeat ?? now, jobSlots };
+  });
+  return { now, taskManagers, jobs: runs.map(jobOverview) };
 }
 
 /** The TaskManagers that run the job's subtasks now (none once it ended): live metrics are theirs. */
@@ -132,7 +168,7 @@ export function jobOverview(job: JobRun): JobOverview {
   };
 }
 
-export function jobSnapshot(now: number, job: JobRun): JobSnapshot {
+export function jobSnapshot(now: number, job: JobRun, locate: (taskManagerId: number) => TaskManagerLocation | undefined = () => undefined): JobSnapshot {
   const { jobGraph, jobId } = job.submission;
   const executions = [...job.executions.values()];
   const vertices: VertexSnapshot[] = jobGraph.vertices.map((v) => {
@@ -150,6 +186,7 @@ export function jobSnapshot(now: number, job: JobRun): JobSnapshot {
           subtaskIndex: r.execution.subtaskIndex,
           executionId: r.executionId,
           taskManagerId: r.taskManagerId,
+          taskManagerLocation: locate(r.taskManagerId),
           state: r.state,
           metrics: r.metrics,
           inputChannels: r.execution.inputChannels.map((c) => ({

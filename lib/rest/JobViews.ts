@@ -1,5 +1,6 @@
 import { isGloballyTerminal } from '../api/JobStatus';
-import { ClusterOverview, EXECUTION_STATES, JobOverview, JobSnapshot, SubtaskSnapshot, VertexSnapshot } from '../controlplane/ClusterQueries';
+import { ClusterOverview, EXECUTION_STATES, JobOverview, JobSnapshot, SubtaskSnapshot, TaskManagerStatus, VertexSnapshot } from '../controlplane/ClusterQueries';
+import { taskManagerDataPort, taskManagerHost, taskManagerPath } from '../controlplane/TaskManagerLocation';
 import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/checkpoint/CheckpointStats';
 import { backPressureLevel } from '../runtime/BackPressureGauge';
 import { ExecutionState } from '../runtime/ExecutionState';
@@ -18,6 +19,8 @@ import {
   OverviewBody,
   SubtaskDetails,
   TaskCounts,
+  TaskManagerDetailsBody,
+  TaskManagerInfo,
   TaskManagersBody,
   VertexDetailsBody,
   VertexSummary,
@@ -122,8 +125,32 @@ export function jobsOverviewBody(cluster: ClusterOverview): JobsOverviewBody {
   return { jobs: [...cluster.jobs].sort((a, b) => b.startTime - a.startTime).map((j) => jobSummary(j, cluster.now)) };
 }
 
+/** How the REST API names a TaskManager, in /taskmanagers and in each subtask's 'taskmanager-id'. */
+export function taskManagerRestId(taskManagerId: number): string {
+  return `taskmanager-${taskManagerId}`;
+}
+
+function taskManagerInfo(tm: TaskManagerStatus): TaskManagerInfo {
+  return {
+    id: taskManagerRestId(tm.id),
+    path: taskManagerPath(tm.location),
+    host: taskManagerHost(tm.location),
+    dataPort: taskManagerDataPort(tm.location),
+    timeSinceLastHeartbeat: tm.lastHeartbeat,
+    slotsNumber: tm.slots,
+    freeSlots: tm.freeSlots,
+  };
+}
+
 export function taskManagersBody(cluster: ClusterOverview): TaskManagersBody {
-  return { taskmanagers: cluster.taskManagers.map((tm) => ({ id: `taskmanager-${tm.id}`, slotsNumber: tm.slots, freeSlots: tm.freeSlots })) };
+  return { taskmanagers: cluster.taskManagers.map(taskManagerInfo) };
+}
+
+/** GET /taskmanagers/:id; undefined when no TaskManager offering slots has that id. */
+export function taskManagerDetailsBody(cluster: ClusterOverview, restId: string): TaskManagerDetailsBody | undefined {
+  const tm = cluster.taskManagers.find((t) => taskManagerRestId(t.id) === restId);
+  if (!tm) return undefined;
+  return { ...taskManagerInfo(tm), now: cluster.now, jobs: tm.jobSlots.map((j) => ({ jid: j.jobId, slots: j.slots })) };
 }
 
 export function jobSummary(job: JobOverview, now: number): JobSummary {
@@ -289,7 +316,9 @@ function subtaskDetails(vertex: VertexSnapshot, s: SubtaskSnapshot, rates: Subta
     subtask: s.subtaskIndex,
     status: s.state,
     attempt: 0,
-    'taskmanager-id': `taskmanager-${s.taskManagerId}`,
+    'taskmanager-id': taskManagerRestId(s.taskManagerId),
+    host: s.taskManagerLocation ? taskManagerHost(s.taskManagerLocation) : null,
+    endpoint: s.taskManagerLocation ? taskManagerPath(s.taskManagerLocation) : null,
     metrics: m
       ? {
           'read-records': m.numRecordsIn,

@@ -6,7 +6,7 @@ import { isGloballyTerminal } from '../api/JobStatus';
 import { ClusterGateway } from '../cluster/JobCluster';
 import { JobSnapshot } from '../controlplane/ClusterQueries';
 import { DashboardAssets } from './DashboardAssets';
-import { checkpointsBody, JobViews, jobIdsBody, jobsOverviewBody, overviewBody, taskManagersBody } from './JobViews';
+import { checkpointsBody, JobViews, jobIdsBody, jobsOverviewBody, overviewBody, taskManagerDetailsBody, taskManagersBody } from './JobViews';
 import { jobExceptionsBody } from './JobExceptions';
 import { brookVersion } from './packageRoot';
 import { exportCluster, exportJob, PrometheusExposition } from './PrometheusExporter';
@@ -179,6 +179,11 @@ export class RestServer {
     r.add('GET', '/config', async () => ({ body: this.config() }));
     r.add('GET', '/overview', async () => ({ body: overviewBody(await this.gateway.requestClusterOverview(), this.version) }));
     r.add('GET', '/taskmanagers', async () => ({ body: taskManagersBody(await this.gateway.requestClusterOverview()) }));
+    r.add('GET', '/taskmanagers/:taskManagerId', async (p) => {
+      const body = taskManagerDetailsBody(await this.gateway.requestClusterOverview(), p.taskManagerId);
+      if (!body) throw new HttpError(404, `no TaskManager '${p.taskManagerId}' offers slots (ids are taskmanager-N, see /taskmanagers)`);
+      return { body };
+    });
     r.add('GET', '/jobs/overview', async () => ({ body: jobsOverviewBody(await this.gateway.requestClusterOverview()) }));
     r.add('GET', '/jobs', async () => ({ body: jobIdsBody(await this.gateway.requestClusterOverview()) }));
     r.add('GET', '/jobs/:jobId', async (p) => {

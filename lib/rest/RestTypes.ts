@@ -192,6 +192,10 @@ export interface SubtaskDetails {
   readonly status: SubtaskState;
   readonly attempt: number;
   readonly 'taskmanager-id': string;
+  /** The host of that TaskManager (Flink's "host"); null while the subtask is not placed on a known one. */
+  readonly host: string | null;
+  /** Its TaskManager's path: host:port, 'in process' or 'thread N' (Flink's "endpoint"). */
+  readonly endpoint: string | null;
   readonly metrics: {
     readonly 'read-records': number;
     readonly 'write-records': number;
@@ -263,9 +267,36 @@ export interface CheckpointsBody {
   readonly history: readonly CheckpointDetails[];
 }
 
-/** GET /taskmanagers */
+/** One TaskManager in GET /taskmanagers (Flink's TaskManagerInfo; camelCase, as Flink's). */
+export interface TaskManagerInfo {
+  /** `taskmanager-N`, as subtasks name it in 'taskmanager-id'. */
+  readonly id: string;
+  /** host:port of a TaskManager process; 'in process' or 'thread N' inside the JobManager's process. */
+  readonly path: string;
+  readonly host: string;
+  /** Where other TaskManagers send it channel data; -1 inside one process (channels stay in memory). */
+  readonly dataPort: number;
+  /**
+   * Despite Flink's name, the time of the last heartbeat the JobManager heard (ms on the cluster's
+   * clock), as Flink's; the answer's time for a TaskManager in the JobManager's process, which
+   * sends none.
+   */
+  readonly timeSinceLastHeartbeat: number;
+  readonly slotsNumber: number;
+  readonly freeSlots: number;
+}
+
+/** GET /taskmanagers (Flink's TaskManagersInfo). */
 export interface TaskManagersBody {
-  readonly taskmanagers: ReadonlyArray<{ readonly id: string; readonly slotsNumber: number; readonly freeSlots: number }>;
+  readonly taskmanagers: readonly TaskManagerInfo[];
+}
+
+/** GET /taskmanagers/:id (Flink's TaskManagerDetailsInfo, without the JVM metrics). */
+export interface TaskManagerDetailsBody extends TaskManagerInfo {
+  /** The cluster's clock when the JobManager answered, to age the heartbeat. */
+  readonly now: number;
+  /** brook: the slots each running job holds on it. */
+  readonly jobs: ReadonlyArray<{ readonly jid: string; readonly slots: number }>;
 }
 
 /** POST /jobs/:id/savepoints and POST /jobs/:id/stop answer with the id of the operation (Flink's TriggerResponse). */

@@ -31,6 +31,7 @@ function subtask(nextTimer: number | null, input: number, channels: Array<number
     subtaskIndex: 0,
     executionId: 'j:3.0',
     taskManagerId: 0,
+    taskManagerLocation: undefined,
     state: 'RUNNING',
     metrics,
     inputChannels: channels.map((_, i) => ({ channel: i, edgeId: 2, producerVertexId: 2, producerSubtaskIndex: i })),
