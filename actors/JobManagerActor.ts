@@ -135,7 +135,10 @@ export function spawnJobManagerActor(system: ActorSystem, clock: Clock, options:
           describe({ name: ctx.name, path: ctx.path, children: [] }, message.replyTo);
           break;
         case 'requestClusterOverview':
-          system.tell(message.replyTo, clusterOverview(clock.now(), slotPool.overview(), (id) => presence.get(id), jobs.values()));
+          system.tell(
+            message.replyTo,
+            clusterOverview(clock.now(), slotPool.overview(), (id) => presence.get(id), jobs.values()),
+          );
           break;
         case 'requestJob': {
           const job = jobs.get(message.jobId);

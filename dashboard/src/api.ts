@@ -7,6 +7,7 @@ import type {
   JobsOverviewBody,
   OverviewBody,
   SavepointStatusBody,
+  TaskManagersBody,
   TriggerBody,
   VertexDetailsBody,
 } from '../../lib/rest/RestTypes';
@@ -20,6 +21,7 @@ export type {
   JobsOverviewBody,
   OverviewBody,
   SubtaskDetails,
+  TaskManagersBody,
   VertexDetailsBody,
   VertexSummary,
   WindowWait,
@@ -56,6 +58,7 @@ export const api = {
   config: () => call<ConfigBody>('/config'),
   overview: () => call<OverviewBody>('/overview'),
   jobs: () => call<JobsOverviewBody>('/jobs/overview'),
+  taskManagers: () => call<TaskManagersBody>('/taskmanagers'),
   job: (id: string) => call<JobDetailsBody>(job(id)),
   vertex: (id: string, vertexId: string) => call<VertexDetailsBody>(`${job(id)}/vertices/${encodeURIComponent(vertexId)}`),
   checkpoints: (id: string) => call<CheckpointsBody>(`${job(id)}/checkpoints`),

@@ -4,6 +4,7 @@ import { DagView } from './dagView.js';
 import { renderExceptionsPanel } from './exceptionsPanel.js';
 import { byId, h, replace } from './dom.js';
 import { formatClockTime, formatDuration, formatTime } from './format.js';
+import { renderTaskManagers } from './taskManagersPanel.js';
 import { renderVertexPanel } from './vertexPanel.js';
 
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'CANCELED']);
@@ -188,8 +189,9 @@ function defaultVertex(job: JobDetailsBody): string | undefined {
 }
 
 async function refresh(): Promise<void> {
-  const [overview, jobs] = await Promise.all([api.overview(), api.jobs()]);
+  const [overview, jobs, taskManagers] = await Promise.all([api.overview(), api.jobs(), api.taskManagers()]);
   renderOverview(overview);
+  renderTaskManagers(byId('taskmanager-list'), taskManagers);
   if (!state.jobId && jobs.jobs.length > 0) {
     state.jobId = (jobs.jobs.find((j) => !TERMINAL.has(j.state)) ?? jobs.jobs[0]).jid;
   }

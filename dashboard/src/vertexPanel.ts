@@ -82,7 +82,11 @@ function subtaskRow(s: SubtaskDetails): HTMLTableRowElement {
     { 'data-subtask': s.subtask, class: s['window-wait'] && s['window-wait'].kind !== 'open' ? 'waiting' : undefined },
     h('td', {}, s.subtask),
     h('td', { class: `state state-${s.status.toLowerCase()}` }, s.status),
-    h('td', {}, s['taskmanager-id']),
+    h(
+      'td',
+      { 'data-taskmanager': s['taskmanager-id'], title: s.host ? `on host ${s.host}` : undefined },
+      s.endpoint ? `${s['taskmanager-id']} · ${s.endpoint}` : s['taskmanager-id'],
+    ),
     h('td', { class: 'num', 'data-metric': 'read-records', 'data-value': m?.['read-records'] }, m ? formatCount(m['read-records']) : '–'),
     h('td', { class: 'num' }, m ? formatRate(m['read-records-per-second']) : '–'),
     h('td', { class: 'num', 'data-metric': 'write-records', 'data-value': m?.['write-records'] }, m ? formatCount(m['write-records']) : '–'),

@@ -1,5 +1,13 @@
 import { isGloballyTerminal } from '../api/JobStatus';
-import { ClusterOverview, EXECUTION_STATES, JobOverview, JobSnapshot, SubtaskSnapshot, TaskManagerStatus, VertexSnapshot } from '../controlplane/ClusterQueries';
+import {
+  ClusterOverview,
+  EXECUTION_STATES,
+  JobOverview,
+  JobSnapshot,
+  SubtaskSnapshot,
+  TaskManagerStatus,
+  VertexSnapshot,
+} from '../controlplane/ClusterQueries';
 import { taskManagerDataPort, taskManagerHost, taskManagerPath } from '../controlplane/TaskManagerLocation';
 import { CheckpointStatsSnapshot, CompletedCheckpointStats } from '../runtime/checkpoint/CheckpointStats';
 import { backPressureLevel } from '../runtime/BackPressureGauge';
@@ -143,7 +151,7 @@ function taskManagerInfo(tm: TaskManagerStatus): TaskManagerInfo {
 }
 
 export function taskManagersBody(cluster: ClusterOverview): TaskManagersBody {
-  return { taskmanagers: cluster.taskManagers.map(taskManagerInfo) };
+  return { now: cluster.now, taskmanagers: cluster.taskManagers.map(taskManagerInfo) };
 }
 
 /** GET /taskmanagers/:id; undefined when no TaskManager offering slots has that id. */

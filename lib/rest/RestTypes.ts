@@ -288,6 +288,8 @@ export interface TaskManagerInfo {
 
 /** GET /taskmanagers (Flink's TaskManagersInfo). */
 export interface TaskManagersBody {
+  /** brook: the cluster's clock when the JobManager answered, to age the heartbeats. */
+  readonly now: number;
   readonly taskmanagers: readonly TaskManagerInfo[];
 }
 

@@ -62,6 +62,7 @@ describe('REST API against a running seed job', () => {
     expect(list.jobs[0]).toMatchObject({ jid: jobId, name: 'Socket Window IpCount', state: 'RUNNING', 'end-time': -1 });
     expect(list.jobs[0].tasks).toMatchObject({ total: 5, running: 5 });
     expect(await getJson<TaskManagersBody>(url, '/taskmanagers')).toMatchObject({
+      now: h.clock.now(),
       taskmanagers: [{ id: 'taskmanager-0', path: 'in process', slotsNumber: 2, freeSlots: 0 }],
     });
   });

@@ -40,6 +40,7 @@ describe('REST API: the TaskManagers', () => {
     const body = await getJson<TaskManagersBody>(url, '/taskmanagers');
     const now = h.clock.now();
     expect(now).toBe(START + 7000);
+    expect(body.now).toBe(now);
     expect(body.taskmanagers).toEqual([
       { id: 'taskmanager-0', path: 'in process', host: 'localhost', dataPort: -1, timeSinceLastHeartbeat: now, slotsNumber: 2, freeSlots: 0 },
       { id: 'taskmanager-1', path: 'in process', host: 'localhost', dataPort: -1, timeSinceLastHeartbeat: now, slotsNumber: 2, freeSlots: 1 },
