@@ -3,6 +3,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
+import { TaskManagersBody } from '../../lib/rest/RestTypes';
+import { getJson } from '../harness/httpGet';
 import { ROOT, runScript, waitForOutput } from '../harness/processes';
 
 /**
@@ -50,6 +52,7 @@ describe('brook across processes: a JobManager and two TaskManager processes', (
   const jobFile = path.join(work, 'keyedWindows.js');
   const children: ChildProcess[] = [];
   let jobManager = '';
+  let restUrl = '';
   const taskManagers: ChildProcess[] = [];
 
   const start = (...args: string[]) => startWith({}, ...args);
@@ -89,9 +92,13 @@ exports.defineJob = (env, { args }) => {
 };
 `,
     );
-    const jm = start('jobmanager', '--port', '0', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000', '--slot-request-timeout', '10000');
-    const [, port] = await waitForOutput(jm.child, 'stderr', /JobManager listening on 127\.0\.0\.1:(\d+)/);
+    const jm = start(
+      'jobmanager',
+      ...['--port', '0', '--rest-port', '0', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000', '--slot-request-timeout', '10000'],
+    );
+    const [, port, rest] = await waitForOutput(jm.child, 'stderr', /JobManager listening on 127\.0\.0\.1:(\d+), REST API and dashboard at (\S+)/);
     jobManager = `127.0.0.1:${port}`;
+    restUrl = rest;
     for (let i = 0; i < 2; i++) {
       const tm = start('taskmanager', '--jobmanager', jobManager, '--slots', '2', '--heartbeat-interval', '200', '--heartbeat-timeout', '3000');
       taskManagers.push(tm.child);
@@ -111,6 +118,33 @@ exports.defineJob = (env, { args }) => {
       ),
     );
     fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("lists both TaskManager processes on the JobManager's REST port, with their data address and heartbeats that keep arriving", async () => {
+    const first = await getJson<TaskManagersBody>(restUrl, '/taskmanagers');
+    expect(first.taskmanagers.map((t) => [t.id, t.slotsNumber, t.freeSlots])).toEqual([
+      ['taskmanager-0', 2, 2],
+      ['taskmanager-1', 2, 2],
+    ]);
+    for (const tm of first.taskmanagers) {
+      expect(tm.host).toBe('127.0.0.1');
+      expect(tm.path).toBe(`127.0.0.1:${tm.dataPort}`);
+      expect(tm.dataPort).toBeGreaterThan(0);
+    }
+    // Wall time (real processes): until each has a heartbeat newer than the first answer's, every 200 ms.
+    const heardBefore = new Map(first.taskmanagers.map((t) => [t.id, t.timeSinceLastHeartbeat]));
+    const until = Date.now() + 10_000;
+    let body = first;
+    while (body.taskmanagers.some((t) => t.timeSinceLastHeartbeat <= heardBefore.get(t.id)!)) {
+      if (Date.now() > until) throw new Error(`no newer heartbeat in /taskmanagers: ${JSON.stringify(body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      body = await getJson<TaskManagersBody>(restUrl, '/taskmanagers');
+    }
+    for (const tm of body.taskmanagers) {
+      const age = body.now - tm.timeSinceLastHeartbeat;
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(1000);
+    }
   });
 
   it('runs a keyed windowed job over both TaskManagers to exactly the expected output', async () => {
