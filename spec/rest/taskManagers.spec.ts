@@ -1,4 +1,6 @@
 import { JobManagerGateway } from '../../actors/JobManagerGateway';
+import { ClusterOverview } from '../../lib/controlplane/ClusterQueries';
+import { taskManagersBody } from '../../lib/rest/JobViews';
 import { RestServer } from '../../lib/rest/RestServer';
 import { ErrorBody, TaskManagerDetailsBody, TaskManagersBody, VertexDetailsBody } from '../../lib/rest/RestTypes';
 import { getJson, request } from '../harness/httpGet';
@@ -66,5 +68,22 @@ describe('REST API: the TaskManagers', () => {
     const missing = await request(url, '/taskmanagers/taskmanager-7');
     expect(missing.status).toBe(404);
     expect(missing.json<ErrorBody>().errors[0]).toContain("no TaskManager 'taskmanager-7'");
+  });
+});
+
+describe('REST API: where each kind of TaskManager runs', () => {
+  it("names a worker thread 'thread N' and a process by its host and data port", () => {
+    const cluster: ClusterOverview = {
+      now: 5000,
+      jobs: [],
+      taskManagers: [
+        { id: 0, slots: 1, freeSlots: 1, location: { kind: 'thread', threadNumber: 0 }, lastHeartbeat: 5000, jobSlots: [] },
+        { id: 1, slots: 4, freeSlots: 2, location: { kind: 'process', host: '10.0.0.5', dataPort: 41234 }, lastHeartbeat: 4200, jobSlots: [] },
+      ],
+    };
+    expect(taskManagersBody(cluster).taskmanagers.map((t) => [t.id, t.path, t.host, t.dataPort, t.timeSinceLastHeartbeat])).toEqual([
+      ['taskmanager-0', 'thread 0', 'localhost', -1, 5000],
+      ['taskmanager-1', '10.0.0.5:41234', '10.0.0.5', 41234, 4200],
+    ]);
   });
 });

@@ -92,7 +92,8 @@ describe('ThreadTaskManager when its thread dies', () => {
     tell({ type: 'deploy', jobId: JOB, deployments: [deployment(0, 1)] });
     expect(threads[1].posted.map((m) => m.type)).toEqual(['release', 'deploy']);
     threads[1].send({ type: 'ready', taskManagerId: 0, slots: 2 });
-    expect(heard.filter((m) => m.type === 'registerTaskManager')).toHaveLength(1);
+    // Registered once, as on its thread (the REST API's path 'thread 0'); the replacement keeps the number.
+    expect(heard.filter((m) => m.type === 'registerTaskManager')).toEqual([expect.objectContaining({ location: { kind: 'thread', threadNumber: 0 } })]);
   });
 
   it('answers a deployment the dead thread never answered; its subtasks fail when started', async () => {
