@@ -274,7 +274,8 @@ export class CheckpointCoordinator {
         this.context.schedule(0, () => {
           p.location = location;
           if (p.done) {
-            void this.storage.discard(location);
+            // Tracked, so that whoever waits for the coordinator's storage work waits for this too.
+            void this.context.track(this.storage.discard(location)).catch((e: unknown) => log('cannot delete %s: %s', location?.directory, errorText(e)));
             return;
           }
           const barrier: CheckpointBarrier = { checkpointId, timestamp, kind, location };
@@ -393,7 +394,7 @@ export class CheckpointCoordinator {
     this.finish(p);
     log('%s %d aborted: %s', describeKind(p.kind), p.checkpointId, reason);
     this.stats.failed(p.checkpointId, reason, this.context.clock.now());
-    void this.storage.discard(p.location).catch(() => undefined);
+    void this.context.track(this.storage.discard(p.location)).catch((e: unknown) => log('cannot delete %s: %s', p.location?.directory, errorText(e)));
     if (p.triggered) this.context.notifyAborted(p.checkpointId);
     for (const r of p.replies) r({ error: `${describeKind(p.kind)} ${p.checkpointId} failed: ${reason}` });
     // Flink counts only checkpoints toward the tolerable failures: a failed savepoint fails

@@ -72,6 +72,14 @@ class HeldFinalizationStorage implements CheckpointStorage {
   }
 }
 
+/** A file system storage whose deletions take a while (a slow or remote file system). */
+class SlowDiscardStorage extends FileSystemCheckpointStorage {
+  override async discard(location: CheckpointLocation | undefined): Promise<void> {
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    await super.discard(location);
+  }
+}
+
 describe('CheckpointCoordinator', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-coord-'))));
@@ -217,6 +225,32 @@ describe('CheckpointCoordinator', () => {
     expect(h.coordinator.latestCompleted?.checkpointId).toBe(id);
     expect(h.notifiedComplete).toContain(id);
     expect(h.jobFailures).toEqual([]);
+  });
+
+  describe('a checkpoint aborted before its location was ready', () => {
+    it('sends no barrier and leaves no directory once its storage work settled', async () => {
+      const h = new CoordinatorHarness(new SlowDiscardStorage(dir));
+      const outcome = h.trigger();
+      h.failOver();
+      await h.settle();
+      expect(outcome).toEqual([{ error: 'checkpoint 1 failed: the job is failing over' }]);
+      expect(h.triggered).toEqual([]);
+      expect(h.notifiedAborted).toEqual([]); // no subtask saw its barrier
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(await completeCheckpoint(h, 'next')).toBe(2);
+    });
+
+    it('fails once, not counted, when its storage then fails to prepare', async () => {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, 'not a directory');
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(file), { tolerableCheckpointFailureNumber: 0 });
+      const outcome = h.trigger();
+      h.failOver();
+      await h.settle();
+      expect(outcome).toEqual([{ error: 'checkpoint 1 failed: the job is failing over' }]);
+      expect(h.jobFailures).toEqual([]);
+      expect(h.coordinator.statsSnapshot().counts).toMatchObject({ triggered: 1, failed: 1, inProgress: 0 });
+    });
   });
 
   describe('a savepoint that fails', () => {
