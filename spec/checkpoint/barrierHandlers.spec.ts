@@ -185,6 +185,18 @@ describe('barrier handling at a task with several inputs', () => {
     expect(t.log).toEqual(['abort 1', 'snapshot 3 after 0 ms']);
   });
 
+  it('at least once: the late barriers of a cancelled pending checkpoint are ignored, it is neither taken nor aborted again', () => {
+    const t = recordingTarget();
+    const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);
+    h.processBarrier(barrier(1), 0);
+    h.processCancellation(1);
+    h.processBarrier(barrier(1), 1); // on its way when the cancellation came
+    h.processEndOfPartition(0); // only channel 1 counts now, and it delivered barrier 1
+    expect(t.log).toEqual(['abort 1']);
+    h.processBarrier(barrier(2), 1);
+    expect(t.log).toEqual(['abort 1', 'snapshot 2 after 0 ms']);
+  });
+
   it('at least once: a cancellation of a checkpoint not pending here leaves the pending one alone', () => {
     const t = recordingTarget();
     const h = createBarrierHandler('AT_LEAST_ONCE', 2, t, () => 0);

@@ -201,11 +201,11 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   }
 
   processCancellation(checkpointId: number): void {
+    if (checkpointId <= this.latestTriggered) return;
+    // Remembered even when pending here: its barriers still on their way must not start it anew.
+    this.cancelled.add(checkpointId);
     const i = this.pendingCheckpoints.findIndex((p) => p.barrier.checkpointId === checkpointId);
-    if (i < 0) {
-      if (checkpointId > this.latestTriggered) this.cancelled.add(checkpointId);
-      return;
-    }
+    if (i < 0) return;
     this.pendingCheckpoints.splice(i, 1);
     this.target.abortCheckpointOnBarrier(checkpointId);
   }
