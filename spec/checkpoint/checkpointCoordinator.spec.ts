@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { SnapshotKind } from '../../lib/runtime/checkpoint/CheckpointBarrier';
 import { CheckpointLocation } from '../../lib/runtime/checkpoint/CheckpointLocation';
-import { CheckpointMetadata, CompletedCheckpoint, StateHandle } from '../../lib/runtime/checkpoint/CheckpointMetadata';
+import { CheckpointMetadata, CompletedCheckpoint, StateHandle, SubtaskCheckpointStats } from '../../lib/runtime/checkpoint/CheckpointMetadata';
 import {
   CheckpointStorage,
   FileSystemCheckpointStorage,
@@ -227,6 +227,96 @@ describe('CheckpointCoordinator', () => {
     expect(h.jobFailures).toEqual([]);
   });
 
+  describe('completion', () => {
+    it('a checkpoint whose metadata cannot be made durable fails its request and counts toward the tolerable failures', async () => {
+      const storage = new HeldFinalizationStorage(dir);
+      storage.failAfterRename = new Error('the directory sync failed');
+      const h = new CoordinatorHarness(storage, { tolerableCheckpointFailureNumber: 0 });
+      const outcome = h.trigger();
+      await h.settle();
+      const barrier = h.lastBarrier;
+      h.acknowledge(0, barrier.checkpointId, await stateAt(barrier.location, 0, 'a'));
+      h.acknowledge(1, barrier.checkpointId, await stateAt(barrier.location, 1, 'b'));
+      await h.coordinator.finalizationsSettled();
+      await h.settle();
+
+      expect(outcome).toEqual([{ error: 'checkpoint 1 failed: cannot complete it: the directory sync failed' }]);
+      expect(h.coordinator.latestCompleted).toBeUndefined();
+      expect(h.notifiedAborted).toEqual([1]);
+      expect(h.jobFailures.map((e) => e.message)).toEqual([
+        'Exceeded checkpoint tolerable failure threshold (0); the latest checkpoint failed: cannot complete it: the directory sync failed',
+      ]);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
+
+    it('a completed savepoint is not a checkpoint a failover restores from, and retention does not delete the checkpoint before it', async () => {
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+      await completeCheckpoint(h, 'checkpoint1');
+      const savepoint = h.trigger('SAVEPOINT', path.join(dir, 'savepoints'));
+      await h.settle();
+      const barrier = h.lastBarrier;
+      h.acknowledge(0, barrier.checkpointId, await stateAt(barrier.location, 0, 'savepoint-0'));
+      h.acknowledge(1, barrier.checkpointId, await stateAt(barrier.location, 1, 'savepoint-1'));
+      await h.settle();
+
+      expect(savepoint).toEqual([{ checkpointId: 2, path: expect.stringContaining('savepoint-') }]);
+      expect(h.notifiedComplete).toEqual([1, 2]);
+      expect(h.coordinator.latestCompleted?.checkpointId).toBe(1);
+      expect(fs.readdirSync(dir).sort()).toEqual(['chk-1', 'savepoints']);
+    });
+
+    it('records one subtask state per subtask of each task in the metadata a restore reads', async () => {
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+      await completeCheckpoint(h, 'checkpoint1');
+      const metadata = h.coordinator.latestCompleted!.metadata;
+      expect(metadata.tasks.map((t) => [t.parallelism, t.subtasks.length])).toEqual([[2, 2]]);
+      expect(await stateText(h.coordinator.latestCompleted, 0)).toBe('checkpoint1-0');
+      expect(await stateText(h.coordinator.latestCompleted, 1)).toBe('checkpoint1-1');
+    });
+
+    it("reports the checkpoint's state size as the sum of what its subtasks acknowledged", async () => {
+      const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+      h.trigger();
+      await h.settle();
+      const stats = (stateSize: number): SubtaskCheckpointStats => ({ alignmentDurationMs: 0, syncDurationMs: 0, asyncDurationMs: 0, stateSize });
+      h.coordinator.acknowledge(h.keys[0], 1, bytesOf('a'), stats(100));
+      h.coordinator.acknowledge(h.keys[1], 1, bytesOf('b'), stats(23));
+      await h.settle();
+      expect(h.coordinator.latestCompleted?.stateSize).toBe(123);
+      expect(h.coordinator.statsSnapshot().latestCompleted).toMatchObject({ checkpointId: 1, stateSize: 123, numSubtasks: 2 });
+    });
+
+    it('a subtask that finishes while others have not acknowledged does not complete the checkpoint without their state', async () => {
+      const h = new CoordinatorHarness(new MemoryCheckpointStorage(), {}, 3);
+      h.trigger();
+      h.finish(2); // reported finished while the checkpoint's location is being prepared
+      await h.settle();
+      const id = h.lastBarrier.checkpointId;
+      expect(h.coordinator.numberOfPendingCheckpoints).toBe(1);
+      h.finish(1); // after the barriers went out
+      await h.settle();
+      expect(h.coordinator.numberOfPendingCheckpoints).toBe(1);
+      expect(h.notifiedComplete).toEqual([]);
+      h.acknowledge(0, id, bytesOf('state-0'));
+      await h.settle();
+      expect(h.notifiedComplete).toEqual([id]);
+      expect(await stateText(h.coordinator.latestCompleted, 0)).toBe('state-0');
+    });
+
+    it('a finished subtask that acknowledged no state has none in later checkpoints', async () => {
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+      h.trigger();
+      await h.settle();
+      h.acknowledge(0, 1, undefined);
+      h.acknowledge(1, 1, await stateAt(h.lastBarrier.location, 1, 'checkpoint1-1'));
+      await h.settle();
+      h.finish(0);
+      expect(await completeCheckpoint(h, 'checkpoint2')).toBe(2);
+      expect(h.coordinator.latestCompleted?.metadata.tasks[0].subtasks[0]).toBeNull();
+      expect(await stateText(h.coordinator.latestCompleted, 1)).toBe('checkpoint2-1');
+    });
+  });
+
   describe('a checkpoint aborted before its location was ready', () => {
     it('sends no barrier and leaves no directory once its storage work settled', async () => {
       const h = new CoordinatorHarness(new SlowDiscardStorage(dir));
@@ -251,6 +341,20 @@ describe('CheckpointCoordinator', () => {
       expect(h.jobFailures).toEqual([]);
       expect(h.coordinator.statsSnapshot().counts).toMatchObject({ triggered: 1, failed: 1, inProgress: 0 });
     });
+  });
+
+  it('ignores a decline of a checkpoint that already ended or is unknown', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { timeoutMs: 300 });
+    h.trigger();
+    await h.settle();
+    h.clock.advance(300); // checkpoint 1 expired
+    await h.settle();
+    expect(h.jobFailures).toHaveLength(1);
+    h.coordinator.decline(h.keys[0], 1, 'late', true);
+    h.coordinator.decline(h.keys[0], 42, 'unknown', true);
+    await h.settle();
+    expect(h.jobFailures).toHaveLength(1);
+    expect(h.notifiedAborted).toEqual([1]);
   });
 
   describe('a savepoint that fails', () => {

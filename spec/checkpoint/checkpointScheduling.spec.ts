@@ -63,6 +63,33 @@ describe('CheckpointCoordinator scheduling (Flink: interval, min pause, max conc
     expect(triggeredIds(h)).toEqual([1, 2]);
   });
 
+  it('after a queued periodic trigger ran, the next one comes an interval later', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    await advance(h, 1500); // the trigger at 2000 waits for checkpoint 1
+    await acknowledgeAll(h, 1); // at 2500: checkpoint 2 starts
+    expect(triggeredIds(h)).toEqual([1, 2]);
+    await acknowledgeAll(h, 2);
+    await advance(h, 999);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1, 2, 3]);
+  });
+
+  it('a queued periodic trigger waits the minimum pause after the checkpoint it waited for', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { minPauseBetweenCheckpointsMs: 800 });
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    await advance(h, 1500); // the trigger at 2000 waits for checkpoint 1
+    await acknowledgeAll(h, 1); // completes at 2500: the queued one may start at 3300
+    expect(triggeredIds(h)).toEqual([1]);
+    await advance(h, 799);
+    expect(triggeredIds(h)).toEqual([1]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+  });
+
   it('allows as many pending periodic checkpoints as configured, and no more', async () => {
     const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { maxConcurrentCheckpoints: 2 });
     h.coordinator.startPeriodicScheduler();
