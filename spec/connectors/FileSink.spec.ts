@@ -171,6 +171,13 @@ describe('FileSink', () => {
     await w.close!();
   });
 
+  it('an owner marker that exists but cannot be read stops a new run rather than being overwritten', () => {
+    const owner = path.join(dir, FILE_SINK_OWNER);
+    fs.symlinkSync(owner, owner); // a read fails (ELOOP), as on a file system that cannot read it now
+    expect(() => fileWriter(dir, 'bbbbbbbb00', 0)).toThrow(/ELOOP/);
+    expect(fs.readlinkSync(owner)).toBe(owner);
+  });
+
   it('the orphan clean-up also finds part files of subtasks and checkpoints past 9', async () => {
     const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 11);
     const orphan = await staged(dead, 12, 'orphan');
