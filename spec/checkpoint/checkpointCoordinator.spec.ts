@@ -10,6 +10,7 @@ import {
   findLatestCompletedCheckpoint,
   MemoryCheckpointStorage,
   persistSubtaskState,
+  readCheckpointDirectory,
   readStateHandle,
 } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { CoordinatorHarness } from '../harness/CoordinatorHarness';
@@ -317,6 +318,29 @@ describe('CheckpointCoordinator', () => {
     });
   });
 
+  it('a checkpoint whose every subtask finished while its location was prepared completes with their final states', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    await completeCheckpoint(h, 'checkpoint1');
+    h.trigger();
+    h.finish(0);
+    h.finish(1);
+    await h.settle();
+    expect(h.notifiedComplete).toEqual([1, 2]);
+    expect(await stateText(h.coordinator.latestCompleted, 0)).toBe('checkpoint1-0');
+    expect(await stateText(h.coordinator.latestCompleted, 1)).toBe('checkpoint1-1');
+  });
+
+  it("a finished subtask's state in a directory checkpoint is read back from the directory alone, as a new process restores it", async () => {
+    const h = new CoordinatorHarness(new FileSystemCheckpointStorage(dir));
+    await completeCheckpoint(h, 'checkpoint1');
+    h.finish(0);
+    await completeCheckpoint(h, 'checkpoint2');
+    const pointer = findLatestCompletedCheckpoint(dir)!;
+    const metadata = await readCheckpointDirectory(pointer);
+    const handle = metadata.tasks[0].subtasks[0]!;
+    expect(Buffer.from(await readStateHandle(pointer, handle)).toString()).toBe('checkpoint1-0');
+  });
+
   describe('a checkpoint aborted before its location was ready', () => {
     it('sends no barrier and leaves no directory once its storage work settled', async () => {
       const h = new CoordinatorHarness(new SlowDiscardStorage(dir));
@@ -343,7 +367,7 @@ describe('CheckpointCoordinator', () => {
     });
   });
 
-  it('ignores a decline of a checkpoint that already ended or is unknown', async () => {
+  it('ignores a decline or acknowledgement of a checkpoint that already ended or is unknown', async () => {
     const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { timeoutMs: 300 });
     h.trigger();
     await h.settle();
@@ -352,6 +376,8 @@ describe('CheckpointCoordinator', () => {
     expect(h.jobFailures).toHaveLength(1);
     h.coordinator.decline(h.keys[0], 1, 'late', true);
     h.coordinator.decline(h.keys[0], 42, 'unknown', true);
+    h.acknowledge(1, 1, bytesOf('late'));
+    h.acknowledge(1, 42, bytesOf('unknown'));
     await h.settle();
     expect(h.jobFailures).toHaveLength(1);
     expect(h.notifiedAborted).toEqual([1]);

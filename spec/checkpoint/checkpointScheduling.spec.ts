@@ -90,6 +90,95 @@ describe('CheckpointCoordinator scheduling (Flink: interval, min pause, max conc
     expect(triggeredIds(h)).toEqual([1, 2]);
   });
 
+  it('a periodic trigger queued before the scheduler was stopped (a failover) does not fire early once it runs again', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 2000); // checkpoint 1 at 1000 is pending; the trigger at 2000 waits for it
+    h.coordinator.stopPeriodicScheduler();
+    h.coordinator.startPeriodicScheduler(); // at 2000: the next one is due at 3000
+    await advance(h, 500);
+    await acknowledgeAll(h, 1);
+    await advance(h, 499);
+    expect(triggeredIds(h)).toEqual([1]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1, 2]);
+  });
+
+  it('a scheduler stopped and started again triggers an interval after the start only', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 500);
+    h.coordinator.stopPeriodicScheduler();
+    await advance(h, 100);
+    h.coordinator.startPeriodicScheduler();
+    h.coordinator.startPeriodicScheduler(); // already running: changes nothing
+    await advance(h, 999);
+    expect(triggeredIds(h)).toEqual([]);
+    await advance(h, 1);
+    expect(triggeredIds(h)).toEqual([1]);
+  });
+
+  it('once shut down, the coordinator fails what was pending without counting it, and starts nothing more', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { tolerableCheckpointFailureNumber: 0 });
+    const outcome = h.trigger();
+    await h.settle();
+    h.coordinator.shutdownCoordinator('the job finished');
+    expect(outcome).toEqual([{ error: 'checkpoint 1 failed: the job finished' }]);
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 5000);
+    expect(triggeredIds(h)).toEqual([1]);
+    expect(h.jobFailures).toEqual([]);
+  });
+
+  it('an on-demand snapshot is taken while a periodic checkpoint is pending (max concurrent does not apply)', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    const outcome = h.trigger();
+    await h.settle();
+    expect(triggeredIds(h)).toEqual([1, 2]);
+    await acknowledgeAll(h, 2);
+    expect(outcome).toEqual([{ checkpointId: 2, path: undefined }]);
+  });
+
+  it('a snapshot requested while the job cannot take one is refused with the reason; a periodic one is skipped', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.unavailable = 'subtask map.0 is deploying';
+    expect(h.trigger()).toEqual([{ error: 'cannot take a checkpoint now: subtask map.0 is deploying' }]);
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 1000);
+    expect(triggeredIds(h)).toEqual([]);
+    h.unavailable = undefined;
+    await advance(h, 1000);
+    expect(triggeredIds(h)).toEqual([1]);
+  });
+
+  it('a periodic trigger after every source finished is skipped quietly', async () => {
+    const h = new CoordinatorHarness(new MemoryCheckpointStorage());
+    h.finish(0);
+    h.finish(1);
+    h.coordinator.startPeriodicScheduler();
+    await advance(h, 3000);
+    expect(triggeredIds(h)).toEqual([]);
+    expect(h.jobFailures).toEqual([]);
+  });
+
+  it('a checkpoint whose storage cannot be prepared counts as a failed checkpoint', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-prepare-'));
+    try {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, 'not a directory');
+      const h = new CoordinatorHarness(new FileSystemCheckpointStorage(file), { tolerableCheckpointFailureNumber: 0 });
+      h.trigger();
+      await h.settle();
+      expect(h.jobFailures.map((e) => e.message)).toEqual([
+        expect.stringMatching(/tolerable failure threshold \(0\); the latest checkpoint failed: cannot prepare its storage/),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('allows as many pending periodic checkpoints as configured, and no more', async () => {
     const h = new CoordinatorHarness(new MemoryCheckpointStorage(), { maxConcurrentCheckpoints: 2 });
     h.coordinator.startPeriodicScheduler();

@@ -40,6 +40,8 @@ export class CoordinatorHarness {
   readonly jobFailures: Error[] = [];
   /** What the coordinator warned the user about declined checkpoints: `id: reason`. */
   readonly declineWarnings: string[] = [];
+  /** Set: the JobMaster cannot take a checkpoint now, for this reason (subtasks still deploying, …). */
+  unavailable: string | undefined;
   private pendingWork = 0;
 
   constructor(storage: CheckpointStorage = new MemoryCheckpointStorage(), config: Partial<CheckpointConfigData> = {}, parallelism = 2) {
@@ -53,7 +55,7 @@ export class CoordinatorHarness {
       clock: this.clock,
       schedule: (ms, fn) => this.clock.setTimeout(fn, ms),
       cancel: (h) => this.clock.clearTimeout(h),
-      participants: () => ({ waitFor: [...this.running], trigger: [...this.running], finished: [...this.finished] }),
+      participants: () => this.unavailable ?? { waitFor: [...this.running], trigger: [...this.running], finished: [...this.finished] },
       sendTrigger: (_key, barrier) => {
         if (!this.triggered.includes(barrier)) this.triggered.push(barrier);
       },
