@@ -21,6 +21,7 @@ export default {
     'lib/connectors/sink/FileSink.ts',
     'lib/connectors/redis/RedisStreamSink.ts',
     'lib/connectors/redis/RedisStreamSource.ts',
+    'lib/connectors/redis/RedisStreamReader.ts',
     'lib/runtime/state/**/*.ts',
   ],
   // Mutants inside debug log statements `log(…)` are left out (see stryker.ignore-debug-log.mjs).
