@@ -8,6 +8,9 @@ import { FromClient, ToClient } from '../../lib/cluster/net/ClientProtocol';
 import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
 import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
 import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
+import { EtcdCoordinationStore } from '../../lib/ha/etcd/EtcdCoordinationStore';
+import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
+import { LeaderElection, Leadership } from '../../lib/ha/LeaderElection';
 import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
 import { JobSettings } from '../../lib/controlplane/JobSubmission';
 import { JobGraph } from '../../lib/graph/JobGraph';
@@ -36,6 +39,14 @@ interface ActiveJob {
 
 type PortConnection = FramedConnection<ToJobManagerPort, ToTaskManager | ToClient>;
 
+/** Flink's high-availability.kubernetes.leader-election.lease-duration is 15 s; etcd leases count in seconds. */
+const DEFAULT_LEASE_TTL_SECONDS = 10;
+
+async function connectHa(endpoints: readonly string[], clusterId: string, clock: Clock): Promise<HighAvailabilityServices> {
+  const store = await EtcdCoordinationStore.connect({ hosts: endpoints, clock });
+  return new HighAvailabilityServices(store, { clusterId, clock });
+}
+
 /** Actor systems need distinct names: tests run several TaskManagers in one process. */
 let systems = 0;
 /**
@@ -63,6 +74,11 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private submitting: string | undefined;
   private rest: RestServer | undefined;
   private closed = false;
+  private election: LeaderElection | undefined;
+  /** With HA: the leadership this JobManager holds, if any; without, it always serves. */
+  private leadership: Leadership | undefined;
+  /** The HA services this process connected itself (and closes); tests pass their own. */
+  private ownHa: HighAvailabilityServices | undefined;
 
   private constructor(
     private readonly options: JobManagerProcessOptions,
@@ -76,7 +92,11 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     server.on('connection', (socket) => this.accept(new FramedConnection(socket)));
   }
 
-  static async start(options: JobManagerProcessOptions, clock: Clock = systemClock): Promise<JobManagerProcess> {
+  /**
+   * Starts listening; with `options.ha` (or `ha` given) it also campaigns for leadership and
+   * serves TaskManagers and clients only while it leads.
+   */
+  static async start(options: JobManagerProcessOptions, clock: Clock = systemClock, ha?: HighAvailabilityServices): Promise<JobManagerProcess> {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(new Error(`the JobManager cannot listen on ${options.host ?? '127.0.0.1'}:${options.port}: ${e.message}`)));
@@ -88,7 +108,56 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       await jm.rest.start();
     }
     log('listening on port %d', jm.port);
+    try {
+      const settings = options.ha;
+      const services = ha ?? (settings && (jm.ownHa = await connectHa(settings.endpoints, settings.clusterId, clock)));
+      if (services) await jm.campaign(services, settings?.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS);
+    } catch (e) {
+      await jm.shutdown();
+      throw e;
+    }
     return jm;
+  }
+
+  /** True while this JobManager may act: always without HA, while it leads with HA. */
+  get leading(): boolean {
+    return this.election === undefined || this.leadership !== undefined;
+  }
+
+  /**
+   * Contends for leadership publishing this JobManager's port. A revoked leader stops acting at
+   * once and stays a contender, as Flink's JobManagers do: it may lead again later.
+   */
+  private async campaign(ha: HighAvailabilityServices, ttlSeconds: number): Promise<void> {
+    const address = `${this.options.host ?? '127.0.0.1'}:${this.port}`;
+    this.election = ha.leaderElection(JOB_MANAGER, address, { ttlSeconds });
+    await this.election.start({
+      grantLeadership: (leadership) => {
+        if (this.closed) return;
+        this.leadership = leadership;
+        log('leads as %s (token %s)', address, leadership.token);
+        this.options.onLeadership?.({ type: 'granted', token: leadership.token });
+      },
+      revokeLeadership: (reason) => {
+        const was = this.leadership;
+        this.leadership = undefined;
+        if (!was || this.closed) return;
+        log('leadership revoked: %s', reason);
+        this.stopActing(new Error(`the JobManager lost its leadership: ${reason}`));
+        this.options.onLeadership?.({ type: 'revoked', reason });
+      },
+    });
+  }
+
+  /**
+   * A deposed leader: its jobs stop running here and its TaskManagers are let go (they find the
+   * new leader), so nothing it started acts any more.
+   */
+  private stopActing(reason: Error): void {
+    for (const client of this.running) void client.cancel();
+    for (const tm of this.taskManagers.values()) tm.disconnect(reason);
+    this.taskManagers.clear();
+    for (const c of this.clients) c.close();
   }
 
   get port(): number {
@@ -113,6 +182,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.election?.close();
     await Promise.all([...this.running].map((c) => c.cancel()));
     for (const tm of this.taskManagers.values()) tm.shutdown();
     for (const c of this.clients) c.close();
@@ -120,6 +190,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     await this.rest?.close();
     this.system.stop(this.jobManager);
     this.system.shutdown();
+    await this.ownHa?.close();
   }
 
   private peers(): PeerAddress[] {
@@ -129,6 +200,13 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   /** The first frame says who connects: a TaskManager registering, or a client submitting. */
   private accept(connection: PortConnection): void {
     connection.onMessage((first) => {
+      if (!this.leading) {
+        // A standby serves nobody: TaskManagers and clients look the leader up again.
+        log('refusing a %s from %s: not the leader', first.type, connection.remote);
+        if (first.type === 'submit') connection.send({ type: 'failed', status: 'FAILED', message: 'this JobManager is a standby, not the leader' });
+        connection.close();
+        return;
+      }
       if (first.type === 'register') this.register(connection as unknown as FramedConnection<FromTaskManager, ToTaskManager>, first);
       else if (first.type === 'submit') this.serveClient(connection as unknown as FramedConnection<FromClient, ToClient>, first);
       else connection.destroy(new Error(`unexpected first message '${first.type}'`));

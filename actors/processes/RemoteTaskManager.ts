@@ -104,6 +104,11 @@ export class RemoteTaskManager {
     this.heartbeat.stop();
   }
 
+  /** Drops the connection at once (the JobManager lost its leadership): the TaskManager is lost here. */
+  disconnect(reason: Error): void {
+    this.died(reason);
+  }
+
   private send(message: ToTaskManager): void {
     if (!this.dead) this.connection.send(message);
   }

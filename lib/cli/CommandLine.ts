@@ -46,6 +46,11 @@ const HEARTBEAT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'heartbeat-timeout': { type: 'string', arg: 'MS', help: 'silence after which the other side is declared lost (default 10000)' },
 };
 
+const HA_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  ha: { type: 'string', arg: 'etcd://H1:2379,H2:2379', help: 'high availability on etcd: the JobManagers elect a leader there' },
+  'cluster-id': { type: 'string', arg: 'ID', help: "with --ha: this cluster's records in etcd, apart from other clusters' (default 'default')" },
+};
+
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   run: {
     synopsis: 'run <job file> [options] [-- job args]',
@@ -109,14 +114,17 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     },
   },
   jobmanager: {
-    synopsis: 'jobmanager [--port PORT] [--rest-port PORT] [options]',
-    summary: 'Starts a JobManager process: TaskManagers register on its port, `brook run --jobmanager` submits to it.',
+    synopsis: 'jobmanager [--port PORT] [--rest-port PORT] [--ha etcd://H1:2379,… [--cluster-id ID]] [options]',
+    summary:
+      'Starts a JobManager process: TaskManagers register on its port, `brook run --jobmanager` submits to it. With --ha, several campaign and the leader serves.',
     positionals: [],
     options: {
       port: { type: 'string', arg: 'PORT', help: 'the port TaskManagers and clients connect to (default 6123; 0: a free one)' },
-      host: { type: 'string', arg: 'ADDRESS', help: 'the address to listen on (default 127.0.0.1)' },
+      host: { type: 'string', arg: 'ADDRESS', help: 'the address to listen on, published as the leader address with --ha (default 127.0.0.1)' },
       'rest-port': { type: 'string', arg: 'PORT', help: 'serve the REST API and dashboard on this port' },
       'slot-request-timeout': { type: 'string', arg: 'MS', help: 'how long a restarting job waits for slots before it fails (default 300000)' },
+      ...HA_OPTIONS,
+      'lease-ttl': { type: 'string', arg: 'S', help: "with --ha: seconds the leader's lease outlives its last renewal (default 10)" },
       ...HEARTBEAT_OPTIONS,
     },
   },

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { parseAddress } from '../cluster/net/FramedConnection';
 import { DEFAULT_HEARTBEAT, HeartbeatSettings } from '../cluster/net/HeartbeatMonitor';
-import { processRoles } from '../cluster/ProcessRoles';
+import { HaSettings, LeadershipEvent, processRoles } from '../cluster/ProcessRoles';
 import { TextWriter } from '../runtime/StreamOperator';
 import { TerminalStream } from './ProgressLine';
 import { CommandLine, port, positiveInteger, stringOption, UsageError } from './CommandLine';
@@ -55,6 +55,26 @@ export function jobManagerAddress(line: Command): { readonly host: string; reado
   }
 }
 
+/** `--ha etcd://h1:2379,h2:2379` and `--cluster-id`: undefined without --ha. */
+export function haOf(line: Command, leaseTtl?: string): HaSettings | undefined {
+  const ha = stringOption(line, 'ha');
+  const clusterId = stringOption(line, 'cluster-id');
+  if (ha === undefined) {
+    if (clusterId !== undefined) throw new UsageError('--cluster-id needs --ha', line.command);
+    return undefined;
+  }
+  const m = /^etcd:\/\/(.+)$/.exec(ha);
+  const hosts = m?.[1].split(',').filter((h) => h.length > 0) ?? [];
+  if (hosts.length === 0) throw new UsageError(`--ha: expected etcd://HOST:PORT[,HOST:PORT…], got '${ha}'`, line.command);
+  if (clusterId !== undefined && !/^[\w.-]+$/.test(clusterId))
+    throw new UsageError(`--cluster-id: letters, digits, '.', '_' and '-' only, got '${clusterId}'`, line.command);
+  return {
+    endpoints: hosts.map((h) => `http://${h}`),
+    clusterId: clusterId ?? 'default',
+    leaseTtlSeconds: leaseTtl === undefined ? 10 : positiveInteger('--lease-ttl', leaseTtl, line.command),
+  };
+}
+
 /** `brook jobmanager`: serves until SIGINT or SIGTERM. */
 export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
   const p = stringOption(line, 'port');
@@ -67,9 +87,19 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
     restPort: rest === undefined ? undefined : port('--rest-port', rest, 'jobmanager'),
     slotRequestTimeoutMs: timeout === undefined ? undefined : positiveInteger('--slot-request-timeout', timeout, 'jobmanager'),
     heartbeat: heartbeatOf(line),
+    ha: haOf(line, stringOption(line, 'lease-ttl')),
+    onLeadership: (event: LeadershipEvent) =>
+      io.stderr.write(
+        event.type === 'granted'
+          ? `brook: this JobManager leads (fencing token ${event.token})\n`
+          : `brook: this JobManager lost its leadership (${event.reason}); its jobs stopped here, it campaigns again\n`,
+      ),
   };
   const jm = await processRoles().startJobManager(options);
-  io.stderr.write(`brook: JobManager listening on ${host}:${jm.port}${jm.restUrl ? `, REST API and dashboard at ${jm.restUrl}` : ''}\n`);
+  io.stderr.write(
+    `brook: JobManager listening on ${host}:${jm.port}${jm.restUrl ? `, REST API and dashboard at ${jm.restUrl}` : ''}` +
+      `${options.ha ? `, campaigning for leadership of cluster '${options.ha.clusterId}' on ${options.ha.endpoints.join(',')}` : ''}\n`,
+  );
   const stop = signalled(io.signals);
   await stop.received;
   stop.dispose();

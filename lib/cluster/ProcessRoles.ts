@@ -1,5 +1,15 @@
 import { HeartbeatSettings } from './net/HeartbeatMonitor';
 
+/** High availability on etcd (`--ha etcd://h1:2379,h2:2379 --cluster-id ID`). */
+export interface HaSettings {
+  /** Client URLs of the etcd members, e.g. ['http://h1:2379', 'http://h2:2379']. */
+  readonly endpoints: readonly string[];
+  /** Clusters sharing one etcd keep apart by this id. */
+  readonly clusterId: string;
+  /** The lease TTL of the leader's key and of TaskManager registrations. */
+  readonly leaseTtlSeconds: number;
+}
+
 export interface JobManagerProcessOptions {
   /** The address the JobManager's port listens on (default 127.0.0.1). */
   readonly host?: string;
@@ -10,7 +20,13 @@ export interface JobManagerProcessOptions {
   readonly heartbeat?: HeartbeatSettings;
   /** How long a restarting job waits for a TaskManager to offer slots before it fails. */
   readonly slotRequestTimeoutMs?: number;
+  /** Campaign for leadership among JobManagers on etcd; only the leader serves TaskManagers and clients. */
+  readonly ha?: HaSettings;
+  /** Told when this JobManager gains or loses leadership (HA only), for the user to see. */
+  readonly onLeadership?: (event: LeadershipEvent) => void;
 }
+
+export type LeadershipEvent = { readonly type: 'granted'; readonly token: string } | { readonly type: 'revoked'; readonly reason: string };
 
 export interface RunningJobManager {
   readonly port: number;

@@ -1,0 +1,108 @@
+import { JobManagerProcess } from '../../actors/processes/JobManagerProcess';
+import { TaskManagerProcess } from '../../actors/processes/TaskManagerProcess';
+import { LeadershipEvent } from '../../lib/cluster/ProcessRoles';
+import { connect } from '../../lib/cluster/net/FramedConnection';
+import { FromClient, ToClient } from '../../lib/cluster/net/ClientProtocol';
+import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
+import { InMemoryCoordinationStore } from '../../lib/ha/memory/InMemoryCoordinationStore';
+import { ManualClock } from '../../lib/time/ManualClock';
+
+/**
+ * Two JobManager processes (in this process, over loopback TCP) campaign on one in-memory
+ * coordination store, as they would on etcd; leases end when the test says so, never by waiting.
+ */
+const heartbeat = { intervalMs: 100, timeoutMs: 1000 };
+
+async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  // Messages cross a real socket: give the event loop turns until they have arrived.
+  for (let i = 0; i < 2000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('JobManager processes with high availability', () => {
+  const store = new InMemoryCoordinationStore();
+  const clock = new ManualClock(1_000_000);
+  const ha = new HighAvailabilityServices(store, { clusterId: 'test', clock });
+  const events = new Map<string, LeadershipEvent[]>();
+  let first: JobManagerProcess;
+  let second: JobManagerProcess;
+  const tms: TaskManagerProcess[] = [];
+
+  const start = (name: string): Promise<JobManagerProcess> => {
+    events.set(name, []);
+    return JobManagerProcess.start({ port: 0, heartbeat, onLeadership: (e) => events.get(name)!.push(e) }, clock, ha);
+  };
+  const startTaskManager = async (jm: JobManagerProcess): Promise<TaskManagerProcess> => {
+    const tm = await TaskManagerProcess.start({ jobManagerHost: '127.0.0.1', jobManagerPort: jm.port, slots: 1, heartbeat, clock });
+    tms.push(tm);
+    return tm;
+  };
+  const slotsOffered = async (jm: JobManagerProcess): Promise<number> =>
+    (await jm.gateway.requestClusterOverview()).taskManagers.reduce((n, t) => n + t.slots, 0);
+  const expireLeader = async (): Promise<void> => {
+    const leaders = await store.list(ha.keys.leaderPrefix(JOB_MANAGER));
+    const lowest = leaders.sort((a, b) => Number(BigInt(a.createRevision) - BigInt(b.createRevision)))[0];
+    store.revokeLease(lowest.lease);
+  };
+
+  beforeAll(async () => {
+    first = await start('first');
+    second = await start('second');
+  });
+
+  afterAll(async () => {
+    for (const tm of tms) tm.stop();
+    await Promise.all(tms.map((tm) => tm.closed));
+    await first.shutdown();
+    await second.shutdown();
+  });
+
+  it('lets the first contender lead and keeps the second a standby', async () => {
+    await until(() => first.leading);
+    expect(second.leading).toBe(false);
+    expect(events.get('first')).toEqual([{ type: 'granted', token: expect.any(String) }]);
+    expect(events.get('second')).toEqual([]);
+  });
+
+  it('a standby refuses TaskManagers and job submissions', async () => {
+    const tm = await startTaskManager(second);
+    expect((await tm.closed)?.message).toMatch(/^lost the JobManager/);
+    expect(await slotsOffered(second)).toBe(0);
+
+    const client = await connect<ToClient, FromClient>('127.0.0.1', second.port);
+    const answers: ToClient[] = [];
+    client.onMessage((m) => answers.push(m));
+    const closed = new Promise<void>((resolve) => client.onClose(() => resolve()));
+    client.send({ type: 'submit', file: '/nowhere/job.js', args: [], parallelism: 1, savepoint: undefined });
+    await closed;
+    expect(answers).toEqual([{ type: 'failed', status: 'FAILED', message: 'this JobManager is a standby, not the leader' }]);
+  });
+
+  it('a deposed leader lets its TaskManagers go at once, the standby leads, and the deposed one campaigns again', async () => {
+    const tm = await startTaskManager(first);
+    await tm.registered;
+    await until(async () => (await slotsOffered(first)) === 1);
+
+    await expireLeader();
+    expect((await tm.closed)?.message).toMatch(/^lost the JobManager/);
+    await until(() => second.leading);
+    expect(first.leading).toBe(false);
+    expect(events.get('first')?.[1]).toEqual({ type: 'revoked', reason: expect.stringMatching(/lease was lost/) });
+    await until(async () => (await slotsOffered(first)) === 0);
+
+    // The new leader serves TaskManagers.
+    const next = await startTaskManager(second);
+    await next.registered;
+    await until(async () => (await slotsOffered(second)) === 1);
+
+    // The deposed one is a contender again: it leads once the new leader's lease ends.
+    await expireLeader();
+    await until(() => first.leading);
+    const [granted, , again] = events.get('first')!;
+    expect(again).toEqual({ type: 'granted', token: expect.any(String) });
+    expect(BigInt((again as { token: string }).token)).toBeGreaterThan(BigInt((granted as { token: string }).token));
+  });
+});
