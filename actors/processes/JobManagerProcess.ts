@@ -8,7 +8,7 @@ import { FromClient, ToClient } from '../../lib/cluster/net/ClientProtocol';
 import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
 import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
 import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
-import { EtcdCoordinationStore } from '../../lib/ha/etcd/EtcdCoordinationStore';
+import { connectHighAvailability } from '../../lib/cluster/connectHighAvailability';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
 import { LeaderElection, Leadership } from '../../lib/ha/LeaderElection';
 import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
@@ -41,11 +41,6 @@ type PortConnection = FramedConnection<ToJobManagerPort, ToTaskManager | ToClien
 
 /** Flink's high-availability.kubernetes.leader-election.lease-duration is 15 s; etcd leases count in seconds. */
 const DEFAULT_LEASE_TTL_SECONDS = 10;
-
-async function connectHa(endpoints: readonly string[], clusterId: string, clock: Clock): Promise<HighAvailabilityServices> {
-  const store = await EtcdCoordinationStore.connect({ hosts: endpoints, clock });
-  return new HighAvailabilityServices(store, { clusterId, clock });
-}
 
 /** Actor systems need distinct names: tests run several TaskManagers in one process. */
 let systems = 0;
@@ -110,7 +105,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     log('listening on port %d', jm.port);
     try {
       const settings = options.ha;
-      const services = ha ?? (settings && (jm.ownHa = await connectHa(settings.endpoints, settings.clusterId, clock)));
+      const services = ha ?? (settings && (jm.ownHa = await connectHighAvailability(settings, clock)));
       if (services) await jm.campaign(services, settings?.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS);
     } catch (e) {
       await jm.shutdown();

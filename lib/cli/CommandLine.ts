@@ -47,7 +47,11 @@ const HEARTBEAT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 };
 
 const HA_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  ha: { type: 'string', arg: 'etcd://H1:2379,H2:2379', help: 'high availability on etcd: the JobManagers elect a leader there' },
+  ha: {
+    type: 'string',
+    arg: 'etcd://H1:2379,H2:2379',
+    help: 'high availability on etcd: the JobManagers elect their leader there, TaskManagers and clients find it there',
+  },
   'cluster-id': { type: 'string', arg: 'ID', help: "with --ha: this cluster's records in etcd, apart from other clusters' (default 'default')" },
 };
 
@@ -65,6 +69,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         arg: 'HOST:PORT',
         help: 'submit to a JobManager process (brook jobmanager) instead; the job file must be at the same path on every host',
       },
+      ...HA_OPTIONS,
       dashboard: {
         type: 'string',
         arg: 'PORT',
@@ -129,11 +134,12 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     },
   },
   taskmanager: {
-    synopsis: 'taskmanager --jobmanager HOST:PORT [--slots N] [options]',
-    summary: "Starts a TaskManager process that offers its slots to a JobManager's port.",
+    synopsis: 'taskmanager (--jobmanager HOST:PORT | --ha etcd://H1:2379,…) [--slots N] [options]',
+    summary: "Starts a TaskManager process that offers its slots to a JobManager's port, or to the leading JobManager with --ha (following a new leader).",
     positionals: [],
     options: {
       jobmanager: { type: 'string', short: 'm', arg: 'HOST:PORT', help: "the JobManager's port (brook jobmanager --port)" },
+      ...HA_OPTIONS,
       slots: { type: 'string', arg: 'N', help: 'task slots (default 1)' },
       host: { type: 'string', arg: 'ADDRESS', help: 'the address other TaskManagers reach its channels on (default 127.0.0.1)' },
       ...HEARTBEAT_OPTIONS,

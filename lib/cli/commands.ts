@@ -21,7 +21,7 @@ import { applyConfig, BrookConfig, findConfigFile, readConfigFile } from './Conf
 import { defineFromJobFile, loadJobFile, runCleanups } from './JobFile';
 import { TerminalStream } from './ProgressLine';
 import { ensureBrook, errorOf, rest } from './RestClient';
-import { clusterCommand, jobManagerAddress, jobManagerCommand, taskManagerCommand } from './processCommands';
+import { clusterCommand, haOf, jobManagerAddress, jobManagerCommand, leaderOf, taskManagerCommand } from './processCommands';
 import { runOnJobManager } from './remoteRun';
 import { RunningServers } from './RunningServers';
 import { runJobFile } from './runJob';
@@ -78,14 +78,18 @@ async function run(line: Command, io: CliIo, environment: CliEnvironment): Promi
   const allowNonRestored = flagOption(line, 'allow-non-restored-state');
   if (allowNonRestored && savepoint === undefined) throw new UsageError('-n (--allow-non-restored-state) goes with -s <savepoint>', 'run');
   const parallelism = parallelismOf(line, found?.config);
-  if (line.options.jobmanager !== undefined) {
+  const ha = haOf(line);
+  if (line.options.jobmanager !== undefined || ha) {
     if (dashboardFlag !== undefined)
       throw new UsageError('--dashboard serves a job run in this process; a JobManager serves its own (brook jobmanager --rest-port)', 'run');
-    const { host, port: jmPort } = jobManagerAddress(line);
+    if (ha && line.options.jobmanager !== undefined) throw new UsageError('--jobmanager or --ha, not both: with --ha the leader is found in etcd', 'run');
+    const leader = ha ? await leaderOf(ha, io, environment.signals) : jobManagerAddress(line);
+    if (!leader) return 130;
     return runOnJobManager(
       {
-        host,
-        port: jmPort,
+        host: leader.host,
+        port: leader.port,
+        highAvailability: ha !== undefined,
         file: line.positionals[0],
         args: line.jobArgs,
         parallelism,

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import { parseAddress } from '../cluster/net/FramedConnection';
 import { DEFAULT_HEARTBEAT, HeartbeatSettings } from '../cluster/net/HeartbeatMonitor';
-import { HaSettings, LeadershipEvent, processRoles } from '../cluster/ProcessRoles';
+import { connectHighAvailability } from '../cluster/connectHighAvailability';
+import { HaSettings, LeadershipEvent, processRoles, RunningTaskManager } from '../cluster/ProcessRoles';
+import { findLeader } from './findLeader';
 import { TextWriter } from '../runtime/StreamOperator';
 import { TerminalStream } from './ProgressLine';
 import { CommandLine, port, positiveInteger, stringOption, UsageError } from './CommandLine';
@@ -75,6 +77,24 @@ export function haOf(line: Command, leaseTtl?: string): HaSettings | undefined {
   };
 }
 
+/** With --ha: the leading JobManager's address, found in etcd; undefined after Ctrl-C while none leads. */
+export async function leaderOf(
+  settings: HaSettings,
+  io: Pick<ProcessCommandIo, 'stderr'>,
+  signals: NodeJS.EventEmitter,
+): Promise<{ readonly host: string; readonly port: number } | undefined> {
+  const ha = await connectHighAvailability(settings);
+  const stop = signalled(signals);
+  try {
+    const leader = await findLeader(ha, stop.received);
+    if (leader) io.stderr.write(`brook: the leading JobManager of cluster '${settings.clusterId}' is at ${leader.address}\n`);
+    return leader && parseAddress(leader.address);
+  } finally {
+    stop.dispose();
+    await ha.close();
+  }
+}
+
 /** `brook jobmanager`: serves until SIGINT or SIGTERM. */
 export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
   const p = stringOption(line, 'port');
@@ -110,13 +130,22 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
 
 /** `brook taskmanager`: runs until SIGINT or SIGTERM, or until its JobManager is lost (exit code 1). */
 export async function taskManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
-  const { host, port: jmPort } = jobManagerAddress(line);
+  const ha = haOf(line);
+  if (ha && line.options.jobmanager !== undefined) throw new UsageError('--jobmanager or --ha, not both: with --ha the leader is found in etcd', 'taskmanager');
   const s = stringOption(line, 'slots');
   const slots = s === undefined ? 1 : positiveInteger('--slots', s, 'taskmanager');
-  const options = { jobManagerHost: host, jobManagerPort: jmPort, slots, dataHost: stringOption(line, 'host'), heartbeat: heartbeatOf(line) };
+  const common = { slots, dataHost: stringOption(line, 'host'), heartbeat: heartbeatOf(line) };
+  const registered = (id: number, jobManager: string): void =>
+    void io.stderr.write(`brook: TaskManager ${id} registered with the JobManager at ${jobManager} (${slots} slot(s))\n`);
   const stop = signalled(io.signals);
-  const tm = await processRoles().startTaskManager(options);
-  void tm.registered.then((id) => io.stderr.write(`brook: TaskManager ${id} registered with the JobManager at ${host}:${jmPort} (${slots} slot(s))\n`));
+  let tm: RunningTaskManager;
+  if (ha) {
+    tm = await processRoles().startLeaderFollowingTaskManager({ ...common, ha, onRegistered: registered });
+  } else {
+    const { host, port: jmPort } = jobManagerAddress(line);
+    tm = await processRoles().startTaskManager({ ...common, jobManagerHost: host, jobManagerPort: jmPort });
+    void tm.registered.then((id) => registered(id, `${host}:${jmPort}`));
+  }
   const outcome = await Promise.race([stop.received.then(() => 'signal' as const), tm.closed]);
   stop.dispose();
   if (outcome === 'signal') {

@@ -11,6 +11,8 @@ export interface RemoteRun {
   readonly args: readonly string[];
   readonly parallelism: number | undefined;
   readonly savepoint: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  /** The JobManager is the leader of an HA cluster: a job it accepted outlives its connection. */
+  readonly highAvailability?: boolean;
 }
 
 /**
@@ -35,9 +37,11 @@ export async function runOnJobManager(
   try {
     return await new Promise<number>((resolve) => {
       let outcome: number | undefined;
+      let submitted: string | undefined;
       connection.onMessage((m) => {
         switch (m.type) {
           case 'submitted':
+            submitted = m.jobId;
             io.stderr.write(`brook: job '${m.jobName}' (${m.jobId}) submitted to the JobManager at ${where}\n`);
             break;
           case 'stdout':
@@ -59,7 +63,12 @@ export async function runOnJobManager(
         }
       });
       connection.onClose((reason) => {
-        if (outcome === undefined && reason) io.stderr.write(`brook: lost the JobManager at ${where}: ${reason.message}\n`);
+        if (outcome === undefined && run.highAvailability && submitted !== undefined && !interrupted) {
+          // The leader changed: the job is in etcd and the next leader runs it from its latest checkpoint.
+          io.stderr.write(
+            `brook: lost the JobManager at ${where}${reason ? `: ${reason.message}` : ''}; job ${submitted} goes on under the next leader (its outcome is not followed here)\n`,
+          );
+        } else if (outcome === undefined && reason) io.stderr.write(`brook: lost the JobManager at ${where}: ${reason.message}\n`);
         resolve(outcome ?? 1);
       });
       connection.send({ type: 'submit', file: path.resolve(run.file), args: run.args, parallelism: run.parallelism, savepoint: run.savepoint });

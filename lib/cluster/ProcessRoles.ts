@@ -44,6 +44,13 @@ export interface TaskManagerProcessOptions {
   readonly heartbeat?: HeartbeatSettings;
 }
 
+/** A TaskManager that finds the leading JobManager in etcd and follows its changes (`--ha`). */
+export interface HaTaskManagerOptions extends Omit<TaskManagerProcessOptions, 'jobManagerHost' | 'jobManagerPort'> {
+  readonly ha: HaSettings;
+  /** Told at every registration (with each new leader), with the leader's address. */
+  readonly onRegistered?: (taskManagerId: number, jobManager: string) => void;
+}
+
 export interface RunningTaskManager {
   /** Resolves with the id the JobManager gave it once its slots are offered (every running job defined). */
   readonly registered: Promise<number>;
@@ -56,6 +63,7 @@ export interface RunningTaskManager {
 export interface ProcessRoles {
   startJobManager(options: JobManagerProcessOptions): Promise<RunningJobManager>;
   startTaskManager(options: TaskManagerProcessOptions): Promise<RunningTaskManager>;
+  startLeaderFollowingTaskManager(options: HaTaskManagerOptions): Promise<RunningTaskManager>;
 }
 
 let installed: ProcessRoles | undefined;

@@ -77,4 +77,16 @@ describe('the cluster commands on the command line', () => {
     expect((await run('cluster', 'stop')).stderr).toContain("brook cluster knows one action, start (got 'stop')");
     expect((await run('run', '--jobmanager', 'h:1', 'job.js', '--dashboard')).stderr).toContain('--dashboard serves a job run in this process');
   });
+
+  it('takes --ha etcd://… and --cluster-id, and refuses what cannot work with them before connecting', async () => {
+    expect(parseCommandLine(['jobmanager', '--ha', 'etcd://h1:2379,h2:2379,h3:2379', '--cluster-id', 'prod'])).toMatchObject({
+      options: { ha: 'etcd://h1:2379,h2:2379,h3:2379', 'cluster-id': 'prod' },
+    });
+    expect((await run('jobmanager', '--ha', 'http://h1:2379')).stderr).toContain("--ha: expected etcd://HOST:PORT[,HOST:PORT…], got 'http://h1:2379'");
+    expect((await run('jobmanager', '--cluster-id', 'prod')).stderr).toContain('--cluster-id needs --ha');
+    expect((await run('jobmanager', '--ha', 'etcd://h:1', '--cluster-id', 'a/b')).stderr).toContain("--cluster-id: letters, digits, '.', '_' and '-' only");
+    expect((await run('jobmanager', '--ha', 'etcd://h:1', '--lease-ttl', '0')).stderr).toContain("--lease-ttl needs a positive integer, got '0'");
+    expect((await run('taskmanager', '--ha', 'etcd://h:1', '--jobmanager', 'h:1')).stderr).toContain('--jobmanager or --ha, not both');
+    expect((await run('run', '--ha', 'etcd://h:1', '--jobmanager', 'h:1', 'job.js')).stderr).toContain('--jobmanager or --ha, not both');
+  });
 });

@@ -1,4 +1,5 @@
 import { JobManagerProcess } from '../../actors/processes/JobManagerProcess';
+import { LeaderFollowingTaskManager, RECONNECT_DELAY_MS } from '../../actors/processes/LeaderFollowingTaskManager';
 import { TaskManagerProcess } from '../../actors/processes/TaskManagerProcess';
 import { LeadershipEvent } from '../../lib/cluster/ProcessRoles';
 import { connect } from '../../lib/cluster/net/FramedConnection';
@@ -12,6 +13,8 @@ import { ManualClock } from '../../lib/time/ManualClock';
  * coordination store, as they would on etcd; leases end when the test says so, never by waiting.
  */
 const heartbeat = { intervalMs: 100, timeoutMs: 1000 };
+/** The following TaskManager's clock is advanced to retry registrations; its heartbeats must not time out meanwhile. */
+const followerHeartbeat = { intervalMs: 100, timeoutMs: 600_000 };
 
 async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   // Messages cross a real socket: give the event loop turns until they have arrived.
@@ -29,7 +32,7 @@ describe('JobManager processes with high availability', () => {
   const events = new Map<string, LeadershipEvent[]>();
   let first: JobManagerProcess;
   let second: JobManagerProcess;
-  const tms: TaskManagerProcess[] = [];
+  const tms: Array<TaskManagerProcess | LeaderFollowingTaskManager> = [];
 
   const start = (name: string): Promise<JobManagerProcess> => {
     events.set(name, []);
@@ -104,5 +107,30 @@ describe('JobManager processes with high availability', () => {
     const [granted, , again] = events.get('first')!;
     expect(again).toEqual({ type: 'granted', token: expect.any(String) });
     expect(BigInt((again as { token: string }).token)).toBeGreaterThan(BigInt((granted as { token: string }).token));
+  });
+
+  it('a TaskManager with HA registers with the leader and, when the leader changes, with the new one', async () => {
+    await until(() => first.leading);
+    const tmClock = new ManualClock(1_000_000);
+    const registrations: string[] = [];
+    const follower = await LeaderFollowingTaskManager.start(
+      { slots: 2, heartbeat: followerHeartbeat, clock: tmClock, onRegistered: (_id, jm) => registrations.push(jm) },
+      ha.leaderRetrieval(JOB_MANAGER),
+    );
+    tms.push(follower);
+    // A leader that refused it (not leading yet in its own view) is tried again after a delay.
+    const registeredWith = (jm: JobManagerProcess) => async () => {
+      if (!follower.serving) tmClock.advance(RECONNECT_DELAY_MS);
+      return (await slotsOffered(jm)) === 2;
+    };
+    await until(registeredWith(first));
+    const old = follower.serving!;
+
+    await expireLeader();
+    await until(registeredWith(second));
+    expect(await old.closed).toBeInstanceOf(Error);
+    expect(follower.serving).not.toBe(old);
+    expect(registrations).toEqual([`127.0.0.1:${first.port}`, `127.0.0.1:${second.port}`]);
+    await until(async () => (await slotsOffered(first)) === 0);
   });
 });
