@@ -29,6 +29,12 @@ export interface CheckpointCoordinatorContext {
   participants(): { readonly waitFor: readonly string[]; readonly trigger: readonly string[]; readonly finished: readonly string[] } | string;
   sendTrigger(key: string, barrier: CheckpointBarrier): void;
   notifyComplete(checkpointId: number): void;
+  /**
+   * Records a completed checkpoint (not a savepoint) where a new leader finds it, before any
+   * subtask hears it is complete; a rejection (a deposed leader's fenced write) leaves it
+   * unannounced: it is aborted, and no sink commits it.
+   */
+  recordCompleted?(checkpointId: number, pointer: string | undefined, timestamp: number): Promise<void>;
   notifyAborted(checkpointId: number): void;
   /** Too many checkpoints failed in a row: fail the job (the restart strategy decides what next). */
   failJob(error: Error): void;
@@ -314,6 +320,15 @@ export class CheckpointCoordinator {
       p.finalization = undefined;
       this.abort(p, `cannot complete it: ${errorText(e)}`, true);
       return;
+    }
+    if (!isSavepoint(p.kind) && this.context.recordCompleted) {
+      try {
+        await this.context.track(this.context.recordCompleted(p.checkpointId, pointer, p.timestamp));
+      } catch (e) {
+        p.finalization = undefined;
+        this.abort(p, `cannot record it as completed: ${errorText(e)}`, true);
+        return;
+      }
     }
     if (p.abortedWhileFinalizing !== undefined) {
       log('%s %d completed although it was aborted meanwhile (%s): it was already durable', describeKind(p.kind), p.checkpointId, p.abortedWhileFinalizing);

@@ -109,6 +109,7 @@ export class JobMaster<R> implements JobRun {
           this.refusal = e instanceof Error ? e : new Error(String(e));
         }
       }
+      const record = submission.recordCompletedCheckpoint;
       this.coordinator = new CheckpointCoordinator(
         {
           jobId: submission.jobId,
@@ -119,6 +120,7 @@ export class JobMaster<R> implements JobRun {
           participants: () => this.checkpointParticipants(),
           sendTrigger: (key, barrier) => this.sendTrigger(key, barrier),
           notifyComplete: (id) => this.tellRunning({ type: 'notifyCheckpointComplete', checkpointId: id }),
+          recordCompleted: record && ((checkpointId, location, timestamp) => record({ checkpointId, location, timestamp })),
           notifyAborted: (id) => this.tellRunning({ type: 'notifyCheckpointAborted', checkpointId: id }),
           failJob: (error) => this.handleFailure(error),
           warnDeclined: (checkpointId, reason) =>

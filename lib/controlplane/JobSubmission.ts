@@ -22,8 +22,21 @@ export interface JobSettings {
   readonly restartStrategy?: RestartStrategyConfig;
   /** Start from this savepoint or retained checkpoint (a directory holding `_metadata`). */
   readonly savepointRestore?: { readonly path: string; readonly allowNonRestoredState: boolean };
+  /**
+   * With high availability: records each completed checkpoint's location where a new leader
+   * finds it, before any sink is told to commit; a rejection keeps the checkpoint from being
+   * announced (a deposed leader's fenced write must not let sinks commit).
+   */
+  readonly recordCompletedCheckpoint?: (checkpoint: CompletedCheckpointRecord) => Promise<void>;
   /** Where restarts, the final failure and declined checkpoints are reported; absent: the process's stderr. */
   readonly reporter?: JobEventReporter;
+}
+
+export interface CompletedCheckpointRecord {
+  readonly checkpointId: number;
+  /** The completed checkpoint's directory; undefined with in-memory storage. */
+  readonly location: string | undefined;
+  readonly timestamp: number;
 }
 
 /** A job as handed to the JobManager. */

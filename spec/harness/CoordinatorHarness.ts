@@ -44,7 +44,12 @@ export class CoordinatorHarness {
   unavailable: string | undefined;
   private pendingWork = 0;
 
-  constructor(storage: CheckpointStorage = new MemoryCheckpointStorage(), config: Partial<CheckpointConfigData> = {}, parallelism = 2) {
+  constructor(
+    storage: CheckpointStorage = new MemoryCheckpointStorage(),
+    config: Partial<CheckpointConfigData> = {},
+    parallelism = 2,
+    recordCompleted?: CheckpointCoordinatorContext['recordCompleted'],
+  ) {
     this.jobGraph = sourceOnlyJobGraph(parallelism);
     const vertex = this.jobGraph.vertices[0];
     this.keys = Array.from({ length: parallelism }, (_, i) => `${vertex.id}.${i}`);
@@ -60,6 +65,7 @@ export class CoordinatorHarness {
         if (!this.triggered.includes(barrier)) this.triggered.push(barrier);
       },
       notifyComplete: (id) => this.notifiedComplete.push(id),
+      recordCompleted,
       notifyAborted: (id) => this.notifiedAborted.push(id),
       failJob: (e) => this.jobFailures.push(e),
       warnDeclined: (id, reason) => this.declineWarnings.push(`${id}: ${reason}`),
