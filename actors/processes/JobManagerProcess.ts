@@ -10,6 +10,8 @@ import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
 import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
 import { connectHighAvailability } from '../../lib/cluster/connectHighAvailability';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
+import { Fence } from '../../lib/ha/FencingToken';
+import { JobResult } from '../../lib/ha/JobResultStore';
 import { LeaderElection, Leadership } from '../../lib/ha/LeaderElection';
 import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
 import { JobSettings } from '../../lib/controlplane/JobSubmission';
@@ -20,7 +22,7 @@ import { TaskConfig } from '../../lib/runtime/TaskConfig';
 import { Clock } from '../../lib/time/Clock';
 import { systemClock } from '../../lib/time/SystemClock';
 import { JobManagerGateway } from '../JobManagerGateway';
-import { spawnJobManagerActor } from '../JobManagerActor';
+import { DEFAULT_SLOT_REQUEST_TIMEOUT_MS, spawnJobManagerActor } from '../JobManagerActor';
 import { JobManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
 import { submitJob } from '../submitJob';
@@ -30,12 +32,35 @@ import { RemoteTaskManager } from './RemoteTaskManager';
 
 const log = createDebug('brook:jobmanager-process');
 
-/** A job submitted by a client, while it runs. */
+/** A job submitted by a client (or recovered by a new leader), while it runs. */
 interface ActiveJob {
   readonly job: ProcessJob;
   readonly graph: JobGraph;
   readonly output: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** With HA: the id the JobGraphStore knows it by, and the leadership that runs it (set once submitted). */
+  ha: { readonly jobId: string; readonly fence: Fence } | undefined;
 }
+
+/** A job to run from a job file: a client's submission, or a recovered one. */
+interface JobRequest {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly parallelism: number | undefined;
+  readonly savepoint: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
+  /** The id of a job a new leader recovers from the JobGraphStore. */
+  readonly recoveredId: string | undefined;
+}
+
+/** Who follows a job: the client's connection, or the JobManager's own output for a recovered job. */
+interface JobFollower {
+  send(message: ToClient): void;
+  gone(): boolean;
+  submitted(client: JobClient): void;
+  close(): void;
+}
+
+/** How often a recovered job looks for free slots. */
+const SLOT_POLL_MS = 100;
 
 type PortConnection = FramedConnection<ToJobManagerPort, ToTaskManager | ToClient>;
 
@@ -61,6 +86,8 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private readonly addresses = new Map<object, SubtaskAddress>();
   private readonly active = new Map<string, ActiveJob>();
   private readonly jobKeys = new Map<string, string>();
+  /** The jobs each TaskManager was given to define when it registered. */
+  private readonly welcomedWith = new WeakMap<RemoteTaskManager, ReadonlySet<string>>();
   private readonly running = new Set<JobClient>();
   private readonly clients = new Set<{ close(): void }>();
   private nextTaskManagerId = 0;
@@ -74,6 +101,9 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private leadership: Leadership | undefined;
   /** The HA services this process connected itself (and closes); tests pass their own. */
   private ownHa: HighAvailabilityServices | undefined;
+  private ha: HighAvailabilityServices | undefined;
+  /** Records the completed checkpoints of the job being submitted (HA only). */
+  private recording: JobSettings['recordCompletedCheckpoint'];
 
   private constructor(
     private readonly options: JobManagerProcessOptions,
@@ -125,6 +155,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
    */
   private async campaign(ha: HighAvailabilityServices, ttlSeconds: number): Promise<void> {
     const address = `${this.options.host ?? '127.0.0.1'}:${this.port}`;
+    this.ha = ha;
     this.election = ha.leaderElection(JOB_MANAGER, address, { ttlSeconds });
     await this.election.start({
       grantLeadership: (leadership) => {
@@ -132,6 +163,9 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
         this.leadership = leadership;
         log('leads as %s (token %s)', address, leadership.token);
         this.options.onLeadership?.({ type: 'granted', token: leadership.token });
+        this.recoverJobs(ha, leadership).catch((e: unknown) => {
+          if (this.leadership === leadership) process.stderr.write(`brook: error: cannot recover the jobs: ${e instanceof Error ? e.message : String(e)}\n`);
+        });
       },
       revokeLeadership: (reason) => {
         const was = this.leadership;
@@ -167,7 +201,14 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     if (this.closed) throw new Error('the JobManager has been shut down');
     const key = this.submitting;
     if (key === undefined) throw new Error('a JobManager process runs the job files clients submit (brook run --jobmanager)');
-    const { client, outcome } = submitJob(this.system, this.jobManager, jobGraph, config, settings);
+    const recordCompletedCheckpoint = this.recording;
+    const { client, outcome } = submitJob(
+      this.system,
+      this.jobManager,
+      jobGraph,
+      config,
+      recordCompletedCheckpoint ? { ...settings, recordCompletedCheckpoint } : settings,
+    );
     this.jobKeys.set(client.jobId, key);
     this.running.add(client);
     void outcome.then(() => this.running.delete(client));
@@ -232,10 +273,12 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     });
     this.taskManagers.set(id, tm);
     log('TaskManager %d registers from %s', id, connection.remote);
-    tm.welcome([...this.active.values()].map((a) => a.job));
+    const jobs = [...this.active.values()].map((a) => a.job);
+    this.welcomedWith.set(tm, new Set(jobs.map((j) => j.key)));
+    tm.welcome(jobs);
   }
 
-  /** Defines the job here, then on every TaskManager, submits it and follows it for the client. */
+  /** Follows the job for the client that submitted it; its going away cancels the job. */
   private serveClient(connection: FramedConnection<FromClient, ToClient>, submit: Extract<FromClient, { type: 'submit' }>): void {
     this.clients.add(connection);
     let client: JobClient | undefined;
@@ -250,44 +293,137 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
         // The client is gone (Ctrl-C, a dropped connection): the job it follows is cancelled.
         void client?.cancel();
       });
-    const send = (message: ToClient): void => connection.send(message);
+    const { file, args, parallelism, savepoint } = submit;
+    this.startJob(
+      { file, args, parallelism, savepoint, recoveredId: undefined },
+      {
+        send: (message) => connection.send(message),
+        gone: () => gone,
+        submitted: (c) => (client = c),
+        close: () => connection.close(),
+      },
+    );
+  }
+
+  /**
+   * A new leader runs every job of the JobGraphStore that has no result yet, from its latest
+   * completed checkpoint (or as it was submitted, before any); the job's output goes to this
+   * process's stdout and stderr, having no client any more.
+   */
+  private async recoverJobs(ha: HighAvailabilityServices, leadership: Leadership): Promise<void> {
+    for (const record of await ha.jobGraphs.list()) {
+      if (this.leadership !== leadership) return;
+      if ([...this.active.values()].some((a) => a.ha?.jobId === record.jobId)) continue;
+      if (await ha.jobResults.get(record.jobId)) continue;
+      if (record.state === 'cancelling') {
+        await ha.jobResults.record(leadership.fence, { jobId: record.jobId, state: 'cancelled', timestamp: this.clock.now() });
+        continue;
+      }
+      const pointer = await ha.checkpoints.latest(record.jobId);
+      const savepoint = pointer?.location ? { path: pointer.location, allowNonRestoredState: false } : record.savepoint;
+      process.stderr.write(
+        `brook: recovering job ${record.jobId} (${record.jobFile}) ${pointer ? `from checkpoint ${pointer.checkpointId} at ${pointer.location}` : 'from its start: it has no completed checkpoint'}\n`,
+      );
+      this.startJob(
+        { file: record.jobFile, args: record.args, parallelism: record.parallelism, savepoint, recoveredId: record.jobId },
+        {
+          send: (message) => {
+            if (message.type === 'stdout') process.stdout.write(message.text);
+            else if (message.type === 'stderr') process.stderr.write(message.text);
+            else if (message.type === 'failed') process.stderr.write(`brook: recovered job ${record.jobId}: ${message.message}\n`);
+            else if (message.type === 'finished') process.stderr.write(`brook: recovered job ${record.jobId} finished\n`);
+          },
+          gone: () => false,
+          submitted: () => undefined,
+          close: () => undefined,
+        },
+      );
+    }
+  }
+
+  /**
+   * Defines the job here, then on every TaskManager, submits it and follows it. With HA the job
+   * is recorded in the JobGraphStore, each completed checkpoint in the pointer store (fenced,
+   * before sinks commit) and its end in the JobResultStore, all by this leadership only.
+   */
+  private startJob(request: JobRequest, follower: JobFollower): void {
+    const { send } = follower;
     const key = `job-${this.nextJob++}`;
+    const leadership = this.leadership;
+    const ha = this.ha;
     let cleanups: Array<() => void | Promise<void>> = [];
+    let client: JobClient | undefined;
+    let haJob: { readonly jobId: string; readonly fence: Fence } | undefined;
     const run = async (): Promise<void> => {
-      const file = await loadJobFile(submit.file);
+      const file = await loadJobFile(request.file);
       const output = (stream: 'stdout' | 'stderr', text: string): void => send({ type: stream, text });
       const env = StreamExecutionEnvironment.createLocalEnvironment({
-        parallelism: submit.parallelism,
+        parallelism: request.parallelism,
         stdout: { write: (t) => output('stdout', t) },
         stderr: { write: (t) => output('stderr', t) },
       });
-      if (submit.savepoint) env.setSavepointRestoreSettings(submit.savepoint);
-      cleanups = await defineFromJobFile(file, env, submit.args);
+      if (request.savepoint) env.setSavepointRestoreSettings(request.savepoint);
+      cleanups = await defineFromJobFile(file, env, request.args);
       const graph = env.getJobGraph(file.jobName);
       const job: ProcessJob = {
         key,
-        file: submit.file,
-        args: submit.args,
-        parallelism: submit.parallelism,
+        file: request.file,
+        args: request.args,
+        parallelism: request.parallelism,
         jobName: file.jobName,
         fingerprint: jobGraphFingerprint(graph),
       };
-      this.active.set(key, { job, graph, output });
-      const tms = [...this.taskManagers.values()].filter((tm) => tm.alive);
+      const active: ActiveJob = { job, graph, output, ha: undefined };
+      this.active.set(key, active);
+      if (request.recoveredId !== undefined) await this.slotsFor(graph);
+      // A TaskManager that registered meanwhile defined the job when it was welcomed.
+      const tms = [...this.taskManagers.values()].filter((tm) => tm.alive && !this.welcomedWith.get(tm)?.has(key));
       const refusals = await Promise.allSettled(tms.map((tm) => tm.defineJob(job)));
       const refused = refusals.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
       if (refused.length > 0) throw new Error(`the TaskManagers refused job '${file.jobName}': ${refused.join('; ')}`);
-      if (gone) return;
+      if (follower.gone() || this.leadership !== leadership) return;
+      // The id a new leader knows the job by: the first submission's, kept across recoveries.
+      const ids = { jobId: request.recoveredId ?? '' };
       this.submitting = key;
+      this.recording =
+        ha && leadership
+          ? (checkpoint) =>
+              ha.checkpoints.add(leadership.fence, {
+                jobId: ids.jobId,
+                checkpointId: checkpoint.checkpointId,
+                location: checkpoint.location ?? '',
+                timestamp: checkpoint.timestamp,
+              })
+          : undefined;
       try {
         client = env.executeOn(this, file.jobName);
       } finally {
         this.submitting = undefined;
+        this.recording = undefined;
       }
-      send({ type: 'submitted', jobId: client.jobId, jobName: file.jobName });
-      log("job '%s' (%s) submitted", file.jobName, client.jobId);
+      follower.submitted(client);
+      ids.jobId ||= client.jobId;
+      if (ha && leadership) {
+        haJob = { jobId: ids.jobId, fence: leadership.fence };
+        active.ha = haJob;
+        if (request.recoveredId === undefined) {
+          await ha.jobGraphs.put(leadership.fence, {
+            jobId: ids.jobId,
+            jobFile: request.file,
+            args: request.args,
+            parallelism: request.parallelism,
+            savepoint: request.savepoint,
+            fingerprint: job.fingerprint,
+            state: 'running',
+            submittedAt: this.clock.now(),
+          });
+        }
+      }
+      send({ type: 'submitted', jobId: ids.jobId, jobName: file.jobName });
+      log("job '%s' (%s) submitted", file.jobName, ids.jobId);
       try {
         const r = await client.getJobExecutionResult();
+        await this.recordEnd(haJob, 'finished', undefined);
         send({
           type: 'finished',
           jobName: r.jobName,
@@ -297,16 +433,46 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
           numRestarts: r.numRestarts ?? 0,
         });
       } catch (e) {
-        send({ type: 'failed', status: client.getJobStatus() === 'CANCELED' ? 'CANCELED' : 'FAILED', message: (e as Error).message });
+        const cancelled = client.getJobStatus() === 'CANCELED';
+        await this.recordEnd(haJob, cancelled ? 'cancelled' : 'failed', (e as Error).message);
+        send({ type: 'failed', status: cancelled ? 'CANCELED' : 'FAILED', message: (e as Error).message });
       }
     };
     void run()
-      .catch((e: unknown) => send({ type: 'failed', status: 'FAILED', message: e instanceof Error ? e.message : String(e) }))
+      .catch((e: unknown) => {
+        void client?.cancel();
+        send({ type: 'failed', status: 'FAILED', message: e instanceof Error ? e.message : String(e) });
+      })
       .finally(() => {
         this.active.delete(key);
         for (const tm of this.taskManagers.values()) tm.jobEnded(key);
         void runCleanups(cleanups);
-        connection.close();
+        follower.close();
       });
+  }
+
+  /**
+   * Records how a job ended, unless this JobManager no longer leads with the leadership that ran
+   * it: a deposed leader's jobs were stopped here, not ended, and the next leader runs them.
+   */
+  private async recordEnd(
+    haJob: { readonly jobId: string; readonly fence: Fence } | undefined,
+    state: JobResult['state'],
+    error: string | undefined,
+  ): Promise<void> {
+    if (!haJob || !this.ha || this.leadership?.fence.key !== haJob.fence.key) return;
+    await this.ha.jobResults.record(haJob.fence, { jobId: haJob.jobId, state, timestamp: this.clock.now(), ...(error === undefined ? {} : { error }) });
+    await this.ha.checkpoints.discard(haJob.fence, haJob.jobId);
+  }
+
+  /** A recovered job waits for TaskManagers to offer its slots (they register with a new leader after it is elected). */
+  private async slotsFor(graph: JobGraph): Promise<void> {
+    const needed = Math.max(...graph.vertices.map((v) => v.parallelism));
+    const deadline = this.clock.now() + (this.options.slotRequestTimeoutMs ?? DEFAULT_SLOT_REQUEST_TIMEOUT_MS);
+    for (;;) {
+      const overview = await this.gateway.requestClusterOverview();
+      if (overview.taskManagers.reduce((n, t) => n + t.freeSlots, 0) >= needed || this.clock.now() >= deadline) return;
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, SLOT_POLL_MS));
+    }
   }
 }

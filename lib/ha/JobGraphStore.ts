@@ -11,6 +11,10 @@ export interface JobGraphRecord {
   readonly jobId: string;
   readonly jobFile: string;
   readonly args: readonly string[];
+  /** The default parallelism it was submitted with (-p). */
+  readonly parallelism?: number;
+  /** The savepoint it was started from, if any: where it starts again before its first checkpoint. */
+  readonly savepoint?: { readonly path: string; readonly allowNonRestoredState: boolean };
   readonly fingerprint: string;
   /** 'cancelling': a cancel was asked; a recovered leader finishes cancelling rather than running it. */
   readonly state: 'running' | 'cancelling';
