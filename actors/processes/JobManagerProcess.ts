@@ -9,6 +9,7 @@ import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
 import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
 import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
 import { connectHighAvailability } from '../../lib/cluster/connectHighAvailability';
+import { jobsToRecover, recordJobEnd } from '../../lib/cluster/JobRecovery';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
 import { Fence } from '../../lib/ha/FencingToken';
 import { JobResult } from '../../lib/ha/JobResultStore';
@@ -311,16 +312,9 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
    * process's stdout and stderr, having no client any more.
    */
   private async recoverJobs(ha: HighAvailabilityServices, leadership: Leadership): Promise<void> {
-    for (const record of await ha.jobGraphs.list()) {
+    for (const { record, pointer, restoreFrom: savepoint } of await jobsToRecover(ha, leadership.fence, this.clock.now())) {
       if (this.leadership !== leadership) return;
       if ([...this.active.values()].some((a) => a.ha?.jobId === record.jobId)) continue;
-      if (await ha.jobResults.get(record.jobId)) continue;
-      if (record.state === 'cancelling') {
-        await ha.jobResults.record(leadership.fence, { jobId: record.jobId, state: 'cancelled', timestamp: this.clock.now() });
-        continue;
-      }
-      const pointer = await ha.checkpoints.latest(record.jobId);
-      const savepoint = pointer?.location ? { path: pointer.location, allowNonRestoredState: false } : record.savepoint;
       process.stderr.write(
         `brook: recovering job ${record.jobId} (${record.jobFile}) ${pointer ? `from checkpoint ${pointer.checkpointId} at ${pointer.location}` : 'from its start: it has no completed checkpoint'}\n`,
       );
@@ -461,8 +455,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     error: string | undefined,
   ): Promise<void> {
     if (!haJob || !this.ha || this.leadership?.fence.key !== haJob.fence.key) return;
-    await this.ha.jobResults.record(haJob.fence, { jobId: haJob.jobId, state, timestamp: this.clock.now(), ...(error === undefined ? {} : { error }) });
-    await this.ha.checkpoints.discard(haJob.fence, haJob.jobId);
+    await recordJobEnd(this.ha, haJob.fence, { jobId: haJob.jobId, state, timestamp: this.clock.now(), ...(error === undefined ? {} : { error }) });
   }
 
   /** A recovered job waits for TaskManagers to offer its slots (they register with a new leader after it is elected). */
