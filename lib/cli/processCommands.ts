@@ -115,6 +115,8 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
           : `brook: this JobManager lost its leadership (${event.reason}); its jobs stopped here, it campaigns again\n`,
       ),
   };
+  if (options.ha && (host === '0.0.0.0' || host === '::'))
+    throw new UsageError(`--host ${host} with --ha: the leader publishes its --host for the others to reach, so give an address they reach`, 'jobmanager');
   const jm = await processRoles().startJobManager(options);
   io.stderr.write(
     `brook: JobManager listening on ${host}:${jm.port}${jm.restUrl ? `, REST API and dashboard at ${jm.restUrl}` : ''}` +

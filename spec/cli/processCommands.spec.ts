@@ -86,6 +86,7 @@ describe('the cluster commands on the command line', () => {
     expect((await run('jobmanager', '--cluster-id', 'prod')).stderr).toContain('--cluster-id needs --ha');
     expect((await run('jobmanager', '--ha', 'etcd://h:1', '--cluster-id', 'a/b')).stderr).toContain("--cluster-id: letters, digits, '.', '_' and '-' only");
     expect((await run('jobmanager', '--ha', 'etcd://h:1', '--lease-ttl', '0')).stderr).toContain("--lease-ttl needs a positive integer, got '0'");
+    expect((await run('jobmanager', '--ha', 'etcd://h:1', '--host', '0.0.0.0')).stderr).toContain('--host 0.0.0.0 with --ha: the leader publishes its --host');
     expect((await run('taskmanager', '--ha', 'etcd://h:1', '--jobmanager', 'h:1')).stderr).toContain('--jobmanager or --ha, not both');
     expect((await run('run', '--ha', 'etcd://h:1', '--jobmanager', 'h:1', 'job.js')).stderr).toContain('--jobmanager or --ha, not both');
   });
