@@ -28,6 +28,7 @@ import { JobManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
 import { submitJob } from '../submitJob';
 import { SubtaskAddress } from '../threads/protocol';
+import { JobFollower, JobRequest, recoveredJobFollower } from './JobFollower';
 import { FromTaskManager, PeerAddress, ProcessJob, ToJobManagerPort, ToTaskManager } from './protocol';
 import { RemoteTaskManager } from './RemoteTaskManager';
 
@@ -40,24 +41,6 @@ interface ActiveJob {
   readonly output: (stream: 'stdout' | 'stderr', text: string) => void;
   /** With HA: the id the JobGraphStore knows it by, and the leadership that runs it (set once submitted). */
   ha: { readonly jobId: string; readonly fence: Fence } | undefined;
-}
-
-/** A job to run from a job file: a client's submission, or a recovered one. */
-interface JobRequest {
-  readonly file: string;
-  readonly args: readonly string[];
-  readonly parallelism: number | undefined;
-  readonly savepoint: { readonly path: string; readonly allowNonRestoredState: boolean } | undefined;
-  /** The id of a job a new leader recovers from the JobGraphStore. */
-  readonly recoveredId: string | undefined;
-}
-
-/** Who follows a job: the client's connection, or the JobManager's own output for a recovered job. */
-interface JobFollower {
-  send(message: ToClient): void;
-  gone(): boolean;
-  submitted(client: JobClient): void;
-  close(): void;
 }
 
 /** How often a recovered job looks for free slots. */
@@ -315,22 +298,15 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     for (const { record, pointer, restoreFrom: savepoint } of await jobsToRecover(ha, leadership.fence, this.clock.now())) {
       if (this.leadership !== leadership) return;
       if ([...this.active.values()].some((a) => a.ha?.jobId === record.jobId)) continue;
-      process.stderr.write(
-        `brook: recovering job ${record.jobId} (${record.jobFile}) ${pointer ? `from checkpoint ${pointer.checkpointId} at ${pointer.location}` : 'from its start: it has no completed checkpoint'}\n`,
-      );
+      const from = pointer
+        ? `from checkpoint ${pointer.checkpointId} at ${pointer.location}`
+        : savepoint
+          ? `from savepoint ${savepoint.path}: it has no completed checkpoint`
+          : 'from its start: it has no completed checkpoint';
+      process.stderr.write(`brook: recovering job ${record.jobId} (${record.jobFile}) ${from}\n`);
       this.startJob(
         { file: record.jobFile, args: record.args, parallelism: record.parallelism, savepoint, recoveredId: record.jobId },
-        {
-          send: (message) => {
-            if (message.type === 'stdout') process.stdout.write(message.text);
-            else if (message.type === 'stderr') process.stderr.write(message.text);
-            else if (message.type === 'failed') process.stderr.write(`brook: recovered job ${record.jobId}: ${message.message}\n`);
-            else if (message.type === 'finished') process.stderr.write(`brook: recovered job ${record.jobId} finished\n`);
-          },
-          gone: () => false,
-          submitted: () => undefined,
-          close: () => undefined,
-        },
+        recoveredJobFollower(record.jobId, process),
       );
     }
   }
