@@ -10,6 +10,7 @@ import { DEFAULT_HEARTBEAT } from '../../lib/cluster/net/HeartbeatMonitor';
 import { JobManagerProcessOptions, RunningJobManager } from '../../lib/cluster/ProcessRoles';
 import { connectHighAvailability } from '../../lib/cluster/connectHighAvailability';
 import { jobsToRecover, recordJobEnd } from '../../lib/cluster/JobRecovery';
+import { whenCheckpointDirectoryFree } from '../../lib/cluster/whenCheckpointDirectoryFree';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
 import { Fence } from '../../lib/ha/FencingToken';
 import { JobResult } from '../../lib/ha/JobResultStore';
@@ -345,7 +346,14 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       };
       const active: ActiveJob = { job, graph, output, ha: undefined };
       this.active.set(key, active);
-      if (request.recoveredId !== undefined) await this.slotsFor(graph);
+      if (request.recoveredId !== undefined) {
+        await this.slotsFor(graph);
+        // The previous leader's lock on the checkpoint directory, if it died on another host.
+        const storage = env.jobSettings().checkpointing?.storage;
+        if (storage?.type === 'filesystem' && !(await whenCheckpointDirectoryFree(storage.directory, this.clock))) {
+          log('the checkpoint directory %s is still locked; starting anyway', storage.directory);
+        }
+      }
       // A TaskManager that registered meanwhile defined the job when it was welcomed.
       const tms = [...this.taskManagers.values()].filter((tm) => tm.alive && !this.welcomedWith.get(tm)?.has(key));
       const refusals = await Promise.allSettled(tms.map((tm) => tm.defineJob(job)));

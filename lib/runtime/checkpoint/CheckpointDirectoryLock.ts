@@ -107,3 +107,15 @@ function holderIsDeadOnThisHost(file: string): boolean {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/**
+ * Whether a live job holds the directory's lock: a fresh lock whose holder is not known to be a
+ * dead process of this host. A stale lock (not refreshed for `staleMs`) counts as free, as
+ * lockCheckpointDirectory would take it over.
+ */
+export function isCheckpointDirectoryHeld(directory: string, staleMs = LOCK_STALE_MS): boolean {
+  const lockfilePath = path.join(directory, LOCK_NAME);
+  if (!fs.existsSync(lockfilePath)) return false;
+  if (holderIsDeadOnThisHost(path.join(directory, LOCK_HOLDER_NAME))) return false;
+  return lockfile.checkSync(directory, { lockfilePath, stale: staleMs });
+}
