@@ -10,6 +10,8 @@ import { OutputDigest } from './OutputDigest';
 export class DigestSink<T> implements ForwardableSink<T> {
   readonly name = 'Digest Sink';
   private forward: ((results: unknown) => void) | undefined;
+  /** When the last writer saw the end of its input (epoch ms), so a run can tell processing from what follows it. */
+  finishedAt: number | undefined;
 
   constructor(
     readonly digest: OutputDigest,
@@ -19,6 +21,9 @@ export class DigestSink<T> implements ForwardableSink<T> {
 
   createWriter(): SinkFunction<T> {
     const { describe, forward } = this;
+    const finished = (): void => {
+      this.finishedAt = Date.now();
+    };
     const digest = forward ? new OutputDigest(this.normalize) : this.digest;
     return {
       invoke(value: T): void {
@@ -27,6 +32,7 @@ export class DigestSink<T> implements ForwardableSink<T> {
         else digest.add(d);
       },
       finish(): void {
+        finished();
         forward?.(digest.toData());
       },
     };

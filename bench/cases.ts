@@ -1,3 +1,5 @@
+import fs from 'fs';
+import path from 'path';
 import { StreamExecutionEnvironment } from '../actors';
 import { TextWriter } from '../lib/runtime/StreamOperator';
 import { executeOnTaskManagerThreads } from '../lib/api/executeOnTaskManagerThreads';
@@ -22,6 +24,8 @@ export interface CaseInput {
   readonly slowSinkLog4x: string;
   /** Nexmark events per query run. */
   readonly nexmarkEvents: number;
+  /** A scratch directory of this suite run (checkpoint directories go under it). */
+  readonly workDir: string;
 }
 
 export interface CaseResult {
@@ -31,6 +35,13 @@ export interface CaseResult {
   readonly digest: string;
   /** Most records read but not yet taken by the sink (the backpressure cases). */
   readonly maxRecordsInFlight?: number;
+  /**
+   * The cases that checkpoint: when the sink saw the end of its input (epoch ms; the job then
+   * waits for its final checkpoint, a latency rather than throughput), and the checkpoints
+   * triggered before then and completed.
+   */
+  readonly outputEndedAt?: number;
+  readonly checkpointsCompleted?: number;
 }
 
 export interface BenchCase {
@@ -42,6 +53,8 @@ export interface BenchCase {
   readonly cores: number;
   /** Flink's published per-core figure for this work, when there is one. */
   readonly flinkPerCore?: number;
+  /** The case without checkpoints that this one repeats with them. */
+  readonly withCheckpointsOf?: string;
   run(input: CaseInput): Promise<CaseResult>;
 }
 
@@ -62,11 +75,27 @@ async function plainIpCount(input: CaseInput, run: (file: string, digest: Output
   return { records, digest: digest.toString() };
 }
 
-async function brookNexmark(input: CaseInput, query: NexmarkQuery, parallelism: number): Promise<CaseResult> {
+/** What a user would set to checkpoint a job: every 10 s, to a directory (Flink's per-core figures include checkpoints). */
+export const CHECKPOINT_INTERVAL_MS = 10_000;
+
+async function brookNexmark(input: CaseInput, query: NexmarkQuery, parallelism: number, checkpoints: boolean): Promise<CaseResult> {
   const env = StreamExecutionEnvironment.createLocalEnvironment({ parallelism, stdout: nullWriter, stderr: nullWriter });
-  const { digest } = nexmarkJob(env, { query, events: input.nexmarkEvents, parallelism });
-  const result = await env.execute(`Nexmark ${query}`);
-  return { records: result.vertices[0].operators[0].numRecordsOut, digest: digest.toString() };
+  const dir = checkpoints ? fs.mkdtempSync(path.join(input.workDir, `checkpoints-${query}-`)) : undefined;
+  try {
+    if (dir !== undefined) {
+      env.enableCheckpointing(CHECKPOINT_INTERVAL_MS);
+      env.getCheckpointConfig().setCheckpointStorage(dir);
+    }
+    const { digest, sink } = nexmarkJob(env, { query, events: input.nexmarkEvents, parallelism });
+    const result = await env.execute(`Nexmark ${query}`);
+    const records = result.vertices[0].operators[0].numRecordsOut;
+    if (!checkpoints) return { records, digest: digest.toString() };
+    const endedAt = sink.finishedAt ?? Date.now();
+    const during = (result.checkpoints?.history ?? []).filter((c) => c.triggerTime < endedAt);
+    return { records, digest: digest.toString(), outputEndedAt: endedAt, checkpointsCompleted: during.length };
+  } finally {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function threadsNexmark(input: CaseInput, query: NexmarkQuery, taskManagers: number): Promise<CaseResult> {
@@ -141,7 +170,16 @@ export const CASES: readonly BenchCase[] = [
     description: `Nexmark ${q} on brook, parallelism 1, seeded generator source`,
     cores: 1,
     flinkPerCore: FLINK_PER_CORE[q],
-    run: (i) => brookNexmark(i, q, 1),
+    run: (i) => brookNexmark(i, q, 1, false),
+  })),
+  ...(['q5', 'q7'] as const).map<BenchCase>((q) => ({
+    name: `nexmark ${q} p1, checkpoints every 10 s`,
+    group: `nexmark-${q}`,
+    description: `Nexmark ${q} on brook, parallelism 1, checkpointing every ${CHECKPOINT_INTERVAL_MS / 1000} s to a directory`,
+    cores: 1,
+    flinkPerCore: FLINK_PER_CORE[q],
+    withCheckpointsOf: `nexmark ${q} p1`,
+    run: (i) => brookNexmark(i, q, 1, true),
   })),
   ...(['q0', 'q1', 'q2', 'q5', 'q7'] as const).map<BenchCase>((q) => ({
     name: `nexmark ${q} 2 TM threads`,

@@ -20,9 +20,10 @@ const RESULT: Record<NexmarkQuery, (v: never) => number | string> = {
 };
 
 /** A Nexmark query into a digest, as a job module function (one TaskManager or threads). */
-export function nexmarkJob(env: StreamExecutionEnvironment, params: NexmarkParams): { readonly digest: OutputDigest } {
+export function nexmarkJob(env: StreamExecutionEnvironment, params: NexmarkParams): { readonly digest: OutputDigest; readonly sink: DigestSink<unknown> } {
   const digest = new OutputDigest();
   env.setParallelism(params.parallelism);
-  defineNexmarkQuery(params.query, env, params.events, new DigestSink(digest, RESULT[params.query] as (v: unknown) => number));
-  return { digest };
+  const sink = new DigestSink(digest, RESULT[params.query] as (v: unknown) => number);
+  defineNexmarkQuery(params.query, env, params.events, sink);
+  return { digest, sink };
 }
