@@ -357,7 +357,8 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       // A TaskManager that registered meanwhile defined the job when it was welcomed.
       const tms = [...this.taskManagers.values()].filter((tm) => tm.alive && !this.welcomedWith.get(tm)?.has(key));
       const refusals = await Promise.allSettled(tms.map((tm) => tm.defineJob(job)));
-      const refused = refusals.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+      // A TaskManager lost meanwhile did not refuse the job: its slots are gone and the job runs on the others.
+      const refused = refusals.flatMap((r, i) => (r.status === 'rejected' && tms[i].alive ? [(r.reason as Error).message] : []));
       if (refused.length > 0) throw new Error(`the TaskManagers refused job '${file.jobName}': ${refused.join('; ')}`);
       if (follower.gone() || this.leadership !== leadership) return;
       // The id a new leader knows the job by: the first submission's, kept across recoveries.
