@@ -39,6 +39,15 @@ describe('_metadata bytes', () => {
     expect(() => serializeMetadata(inMemory)).toThrow('in-memory state handle in a directory checkpoint');
   });
 
+  it.each([
+    ['a Buffer (what v8.serialize gives, which JSON.stringify turns into {type, data} before a replacer sees it)', Buffer.from([1, 2])],
+    ['another typed array', new Uint16Array([1, 2])],
+    ['an ArrayBuffer', new ArrayBuffer(2)],
+  ])('refuses an in-memory state handle whose bytes are %s', (_what, bytes) => {
+    const inMemory = { ...metadata(), tasks: [{ ...metadata().tasks[0], subtasks: [{ kind: 'bytes' as const, bytes: bytes as Uint8Array }] }] };
+    expect(() => serializeMetadata(inMemory)).toThrow('in-memory state handle in a directory checkpoint');
+  });
+
   it("refuses text that is not JSON (a torn write), naming the file and the parser's reason", () => {
     expect(() => parseMetadata('{"version":2,', WHERE)).toThrow(/^\/ckpt\/chk-3\/_metadata is not valid checkpoint metadata: .*JSON/);
     expect(() => parseMetadata('{"version":2,', WHERE)).not.toThrow('not a JSON object');

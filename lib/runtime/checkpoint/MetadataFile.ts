@@ -12,8 +12,10 @@ export function sha256Hex(bytes: Uint8Array | string): string {
  * changed are refused on restore rather than restored silently wrong.
  */
 export function serializeMetadata(metadata: CheckpointMetadata): Buffer {
-  const body = JSON.stringify(metadata, (_k, v: unknown) => {
-    if (v instanceof Uint8Array) throw new Error('in-memory state handle in a directory checkpoint');
+  const body = JSON.stringify(metadata, function (this: Record<string, unknown>, key: string, v: unknown) {
+    // The holder's own value: a Buffer reaches a replacer already turned into {type, data} by its toJSON.
+    const original = this[key];
+    if (ArrayBuffer.isView(original) || original instanceof ArrayBuffer) throw new Error('in-memory state handle in a directory checkpoint');
     return v;
   });
   return Buffer.from(`${body.slice(0, -1)},"sha256":"${sha256Hex(body)}"}`);
