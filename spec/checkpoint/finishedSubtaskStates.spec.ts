@@ -56,4 +56,19 @@ describe('FinishedSubtaskStates', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('keeps states per attempt: after clear() no subtask has finished, and one finishing before it acknowledged anything finishes with none', async () => {
+    const states = new FinishedSubtaskStates();
+    states.snapshotCompleted(
+      1,
+      undefined,
+      new Map([
+        ['1.0', bytesOf('attempt-0')],
+        ['1.1', bytesOf('attempt-0')],
+      ]),
+    );
+    await states.subtaskFinished('1.0');
+    states.clear();
+    expect(states.finalStateOf('1.0')).toBeUndefined();
+    expect(await text(states.subtaskFinished('1.1'))).toBeNull();
+  });
 });
