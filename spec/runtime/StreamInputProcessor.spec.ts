@@ -35,7 +35,6 @@ class ScriptedBarrierHandler implements CheckpointBarrierHandler {
   readonly blocked = new Set<number>();
   readonly held: ChannelMessage[] = [];
   readonly calls: string[] = [];
-  readonly pendingCheckpointId = undefined;
 
   isBlocked(channel: number): boolean {
     return this.blocked.has(channel);

@@ -25,8 +25,6 @@ export interface CheckpointBarrierHandler {
   processEndOfPartition(channel: number): void;
   /** The coordinator aborted checkpoint n (timeout, or a subtask declined). */
   processCancellation(checkpointId: number): void;
-  /** The checkpoint being aligned, if any. */
-  readonly pendingCheckpointId: number | undefined;
 }
 
 export function createBarrierHandler(
@@ -46,7 +44,7 @@ export function createBarrierHandler(
  */
 export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
   private readonly blocked: boolean[];
-  private readonly closed: boolean[];
+  private readonly closed = new ClosedChannels();
   private readonly held: ChannelMessage[][];
   private openChannels: number;
   private currentCheckpointId = 0;
@@ -65,13 +63,8 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
     private readonly now: () => number,
   ) {
     this.blocked = new Array<boolean>(numberOfChannels).fill(false);
-    this.closed = new Array<boolean>(numberOfChannels).fill(false);
     this.held = Array.from({ length: numberOfChannels }, () => []);
     this.openChannels = numberOfChannels;
-  }
-
-  get pendingCheckpointId(): number | undefined {
-    return this.pending?.checkpointId;
   }
 
   isBlocked(channel: number): boolean {
@@ -101,20 +94,17 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
   }
 
   processEndOfPartition(channel: number): void {
-    if (this.closed[channel]) return;
-    this.closed[channel] = true;
+    this.closed.close(channel);
     this.openChannels--;
     // A blocked channel's endOfPartition is held back, so a closing channel is never blocked here.
     this.checkAligned();
   }
 
   processCancellation(checkpointId: number): void {
-    if (this.pending && checkpointId === this.currentCheckpointId) {
-      this.currentCheckpointId = checkpointId;
-      this.abortAlignment();
-    } else if (checkpointId > this.currentCheckpointId) {
-      this.cancelled.add(checkpointId);
-    }
+    // An id at or below the current one is stale in processBarrier anyway: remembering it too
+    // changes nothing, and the next newer barrier forgets it.
+    if (this.pending && checkpointId === this.currentCheckpointId) this.abortAlignment();
+    else this.cancelled.add(checkpointId);
   }
 
   private checkAligned(): void {
@@ -133,16 +123,11 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
   }
 
   private unblockAll(): void {
-    const released: ChannelMessage[] = [];
-    for (let c = 0; c < this.blocked.length; c++) {
-      this.blocked[c] = false;
-      if (this.held[c].length > 0) {
-        released.push(...this.held[c]);
-        this.held[c] = [];
-      }
-    }
+    this.blocked.fill(false);
+    const released = this.held.flat();
+    for (const messages of this.held) messages.length = 0;
     this.barriersReceived = 0;
-    if (released.length > 0) this.target.releaseHeldMessages(released);
+    this.target.releaseHeldMessages(released);
   }
 }
 
@@ -152,7 +137,7 @@ export class CheckpointBarrierAligner implements CheckpointBarrierHandler {
  * are then in the snapshot and replayed after a restore: counted twice, never lost.
  */
 export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
-  private readonly closed: boolean[];
+  private readonly closed = new ClosedChannels();
   private openChannels: number;
   /** Per pending checkpoint (ascending ids): its barrier, the channels seen, when it started. */
   private readonly pendingCheckpoints: Array<{ barrier: CheckpointBarrier; seen: Set<number>; start: number }> = [];
@@ -164,12 +149,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     private readonly target: BarrierHandlerTarget,
     private readonly now: () => number,
   ) {
-    this.closed = new Array<boolean>(numberOfChannels).fill(false);
     this.openChannels = numberOfChannels;
-  }
-
-  get pendingCheckpointId(): number | undefined {
-    return this.pendingCheckpoints[0]?.barrier.checkpointId;
   }
 
   isBlocked(): boolean {
@@ -194,15 +174,15 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
   }
 
   processEndOfPartition(channel: number): void {
-    if (this.closed[channel]) return;
-    this.closed[channel] = true;
+    this.closed.close(channel);
     this.openChannels--;
     this.checkComplete();
   }
 
   processCancellation(checkpointId: number): void {
-    if (checkpointId <= this.latestTriggered) return;
     // Remembered even when pending here: its barriers still on their way must not start it anew.
+    // (An id at or below the last one triggered is stale in processBarrier anyway, and forgotten
+    // at the next trigger.)
     this.cancelled.add(checkpointId);
     const i = this.pendingCheckpoints.findIndex((p) => p.barrier.checkpointId === checkpointId);
     if (i < 0) return;
@@ -214,7 +194,7 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
     for (let i = this.pendingCheckpoints.length - 1; i >= 0; i--) {
       const p = this.pendingCheckpoints[i];
       let count = 0;
-      for (const c of p.seen) if (!this.closed[c]) count++;
+      for (const c of p.seen) if (!this.closed.has(c)) count++;
       if (count < this.openChannels) continue;
       // The newest complete checkpoint wins; older pending ones can no longer complete here.
       const older = this.pendingCheckpoints.splice(0, i + 1);
@@ -224,5 +204,23 @@ export class CheckpointBarrierTracker implements CheckpointBarrierHandler {
       this.target.triggerCheckpointOnBarrier(p.barrier, this.now() - p.start);
       return;
     }
+  }
+}
+
+/**
+ * The input channels whose producer finished. A channel delivers its endOfPartition once
+ * (StreamInputProcessor passes on each message once); a second would count a channel out twice,
+ * so it is refused rather than ignored.
+ */
+class ClosedChannels {
+  private readonly channels = new Set<number>();
+
+  close(channel: number): void {
+    if (this.channels.has(channel)) throw new Error(`endOfPartition arrived twice on input channel ${channel}`);
+    this.channels.add(channel);
+  }
+
+  has(channel: number): boolean {
+    return this.channels.has(channel);
   }
 }
