@@ -186,6 +186,13 @@ describe('FileSink', () => {
     await dead.close!();
   });
 
+  it('the orphan clean-up deletes only the hidden in-progress files the sink names, not other files that contain such a name', () => {
+    const lookalikes = ['copy.part-0-5-abcdef12.aaaaaaaa.0.inprogress', '.part-0-5-abcdef12.aaaaaaaa.0.inprogress.bak'];
+    for (const name of lookalikes) fs.writeFileSync(path.join(dir, name), 'kept\n');
+    fileWriter(dir, 'bbbbbbbb00', 0, 3);
+    expect(lookalikes.filter((name) => fs.existsSync(path.join(dir, name)))).toEqual(lookalikes);
+  });
+
   it('writes a value that is not a string as a line of JSON', async () => {
     const w = new FileSink<{ ip: string; count: number }>(dir).createWriter({
       subtaskIndex: 0,

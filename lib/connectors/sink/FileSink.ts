@@ -52,11 +52,11 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
       const owner = readOwner(ownerFile);
       if (owner !== epoch) throw fencedOut(who, what, owner, epoch);
     };
+    // Every recovering subtask clears the orphans: the clean-up is idempotent and spares this
+    // run's own files, so which subtask gets there first does not matter. The ownership just
+    // taken (or refused) above is what fences an older run out of it.
     const restored = context.restoredCheckpointId;
-    if (restored !== undefined && context.subtaskIndex === 0) {
-      checkOwner('clean up orphan part files');
-      removeOrphans(dir, epoch, restored);
-    }
+    if (restored !== undefined) removeOrphans(dir, epoch, restored);
     let buffer: string[] = [];
     let writes: Promise<unknown> = Promise.resolve();
     let writeError: Error | undefined;
