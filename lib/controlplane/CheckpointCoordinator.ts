@@ -55,7 +55,8 @@ interface PendingCheckpoint {
   readonly finishedStates: Map<string, Promise<Uint8Array | null>>;
   readonly stats: SubtaskCheckpointStats[];
   readonly replies: Array<(outcome: SnapshotOutcome) => void>;
-  timeout: TimerHandle | undefined;
+  /** Cancelled when it ends, so it fires only while the checkpoint is pending. */
+  readonly timeout: TimerHandle;
   /** Triggered (barriers sent); before that the location is being prepared. */
   triggered: boolean;
   /**
@@ -63,8 +64,6 @@ interface PendingCheckpoint {
    * the storage's to decide (the rename of its directory), and an abort waits for that outcome.
    */
   finalization: Promise<void> | undefined;
-  /** Why it was aborted while finalizing: the abort takes effect only if the finalization fails. */
-  abortedWhileFinalizing: string | undefined;
   done: boolean;
 }
 
@@ -132,7 +131,7 @@ export class CheckpointCoordinator {
   /** On demand: a checkpoint, or a savepoint into `directory`. Bypasses min pause and max concurrent (as Flink's forced triggers). */
   triggerSnapshot(kind: SnapshotKind, directory: string | undefined, reply: (outcome: SnapshotOutcome) => void): void {
     const target = isSavepoint(kind) ? (directory ?? this.config.defaultSavepointDirectory) : undefined;
-    this.startCheckpoint(kind, target, reply, true);
+    this.startCheckpoint(kind, target, reply);
   }
 
   /**
@@ -201,16 +200,19 @@ export class CheckpointCoordinator {
 
   // ---- internals
 
+  /**
+   * Called with no periodic timer pending: at a start (a stop before it cancelled the timer), from
+   * the timer's own callback, or for a queued trigger (which scheduled nothing).
+   */
   private schedulePeriodic(delayMs: number): void {
-    if (this.periodicTimer !== undefined) this.context.cancel(this.periodicTimer);
     this.periodicTimer = this.context.schedule(Math.max(0, delayMs), () => {
       this.periodicTimer = undefined;
       this.onPeriodicTrigger();
     });
   }
 
+  /** Runs only while the scheduler runs: a stop cancels the timer. */
   private onPeriodicTrigger(): void {
-    if (!this.periodicRunning) return;
     if (this.pending.size >= this.config.maxConcurrentCheckpoints) {
       this.periodicQueued = true;
       return;
@@ -221,7 +223,7 @@ export class CheckpointCoordinator {
       this.schedulePeriodic(earliest - now);
       return;
     }
-    this.startCheckpoint('CHECKPOINT', undefined, undefined, false);
+    this.startCheckpoint('CHECKPOINT', undefined, undefined);
     this.schedulePeriodic(this.config.intervalMs);
   }
 
@@ -229,12 +231,12 @@ export class CheckpointCoordinator {
   private onCheckpointEnded(): void {
     if (!this.periodicQueued || !this.periodicRunning) return;
     this.periodicQueued = false;
-    const now = this.context.clock.now();
-    const earliest = this.lastCheckpointCompletionTime + this.config.minPauseBetweenCheckpointsMs;
-    this.schedulePeriodic(Math.max(0, earliest - now));
+    // At once: the trigger itself waits for what is left of the min pause.
+    this.schedulePeriodic(0);
   }
 
-  private startCheckpoint(kind: SnapshotKind, directory: string | undefined, reply: ((o: SnapshotOutcome) => void) | undefined, forced: boolean): void {
+  /** Starts a checkpoint at once: the periodic trigger checked min pause and max concurrent before. */
+  private startCheckpoint(kind: SnapshotKind, directory: string | undefined, reply: ((o: SnapshotOutcome) => void) | undefined): void {
     const participants = this.context.participants();
     if (typeof participants === 'string') {
       log('checkpoint not started: %s', participants);
@@ -245,7 +247,6 @@ export class CheckpointCoordinator {
       reply?.({ error: `cannot take a ${describeKind(kind)} now: every source has finished` });
       return;
     }
-    if (!forced && this.pending.size >= this.config.maxConcurrentCheckpoints) return;
     const checkpointId = this.nextCheckpointId++;
     const timestamp = this.context.clock.now();
     const p: PendingCheckpoint = {
@@ -263,17 +264,15 @@ export class CheckpointCoordinator {
       ),
       stats: [],
       replies: reply ? [reply] : [],
-      timeout: undefined,
+      timeout: this.context.schedule(this.config.timeoutMs, () =>
+        this.abort(p, `checkpoint ${checkpointId} expired before completing (timeout ${this.config.timeoutMs} ms)`, true),
+      ),
       triggered: false,
       finalization: undefined,
-      abortedWhileFinalizing: undefined,
       done: false,
     };
     this.pending.set(checkpointId, p);
     this.stats.triggered();
-    p.timeout = this.context.schedule(this.config.timeoutMs, () => {
-      if (!p.done) this.abort(p, `checkpoint ${checkpointId} expired before completing (timeout ${this.config.timeoutMs} ms)`, true);
-    });
     log('triggering %s %d at %d source subtask(s)', describeKind(kind), checkpointId, participants.trigger.length);
     this.context.track(this.storage.initializeLocation(checkpointId, kind, directory, this.context.jobId)).then(
       (location) =>
@@ -293,9 +292,13 @@ export class CheckpointCoordinator {
     );
   }
 
-  /** Every acknowledgement is in: finalize once; the finalization's outcome decides. */
+  /**
+   * Every acknowledgement is in: finalize; the finalization's outcome decides. Called once, while
+   * the checkpoint is pending: when the last outstanding subtask acknowledges or finishes (a
+   * subtask leaves `notYetAcknowledged` once, and only a triggered checkpoint completes there),
+   * or when the barriers go out with none outstanding.
+   */
   private complete(p: PendingCheckpoint): void {
-    if (p.finalization !== undefined || p.done) return;
     const finalization = this.finalize(p)
       .catch((e: unknown) => log('%s %d: finalization failed: %s', describeKind(p.kind), p.checkpointId, errorText(e)))
       .finally(() => this.finalizations.delete(finalization));
@@ -329,9 +332,6 @@ export class CheckpointCoordinator {
         this.abort(p, `cannot record it as completed: ${errorText(e)}`, true);
         return;
       }
-    }
-    if (p.abortedWhileFinalizing !== undefined) {
-      log('%s %d completed although it was aborted meanwhile (%s): it was already durable', describeKind(p.kind), p.checkpointId, p.abortedWhileFinalizing);
     }
     const stateSize = p.stats.reduce((n, s) => n + s.stateSize, 0);
     const now = this.context.clock.now();
@@ -369,8 +369,7 @@ export class CheckpointCoordinator {
         if (finalState) {
           // A finished subtask's final state is copied into this checkpoint, which must stand alone.
           const bytes = await finalState;
-          handle =
-            bytes === null ? null : p.location === undefined ? { kind: 'bytes', bytes } : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
+          handle = bytes === null ? null : await persistSubtaskState(p.location, `${v.id}-${i}.state`, bytes);
         }
         subtasks.push(handle);
       }
@@ -402,8 +401,7 @@ export class CheckpointCoordinator {
     if (p.finalization !== undefined) {
       // Its directory may already be complete: aborting now (and telling sinks to abort their
       // transactions) could contradict what the storage holds.
-      p.abortedWhileFinalizing ??= reason;
-      log('%s %d is being finalized; abort (%s) waits for the outcome', describeKind(p.kind), p.checkpointId, reason);
+      log('%s %d is being finalized; abort (%s) takes effect only if the finalization fails', describeKind(p.kind), p.checkpointId, reason);
       return;
     }
     this.finish(p);
@@ -432,7 +430,7 @@ export class CheckpointCoordinator {
   private finish(p: PendingCheckpoint): void {
     p.done = true;
     this.pending.delete(p.checkpointId);
-    if (p.timeout !== undefined) this.context.cancel(p.timeout);
+    this.context.cancel(p.timeout);
   }
 }
 
