@@ -72,4 +72,11 @@ describe('a checkpoint completed under high availability', () => {
     expect((await ha.checkpoints.latest('job'))?.checkpointId).toBe(first);
     await expect(ha.checkpoints.add(leadership.fence, { jobId: 'job', checkpointId: 99, location: '', timestamp: 0 })).rejects.toBeInstanceOf(FencedError);
   });
+  it('a record that fails is a failed checkpoint: it counts toward the tolerable failures, and the job failure says why', async () => {
+    const h = new CoordinatorHarness(undefined, { tolerableCheckpointFailureNumber: 0 }, 2, () => Promise.reject(new Error('the fence is gone')));
+    await completeOne(h);
+    expect(h.jobFailures.map((e) => e.message)).toEqual([
+      expect.stringContaining('the latest checkpoint failed: cannot record it as completed: the fence is gone'),
+    ]);
+  });
 });
