@@ -17,6 +17,7 @@ import { assertNever } from '../../lib/util/assertNever';
 import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
 import { spawnTaskManagerActor } from '../TaskManagerActor';
+import { toTaskManagerReport } from '../toTaskManagerReport';
 import { SubtaskAddress, ThreadWiring } from '../threads/protocol';
 import { FromTaskManager, PeerAddress, PeerFrame, ProcessJob, ToTaskManager } from './protocol';
 
@@ -329,33 +330,10 @@ export class TaskManagerProcess implements RunningTaskManager {
           this.local.set(s.executionId, s.ref);
           this.waiting.set(s.executionId, []);
         }
-        this.send({ type: 'deployed', jobId: message.jobId, executionIds: message.subtasks.map((s) => s.executionId) });
-        break;
-      case 'subtaskState': {
-        const f = message.failure;
-        const cause = f?.cause instanceof Error ? f.cause : new Error(String(f?.cause));
-        this.send({
-          type: 'subtaskState',
-          jobId: message.jobId,
-          executionId: message.executionId,
-          state: message.state,
-          metrics: message.metrics,
-          failure: f && {
-            taskName: f.taskName,
-            subtaskIndex: f.subtaskIndex,
-            parallelism: f.parallelism,
-            causeName: cause.name,
-            causeMessage: cause.message,
-            causeStack: cause.stack,
-          },
-        });
-        break;
-      }
-      case 'released':
-        this.send({ type: 'released', jobId: message.jobId });
+        this.send(toTaskManagerReport(message));
         break;
       default:
-        this.send({ type: 'toJobManager', message });
+        this.send(toTaskManagerReport(message));
     }
   }
 

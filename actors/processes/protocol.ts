@@ -1,8 +1,5 @@
 import { FromClient } from '../../lib/cluster/net/ClientProtocol';
-import { ExecutionState } from '../../lib/runtime/ExecutionState';
-import { TaskMetricsSnapshot } from '../../lib/runtime/TaskMetrics';
-import { JobManagerMessage } from '../messages';
-import { SerializedFailure, ThreadDeployment, ThreadSubtaskMessage } from '../threads/protocol';
+import { TaskManagerCommand, TaskManagerReport, ThreadDeployment } from '../threads/protocol';
 
 /**
  * What crosses TCP between brook processes, each message one frame (lib/cluster/net): the
@@ -48,10 +45,7 @@ export type ToTaskManager =
       /** Every live TaskManager: connections that are missing are made now, never in the middle of an attempt. */
       readonly peers: readonly PeerAddress[];
     }
-  | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: ThreadSubtaskMessage }
-  | { readonly type: 'release'; readonly jobId: string }
-  | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
-  | { readonly type: 'describe'; readonly requestId: number }
+  | TaskManagerCommand
   | { readonly type: 'shutdown' };
 
 export type FromTaskManager =
@@ -61,18 +55,7 @@ export type FromTaskManager =
   | { readonly type: 'jobDefined'; readonly key: string; readonly error: string | undefined }
   /** Every job of `registered` is defined (or refused): the slots may be offered. */
   | { readonly type: 'ready' }
-  | { readonly type: 'deployed'; readonly jobId: string; readonly executionIds: readonly string[] }
-  | {
-      readonly type: 'subtaskState';
-      readonly jobId: string;
-      readonly executionId: string;
-      readonly state: ExecutionState;
-      readonly failure: SerializedFailure | undefined;
-      readonly metrics: TaskMetricsSnapshot | undefined;
-    }
-  | { readonly type: 'released'; readonly jobId: string }
-  | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
-  | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
+  | TaskManagerReport
   | { readonly type: 'stdout' | 'stderr'; readonly key: string; readonly text: string }
   | { readonly type: 'sinkResults'; readonly key: string; readonly nodeId: number; readonly results: unknown }
   /** A channel connection to another TaskManager dropped: the jobs with channels over it must fail over. */

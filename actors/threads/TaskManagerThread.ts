@@ -12,6 +12,7 @@ import { SubtaskWiring } from '../../lib/controlplane/SubtaskWiring';
 import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
 import { spawnTaskManagerActor } from '../TaskManagerActor';
+import { toTaskManagerReport } from '../toTaskManagerReport';
 import { decodeFromPort, encodeForPort } from './channelCodec';
 import { FromThread, PeerEnvelope, ThreadWiring, SubtaskAddress, ToThread, TaskManagerThreadData } from './protocol';
 import { assertNever } from '../../lib/util/assertNever';
@@ -121,33 +122,10 @@ function start(graph: JobGraph): void {
           local.set(s.executionId, s.ref);
           waiting.set(s.executionId, []);
         }
-        post({ type: 'deployed', jobId: message.jobId, executionIds: message.subtasks.map((s) => s.executionId) });
-        break;
-      case 'subtaskState': {
-        const f = message.failure;
-        const cause = f?.cause instanceof Error ? f.cause : new Error(String(f?.cause));
-        post({
-          type: 'subtaskState',
-          jobId: message.jobId,
-          executionId: message.executionId,
-          state: message.state,
-          metrics: message.metrics,
-          failure: f && {
-            taskName: f.taskName,
-            subtaskIndex: f.subtaskIndex,
-            parallelism: f.parallelism,
-            causeName: cause.name,
-            causeMessage: cause.message,
-            causeStack: cause.stack,
-          },
-        });
-        break;
-      }
-      case 'released':
-        post({ type: 'released', jobId: message.jobId });
+        post(toTaskManagerReport(message));
         break;
       default:
-        post({ type: 'toJobManager', message });
+        post(toTaskManagerReport(message));
     }
   });
   const taskManager: TypedRef<TaskManagerMessage> = spawnTaskManagerActor({

@@ -64,20 +64,22 @@ export interface TaskManagerThreadData {
   readonly peers: ReadonlyArray<{ readonly taskManagerId: number; readonly port: MessagePort }>;
 }
 
-export type ToThread =
-  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly ThreadDeployment[] }
+/**
+ * What the JobManager's proxy of a TaskManager sends it besides deployments, the same whether
+ * the TaskManager is a thread or a process.
+ */
+export type TaskManagerCommand =
   /** Channel messages, and the checkpoint coordinator's trigger (a barrier), notifyCheckpointComplete and notifyCheckpointAborted. */
   | { readonly type: 'toSubtask'; readonly executionId: string; readonly message: ThreadSubtaskMessage }
   | { readonly type: 'release'; readonly jobId: string }
   | { readonly type: 'collectMetrics'; readonly jobId: string; readonly requestId: number }
-  | { readonly type: 'describe'; readonly requestId: number }
-  /** A channel to another TaskManager thread, started (again, after its thread died) after this one. */
-  | { readonly type: 'peer'; readonly taskManagerId: number; readonly port: MessagePort }
-  | { readonly type: 'shutdown' };
+  | { readonly type: 'describe'; readonly requestId: number };
 
-export type FromThread =
-  | { readonly type: 'ready'; readonly taskManagerId: number; readonly slots: number }
-  | { readonly type: 'fatal'; readonly message: string }
+/**
+ * What a TaskManager reports to the JobManager, the same whether it is a thread or a process:
+ * its subtasks' lifecycle, and answers to commands.
+ */
+export type TaskManagerReport =
   | { readonly type: 'deployed'; readonly jobId: string; readonly executionIds: readonly string[] }
   | {
       readonly type: 'subtaskState';
@@ -94,7 +96,19 @@ export type FromThread =
    * directory otherwise) and statistics, and declines.
    */
   | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
-  | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown }
+  | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown };
+
+export type ToThread =
+  | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly ThreadDeployment[] }
+  | TaskManagerCommand
+  /** A channel to another TaskManager thread, started (again, after its thread died) after this one. */
+  | { readonly type: 'peer'; readonly taskManagerId: number; readonly port: MessagePort }
+  | { readonly type: 'shutdown' };
+
+export type FromThread =
+  | { readonly type: 'ready'; readonly taskManagerId: number; readonly slots: number }
+  | { readonly type: 'fatal'; readonly message: string }
+  | TaskManagerReport
   | { readonly type: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'sinkResults'; readonly nodeId: number; readonly results: unknown }
   | { readonly type: 'closed' };
