@@ -5,7 +5,7 @@ import { TaskFailure } from '../../lib/runtime/errors';
 import { Clock } from '../../lib/time/Clock';
 import { assertNever } from '../../lib/util/assertNever';
 import { TaskManagerProxy, TaskManagerProxyDeps } from '../TaskManagerProxy';
-import { TaskManagerCommand, ThreadDeployment } from '../threads/protocol';
+import { isTaskManagerReport, TaskManagerCommand, ThreadDeployment } from '../threads/protocol';
 import { FromTaskManager, PeerAddress, ProcessJob, ToTaskManager } from './protocol';
 
 const log = createDebug('brook:jobmanager-process');
@@ -101,6 +101,10 @@ export class RemoteTaskManager extends TaskManagerProxy {
 
   private fromTaskManager(message: FromTaskManager): void {
     this.heartbeat.heard();
+    if (isTaskManagerReport(message)) {
+      this.received(message);
+      return;
+    }
     const { system, jobManager } = this.deps;
     switch (message.type) {
       case 'register':
@@ -126,13 +130,6 @@ export class RemoteTaskManager extends TaskManagerProxy {
           ref: this.ref,
         });
         this.deps.onReady(this);
-        break;
-      case 'deployed':
-      case 'subtaskState':
-      case 'released':
-      case 'toJobManager':
-      case 'reply':
-        this.received(message);
         break;
       case 'stdout':
       case 'stderr':

@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { MessagePort, Worker } from 'worker_threads';
 import { TextWriter } from '../../lib/runtime/StreamOperator';
 import { TaskManagerProxy, TaskManagerProxyDeps } from '../TaskManagerProxy';
-import { FromThread, TaskManagerCommand, ThreadDeployment, ToThread } from './protocol';
+import { FromThread, isTaskManagerReport, TaskManagerCommand, ThreadDeployment, ToThread } from './protocol';
 import { assertNever } from '../../lib/util/assertNever';
 
 const log = createDebug('brook:cluster');
@@ -103,6 +103,10 @@ export class ThreadTaskManager extends TaskManagerProxy {
   }
 
   private fromThread(message: FromThread): void {
+    if (isTaskManagerReport(message)) {
+      this.received(message);
+      return;
+    }
     const { system, jobManager } = this.deps;
     switch (message.type) {
       case 'ready':
@@ -122,13 +126,6 @@ export class ThreadTaskManager extends TaskManagerProxy {
         break;
       case 'fatal':
         this.died(new Error(message.message));
-        break;
-      case 'deployed':
-      case 'subtaskState':
-      case 'released':
-      case 'toJobManager':
-      case 'reply':
-        this.received(message);
         break;
       case 'stdout':
         this.printed(this.deps.stdout, message.text);

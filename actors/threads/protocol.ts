@@ -98,6 +98,19 @@ export type TaskManagerReport =
   | { readonly type: 'toJobManager'; readonly message: JobManagerMessage }
   | { readonly type: 'reply'; readonly requestId: number; readonly payload: unknown };
 
+const reportTypes: Readonly<Record<TaskManagerReport['type'], true>> = {
+  deployed: true,
+  subtaskState: true,
+  released: true,
+  toJobManager: true,
+  reply: true,
+};
+
+/** Whether a message from a TaskManager is one of its reports (told to the JobManager as they are on any transport). */
+export function isTaskManagerReport(message: TaskManagerReport | { readonly type: string }): message is TaskManagerReport {
+  return Object.hasOwn(reportTypes, message.type);
+}
+
 export type ToThread =
   | { readonly type: 'deploy'; readonly jobId: string; readonly deployments: readonly ThreadDeployment[] }
   | TaskManagerCommand
