@@ -6,6 +6,8 @@ import { JobManagerProcess } from '../../actors/processes/JobManagerProcess';
 import { TaskManagerProcess } from '../../actors/processes/TaskManagerProcess';
 import { runOnJobManager } from '../../lib/cli/remoteRun';
 import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
+import { committedLines as lines } from '../harness/fileSinkOutput';
+import { eventually } from '../harness/eventually';
 
 /**
  * A JobManager and two TaskManagers in this process, over loopback TCP, running a checkpointed
@@ -17,24 +19,6 @@ import { FramedConnection } from '../../lib/cluster/net/FramedConnection';
 /** Reaches into a TaskManager's channel connections (PeerConnections) to drop one. */
 interface PeerInternals {
   readonly peers: { readonly peers: Map<number, { connection: FramedConnection<unknown, unknown> | undefined }> };
-}
-
-function lines(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.startsWith('part-'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter((l) => l !== '')
-    .sort();
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const until = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a channel connection between two live TaskManager processes that drops', () => {

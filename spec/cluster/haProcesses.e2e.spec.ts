@@ -5,6 +5,9 @@ import path from 'path';
 import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage';
 import { EtcdCluster } from '../harness/EtcdCluster';
 import { ROOT, runScript, waitForOutput } from '../harness/processes';
+import { expectedLines, KEYS } from '../harness/windowedCounts';
+import { committedLines } from '../harness/fileSinkOutput';
+import { eventually } from '../harness/eventually';
 
 /**
  * High availability across processes: a 3-member etcd, two JobManagers with --ha (one leads,
@@ -15,35 +18,6 @@ import { ROOT, runScript, waitForOutput } from '../harness/processes';
  */
 
 const BROOK = 'actors/brook.js';
-const KEYS = 5;
-const PER_WINDOW = 100;
-
-function expectedLines(records: number): string[] {
-  const lines: string[] = [];
-  for (let w = 0; w < records / PER_WINDOW; w++) {
-    for (let k = 0; k < KEYS; k++) lines.push(`k${k} ${w * 1000} ${PER_WINDOW / KEYS}`);
-  }
-  return lines.sort();
-}
-
-function committedLines(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.startsWith('part-'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter((l) => l !== '')
-    .sort();
-}
-
-/** Polls (real processes run on wall time) until `check` holds; bounded by the test's timeout. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Everything a child printed on stderr so far. */
 function stderrOf(child: ChildProcess): () => string {

@@ -6,6 +6,9 @@ import { findLatestCompletedCheckpoint } from '../../lib/runtime/checkpoint/Chec
 import { TaskManagersBody } from '../../lib/rest/RestTypes';
 import { getJson } from '../harness/httpGet';
 import { ROOT, runScript, waitForOutput } from '../harness/processes';
+import { expectedLines, KEYS } from '../harness/windowedCounts';
+import { committedLines } from '../harness/fileSinkOutput';
+import { eventually } from '../harness/eventually';
 
 /**
  * A JobManager and two TaskManagers as OS processes on 127.0.0.1 (the built `brook` command,
@@ -14,38 +17,6 @@ import { ROOT, runScript, waitForOutput } from '../harness/processes';
  */
 
 const BROOK = 'actors/brook.js';
-const KEYS = 5;
-/** Records per 1 s event-time window (one record every 10 ms of event time). */
-const PER_WINDOW = 100;
-
-/** Every window of every key: `key windowStart count`, sorted. */
-function expectedLines(records: number): string[] {
-  const lines: string[] = [];
-  for (let w = 0; w < records / PER_WINDOW; w++) {
-    for (let k = 0; k < KEYS; k++) lines.push(`k${k} ${w * 1000} ${PER_WINDOW / KEYS}`);
-  }
-  return lines.sort();
-}
-
-/** The committed (visible) lines of the FileSink directory, sorted. */
-function committedLines(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.startsWith('part-'))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter((l) => l !== '')
-    .sort();
-}
-
-/** Polls (real processes run on wall time) until `check` holds; bounded by the test's timeout. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('brook across processes: a JobManager and two TaskManager processes', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-processes-'));
