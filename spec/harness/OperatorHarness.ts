@@ -24,6 +24,8 @@ export interface HarnessOptions {
   readonly autoWatermarkInterval?: number;
   /** The job's checkpointing mode (two-phase-commit sinks need one); default: none. */
   readonly checkpointingMode?: CheckpointingMode;
+  /** The job run the operator belongs to, as a task gives it; default: none (an operator run outside a job). */
+  readonly jobId?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export class OperatorHarness<IN, OUT> {
       stderr: writer,
       autoWatermarkInterval: options.autoWatermarkInterval ?? 0,
       checkpointingMode: options.checkpointingMode,
+      jobId: options.jobId,
       mailboxExecutor: { execute: (action, description) => void this.mailbox.push({ action, description }) },
       trackAsync: (work: Promise<unknown>) => {
         this.asyncWork.add(work);

@@ -1,5 +1,6 @@
 import { SinkContext } from '../../../lib/connectors/sink/SinkFunction';
-import { TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../../lib/connectors/sink/TwoPhaseCommitSink';
+import { TransactionalSinkContext, TwoPhaseCommitSink, TwoPhaseCommitWriter } from '../../../lib/connectors/sink/TwoPhaseCommitSink';
+import { MalformedRecordError } from '../../../lib/runtime/errors';
 import { MIN_WATERMARK } from '../../../lib/time/Watermark';
 import { OperatorStateSnapshot } from '../../../lib/runtime/state/OperatorStateSnapshot';
 import { TwoPhaseCommitSinkOperator } from '../../../lib/runtime/operators/TwoPhaseCommitSinkOperator';
@@ -9,9 +10,16 @@ interface Txn {
   readonly name: string;
 }
 
+/** A writer call the test holds back: `asked` once the writer got it, and it returns after `release()`. */
+interface HeldCall {
+  readonly asked: Promise<void>;
+  release(): void;
+}
+
 /**
  * A sink that logs every call its writers get (transactions are named `<prefix><opened after checkpoint>`)
- * and what each commit made visible; commits are idempotent, as the protocol requires.
+ * and what each commit made visible; commits are idempotent, as the protocol requires. A
+ * pre-commit, commit or abort the test holds (`hold('abort b1')`) waits until the test releases it.
  */
 class LoggingSink implements TwoPhaseCommitSink<string, Txn> {
   readonly name = 'Logging Sink';
@@ -19,12 +27,36 @@ class LoggingSink implements TwoPhaseCommitSink<string, Txn> {
   readonly calls: string[] = [];
   readonly committed: string[] = [];
   readonly contexts: SinkContext[] = [];
+  readonly writerContexts: TransactionalSinkContext[] = [];
   private readonly staged = new Map<string, string[]>();
   private readonly done = new Set<string>();
+  private readonly held = new Map<string, { asked: () => void; released: Promise<void> }>();
 
   constructor(private readonly prefix = 't') {}
 
-  createWriter(): TwoPhaseCommitWriter<string, Txn> {
+  hold(call: string): HeldCall {
+    let asked!: () => void;
+    let release!: () => void;
+    const askedPromise = new Promise<void>((resolve) => (asked = resolve));
+    this.held.set(call, { asked, released: new Promise<void>((resolve) => (release = resolve)) });
+    return { asked: askedPromise, release };
+  }
+
+  /** The commit and abort calls so far, in order. */
+  get outcomes(): string[] {
+    return this.calls.filter((c) => c.startsWith('commit') || c.startsWith('abort'));
+  }
+
+  private async call(call: string): Promise<void> {
+    this.calls.push(call);
+    const held = this.held.get(call);
+    if (!held) return;
+    held.asked();
+    await held.released;
+  }
+
+  createWriter(context: TransactionalSinkContext): TwoPhaseCommitWriter<string, Txn> {
+    this.writerContexts.push(context);
     return {
       beginTransaction: (checkpointId) => {
         const name = `${this.prefix}${checkpointId}`;
@@ -37,14 +69,14 @@ class LoggingSink implements TwoPhaseCommitSink<string, Txn> {
         this.contexts.push({ timestamp: context.timestamp, currentWatermark: context.currentWatermark, currentProcessingTime: context.currentProcessingTime });
       },
       flush: (txn) => void this.calls.push(`flush ${txn.name}`),
-      preCommit: async (txn) => void this.calls.push(`preCommit ${txn.name}`),
+      preCommit: (txn) => this.call(`preCommit ${txn.name}`),
       commit: async (txn) => {
-        this.calls.push(`commit ${txn.name}`);
+        await this.call(`commit ${txn.name}`);
         if (this.done.has(txn.name)) return;
         this.done.add(txn.name);
         this.committed.push(...(this.staged.get(txn.name) ?? []));
       },
-      abort: async (txn) => void this.calls.push(`abort ${txn.name}`),
+      abort: (txn) => this.call(`abort ${txn.name}`),
       close: async () => void this.calls.push('close'),
     };
   }
@@ -179,8 +211,8 @@ describe('TwoPhaseCommitSinkOperator protocol', () => {
   it('a failing abort or close at the end is printed on stderr, naming the sink and the subtask, and fails nothing', async () => {
     const sink = new LoggingSink();
     const createWriter = sink.createWriter.bind(sink);
-    sink.createWriter = () => ({
-      ...createWriter(),
+    sink.createWriter = (context) => ({
+      ...createWriter(context),
       abort: async () => Promise.reject(new Error('Redis is gone')),
       close: async () => Promise.reject(new Error('socket closed')),
     });
@@ -199,5 +231,113 @@ describe('TwoPhaseCommitSinkOperator protocol', () => {
     h.close();
     await expect(h.settleAsyncWork()).resolves.toBeUndefined();
     expect(sink.calls).toEqual([]);
+  });
+
+  it("the writer is told its subtask and the job run, so that it can tell its own transactions from another run's", () => {
+    const sink = new LoggingSink();
+    const operator = new TwoPhaseCommitSinkOperator<string, Txn>(sink, 'Sink: Test');
+    new OperatorHarness(operator, { checkpointingMode: 'EXACTLY_ONCE', jobId: 'job-7', subtaskIndex: 1, parallelism: 2 }).open();
+    expect(sink.writerContexts).toEqual([
+      expect.objectContaining({ subtaskIndex: 1, parallelism: 2, taskName: 'Sink: Test', jobId: 'job-7', attemptNumber: 0, restoredCheckpointId: undefined }),
+    ]);
+  });
+
+  it('a record the writer refuses fails the subtask, naming the sink and the record; one it reports malformed is skipped and counted', () => {
+    const sink = new LoggingSink();
+    const createWriter = sink.createWriter.bind(sink);
+    sink.createWriter = (context) => ({
+      ...createWriter(context),
+      invoke: (_txn, value) => {
+        if (value === 'garbled') throw new MalformedRecordError('not a line of the log');
+        throw new Error('value too large for the store');
+      },
+    });
+    const h = sinkHarness(sink).open();
+    h.element('garbled');
+    expect(h.metrics.numRecordsSkipped).toBe(1);
+    expect(() => h.element('huge')).toThrow(`operator 'Sink: Test' failed on record "huge": value too large for the store`);
+  });
+
+  it("a checkpoint waits for its transaction's pre-commit, and a pre-commit that fails fails the checkpoint", async () => {
+    const sink = new LoggingSink();
+    const createWriter = sink.createWriter.bind(sink);
+    sink.createWriter = (context) => {
+      const writer = createWriter(context);
+      return {
+        ...writer,
+        preCommit: async (txn) => {
+          if (txn.name === 't1') throw new Error('disk full');
+          await writer.preCommit(txn);
+        },
+      };
+    };
+    const durable = sink.hold('preCommit t0');
+    const h = sinkHarness(sink).open();
+    h.element('a');
+    h.snapshot(1);
+    let acknowledged = false;
+    const acknowledgement = h.operator.preCommit!(1).then(() => void (acknowledged = true));
+    await durable.asked;
+    await h.runMailbox(); // every promise that can settle now has settled
+    expect(acknowledged).toBe(false);
+    durable.release();
+    await acknowledgement;
+    h.element('b');
+    h.snapshot(2);
+    await expect(h.operator.preCommit!(2)).rejects.toThrow('disk full');
+  });
+
+  it("a restore aborts exactly what was open at its checkpoint: not what an earlier run's recovery already aborted", async () => {
+    const first = new LoggingSink('t');
+    const h1 = sinkHarness(first).open();
+    h1.element('a');
+    const checkpoint1 = await barrier(h1, 1); // pending t0, open t1
+    const second = new LoggingSink('s');
+    const h2 = sinkHarness(second).initializeState(checkpoint1, 1).open();
+    await h2.settleAsyncWork();
+    expect(second.outcomes).toEqual(['commit t0', 'abort t1']);
+    h2.element('b');
+    const checkpoint2 = await barrier(h2, 2); // pending s1, open s2
+    const third = new LoggingSink('r');
+    const h3 = sinkHarness(third).initializeState(checkpoint2, 2).open();
+    await h3.settleAsyncWork();
+    expect(third.outcomes).toEqual(['commit s1', 'abort s2']);
+  });
+
+  it('a transaction pre-committed while the recovery commit is under way is committed when its checkpoint completes later', async () => {
+    const first = new LoggingSink('t');
+    const h1 = sinkHarness(first).open();
+    h1.element('a');
+    const checkpoint1 = await barrier(h1, 1); // pending t0
+    const second = new LoggingSink('s');
+    const recovery = second.hold('commit t0');
+    const h2 = sinkHarness(second).initializeState(checkpoint1, 1).open();
+    await recovery.asked;
+    h2.element('b');
+    h2.snapshot(2); // pending t0 (being recovered) and s1
+    await h2.operator.preCommit!(2);
+    recovery.release();
+    await h2.settleAsyncWork();
+    h2.notifyCheckpointComplete(2);
+    await h2.settleAsyncWork();
+    expect(second.outcomes).toEqual(['commit t0', 'abort t1', 'commit s1']);
+    expect(second.committed).toEqual(['b']);
+  });
+
+  it('after a rescale, a run that dies during the aborts of the restored open transactions leaves each one not aborted yet to the next run', async () => {
+    const sinkA = new LoggingSink('a');
+    const stateA = await barrier(sinkHarness(sinkA).open(), 1); // open a1
+    const sinkB = new LoggingSink('b');
+    const stateB = await barrier(sinkHarness(sinkB).open(), 1); // open b1
+    const second = new LoggingSink('s');
+    const abortOfB = second.hold('abort b1');
+    const h2 = sinkHarness(second).initializeState([stateA, stateB], 1).open();
+    await abortOfB.asked;
+    expect(second.outcomes).toEqual(['commit a0', 'commit b0', 'abort a1', 'abort b1']);
+    const checkpoint2 = h2.snapshot(2); // a1 aborted, b1 not yet: the run dies here
+    const third = new LoggingSink('r');
+    const h3 = sinkHarness(third).initializeState(checkpoint2, 2).open();
+    await h3.settleAsyncWork();
+    expect(third.outcomes.filter((c) => c.startsWith('abort'))).toEqual(['abort s2', 'abort b1']);
   });
 });
