@@ -69,7 +69,8 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     // The id comes from the restore, not from the state: a subtask that finished early holds the
     // state of its final checkpoint, older than the one the job restored.
     this.restoredCheckpointId = context.restoredCheckpointId;
-    if (context.isRestored) this.restored = context.operator as ReadonlyArray<TwoPhaseCommitState<TXN>>;
+    // Empty on a fresh start (and for an operator the restored checkpoint does not know).
+    this.restored = context.operator as ReadonlyArray<TwoPhaseCommitState<TXN>>;
   }
 
   override open(): void {
