@@ -14,6 +14,8 @@ export interface SubtaskActorDeps {
   readonly clock: Clock;
   readonly stdout: TextWriter;
   readonly stderr: TextWriter;
+  /** See OperatorContext.checkFence. */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 export interface SpawnedSubtask {
@@ -44,6 +46,7 @@ export function spawnSubtaskActor(deps: SubtaskActorDeps, actorName: string, job
         system.tell(jobManager, { type: 'declineCheckpoint', jobId, executionId, checkpointId, reason, countsAsFailure }),
     },
     trackAsync: (work) => system.trackAsync(work),
+    checkFence: deps.checkFence,
   });
   const self = system.spawn<SubtaskMessage>(deps.parent, actorName, {
     receive(message) {

@@ -20,6 +20,8 @@ export interface TaskManagerDeps {
   readonly stderr: TextWriter;
   /** Where a job's subtasks print, when that depends on the job (its client, in a cluster of processes); stdout and stderr otherwise. */
   readonly writersFor?: (jobId: string) => { readonly stdout: TextWriter; readonly stderr: TextWriter };
+  /** Rejects once this TaskManager has been fenced out (see OperatorContext.checkFence). */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 /**
@@ -38,7 +40,7 @@ export function spawnTaskManagerActor(deps: TaskManagerDeps): TypedRef<TaskManag
             const { vertex, subtaskIndex, attemptNumber } = d.descriptor;
             const name = `${message.jobId.slice(0, 8)}-task-${vertex.id}.${subtaskIndex}-${attemptNumber}`;
             const s = spawnSubtaskActor(
-              { system, parent: ctx.self, jobManager, clock: deps.clock, stdout: writers.stdout, stderr: writers.stderr },
+              { system, parent: ctx.self, jobManager, clock: deps.clock, stdout: writers.stdout, stderr: writers.stderr, checkFence: deps.checkFence },
               name,
               message.jobId,
               d.executionId,

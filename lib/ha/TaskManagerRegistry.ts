@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { CoordinationLease, CoordinationStore, Unwatch } from './CoordinationStore';
 import { Fence } from './FencingToken';
 import { HaKeys } from './HaKeys';
-import { fencedTransaction } from './fencedTransaction';
+import { checkFence, fencedTransaction } from './fencedTransaction';
 
 const log = createDebug('brook:ha:taskmanagers');
 
@@ -36,6 +36,8 @@ export interface TaskManagerRegistration {
   readonly fence: Fence;
   /** Publishes new info (free slots) under the same registration; FencedError once it expired. */
   update(info: TaskManagerInfo): Promise<void>;
+  /** Throws FencedError unless the registration still holds: call it right before an external commit. */
+  check(action: string): Promise<void>;
   /** Deregisters now. */
   close(): Promise<void>;
 }
@@ -99,6 +101,10 @@ class Registration implements TaskManagerRegistration {
       [{ type: 'put', key: this.fence.key, value: JSON.stringify(info), lease: this.lease.id }],
       `updating TaskManager ${info.id}`,
     );
+  }
+
+  check(action: string): Promise<void> {
+    return checkFence(this.store, this.fence, action);
   }
 
   async close(): Promise<void> {

@@ -59,6 +59,13 @@ export interface OperatorContext {
   readonly holdInputUntil?: (work: Promise<unknown>, what: string) => void;
   /** Runs actions on the task's mailbox (async I/O completions); absent where no task runs the operator. */
   readonly mailboxExecutor?: MailboxExecutor;
+  /**
+   * Rejects once the TaskManager running this subtask has been fenced out (its registration's
+   * lease ended: it may have been paused while the JobManager failed its subtasks over). A sink
+   * calls it right before an effect outside the job (a two-phase commit); absent where nothing
+   * can fence the TaskManager (one process, no high availability).
+   */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface TaskHost {
   readonly checkpointResponder?: CheckpointResponder;
   /** Lets a test harness wait for asynchronous work (state writes, commits) as it waits for messages. */
   trackAsync?(work: Promise<unknown>): void;
+  /** See OperatorContext.checkFence: given to every operator of the task. */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 export interface TaskDescriptor {
@@ -312,6 +314,7 @@ export class StreamTask implements BarrierHandlerTarget {
       trackAsync: (work, what) => this.trackAsync(work, `${node.name}: ${what}`),
       holdInputUntil: (work, what) => this.holdInputUntil(work, `${node.name}: ${what}`),
       mailboxExecutor: { execute: (action, description) => this.host.post({ type: 'mail', action, description }) },
+      checkFence: this.host.checkFence,
     };
   }
 

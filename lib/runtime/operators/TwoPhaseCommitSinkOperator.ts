@@ -99,6 +99,7 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
       this.restoredOpen = recovered.map((s) => s.current);
       this.enqueueCommitWork('recovery of restored transactions', async () => {
         for (const p of pending) {
+          if (this.context.checkFence) await this.context.checkFence(`${this.name}: recommitting the transaction of checkpoint ${p.checkpointId}`);
           await (this.writer.recoverAndCommit ?? this.writer.commit).call(this.writer, p.transaction);
           this.pending = this.pending.filter((x) => x !== p);
           this.committing.delete(p);
@@ -159,6 +160,8 @@ export class TwoPhaseCommitSinkOperator<IN, TXN> extends AbstractStreamOperator<
     for (const p of due) this.committing.add(p);
     this.enqueueCommitWork(`commit of checkpoint ${checkpointId}`, async () => {
       for (const p of due) {
+        // A fenced-out TaskManager's subtask commits nothing more: the next attempt commits it.
+        if (this.context.checkFence) await this.context.checkFence(`${this.name}: committing the transaction of checkpoint ${p.checkpointId}`);
         await this.writer.commit(p.transaction);
         this.pending = this.pending.filter((x) => x !== p);
         this.committing.delete(p);
