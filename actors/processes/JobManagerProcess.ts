@@ -15,6 +15,8 @@ import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabi
 import { Fence } from '../../lib/ha/FencingToken';
 import { JobResult } from '../../lib/ha/JobResultStore';
 import { LeaderElection, Leadership } from '../../lib/ha/LeaderElection';
+import { Unwatch } from '../../lib/ha/CoordinationStore';
+import { TaskManagerInfo } from '../../lib/ha/TaskManagerRegistry';
 import { forwardsResults } from '../../lib/connectors/sink/ForwardableSink';
 import { JobSettings } from '../../lib/controlplane/JobSubmission';
 import { JobGraph } from '../../lib/graph/JobGraph';
@@ -89,6 +91,11 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private ha: HighAvailabilityServices | undefined;
   /** Records the completed checkpoints of the job being submitted (HA only). */
   private recording: JobSettings['recordCompletedCheckpoint'];
+  /** With HA: the ids registered in the coordination service as of its latest listing. */
+  private registeredIds: ReadonlySet<string> = new Set();
+  /** With HA: each TaskManager's registration, and whether a listing has shown it yet. */
+  private readonly registrationOf = new Map<RemoteTaskManager, { readonly id: string; seen: boolean }>();
+  private unwatchTaskManagers: Unwatch | undefined;
 
   private constructor(
     private readonly options: JobManagerProcessOptions,
@@ -141,6 +148,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private async campaign(ha: HighAvailabilityServices, ttlSeconds: number): Promise<void> {
     const address = `${this.options.host ?? '127.0.0.1'}:${this.port}`;
     this.ha = ha;
+    this.unwatchTaskManagers = await ha.taskManagers.watch((registered) => this.registrationsChanged(registered));
     this.election = ha.leaderElection(JOB_MANAGER, address, { ttlSeconds });
     await this.election.start({
       grantLeadership: (leadership) => {
@@ -161,6 +169,25 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
         this.options.onLeadership?.({ type: 'revoked', reason });
       },
     });
+  }
+
+  /**
+   * A TaskManager whose registration disappeared from the coordination service is lost, as one
+   * whose heartbeats stopped: its lease ended (it was paused past its TTL, or cut off), so it is
+   * fenced out on its side and its subtasks fail over here. A registration not listed yet (the
+   * watch lags behind the TaskManager's own write) is not missing: only one seen and then gone.
+   */
+  private registrationsChanged(registered: readonly TaskManagerInfo[]): void {
+    this.registeredIds = new Set(registered.map((t) => t.id));
+    for (const tm of this.taskManagers.values()) this.checkRegistration(tm);
+  }
+
+  private checkRegistration(tm: RemoteTaskManager): void {
+    const registration = this.registrationOf.get(tm);
+    if (!registration || !tm.alive) return;
+    if (this.registeredIds.has(registration.id)) registration.seen = true;
+    else if (registration.seen)
+      tm.disconnect(new Error(`its registration ${registration.id} ended (its lease expired: paused, or cut off from the coordination service)`));
   }
 
   /**
@@ -204,6 +231,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
     if (this.closed) return;
     this.closed = true;
     await this.election?.close();
+    await this.unwatchTaskManagers?.();
     await Promise.all([...this.running].map((c) => c.cancel()));
     for (const tm of this.taskManagers.values()) tm.shutdown();
     for (const c of this.clients) c.close();
@@ -254,9 +282,14 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       onReady: (ready) => log('TaskManager %d (%s:%d) offers %d slot(s)', ready.taskManagerId, host, message.dataPort, ready.slots),
       onLost: (lost) => {
         this.taskManagers.delete(lost.taskManagerId);
+        this.registrationOf.delete(lost);
       },
     });
     this.taskManagers.set(id, tm);
+    if (message.registration !== undefined) {
+      this.registrationOf.set(tm, { id: message.registration, seen: false });
+      this.checkRegistration(tm);
+    }
     log('TaskManager %d registers from %s', id, connection.remote);
     const jobs = [...this.active.values()].map((a) => a.job);
     this.welcomedWith.set(tm, new Set(jobs.map((j) => j.key)));

@@ -23,6 +23,10 @@ import { FromTaskManager, PeerAddress, PeerFrame, ProcessJob, ToTaskManager } fr
 
 export interface TaskManagerProcessOptions extends RunOptions {
   readonly clock?: Clock;
+  /** With HA: its registration's id in the coordination service, which the JobManager watches. */
+  readonly registration?: string;
+  /** With HA: rejects once its registration's lease ended (see OperatorContext.checkFence). */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 /** A job this TaskManager defined from its job file. */
@@ -102,12 +106,17 @@ export class TaskManagerProcess implements RunningTaskManager {
     }
     const tm = new TaskManagerProcess(options, control, server);
     const dataPort = (server.address() as net.AddressInfo).port;
-    control.send({ type: 'register', slots: options.slots, dataHost, dataPort });
+    control.send({ type: 'register', slots: options.slots, dataHost, dataPort, registration: options.registration });
     return tm;
   }
 
   get id(): number {
     return this.taskManagerId;
+  }
+
+  /** The port other TaskManagers connect to for channels. */
+  get dataPort(): number {
+    return (this.dataServer.address() as net.AddressInfo).port;
   }
 
   /** Stops the subtasks and connections; `closed` resolves with the reason (undefined when asked to). */
@@ -218,6 +227,7 @@ export class TaskManagerProcess implements RunningTaskManager {
       taskManagerId,
       slots: this.options.slots,
       clock: this.options.clock ?? systemClock,
+      checkFence: this.options.checkFence,
       stdout: { write: (text) => process.stdout.write(text) },
       stderr: { write: (text) => process.stderr.write(text) },
       // What a job's subtasks print goes to the client that submitted it.

@@ -11,7 +11,8 @@ export const nactProcessRoles: ProcessRoles = {
   startTaskManager: (options) => TaskManagerProcess.start(options),
   startLeaderFollowingTaskManager: async ({ ha: settings, ...options }) => {
     const ha = await connectHighAvailability(settings);
-    const tm = await LeaderFollowingTaskManager.start(options, ha.leaderRetrieval(JOB_MANAGER)).catch(async (e: unknown) => {
+    const lease = { registry: ha.taskManagers, ttlSeconds: settings.leaseTtlSeconds };
+    const tm = await LeaderFollowingTaskManager.start({ ...options, lease }, ha.leaderRetrieval(JOB_MANAGER)).catch(async (e: unknown) => {
       await ha.close();
       throw e;
     });

@@ -49,7 +49,14 @@ export type ToTaskManager =
   | { readonly type: 'shutdown' };
 
 export type FromTaskManager =
-  | { readonly type: 'register'; readonly slots: number; readonly dataHost: string; readonly dataPort: number }
+  | {
+      readonly type: 'register';
+      readonly slots: number;
+      readonly dataHost: string;
+      readonly dataPort: number;
+      /** With HA: the id it registered under in the coordination service (its lease), watched by the JobManager. */
+      readonly registration?: string;
+    }
   | { readonly type: 'heartbeat' }
   /** Answers defineJob (and the jobs of `registered`): the job's definition, or why it was refused. */
   | { readonly type: 'jobDefined'; readonly key: string; readonly error: string | undefined }

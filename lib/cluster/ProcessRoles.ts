@@ -6,7 +6,11 @@ export interface HaSettings {
   readonly endpoints: readonly string[];
   /** Clusters sharing one etcd keep apart by this id. */
   readonly clusterId: string;
-  /** The lease TTL of the leader's key and of TaskManager registrations. */
+  /**
+   * The lease TTL of this process's key: a JobManager's leadership, or a TaskManager's
+   * registration (which the leader watches: a TaskManager that stopped renewing it for this long
+   * is lost, and fenced out).
+   */
   readonly leaseTtlSeconds: number;
 }
 
@@ -49,6 +53,11 @@ export interface HaTaskManagerOptions extends Omit<TaskManagerProcessOptions, 'j
   readonly ha: HaSettings;
   /** Told at every registration (with each new leader), with the leader's address. */
   readonly onRegistered?: (taskManagerId: number, jobManager: string) => void;
+  /**
+   * Told when its registration's lease ended (paused past its TTL, cut off from etcd): it was
+   * fenced out, stopped its subtasks and dropped its JobManager, and registers anew.
+   */
+  readonly onFenced?: (reason: string) => void;
 }
 
 export interface RunningTaskManager {
