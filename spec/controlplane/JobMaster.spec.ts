@@ -89,6 +89,32 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
     expect(h.terminatedCalls).toBe(1);
   });
 
+  it("ignores a failed-over attempt's late acknowledgements: only the running attempt completes a checkpoint, and only it is told", async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await running(h);
+    const old = h.currentExecutionIds();
+    await h.fail(old[0], 'its TaskManager was fenced out');
+    await h.releaseAll();
+    await h.advance(500);
+    await h.deployAll();
+    await h.report('RUNNING');
+    const current = h.currentExecutionIds();
+    expect(current).not.toEqual(old);
+    await h.advance(1000);
+    const [checkpointId] = h.triggeredCheckpoints().slice(-1);
+
+    // The old attempt's subtasks (on a TaskManager paused past its lease) acknowledge it late.
+    const stats = { alignmentDurationMs: 0, syncDurationMs: 0, asyncDurationMs: 0, stateSize: 0 };
+    for (const id of old) h.job.onAcknowledge(id, checkpointId, undefined, stats);
+    await h.settle();
+    expect(h.job.checkpoints?.latestCompleted).toBeUndefined();
+
+    await h.acknowledgeAll(checkpointId);
+    expect(h.job.checkpoints?.latestCompleted?.checkpointId).toBe(checkpointId);
+    const notified = h.told.filter((t) => t.message.type === 'notifyCheckpointComplete').map((t) => t.subtask);
+    expect(notified.sort()).toEqual([...current].sort());
+  });
+
   it('fails the job when the restart strategy is exhausted, naming the last failure', async () => {
     const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
     await running(h);
