@@ -57,12 +57,25 @@ export function jobManagerAddress(line: Command): { readonly host: string; reado
   }
 }
 
-/** `--ha etcd://h1:2379,h2:2379` and `--cluster-id`: undefined without --ha. */
-export function haOf(line: Command, leaseTtl?: string): HaSettings | undefined {
+/** Flink's high-availability.kubernetes.leader-election.lease-duration is 15 s; etcd leases count in seconds. */
+export const DEFAULT_LEASE_TTL_SECONDS = 10;
+
+/**
+ * A TaskManager's lease TTL unless `--lease-ttl` says: its heartbeat timeout, in whole seconds,
+ * so that a paused TaskManager is fenced out about when its JobManager declares it lost.
+ */
+export function taskManagerLeaseTtlSeconds(heartbeat: HeartbeatSettings): number {
+  return Math.ceil(heartbeat.timeoutMs / 1000);
+}
+
+/** `--ha etcd://h1:2379,h2:2379`, `--cluster-id` and `--lease-ttl`: undefined without --ha. */
+export function haOf(line: Command, defaultLeaseTtlSeconds = DEFAULT_LEASE_TTL_SECONDS): HaSettings | undefined {
   const ha = stringOption(line, 'ha');
   const clusterId = stringOption(line, 'cluster-id');
+  const leaseTtl = stringOption(line, 'lease-ttl');
   if (ha === undefined) {
     if (clusterId !== undefined) throw new UsageError('--cluster-id needs --ha', line.command);
+    if (leaseTtl !== undefined) throw new UsageError('--lease-ttl needs --ha', line.command);
     return undefined;
   }
   const m = /^etcd:\/\/(.+)$/.exec(ha);
@@ -73,7 +86,7 @@ export function haOf(line: Command, leaseTtl?: string): HaSettings | undefined {
   return {
     endpoints: hosts.map((h) => `http://${h}`),
     clusterId: clusterId ?? 'default',
-    leaseTtlSeconds: leaseTtl === undefined ? 10 : positiveInteger('--lease-ttl', leaseTtl, line.command),
+    leaseTtlSeconds: leaseTtl === undefined ? defaultLeaseTtlSeconds : positiveInteger('--lease-ttl', leaseTtl, line.command),
   };
 }
 
@@ -107,7 +120,7 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
     restPort: rest === undefined ? undefined : port('--rest-port', rest, 'jobmanager'),
     slotRequestTimeoutMs: timeout === undefined ? undefined : positiveInteger('--slot-request-timeout', timeout, 'jobmanager'),
     heartbeat: heartbeatOf(line),
-    ha: haOf(line, stringOption(line, 'lease-ttl')),
+    ha: haOf(line),
     onLeadership: (event: LeadershipEvent) =>
       io.stderr.write(
         event.type === 'granted'
@@ -132,17 +145,23 @@ export async function jobManagerCommand(line: Command, io: ProcessCommandIo): Pr
 
 /** `brook taskmanager`: runs until SIGINT or SIGTERM, or until its JobManager is lost (exit code 1). */
 export async function taskManagerCommand(line: Command, io: ProcessCommandIo): Promise<number> {
-  const ha = haOf(line);
+  const heartbeat = heartbeatOf(line);
+  const ha = haOf(line, taskManagerLeaseTtlSeconds(heartbeat));
   if (ha && line.options.jobmanager !== undefined) throw new UsageError('--jobmanager or --ha, not both: with --ha the leader is found in etcd', 'taskmanager');
   const s = stringOption(line, 'slots');
   const slots = s === undefined ? 1 : positiveInteger('--slots', s, 'taskmanager');
-  const common = { slots, dataHost: stringOption(line, 'host'), heartbeat: heartbeatOf(line) };
+  const common = { slots, dataHost: stringOption(line, 'host'), heartbeat };
   const registered = (id: number, jobManager: string): void =>
     void io.stderr.write(`brook: TaskManager ${id} registered with the JobManager at ${jobManager} (${slots} slot(s))\n`);
   const stop = signalled(io.signals);
   let tm: RunningTaskManager;
   if (ha) {
-    tm = await processRoles().startLeaderFollowingTaskManager({ ...common, ha, onRegistered: registered });
+    const onFenced = (reason: string): void =>
+      void io.stderr.write(
+        `brook: TaskManager fenced out: its registration's lease (TTL ${ha.leaseTtlSeconds} s) ended (${reason}); ` +
+          'its subtasks were stopped and its JobManager dropped; it registers anew\n',
+      );
+    tm = await processRoles().startLeaderFollowingTaskManager({ ...common, ha, onRegistered: registered, onFenced });
   } else {
     const { host, port: jmPort } = jobManagerAddress(line);
     tm = await processRoles().startTaskManager({ ...common, jobManagerHost: host, jobManagerPort: jmPort });
@@ -174,9 +193,11 @@ function pipeLines(stream: NodeJS.ReadableStream, prefix: string, to: TerminalSt
 }
 
 /**
- * `brook cluster start`: a JobManager and N TaskManagers, each a child process of this one
- * (running this same brook command), their output prefixed with their role. Ctrl-C or SIGTERM
- * stops every child; so does the JobManager's exit.
+ * `brook cluster start`: JobManagers and N TaskManagers, each a child process of this one
+ * (running this same brook command), their output prefixed with their role. Without --ha one
+ * JobManager, whose exit stops the cluster; with --ha, `--job-managers` of them campaign in etcd
+ * and the TaskManagers follow the leader, so a JobManager may be killed to see a standby take
+ * over: the cluster stops once every JobManager exited. Ctrl-C or SIGTERM stops every child.
  */
 export async function clusterCommand(line: Command, io: ProcessCommandIo, entry: string): Promise<number> {
   if (line.positionals[0] !== 'start') throw new UsageError(`brook cluster knows one action, start (got '${line.positionals[0]}')`, 'cluster');
@@ -184,10 +205,23 @@ export async function clusterCommand(line: Command, io: ProcessCommandIo, entry:
   const s = stringOption(line, 'slots');
   const p = stringOption(line, 'port');
   const rest = stringOption(line, 'rest-port');
+  const j = stringOption(line, 'job-managers');
   const count = n === undefined ? 1 : positiveInteger('-n', n, 'cluster');
   const slots = s === undefined ? '1' : String(positiveInteger('--slots', s, 'cluster'));
-  const jmArgs = ['jobmanager', '--port', p === undefined ? String(DEFAULT_JOBMANAGER_PORT) : String(port('--port', p, 'cluster'))];
-  if (rest !== undefined) jmArgs.push('--rest-port', String(port('--rest-port', rest, 'cluster')));
+  const ha = haOf(line);
+  if (!ha && j !== undefined) throw new UsageError('--job-managers needs --ha: without it there is one JobManager by address', 'cluster');
+  const jobManagers = j === undefined ? 1 : positiveInteger('--job-managers', j, 'cluster');
+  heartbeatOf(line); // refused here, not by each child
+  const passed = (...names: string[]): string[] => names.flatMap((name) => (line.options[name] === undefined ? [] : [`--${name}`, String(line.options[name])]));
+  const haArgs = ha ? ['--ha', String(line.options.ha), '--cluster-id', ha.clusterId, ...passed('lease-ttl')] : [];
+  const common = [...haArgs, ...passed('heartbeat-interval', 'heartbeat-timeout')];
+  // With several JobManagers on one host each needs its own port: free ones, unless --port says where they start.
+  const firstPort = p === undefined ? (ha ? 0 : DEFAULT_JOBMANAGER_PORT) : port('--port', p, 'cluster');
+  const jmArgs = (i: number): string[] => {
+    const args = ['jobmanager', '--port', String(firstPort === 0 ? 0 : firstPort + i), ...common];
+    if (rest !== undefined && i === 0) args.push('--rest-port', String(port('--rest-port', rest, 'cluster')));
+    return args;
+  };
 
   const children: ChildProcess[] = [];
   const exited = new Map<ChildProcess, Promise<void>>();
@@ -208,28 +242,46 @@ export async function clusterCommand(line: Command, io: ProcessCommandIo, entry:
   };
   const stop = signalled(io.signals);
   try {
-    let onListening!: (port: string) => void;
-    const listening = new Promise<string>((resolve) => (onListening = resolve));
-    const jm = start('jobmanager', jmArgs, (l) => {
-      const m = /JobManager listening on [^ ]*:(\d+)/.exec(l);
-      if (m) onListening(m[1]);
-    });
-    const jmExit = exited.get(jm)!.then(() => 'jobmanager exited' as const);
-    const jmPort = await Promise.race([listening, jmExit, stop.received.then(() => 'signal' as const)]);
-    if (jmPort === 'signal' || jmPort === 'jobmanager exited') return jmPort === 'signal' ? 0 : 1;
+    const listening: string[] = [];
+    const jms: ChildProcess[] = [];
+    // One after the other: a JobManager says it listens once it campaigns, so the first one leads at first.
+    for (let i = 0; i < jobManagers; i++) {
+      let onListening!: (port: string) => void;
+      const port = new Promise<string>((resolve) => (onListening = resolve));
+      const jm = start(jobManagers === 1 ? 'jobmanager' : `jobmanager-${i}`, jmArgs(i), (l) => {
+        const m = /JobManager listening on [^ ]*:(\d+)/.exec(l);
+        if (m) onListening(m[1]);
+      });
+      jms.push(jm);
+      const first = await Promise.race([port, exited.get(jm)!.then(() => 'jobmanager exited' as const), stop.received.then(() => 'signal' as const)]);
+      if (first === 'signal' || first === 'jobmanager exited') return first === 'signal' ? 0 : 1;
+      listening.push(first);
+    }
+    // Without HA the JobManager is the cluster; with HA the cluster lives while one of them does.
+    const jmExit = (ha ? Promise.all(jms.map((c) => exited.get(c))) : exited.get(jms[0])!).then(() => 'jobmanager exited' as const);
     let registered = 0;
     let allRegistered!: () => void;
     const ready = new Promise<void>((resolve) => (allRegistered = resolve));
+    const tmArgs = ['taskmanager', ...(ha ? [] : ['--jobmanager', `127.0.0.1:${listening[0]}`]), '--slots', slots, ...common];
     for (let i = 0; i < count; i++) {
-      start(`taskmanager-${i}`, ['taskmanager', '--jobmanager', `127.0.0.1:${jmPort}`, '--slots', slots], (l) => {
-        if (/TaskManager \d+ registered/.test(l) && ++registered === count) allRegistered();
+      let counted = false;
+      start(`taskmanager-${i}`, tmArgs, (l) => {
+        // With HA a TaskManager registers again with every new leader: counted once.
+        if (!counted && /TaskManager \d+ registered/.test(l)) {
+          counted = true;
+          if (++registered === count) allRegistered();
+        }
       });
     }
     const first = await Promise.race([ready.then(() => 'ready' as const), jmExit, stop.received.then(() => 'signal' as const)]);
     if (first === 'ready') {
+      const where = ha ? `--ha ${String(line.options.ha)} --cluster-id ${ha.clusterId}` : `--jobmanager 127.0.0.1:${listening[0]}`;
+      const managers = ha
+        ? `${jobManagers} JobManager(s) at ${listening.map((l) => `127.0.0.1:${l}`).join(', ')} (HA on ${ha.endpoints.join(',')}, cluster '${ha.clusterId}', lease TTL ${ha.leaseTtlSeconds} s)`
+        : `a JobManager at 127.0.0.1:${listening[0]}`;
       io.stderr.write(
-        `brook: local cluster running: a JobManager at 127.0.0.1:${jmPort} and ${count} TaskManager(s) × ${slots} slot(s); ` +
-          `submit with: brook run --jobmanager 127.0.0.1:${jmPort} <job file>. Ctrl-C stops it.\n`,
+        `brook: local cluster running: ${managers} and ${count} TaskManager(s) × ${slots} slot(s); ` +
+          `submit with: brook run ${where} <job file>. Ctrl-C stops it.\n`,
       );
     }
     const end = first === 'ready' ? await Promise.race([jmExit, stop.received.then(() => 'signal' as const)]) : first;

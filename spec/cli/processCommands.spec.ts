@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import { commandUsage, parseCommandLine, usage, UsageError } from '../../lib/cli/CommandLine';
 import { brook } from '../../lib/cli/commands';
+import { taskManagerLeaseTtlSeconds } from '../../lib/cli/processCommands';
 
 function usageError(argv: readonly string[]): UsageError {
   try {
@@ -89,5 +90,17 @@ describe('the cluster commands on the command line', () => {
     expect((await run('jobmanager', '--ha', 'etcd://h:1', '--host', '0.0.0.0')).stderr).toContain('--host 0.0.0.0 with --ha: the leader publishes its --host');
     expect((await run('taskmanager', '--ha', 'etcd://h:1', '--jobmanager', 'h:1')).stderr).toContain('--jobmanager or --ha, not both');
     expect((await run('run', '--ha', 'etcd://h:1', '--jobmanager', 'h:1', 'job.js')).stderr).toContain('--jobmanager or --ha, not both');
+    expect((await run('taskmanager', '--jobmanager', 'h:1', '--lease-ttl', '5')).stderr).toContain('--lease-ttl needs --ha');
+    expect((await run('taskmanager', '--ha', 'etcd://h:1', '--lease-ttl', '0')).stderr).toContain("--lease-ttl needs a positive integer, got '0'");
+    expect((await run('cluster', 'start', '--job-managers', '2')).stderr).toContain('--job-managers needs --ha');
+    expect((await run('cluster', 'start', '--ha', 'etcd://h:1', '--job-managers', '0')).stderr).toContain("--job-managers needs a positive integer, got '0'");
+    expect(parseCommandLine(['cluster', 'start', '--ha', 'etcd://h:1', '--job-managers', '2', '-n', '3', '--slots', '2'])).toMatchObject({
+      options: { ha: 'etcd://h:1', 'job-managers': '2', 'task-managers': '3', slots: '2' },
+    });
+  });
+
+  it("gives a TaskManager's lease the heartbeat timeout, in whole seconds, unless --lease-ttl says", () => {
+    expect(taskManagerLeaseTtlSeconds({ intervalMs: 1000, timeoutMs: 10_000 })).toBe(10);
+    expect(taskManagerLeaseTtlSeconds({ intervalMs: 200, timeoutMs: 2500 })).toBe(3);
   });
 });
