@@ -53,6 +53,8 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
   private leader: LeaderInformation | undefined;
   private current: TaskManagerProcess | undefined;
   private retry: TimerHandle | undefined;
+  /** While fenced: the next attempt to register anew in the coordination service. */
+  private reRegistration: TimerHandle | undefined;
   private stopping = false;
   private readonly clock: Clock;
   /** With a lease: the registration this TaskManager acts under; undefined while fenced and registering anew. */
@@ -88,6 +90,7 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
     if (this.stopping) return;
     this.stopping = true;
     if (this.retry !== undefined) this.clock.clearTimeout(this.retry);
+    if (this.reRegistration !== undefined) this.clock.clearTimeout(this.reRegistration);
     const last = this.current;
     this.current = undefined;
     last?.stop();
@@ -100,12 +103,22 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
 
   private async registerLease(lease: TaskManagerLease): Promise<void> {
     const id = `${os.hostname()}-${process.pid}-${++registrations}-${randomUUID().slice(0, 8)}`;
-    const registration: TaskManagerRegistration = await lease.registry.register(
+    // The lease may end before register() returns: told then, it fails the registration.
+    const granted: { registration?: TaskManagerRegistration; lostEarly?: string } = {};
+    const registration = await lease.registry.register(
       { id, address: this.options.dataHost ?? '127.0.0.1', slots: this.options.slots },
-      { ttlSeconds: lease.ttlSeconds, onLost: (reason) => this.fenced(registration, reason) },
+      {
+        ttlSeconds: lease.ttlSeconds,
+        onLost: (reason) => {
+          if (granted.registration) this.fenced(granted.registration, reason);
+          else granted.lostEarly = reason;
+        },
+      },
     );
-    if (this.stopping) {
+    granted.registration = registration;
+    if (this.stopping || granted.lostEarly !== undefined) {
       await registration.close();
+      if (granted.lostEarly !== undefined) throw new Error(`its lease ended while it registered: ${granted.lostEarly}`);
       return;
     }
     this.registration = registration;
@@ -128,7 +141,7 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
   }
 
   private registerAnew(lease: TaskManagerLease): void {
-    this.retry = undefined;
+    this.reRegistration = undefined;
     if (this.stopping) return;
     this.registerLease(lease).then(
       () => {
@@ -136,7 +149,7 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
       },
       (e: unknown) => {
         log('cannot register anew: %s; trying again in %d ms', e instanceof Error ? e.message : String(e), RECONNECT_DELAY_MS);
-        if (!this.stopping) this.retry = this.clock.setTimeout(() => this.registerAnew(lease), RECONNECT_DELAY_MS);
+        if (!this.stopping) this.reRegistration = this.clock.setTimeout(() => this.registerAnew(lease), RECONNECT_DELAY_MS);
       },
     );
   }
@@ -145,10 +158,8 @@ export class LeaderFollowingTaskManager implements RunningTaskManager {
     if (this.stopping || leader?.token === this.leader?.token) return;
     log('leader: %o (was %o)', leader, this.leader);
     this.leader = leader;
-    if (this.retry !== undefined && this.registration !== undefined) {
-      this.clock.clearTimeout(this.retry);
-      this.retry = undefined;
-    }
+    if (this.retry !== undefined) this.clock.clearTimeout(this.retry);
+    this.retry = undefined;
     // Whatever ran for the old leader stops now: the new one redeploys from its checkpoints.
     const old = this.current;
     this.current = undefined;
