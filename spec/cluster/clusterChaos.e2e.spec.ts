@@ -18,7 +18,8 @@ import { RedisServer } from '../harness/RedisServer';
  * the exactly-once IpCount job submitted with `brook run --ha`. While the input is produced,
  * faults drawn from the seed hit the cluster: kill -9 of a TaskManager (started again after a
  * pause), kill -9 of the leading JobManager (started again, as a standby), SIGSTOP of a
- * TaskManager for longer than its heartbeat timeout, then SIGCONT. Then the job ends on its own
+ * TaskManager for longer than its lease TTL (and heartbeat timeout), then SIGCONT: it must say it
+ * was fenced out. Then the job ends on its own
  * (--stop-when-idle) and the Redis sink must hold exactly the fault-free counts per (5 s window,
  * ip): nothing lost, doubled or wrong.
  *
@@ -31,6 +32,8 @@ const BROOK = 'actors/brook.js';
 const CLUSTER = 'chaos';
 const HEARTBEAT = ['--heartbeat-interval', '200', '--heartbeat-timeout', '2000'];
 const HEARTBEAT_TIMEOUT_MS = 2000;
+/** The TaskManagers' lease TTL: a SIGSTOP longer than this fences the TaskManager out. */
+const TM_LEASE_TTL_S = 2;
 const STOP_WHEN_IDLE_MS = 2500;
 
 type FaultKind = 'tm-kill' | 'jm-kill' | 'tm-stop';
@@ -74,7 +77,7 @@ function planFaults(random: SeededRandom, shape: RoundShape): PlannedFault[] {
   return kinds.map((kind, i) => ({
     kind,
     atMs: times[i],
-    pauseMs: kind === 'tm-stop' ? HEARTBEAT_TIMEOUT_MS + 1000 + random.nextInt(2000) : 300 + random.nextInt(1700),
+    pauseMs: kind === 'tm-stop' ? Math.max(HEARTBEAT_TIMEOUT_MS, TM_LEASE_TTL_S * 1000) + 1000 + random.nextInt(2000) : 300 + random.nextInt(1700),
     pick: random.nextInt(1000),
   }));
 }
@@ -125,7 +128,8 @@ describe(`brook cluster chaos (seed ${SEED}, ${SHAPE.tmKills} TaskManager kills,
     return role;
   };
   const jobManager = (i: number): Role => start(`jm${i}`, ['jobmanager', '--port', '0', '--ha', ha, '--cluster-id', CLUSTER, '--lease-ttl', '2', ...HEARTBEAT]);
-  const taskManager = (i: number): Role => start(`tm${i}`, ['taskmanager', '--ha', ha, '--cluster-id', CLUSTER, '--slots', '2', ...HEARTBEAT]);
+  const taskManager = (i: number): Role =>
+    start(`tm${i}`, ['taskmanager', '--ha', ha, '--cluster-id', CLUSTER, '--slots', '2', '--lease-ttl', String(TM_LEASE_TTL_S), ...HEARTBEAT]);
 
   beforeAll(async () => {
     fs.writeFileSync(
@@ -232,7 +236,17 @@ exports.defineJob = (env, { args }) => ipCountExactlyOnceJob(env, JSON.parse(arg
               await sleep(fault.pauseMs);
               victim.child.kill('SIGCONT');
               stopped.delete(victim.child);
-              injected.push({ kind: fault.kind, at, what: `SIGSTOP ${victim.name} for ${fault.pauseMs} ms` });
+              // Paused past its lease: once running again it learns the lease ended, and stops acting.
+              await eventually(
+                () => /TaskManager fenced out: its registration's lease \(TTL \d+ s\) ended/.test(victim.stderr),
+                `${victim.name} to be fenced out`,
+                10_000,
+              );
+              injected.push({
+                kind: fault.kind,
+                at,
+                what: `SIGSTOP ${victim.name} for ${fault.pauseMs} ms, fenced out ${Date.now() - at - fault.pauseMs} ms after SIGCONT`,
+              });
               break;
             }
           }
