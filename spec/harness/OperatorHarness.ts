@@ -26,6 +26,8 @@ export interface HarnessOptions {
   readonly checkpointingMode?: CheckpointingMode;
   /** The job run the operator belongs to, as a task gives it; default: none (an operator run outside a job). */
   readonly jobId?: string;
+  /** The TaskManager's fence (see OperatorContext.checkFence); default: none. */
+  readonly checkFence?: (action: string) => Promise<void>;
 }
 
 /**
@@ -81,6 +83,7 @@ export class OperatorHarness<IN, OUT> {
       autoWatermarkInterval: options.autoWatermarkInterval ?? 0,
       checkpointingMode: options.checkpointingMode,
       jobId: options.jobId,
+      checkFence: options.checkFence,
       mailboxExecutor: { execute: (action, description) => void this.mailbox.push({ action, description }) },
       trackAsync: (work: Promise<unknown>) => {
         this.asyncWork.add(work);

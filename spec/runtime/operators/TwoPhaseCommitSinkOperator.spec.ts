@@ -38,6 +38,45 @@ describe('TwoPhaseCommitSinkOperator', () => {
     await h.settleAsyncWork();
   });
 
+  it("asks its TaskManager's fence before every commit: once fenced out it commits nothing, and what it held stays pending for the next attempt", async () => {
+    const sink = new TransactionalCollectSink<string>();
+    let fenced = false;
+    const asked: string[] = [];
+    const checkFence = async (action: string): Promise<void> => {
+      asked.push(action);
+      if (fenced) throw new Error(`${action} refused: fenced out`);
+    };
+    const harness = (): OperatorHarness<string, never> =>
+      new OperatorHarness(new TwoPhaseCommitSinkOperator<string, { id: string }>(sink, 'Sink: Test'), { checkpointingMode: 'EXACTLY_ONCE', checkFence });
+    const h = harness().open();
+    h.element('a');
+    await barrier(h, 1);
+    h.notifyCheckpointComplete(1);
+    await h.settleAsyncWork();
+    expect(sink.committed).toEqual(['a']);
+    expect(asked).toEqual(['Sink: Test: committing the transaction of checkpoint 1']);
+
+    h.element('b');
+    await barrier(h, 2);
+    fenced = true;
+    h.notifyCheckpointComplete(2);
+    await expect(h.settleAsyncWork()).rejects.toThrow('Sink: Test: committing the transaction of checkpoint 2 refused: fenced out');
+    expect(sink.committed).toEqual(['a']);
+    // A barrier still passing (the task fails at once in a real run) keeps the transaction pending.
+    const state = h.snapshot(3);
+
+    // The next attempt restored from it, on a TaskManager fenced out too, does not recommit it either.
+    const fencedToo = harness().initializeState(state, 3).open();
+    await expect(fencedToo.settleAsyncWork()).rejects.toThrow('recommitting the transaction of checkpoint 2 refused');
+    expect(sink.committed).toEqual(['a']);
+
+    // On a TaskManager that holds its fence, it does.
+    fenced = false;
+    const next = harness().initializeState(state, 3).open();
+    await next.settleAsyncWork();
+    expect(sink.committed).toEqual(['a', 'b']);
+  });
+
   it('on restore, commits what was pending again, aborts what was open, and tells the sink the restored checkpoint', async () => {
     const sink = new TransactionalCollectSink<string>();
     const before = sinkHarness(sink).open();
