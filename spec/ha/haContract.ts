@@ -193,6 +193,7 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       const r2 = await tm2.taskManagers.register(info('tm2', 4), { ttlSeconds: TTL, onLost: () => undefined });
       await eventually('both TaskManagers seen', () => seen.at(-1)?.length === 2, f.waitMs);
       await r1.update(info('tm1', 1));
+      await r1.check('committing tm1 sink');
       expect(await jm.taskManagers.list()).toEqual([info('tm1', 1), info('tm2', 4)]);
 
       await f.expireLeaseOf(tm1, r1.fence.key);
@@ -200,6 +201,7 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       await eventually('tm1 told', () => lost.length === 1, f.waitMs + TTL * 1000);
       await expect(r1.update(info('tm1', 2))).rejects.toThrow(FencedError);
       await expect(tm1.checkFence(r1.fence, 'committing tm1 sink')).rejects.toThrow(FencedError);
+      await expect(r1.check('committing tm1 sink')).rejects.toThrow(FencedError);
       expect(await jm.taskManagers.list()).toEqual([info('tm2', 4)]);
 
       // Registering again is a new registration: a new fence, and the old one still refused.
@@ -209,6 +211,7 @@ export function describeHaContract(name: string, fixture: () => HaFixture): void
       // A TaskManager restarted with the same id before its old lease ended takes the id over.
       const restarted = await tm2.taskManagers.register(info('tm2', 3), { ttlSeconds: TTL, onLost: () => undefined });
       await expect(r2.update(info('tm2', 4))).rejects.toThrow(FencedError);
+      await expect(r2.check('committing tm2 sink')).rejects.toThrow(FencedError);
       await restarted.update(info('tm2', 2));
       expect(await jm.taskManagers.list()).toEqual([info('tm1', 2), info('tm2', 2)]);
       await r2.close();
