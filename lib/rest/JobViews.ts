@@ -197,6 +197,9 @@ export function checkpointsBody(stats: CheckpointStatsSnapshot): CheckpointsBody
         state_size: 0,
         num_subtasks: 0,
         num_acknowledged_subtasks: 0,
+        max_alignment_duration: 0,
+        max_sync_duration: 0,
+        max_async_duration: 0,
         failure_message: f.reason,
       })),
       restored: orNull(stats.latestRestored, (r) => ({
@@ -224,6 +227,9 @@ function completedDetails(c: CompletedCheckpointStats): CheckpointDetails {
     state_size: c.stateSize,
     num_subtasks: c.numSubtasks,
     num_acknowledged_subtasks: c.numSubtasks,
+    max_alignment_duration: c.maxAlignmentDurationMs,
+    max_sync_duration: c.maxSyncDurationMs,
+    max_async_duration: c.maxAsyncDurationMs,
   };
 }
 

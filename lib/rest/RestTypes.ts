@@ -245,6 +245,14 @@ export interface CheckpointDetails {
   readonly state_size: number;
   readonly num_subtasks: number;
   readonly num_acknowledged_subtasks: number;
+  /**
+   * brook's addition (Flink gives these per subtask): the longest over the subtasks of the
+   * barrier alignment, the synchronous and the asynchronous part of the snapshot, in ms; 0 for a
+   * failed checkpoint.
+   */
+  readonly max_alignment_duration: number;
+  readonly max_sync_duration: number;
+  readonly max_async_duration: number;
   readonly failure_message?: string;
 }
 

@@ -41,9 +41,9 @@ describe('REST views of job snapshots', () => {
       durationMs,
       stateSize,
       numSubtasks: 9,
-      maxAlignmentDurationMs: 0,
-      maxSyncDurationMs: 0,
-      maxAsyncDurationMs: 0,
+      maxAlignmentDurationMs: checkpointId * 7,
+      maxSyncDurationMs: checkpointId * 3,
+      maxAsyncDurationMs: checkpointId * 5,
       path: undefined,
     });
     const stats: CheckpointStatsSnapshot = {
@@ -66,6 +66,9 @@ describe('REST views of job snapshots', () => {
       state_size: 300,
       num_subtasks: 9,
       num_acknowledged_subtasks: 9,
+      max_alignment_duration: 14,
+      max_sync_duration: 6,
+      max_async_duration: 10,
     });
     expect(body.latest.failed).toMatchObject({
       id: 3,
