@@ -8,6 +8,7 @@ import { writeAccessLog } from './ipcount/accessLogFile';
 import { formatRate, median, relativeSpread } from './stats';
 import { CaseSummary, gcShare, pairedRatio, Sample, sampleRate } from './summary';
 import { checkTargets, renderTargets, Target } from './targets';
+import { clusterMain } from './cluster/run';
 
 /** At the slow sink's pace (100 K/s) the short log takes about a second, the long one four. */
 const SLOW_SINK_LINES = 100_000;
@@ -19,7 +20,11 @@ interleaved so that noise from other load spreads over all of them), prints a ta
 records/s (median and spread), the ratio to the hand-written limit measured in the same run
 (median of per-run ratios), peak resident memory, GC share of busy time, Nexmark per core with
 and without checkpoints, and the speed targets met / not met from the same run. --json writes
-every sample; --report FILE prints the table of such a file again.`;
+every sample; --report FILE prints the table of such a file again.
+
+npm run bench -- --cluster [options] runs the benchmarks across processes instead (local
+clusters of TaskManager processes, channel cost, kill -9 recovery, JobManager failover);
+npm run bench -- --cluster --help lists their options.`;
 
 function machine(): Record<string, unknown> {
   const cpus = os.cpus();
@@ -222,7 +227,19 @@ function checkpointedCell(c: CaseSummary, perCore: (c: CaseSummary) => string): 
   return `${perCore(c)} ±${(c.spread * 100).toFixed(1)} % (${Math.min(...counts)}-${Math.max(...counts)} ckpts${output})`;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--cluster')) {
+  clusterMain(
+    process.argv.slice(2).filter((a) => a !== '--cluster'),
+    (t) => process.stdout.write(t),
+    (t) => process.stderr.write(t),
+  ).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+} else if (require.main === module) {
   try {
     process.exitCode = main();
   } catch (e) {

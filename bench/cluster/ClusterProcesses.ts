@@ -8,7 +8,13 @@ export const BROOK = path.join(__dirname, '../../actors/brook.js');
 /** A child brook process whose output is kept (the tail of it) and can be waited on for a line. */
 export class BrookProcess {
   private text = { stdout: '', stderr: '' };
-  private readonly waiters: Array<{ stream: 'stdout' | 'stderr'; pattern: RegExp; from: number; resolve: (m: RegExpExecArray) => void; reject: (e: Error) => void }> = [];
+  private readonly waiters: Array<{
+    stream: 'stdout' | 'stderr';
+    pattern: RegExp;
+    from: number;
+    resolve: (m: RegExpExecArray) => void;
+    reject: (e: Error) => void;
+  }> = [];
   /** Offsets below which earlier waits have matched: a later wait for the same line needs a new one. */
   private consumed = { stdout: 0, stderr: 0 };
   readonly exited: Promise<number | null>;
@@ -31,7 +37,8 @@ export class BrookProcess {
     }
     this.exited = new Promise((resolve) =>
       child.once('close', (code) => {
-        for (const w of this.waiters.splice(0)) w.reject(new Error(`${name} exited (${code ?? child.signalCode}) before printing ${w.pattern}; stderr: ${this.tail()}`));
+        for (const w of this.waiters.splice(0))
+          w.reject(new Error(`${name} exited (${code ?? child.signalCode}) before printing ${w.pattern}; stderr: ${this.tail()}`));
         resolve(code);
       }),
     );
@@ -45,14 +52,14 @@ export class BrookProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The next line (after what earlier waits matched) that matches `pattern`. */
-  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+  /** The next line (after what earlier waits matched, or from the start) that matches `pattern`. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 60_000, from: 'next' | 'start' = 'next'): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms; stderr: ${this.tail()}`)), timeoutMs);
       this.waiters.push({
         stream,
         pattern: new RegExp(pattern.source, pattern.flags.replace('g', '') + 'g'),
-        from: this.consumed[stream],
+        from: from === 'start' ? 0 : this.consumed[stream],
         resolve: (m) => {
           clearTimeout(timer);
           resolve(m);

@@ -17,7 +17,13 @@ export interface ThroughputJob {
 
 export function throughputJobs(accessLog: string, lines: number, events: number): ThroughputJob[] {
   return [
-    { name: 'IpCount', file: path.join(__dirname, '../../samples/ipcount/IpCountJob.js'), args: ['--file', accessLog], records: lines, normalize: ipCountResultKey },
+    {
+      name: 'IpCount',
+      file: path.join(__dirname, '../../samples/ipcount/IpCountJob.js'),
+      args: ['--file', accessLog],
+      records: lines,
+      normalize: ipCountResultKey,
+    },
     { name: 'Nexmark q5', file: path.join(__dirname, 'jobs/nexmarkQ5.js'), args: ['--events', String(events)], records: events },
   ];
 }
@@ -25,7 +31,8 @@ export function throughputJobs(accessLog: string, lines: number, events: number)
 /** Where a run ran: `brook run` alone, or a JobManager and that many TaskManager processes. */
 export type Placement = { readonly kind: 'in process' } | { readonly kind: 'processes'; readonly taskManagers: number };
 
-export const placementName = (p: Placement): string => (p.kind === 'in process' ? 'in process (brook run)' : `${p.taskManagers} TM process${p.taskManagers > 1 ? 'es' : ''}`);
+export const placementName = (p: Placement): string =>
+  p.kind === 'in process' ? 'in process (brook run)' : `${p.taskManagers} TM process${p.taskManagers > 1 ? 'es' : ''}`;
 
 export interface ThroughputSample {
   readonly job: string;
@@ -50,7 +57,9 @@ const FINISHED = /job '[^']*' finished in (\d+) ms/;
  */
 export async function runThroughput(job: ThroughputJob, placement: Placement, parallelism: number): Promise<ThroughputSample> {
   const cluster =
-    placement.kind === 'processes' ? await LocalCluster.start({ taskManagers: placement.taskManagers, slots: Math.ceil(parallelism / placement.taskManagers) }) : undefined;
+    placement.kind === 'processes'
+      ? await LocalCluster.start({ taskManagers: placement.taskManagers, slots: Math.ceil(parallelism / placement.taskManagers) })
+      : undefined;
   try {
     const clusterCpuBefore = cluster?.cpuSeconds() ?? 0;
     const childrenBefore = exitedChildrenCpuSeconds();
@@ -96,7 +105,10 @@ export interface ThroughputRow {
   readonly failures: readonly string[];
 }
 
-export function summarizeThroughput(samples: readonly ThroughputSample[], failures: ReadonlyArray<{ job: string; placement: string; error: string }>): ThroughputRow[] {
+export function summarizeThroughput(
+  samples: readonly ThroughputSample[],
+  failures: ReadonlyArray<{ job: string; placement: string; error: string }>,
+): ThroughputRow[] {
   const keys = [...new Set([...samples.map((s) => `${s.job}|${s.placement}`), ...failures.map((f) => `${f.job}|${f.placement}`)])];
   return keys.map((key) => {
     const [job, placement] = key.split('|');

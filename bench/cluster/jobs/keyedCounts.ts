@@ -41,7 +41,11 @@ export function defineJob(env: StreamExecutionEnvironment, { args }: { readonly 
   env.getCheckpointConfig().setCheckpointStorage(values.checkpoints);
   env.setRestartStrategy({ type: 'fixed-delay', attempts: 1000, delayMs: 0 });
   env
-    .fromSource(new WallClockSource<Event>((i) => ({ key: i % keys, count: 1 }), Number(values.start), Number(values.rate)), WatermarkStrategy.forMonotonousTimestamps<Event>(), 'Events')
+    .fromSource(
+      new WallClockSource<Event>((i) => ({ key: i % keys, count: 1 }), Number(values.start), Number(values.rate)),
+      WatermarkStrategy.forMonotonousTimestamps<Event>(),
+      'Events',
+    )
     .uid('source')
     .keyBy((e) => e.key)
     .reduce((a, b) => ({ key: a.key, count: a.count + b.count }))

@@ -1,0 +1,164 @@
+import fs from 'fs';
+import path from 'path';
+import { CheckpointDetails } from '../../lib/rest/RestTypes';
+import { BrookProcess, LocalCluster, startBrook } from './ClusterProcesses';
+import { JobRest, pollUntil, runningJob, sleep } from './rest';
+
+export const KEYED_JOB = path.join(__dirname, 'jobs/keyedCounts.js');
+
+export interface RecoverySettings {
+  readonly keys: number;
+  readonly kills: number;
+  /** Records per second of the job's wall-clock source. */
+  readonly rate: number;
+  readonly checkpointIntervalMs: number;
+  readonly workDir: string;
+  /** Seeds the pause before each kill (0-1 s after a checkpoint completed). */
+  readonly seed: number;
+}
+
+/** The phases of one recovery, in ms, each from the end of the one before. */
+export interface RecoverySample {
+  /** kill -9 to the failure the job records (GET /jobs/:id/exceptions, its timestamp). */
+  readonly detectionMs: number;
+  /** The failure to the restore of the latest checkpoint being started (latest.restored.restore_timestamp of /checkpoints): restart, slots. */
+  readonly redeployMs: number;
+  /** The restore started to every subtask of the new attempt RUNNING again (state loaded). */
+  readonly restoreMs: number;
+  /** Running again to the job's watermark passing the moment of the kill: the backlog since the checkpoint and the downtime replayed. */
+  readonly catchUpMs: number;
+  readonly totalMs: number;
+}
+
+export interface CheckpointSample {
+  readonly durationMs: number;
+  readonly alignmentMs: number;
+  readonly stateBytes: number;
+}
+
+/** A random sequence from a seed (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Keyed-counts job arguments. */
+export function keyedJobArgs(s: Pick<RecoverySettings, 'keys' | 'rate' | 'checkpointIntervalMs'>, start: number, checkpoints: string): string[] {
+  return [
+    '--keys',
+    String(s.keys),
+    '--rate',
+    String(s.rate),
+    '--start',
+    String(start),
+    '--checkpoints',
+    checkpoints,
+    '--interval',
+    String(s.checkpointIntervalMs),
+  ];
+}
+
+/** Waits until a checkpoint newer than `afterId` completed; returns its id. */
+export async function nextCheckpoint(rest: JobRest, afterId: number, timeoutMs: number): Promise<number> {
+  return pollUntil(
+    `a checkpoint after ${afterId}`,
+    async () => {
+      const id = (await rest.checkpoints()).latest.completed?.id ?? 0;
+      return id > afterId ? id : undefined;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
+export function checkpointSample(c: CheckpointDetails): CheckpointSample {
+  return { durationMs: c.end_to_end_duration, alignmentMs: c.max_alignment_duration, stateBytes: c.state_size };
+}
+
+/**
+ * Measures, on a JobManager and 3 TaskManager processes of one slot (the job at parallelism 2
+ * uses two), what a kill -9 of a TaskManager that runs subtasks costs, `kills` times: a
+ * TaskManager is started in place of each one killed once the job caught up, and the next kill
+ * comes 0-1 s after the next completed checkpoint.
+ */
+export async function measureRecovery(
+  s: RecoverySettings,
+  log: (line: string) => void,
+): Promise<{ samples: RecoverySample[]; checkpoints: CheckpointSample[] }> {
+  const random = seeded(s.seed);
+  const cluster = await LocalCluster.start({ taskManagers: 3, slots: 1 });
+  let client: BrookProcess | undefined;
+  const samples: RecoverySample[] = [];
+  const checkpoints = new Map<number, CheckpointSample>();
+  try {
+    const dir = fs.mkdtempSync(path.join(s.workDir, `recovery-${s.keys}-`));
+    const start = Date.now();
+    client = startBrook('brook run', ['run', '--jobmanager', cluster.address, KEYED_JOB, '-p', '2', '--', ...keyedJobArgs(s, start, dir)]);
+    const rest = new JobRest(cluster.restUrl, await runningJob(cluster.restUrl));
+    // Every key has state before the first kill: the source has reached record `keys`, and a checkpoint holds it.
+    await sleep(Math.max(0, start + (s.keys / s.rate) * 1000 - Date.now()));
+    await nextCheckpoint(rest, await nextCheckpoint(rest, 0, 120_000), 120_000);
+    for (let k = 0; k < s.kills; k++) {
+      await sleep(random() * 1000);
+      const used = await rest.taskManagersInUse();
+      const victims = cluster.taskManagers.filter((t) => t.alive && used.has(cluster.idOf(t) ?? ''));
+      const victim = victims[Math.floor(random() * victims.length)];
+      if (!victim) throw new Error(`no live TaskManager runs a subtask (in use: ${[...used].join(', ')})`);
+      const restartsBefore = (await rest.details())['num-restarts'];
+      for (const c of (await rest.checkpoints()).history) checkpoints.set(c.id, checkpointSample(c));
+      const killedAt = Date.now();
+      await victim.kill('SIGKILL');
+      const failedAt = await pollUntil(
+        'the failure',
+        async () => (await rest.exceptions()).exceptionHistory.entries.find((e) => e.timestamp >= killedAt)?.timestamp,
+        60_000,
+      );
+      const restoredAt = await pollUntil(
+        'the restore',
+        async () => {
+          const r = (await rest.checkpoints()).latest.restored;
+          return r && r.restore_timestamp >= failedAt ? r.restore_timestamp : undefined;
+        },
+        120_000,
+      );
+      const runningAt = await pollUntil(
+        'every subtask running',
+        async () => {
+          const d = await rest.details();
+          const total = Object.values(d['status-counts']).reduce((a, b) => a + b, 0);
+          return d['num-restarts'] > restartsBefore && d.state === 'RUNNING' && d['status-counts'].RUNNING === total ? Date.now() : undefined;
+        },
+        120_000,
+      );
+      const caughtUpAt = await pollUntil(
+        'the watermark to pass the kill',
+        async () => ((await rest.details()).watermark >= killedAt ? Date.now() : undefined),
+        300_000,
+      );
+      const sample: RecoverySample = {
+        detectionMs: failedAt - killedAt,
+        redeployMs: restoredAt - failedAt,
+        restoreMs: runningAt - restoredAt,
+        catchUpMs: caughtUpAt - runningAt,
+        totalMs: caughtUpAt - killedAt,
+      };
+      samples.push(sample);
+      log(
+        `  ${s.keys} keys, kill ${k + 1}/${s.kills}: detection ${sample.detectionMs} ms, redeploy ${sample.redeployMs} ms, restore ${sample.restoreMs} ms, catch-up ${sample.catchUpMs} ms`,
+      );
+      await cluster.addTaskManager();
+      await nextCheckpoint(rest, (await rest.checkpoints()).latest.completed?.id ?? 0, 120_000);
+    }
+    for (const c of (await rest.checkpoints()).history) checkpoints.set(c.id, checkpointSample(c));
+    return { samples, checkpoints: [...checkpoints.values()] };
+  } finally {
+    await client?.stop(2000);
+    await cluster.stop();
+  }
+}
