@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { BrookProcess, startBrook } from './ClusterProcesses';
 import { LocalEtcd } from './etcd';
-import { CheckpointSample, checkpointSample, KEYED_JOB, keyedJobArgs, nextCheckpoint } from './recovery';
+import { caughtUp, CheckpointSample, checkpointSample, KEYED_JOB, keyedJobArgs, nextCheckpoint } from './recovery';
 import { JobRest, pollUntil, runningJob, sleep } from './rest';
 
 export interface FailoverSettings {
@@ -21,7 +21,7 @@ export interface FailoverSample {
   readonly leadsMs: number;
   /** Until the new leader lists the job RUNNING with every subtask running (restored from the pointer in etcd). */
   readonly runningMs: number;
-  /** Until the job's watermark passed the moment of the kill. */
+  /** Until every sink subtask of the new attempt took a record due at the kill or later (the job's progress files). */
   readonly caughtUpMs: number;
 }
 
@@ -73,7 +73,8 @@ export async function measureFailover(
     }
     const dir = fs.mkdtempSync(path.join(s.workDir, 'failover-'));
     const start = Date.now();
-    processes.push(startBrook('brook run', ['run', ...ha, KEYED_JOB, '-p', '2', '--', ...keyedJobArgs(s, start, dir)]));
+    const progress = fs.mkdtempSync(path.join(s.workDir, 'failover-progress-'));
+    processes.push(startBrook('brook run', ['run', ...ha, KEYED_JOB, '-p', '2', '--', ...keyedJobArgs(s, start, dir, progress)]));
     let rest = new JobRest(leader.restUrl, await runningJob(leader.restUrl));
     await sleep(Math.max(0, start + (s.keys / s.rate) * 1000 - Date.now()));
     await nextCheckpoint(rest, await nextCheckpoint(rest, 0, 120_000), 120_000);
@@ -87,20 +88,8 @@ export async function measureFailover(
       const ledAt = Date.now();
       // The new leader lists the recovered job under an id of its own in REST.
       rest = new JobRest(standby.restUrl, await runningJob(standby.restUrl, 120_000));
-      const runningAt = await pollUntil(
-        'the job running under the new leader',
-        async () => {
-          const d = await rest.details();
-          const total = Object.values(d['status-counts']).reduce((a, b) => a + b, 0);
-          return d.state === 'RUNNING' && total > 0 && d['status-counts'].RUNNING === total ? Date.now() : undefined;
-        },
-        120_000,
-      );
-      const caughtUpAt = await pollUntil(
-        'the watermark to pass the kill',
-        async () => ((await rest.details()).watermark >= killedAt ? Date.now() : undefined),
-        300_000,
-      );
+      const runningAt = await pollUntil('the job running under the new leader', async () => ((await rest.allRunning()) ? Date.now() : undefined), 120_000);
+      const caughtUpAt = await pollUntil('the job to catch up', async () => (caughtUp(progress, 2, ledAt, killedAt) ? Date.now() : undefined), 300_000);
       const sample = { leadsMs: ledAt - killedAt, runningMs: runningAt - killedAt, caughtUpMs: caughtUpAt - killedAt };
       samples.push(sample);
       log(

@@ -25,9 +25,14 @@ export interface RecoverySample {
   readonly redeployMs: number;
   /** The restore started to every subtask of the new attempt RUNNING again (state loaded). */
   readonly restoreMs: number;
-  /** Running again to the job's watermark passing the moment of the kill: the backlog since the checkpoint and the downtime replayed. */
+  /** Running again to every sink subtask having taken a record due at the kill or later: the backlog since the checkpoint and the downtime replayed. */
   readonly catchUpMs: number;
   readonly totalMs: number;
+  /**
+   * The longest a GET /jobs/:id (sampled during the recovery) took: right after a TaskManager
+   * loss it can wait for the JobManager's query timeout (5 s).
+   */
+  readonly slowestRestMs: number;
 }
 
 export interface CheckpointSample {
@@ -49,8 +54,15 @@ export function seeded(seed: number): () => number {
 }
 
 /** Keyed-counts job arguments. */
-export function keyedJobArgs(s: Pick<RecoverySettings, 'keys' | 'rate' | 'checkpointIntervalMs'>, start: number, checkpoints: string): string[] {
+export function keyedJobArgs(
+  s: Pick<RecoverySettings, 'keys' | 'rate' | 'checkpointIntervalMs'>,
+  start: number,
+  checkpoints: string,
+  progress: string,
+): string[] {
   return [
+    '--progress',
+    progress,
     '--keys',
     String(s.keys),
     '--rate',
@@ -62,6 +74,24 @@ export function keyedJobArgs(s: Pick<RecoverySettings, 'keys' | 'rate' | 'checkp
     '--interval',
     String(s.checkpointIntervalMs),
   ];
+}
+
+/**
+ * When every sink subtask of an attempt started after `startedAfter` has taken a record due at
+ * or after `dueAt` (the job's progress files), else undefined.
+ */
+export function caughtUp(progressDir: string, parallelism: number, startedAfter: number, dueAt: number): boolean {
+  for (let i = 0; i < parallelism; i++) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(progressDir, `subtask-${i}`), 'utf8');
+    } catch {
+      return false;
+    }
+    const [createdAt, highest] = text.split(' ').map(Number);
+    if (!(createdAt > startedAfter && highest >= dueAt)) return false;
+  }
+  return true;
 }
 
 /** Waits until a checkpoint newer than `afterId` completed; returns its id. */
@@ -99,7 +129,8 @@ export async function measureRecovery(
   try {
     const dir = fs.mkdtempSync(path.join(s.workDir, `recovery-${s.keys}-`));
     const start = Date.now();
-    client = startBrook('brook run', ['run', '--jobmanager', cluster.address, KEYED_JOB, '-p', '2', '--', ...keyedJobArgs(s, start, dir)]);
+    const progress = fs.mkdtempSync(path.join(s.workDir, `progress-${s.keys}-`));
+    client = startBrook('brook run', ['run', '--jobmanager', cluster.address, KEYED_JOB, '-p', '2', '--', ...keyedJobArgs(s, start, dir, progress)]);
     const rest = new JobRest(cluster.restUrl, await runningJob(cluster.restUrl));
     // Every key has state before the first kill: the source has reached record `keys`, and a checkpoint holds it.
     await sleep(Math.max(0, start + (s.keys / s.rate) * 1000 - Date.now()));
@@ -110,48 +141,57 @@ export async function measureRecovery(
       const victims = cluster.taskManagers.filter((t) => t.alive && used.has(cluster.idOf(t) ?? ''));
       const victim = victims[Math.floor(random() * victims.length)];
       if (!victim) throw new Error(`no live TaskManager runs a subtask (in use: ${[...used].join(', ')})`);
-      const restartsBefore = (await rest.details())['num-restarts'];
       for (const c of (await rest.checkpoints()).history) checkpoints.set(c.id, checkpointSample(c));
       const killedAt = Date.now();
       await victim.kill('SIGKILL');
-      const failedAt = await pollUntil(
-        'the failure',
-        async () => (await rest.exceptions()).exceptionHistory.entries.find((e) => e.timestamp >= killedAt)?.timestamp,
-        60_000,
-      );
-      const restoredAt = await pollUntil(
-        'the restore',
-        async () => {
-          const r = (await rest.checkpoints()).latest.restored;
-          return r && r.restore_timestamp >= failedAt ? r.restore_timestamp : undefined;
-        },
-        120_000,
-      );
-      const runningAt = await pollUntil(
-        'every subtask running',
-        async () => {
-          const d = await rest.details();
-          const total = Object.values(d['status-counts']).reduce((a, b) => a + b, 0);
-          return d['num-restarts'] > restartsBefore && d.state === 'RUNNING' && d['status-counts'].RUNNING === total ? Date.now() : undefined;
-        },
-        120_000,
-      );
-      const caughtUpAt = await pollUntil(
-        'the watermark to pass the kill',
-        async () => ((await rest.details()).watermark >= killedAt ? Date.now() : undefined),
-        300_000,
-      );
-      const sample: RecoverySample = {
-        detectionMs: failedAt - killedAt,
-        redeployMs: restoredAt - failedAt,
-        restoreMs: runningAt - restoredAt,
-        catchUpMs: caughtUpAt - runningAt,
-        totalMs: caughtUpAt - killedAt,
-      };
-      samples.push(sample);
-      log(
-        `  ${s.keys} keys, kill ${k + 1}/${s.kills}: detection ${sample.detectionMs} ms, redeploy ${sample.redeployMs} ms, restore ${sample.restoreMs} ms, catch-up ${sample.catchUpMs} ms`,
-      );
+      rest.slowestDetailsMs = 0;
+      const details = pollUntil('GET /jobs/:id', async () => ((await rest.details()).watermark >= killedAt ? true : undefined), 300_000).catch(() => undefined);
+      // GET /jobs/overview, sampled from the kill on: it answers from the JobManager's own view,
+      // while the other views can wait for a query to the lost TaskManager to time out.
+      const overview: Array<{ readonly at: number; readonly running: boolean }> = [];
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const running = await rest.allRunning().catch(() => false);
+          overview.push({ at: Date.now(), running });
+          await sleep(20);
+        }
+      })();
+      try {
+        const failedAt = await pollUntil(
+          'the failure',
+          async () => (await rest.exceptions()).exceptionHistory.entries.find((e) => e.timestamp >= killedAt)?.timestamp,
+          60_000,
+        );
+        const restoredAt = await pollUntil(
+          'the restore',
+          async () => {
+            const r = (await rest.checkpoints()).latest.restored;
+            return r && r.restore_timestamp >= failedAt ? r.restore_timestamp : undefined;
+          },
+          120_000,
+        );
+        // Every subtask RUNNING after the restore started: the new attempt's.
+        const runningAt = await pollUntil('every subtask running', async () => overview.find((o) => o.at > restoredAt && o.running)?.at, 120_000);
+        // Caught up: every sink subtask of the new attempt took a record due at the kill or later.
+        const caughtUpAt = await pollUntil('the job to catch up', async () => (caughtUp(progress, 2, restoredAt, killedAt) ? Date.now() : undefined), 300_000);
+        await details;
+        const sample: RecoverySample = {
+          detectionMs: failedAt - killedAt,
+          redeployMs: restoredAt - failedAt,
+          restoreMs: runningAt - restoredAt,
+          catchUpMs: caughtUpAt - runningAt,
+          totalMs: caughtUpAt - killedAt,
+          slowestRestMs: rest.slowestDetailsMs,
+        };
+        samples.push(sample);
+        log(
+          `  ${s.keys} keys, kill ${k + 1}/${s.kills}: detection ${sample.detectionMs} ms, redeploy ${sample.redeployMs} ms, restore ${sample.restoreMs} ms, catch-up ${sample.catchUpMs} ms (slowest GET /jobs/:id ${sample.slowestRestMs} ms)`,
+        );
+      } finally {
+        sampling = false;
+        await sampler;
+      }
       await cluster.addTaskManager();
       await nextCheckpoint(rest, (await rest.checkpoints()).latest.completed?.id ?? 0, 120_000);
     }

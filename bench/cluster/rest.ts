@@ -1,5 +1,5 @@
 import http from 'http';
-import { CheckpointsBody, JobDetailsBody, JobExceptionsBody, JobsOverviewBody, VertexDetailsBody } from '../../lib/rest/RestTypes';
+import { CheckpointsBody, JobDetailsBody, JobExceptionsBody, JobsOverviewBody, JobSummary, VertexDetailsBody } from '../../lib/rest/RestTypes';
 
 /** GET `url + route` as JSON; rejects on a status other than 200 or after `timeoutMs`. */
 export function getJson<T>(url: string, route: string, timeoutMs = 5000): Promise<T> {
@@ -28,7 +28,26 @@ export class JobRest {
     readonly jobId: string,
   ) {}
 
-  details = (): Promise<JobDetailsBody> => getJson<JobDetailsBody>(this.url, `/jobs/${this.jobId}`);
+  /** The longest a GET /jobs/:id took since the last `resetSlowest`. */
+  slowestDetailsMs = 0;
+
+  details = async (): Promise<JobDetailsBody> => {
+    const sent = Date.now();
+    try {
+      return await getJson<JobDetailsBody>(this.url, `/jobs/${this.jobId}`, 20_000);
+    } finally {
+      this.slowestDetailsMs = Math.max(this.slowestDetailsMs, Date.now() - sent);
+    }
+  };
+
+  /** The job's line of GET /jobs/overview: answered from the JobManager's own view, without asking the TaskManagers. */
+  summary = async (): Promise<JobSummary | undefined> => (await getJson<JobsOverviewBody>(this.url, '/jobs/overview')).jobs.find((j) => j.jid === this.jobId);
+
+  /** Every subtask RUNNING, as GET /jobs/overview counts them. */
+  allRunning = async (): Promise<boolean> => {
+    const s = await this.summary();
+    return s !== undefined && s.state === 'RUNNING' && s.tasks.total > 0 && s.tasks.running === s.tasks.total;
+  };
   checkpoints = (): Promise<CheckpointsBody> => getJson<CheckpointsBody>(this.url, `/jobs/${this.jobId}/checkpoints`);
   exceptions = (): Promise<JobExceptionsBody> => getJson<JobExceptionsBody>(this.url, `/jobs/${this.jobId}/exceptions`);
 
@@ -62,18 +81,40 @@ export async function runningJob(url: string, timeoutMs = 60_000): Promise<strin
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` every `everyMs` until it returns a value, or throws after `timeoutMs`. */
-export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ''}`);
-    await sleep(everyMs);
-  }
+/**
+ * Polls `probe` every `everyMs` until one answer is a value, or throws after `timeoutMs`.
+ * Probes overlap (at most `inFlight` at once): right after a TaskManager is lost one REST answer
+ * can wait for the JobManager's query timeout, and a later probe must not wait behind it, or the
+ * moment measured would be that answer's rather than the job's.
+ */
+export function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 20, inFlight = 8): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const until = Date.now() + timeoutMs;
+    let running = 0;
+    let done = false;
+    let last: unknown;
+    const finish = (f: () => void): void => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      f();
+    };
+    const tick = (): void => {
+      if (Date.now() > until) return finish(() => reject(new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ''}`)));
+      if (running >= inFlight) return;
+      running++;
+      probe().then(
+        (v) => {
+          running--;
+          if (v !== undefined) finish(() => resolve(v));
+        },
+        (e: unknown) => {
+          running--;
+          last = e;
+        },
+      );
+    };
+    const timer = setInterval(tick, everyMs);
+    tick();
+  });
 }

@@ -165,6 +165,7 @@ export async function clusterMain(argv: readonly string[], out: (text: string) =
             col((s) => s.restoreMs),
             col((s) => s.catchUpMs),
             col((s) => s.totalMs),
+            col((s) => s.slowestRestMs),
           ]);
           checkpointRows.push(checkpointRow(`${keys} keys, 3 TM processes, p2`, r.checkpoints));
         } catch (e) {
@@ -174,9 +175,10 @@ export async function clusterMain(argv: readonly string[], out: (text: string) =
       }
       json.recovery = all;
       report.push(
-        `Recovery after kill -9 of a TaskManager process (JobManager + 3 TaskManagers × 1 slot, keyed counts at parallelism 2, ${rate} records/s, checkpoints every 1 s), p50 / p95`,
+        `Recovery after kill -9 of a TaskManager process (JobManager + 3 TaskManagers × 1 slot, keyed counts at parallelism 2, ${rate} records/s, checkpoints every 1 s), p50 / p95;`,
+        'detection, redeploy: timestamps of /exceptions and /checkpoints (latest.restored); restore: until /jobs/overview counts every subtask RUNNING; catch-up: until every sink subtask took a record due at the kill (the job writes its progress); the last column: the slowest answer of GET /jobs/:id during the recovery',
         '',
-        ...table(['keys', 'kills', 'detection', 'redeploy', 'restore', 'catch-up', 'total'], rows),
+        ...table(['keys', 'kills', 'detection', 'redeploy', 'restore', 'catch-up', 'total', 'slowest GET /jobs/:id'], rows),
         '',
       );
     }

@@ -1,6 +1,8 @@
+import fs from 'fs';
+import path from 'path';
 import { parseArgs } from 'util';
 import { StreamExecutionEnvironment, WatermarkStrategy } from '../../../actors';
-import { Sink, SinkFunction } from '../../../lib/connectors/sink/SinkFunction';
+import { Sink, SinkContext, SinkFunction, SinkRuntimeContext } from '../../../lib/connectors/sink/SinkFunction';
 import { WallClockSource } from './WallClockSource';
 
 export const jobName = 'Keyed counts';
@@ -10,11 +12,29 @@ interface Event {
   readonly count: number;
 }
 
-/** Takes every record and keeps nothing: the job's cost is its source, its exchange and its state. */
-class DiscardingSink<T> implements Sink<T> {
-  readonly name = 'Discarding Sink';
-  createWriter(): SinkFunction<T> {
-    return { invoke: () => undefined };
+/**
+ * Keeps no record; each writer reports how far it got: at most every 50 ms it writes
+ * `<when it was created> <highest event time it took>` to `progress/subtask-<i>`, so the bench
+ * sees when a restarted attempt has caught up without asking the JobManager.
+ */
+class ProgressSink<T> implements Sink<T> {
+  readonly name = 'Progress Sink';
+  constructor(private readonly dir: string) {}
+  createWriter(ctx: SinkRuntimeContext): SinkFunction<T> {
+    const file = path.join(this.dir, `subtask-${ctx.subtaskIndex}`);
+    const createdAt = Date.now();
+    let highest = -Infinity;
+    let writtenAt = 0;
+    return {
+      invoke: (_value: T, c: SinkContext) => {
+        if (c.timestamp !== undefined && c.timestamp > highest) highest = c.timestamp;
+        const now = Date.now();
+        if (now - writtenAt < 50) return;
+        writtenAt = now;
+        fs.writeFileSync(`${file}.tmp`, `${createdAt} ${highest}`);
+        fs.renameSync(`${file}.tmp`, file);
+      },
+    };
   }
 }
 
@@ -22,7 +42,7 @@ class DiscardingSink<T> implements Sink<T> {
  * The recovery benchmark's job: records due on the wall clock (`--rate` per second from
  * `--start`, epoch ms), keyed over `--keys` keys, a running count per key (keyed state of that
  * many entries), checkpointed every `--interval` ms into `--checkpoints`, restarted at once on
- * failure.
+ * failure; its sink reports its progress in `--progress` (a directory).
  */
 export function defineJob(env: StreamExecutionEnvironment, { args }: { readonly args: readonly string[] }): void {
   const { values } = parseArgs({
@@ -33,9 +53,11 @@ export function defineJob(env: StreamExecutionEnvironment, { args }: { readonly 
       start: { type: 'string' },
       checkpoints: { type: 'string' },
       interval: { type: 'string', default: '1000' },
+      progress: { type: 'string' },
     },
   });
-  if (values.start === undefined || values.checkpoints === undefined) throw new Error('keyedCounts needs --start EPOCH_MS and --checkpoints DIR');
+  if (values.start === undefined || values.checkpoints === undefined || values.progress === undefined)
+    throw new Error('keyedCounts needs --start EPOCH_MS, --checkpoints DIR and --progress DIR');
   const keys = Number(values.keys);
   env.enableCheckpointing(Number(values.interval), 'EXACTLY_ONCE');
   env.getCheckpointConfig().setCheckpointStorage(values.checkpoints);
@@ -50,6 +72,6 @@ export function defineJob(env: StreamExecutionEnvironment, { args }: { readonly 
     .keyBy((e) => e.key)
     .reduce((a, b) => ({ key: a.key, count: a.count + b.count }))
     .uid('counts')
-    .sinkTo(new DiscardingSink<Event>())
+    .sinkTo(new ProgressSink<Event>(values.progress))
     .uid('sink');
 }
