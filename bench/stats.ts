@@ -18,3 +18,10 @@ export function formatRate(x: number): string {
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)} K`;
   return x.toFixed(0);
 }
+
+/** The nearest-rank percentile `p` (0-100) of `xs`; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -4,7 +4,7 @@ import path from 'path';
 import { parseArgs } from 'util';
 import { measureChannelCosts, renderChannelCosts, ChannelCost } from '../channelCost';
 import { writeAccessLog } from '../ipcount/accessLogFile';
-import { formatRate } from '../stats';
+import { formatRate, percentile } from '../stats';
 import { FailoverSample, measureFailover } from './failover';
 import { CheckpointSample, measureRecovery, RecoverySample } from './recovery';
 import { Placement, placementName, runThroughput, summarizeThroughput, ThroughputSample, throughputJobs } from './throughput';
@@ -22,12 +22,6 @@ checkpoint duration and alignment across processes.`;
 
 const TASK_MANAGERS = [1, 2, 4];
 const PARALLELISM = 4;
-
-function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const ms = (x: number): string => (Number.isNaN(x) ? '' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 const p50p95 = (xs: readonly number[]): string => `${ms(percentile(xs, 50))} / ${ms(percentile(xs, 95))}`;

@@ -46,7 +46,8 @@ export interface ThroughputSample {
   readonly digest: string;
 }
 
-const FINISHED = /job '[^']*' finished in (\d+) ms/;
+/** What `brook run` prints when its job finished, with the job's net runtime. */
+export const FINISHED = /job '[^']*' finished in (\d+) ms/;
 
 /**
  * One run of `job` at `parallelism`. A cluster is started for the run (a JobManager and N
