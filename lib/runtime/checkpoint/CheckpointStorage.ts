@@ -29,7 +29,6 @@ const IN_PROGRESS = '.inprogress';
  * checkpoint is never mistaken for a complete one.
  */
 export interface CheckpointStorage {
-  readonly description: string;
   initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation | undefined>;
   finalize(location: CheckpointLocation | undefined, metadata: CheckpointMetadata): Promise<string | undefined>;
   discard(location: CheckpointLocation | undefined): Promise<void>;
@@ -43,8 +42,6 @@ export function createCheckpointStorage(config: CheckpointStorageConfig): Checkp
 
 /** Flink's JobManagerCheckpointStorage: state travels in the acknowledgements and stays in memory. */
 export class MemoryCheckpointStorage implements CheckpointStorage {
-  readonly description = 'JobManagerCheckpointStorage (in memory)';
-
   /** `replicas`: copies of every file of a savepoint. */
   constructor(private readonly replicas: number = DEFAULT_REPLICAS) {
     checkReplicas(replicas);
@@ -78,14 +75,11 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
  * replicated file system (HDFS, S3); a local disk has none.
  */
 export class FileSystemCheckpointStorage implements CheckpointStorage {
-  readonly description: string;
-
   constructor(
     readonly directory: string,
     readonly replicas: number = DEFAULT_REPLICAS,
   ) {
     checkReplicas(replicas);
-    this.description = `FileSystemCheckpointStorage (${directory}, ${replicas} ${replicas === 1 ? 'copy' : 'copies'} of every file)`;
   }
 
   async initializeLocation(checkpointId: number, kind: SnapshotKind, targetDirectory: string | undefined, jobId: string): Promise<CheckpointLocation> {
