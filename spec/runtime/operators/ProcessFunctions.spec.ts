@@ -89,6 +89,27 @@ describe('KeyedProcessFunction', () => {
     expect(h.values()).toEqual(['b@5', 'b@7', 'a@10', 'c@20', 'a@30']);
   });
 
+  it('a timer deleted, or fired, and then registered again for the same time fires again', () => {
+    type Op = { k: string; op: 'register' | 'delete'; at: number };
+    class Toggle extends KeyedProcessFunction<string, Op, string> {
+      processElement(v: Op, ctx: KeyedProcessFunctionContext<string>): void {
+        if (v.op === 'register') ctx.timerService().registerEventTimeTimer(v.at);
+        else ctx.timerService().deleteEventTimeTimer(v.at);
+      }
+      override onTimer(ts: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>): void {
+        out.collect(`${ctx.getCurrentKey()}@${ts}`);
+      }
+    }
+    const h = harnessOf<Op, string>((s) => s.keyBy('k').process(new Toggle())).open();
+    h.element({ k: 'a', op: 'register', at: 10 }, 0).element({ k: 'a', op: 'delete', at: 10 }, 0).element({ k: 'a', op: 'register', at: 10 }, 0);
+    h.watermark(10);
+    expect(h.values()).toEqual(['a@10']);
+    // Already due when registered: fires at the next watermark.
+    h.element({ k: 'a', op: 'register', at: 10 }, 11);
+    h.watermark(11);
+    expect(h.values()).toEqual(['a@10', 'a@10']);
+  });
+
   it('processing-time timers fire on the clock, output without a timestamp', () => {
     class Reminder extends KeyedProcessFunction<string, string, string> {
       processElement(v: string, ctx: KeyedProcessFunctionContext<string>): void {
