@@ -171,10 +171,12 @@ export class StateTable<K, N, V> {
     return n;
   }
 
-  /** The key group's map as it is now; the caller then raises the snapshot version (O(1)). */
+  /**
+   * The key group's map as it is now (possibly empty: the caller leaves empty ones out); the
+   * caller then raises the snapshot version (O(1)).
+   */
   snapshotKeyGroup(index: number): KeyGroupStateMap<K, N, V> | undefined {
-    const map = this.maps[index];
-    return map && map.size > 0 ? map : undefined;
+    return this.maps[index];
   }
 
   /**
@@ -190,14 +192,6 @@ export class StateTable<K, N, V> {
     }
     this.maps[index] = map;
     this.mapVersions[index] = version;
-  }
-
-  /** Calls `fn` for every (key, namespace, value); for TTL cleanup and broadcast iteration. */
-  forEachEntry(fn: (key: K, namespace: N, value: V) => void): void {
-    for (const map of this.maps) {
-      if (!map) continue;
-      for (const row of [...map.values()]) for (const e of [...row.entries]) fn(row.key, e.namespace, e.value);
-    }
   }
 
   /**
@@ -217,7 +211,8 @@ export class StateTable<K, N, V> {
       }
       const keyId = cursor.keys.pop()!;
       visited++;
-      const row = this.maps[cursor.keyGroup]?.get(keyId);
+      // The group's map exists (its keys were just listed); the key may have been removed since.
+      const row = this.maps[cursor.keyGroup]!.get(keyId);
       if (!row) continue;
       for (let i = row.entries.length - 1; i >= 0; i--) {
         const entry = row.entries[i];
@@ -232,17 +227,14 @@ export class StateTable<K, N, V> {
   }
 
   private writableMap(index = this.ctx.currentKeyGroupIndex): KeyGroupStateMap<K, N, V> {
+    // A group never written has version 0, at or below any snapshot's: it is created here too.
     let map = this.maps[index];
-    if (map === undefined) {
-      map = new Map();
-      this.maps[index] = map;
-      this.mapVersions[index] = this.ctx.version;
-    } else if (this.mapVersions[index] <= this.ctx.snapshotVersion) {
+    if (this.mapVersions[index] <= this.ctx.snapshotVersion) {
       map = new Map(map);
       this.maps[index] = map;
       this.mapVersions[index] = this.ctx.version;
     }
-    return map;
+    return map!;
   }
 
   private writableRow(map: KeyGroupStateMap<K, N, V>, keyId: KeyId = this.ctx.currentKeyId): KeyRow<K, N, V> | undefined {

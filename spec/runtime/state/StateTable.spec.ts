@@ -130,3 +130,100 @@ describe('StateTable (copy-on-write per key group)', () => {
     expect(t.size()).toBe(199);
   });
 });
+
+/** Another key that falls into `key`'s key group (of 128). */
+function otherKeyInGroupOf(key: string): string {
+  const group = assignToKeyGroup(key, 128);
+  for (let i = 0; ; i++) if (assignToKeyGroup(`k${i}`, 128) === group) return `k${i}`;
+}
+
+describe('StateTable: reading, removing and listing keys', () => {
+  it('a key without values reads as empty, in a key group nobody wrote or next to another key of its group', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    b.setCurrentKey('a');
+    expect(t.get(new TimeWindow(0, 10))).toBeUndefined();
+    expect(t.getForUpdate(new TimeWindow(0, 10))).toBeUndefined();
+    expect(t.namespaces()).toEqual([]);
+    t.remove(new TimeWindow(0, 10));
+    t.put(new TimeWindow(0, 10), 1);
+    b.setCurrentKey(otherKeyInGroupOf('a'));
+    expect(t.get(new TimeWindow(0, 10))).toBeUndefined();
+    expect(t.namespaces()).toEqual([]);
+    t.remove(new TimeWindow(0, 10));
+    b.setCurrentKey('a');
+    expect(t.get(new TimeWindow(0, 10))).toBe(1);
+  });
+
+  it('a namespace the key does not have is neither found nor removed, and the key keeps its others', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number[]>('lists', (v) => v.slice(), restoreWindow);
+    b.setCurrentKey('a');
+    t.put(new TimeWindow(0, 10), [1]);
+    expect(t.getForUpdate(new TimeWindow(10, 20))).toBeUndefined();
+    t.remove(new TimeWindow(10, 20));
+    expect(t.get(new TimeWindow(0, 10))).toEqual([1]);
+    expect(t.namespaces()).toEqual([new TimeWindow(0, 10)]);
+    expect(t.size()).toBe(1);
+  });
+
+  it('a key whose last value was removed is left out of the next snapshot, and so is a key group left empty', () => {
+    const b = backend();
+    const t = b.createTable<TimeWindow, number>('sum', (v) => v, restoreWindow);
+    const neighbour = otherKeyInGroupOf('a');
+    const group = assignToKeyGroup('a', 128);
+    b.setCurrentKey('a');
+    t.put(new TimeWindow(0, 10), 1);
+    t.put(new TimeWindow(10, 20), 2);
+    b.setCurrentKey(neighbour);
+    t.put(new TimeWindow(0, 10), 3);
+    b.setCurrentKey('a');
+    t.remove(new TimeWindow(0, 10));
+    t.remove(new TimeWindow(10, 20));
+    const rows = [...(b.snapshot().get(group)?.sum.values() ?? [])];
+    expect(rows.map((r) => r.key)).toEqual([neighbour]);
+    b.setCurrentKey(neighbour);
+    t.remove(new TimeWindow(0, 10));
+    expect(b.snapshot().has(group)).toBe(false);
+  });
+
+  it('applyToAllKeys visits each key with a value in the namespace, in every key group, as the current key', () => {
+    const b = backend();
+    const t = b.createTable<string, number>('byName', (v) => v, restorePrimitiveNamespace);
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    keys.forEach((k, i) => {
+      b.setCurrentKey(k);
+      // 'x' is the key's first namespace or its second.
+      if (i % 4 === 0) t.put('x', i);
+      t.put('other', -i);
+      if (i % 4 === 2) t.put('x', i);
+    });
+    expect(new Set(keys.map((k) => assignToKeyGroup(k, 128))).size).toBeGreaterThan(1);
+    b.setCurrentKey('b');
+    const seen: Array<[string, number | undefined]> = [];
+    b.applyToAllKeys('byName', 'x', (key) => seen.push([key, t.get('x')]));
+    expect(seen.sort()).toEqual([
+      ['a', 0],
+      ['c', 2],
+      ['e', 4],
+      ['g', 6],
+    ]);
+    // The current key is what it was before.
+    expect(t.get('other')).toBe(-1);
+    b.applyToAllKeys('unknown state', 'x', () => seen.push(['never', 0]));
+    expect(seen).toHaveLength(4);
+  });
+
+  it("transform: a value the function creates is the table's own, changed in place without copies until a snapshot", () => {
+    const b = backend();
+    let copies = 0;
+    const t = b.createTable<TimeWindow, { n: number }>('acc', (v) => (copies++, { ...v }), restoreWindow);
+    const add = (acc: { n: number } | undefined, v: number) => (acc === undefined ? { n: v } : ((acc.n += v), acc));
+    b.setCurrentKey('a');
+    // The key's first namespace (a new row), then another namespace of the same key.
+    for (const w of [new TimeWindow(0, 10), new TimeWindow(10, 20)]) for (const v of [1, 2, 3]) t.transform(w, v, add);
+    expect(copies).toBe(0);
+    expect(t.get(new TimeWindow(0, 10))).toEqual({ n: 6 });
+    expect(t.get(new TimeWindow(10, 20))).toEqual({ n: 6 });
+  });
+});
