@@ -231,3 +231,100 @@ describe('state TTL (on the clock)', () => {
     expect(states).toEqual(['lazy']);
   });
 });
+
+describe('incremental TTL cleanup (cleanupIncrementally)', () => {
+  /** One key group, so that the order keys are visited in does not depend on their hashes. */
+  function oneGroup() {
+    const clock = new ManualClock(0);
+    return { clock, backend: new HeapKeyedStateBackend<string>({ start: 0, end: 0 }, 1, clock, 'test') };
+  }
+  const stored = (backend: HeapKeyedStateBackend<string>, name: string): number =>
+    [...backend.snapshot().values()].reduce((n, kg) => n + (kg[name]?.size ?? 0), 0);
+
+  it('checks as many keys per state access as configured, no more', () => {
+    const { backend, clock } = oneGroup();
+    const s = backend.getPartitionedState(
+      new ValueStateDescriptor<number>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(3).build()),
+    );
+    for (let i = 0; i < 10; i++) {
+      backend.setCurrentKey(`k${i}`);
+      s.update(i);
+    }
+    clock.advance(100);
+    backend.setCurrentKey('other');
+    s.value();
+    expect(stored(backend, 'v')).toBe(7);
+    s.value();
+    expect(stored(backend, 'v')).toBe(4);
+  });
+
+  it('passes over a key removed after the cleanup listed it', () => {
+    const { backend, clock } = oneGroup();
+    const s = backend.getPartitionedState(
+      new ValueStateDescriptor<number>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(1).build()),
+    );
+    const keys = ['a', 'b', 'c', 'd'];
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      s.update(1);
+    }
+    s.value(); // lists the group's keys and checks one
+    for (const k of keys) {
+      backend.setCurrentKey(k);
+      s.clear();
+    }
+    clock.advance(10);
+    backend.setCurrentKey('e');
+    s.update(5);
+    expect(s.value()).toBe(5);
+  });
+
+  it("keeps a list's live elements when its expired ones are cleaned up", () => {
+    const { backend, clock } = oneGroup();
+    const l = backend.getPartitionedState(
+      new ListStateDescriptor<string>('l').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(10).build()),
+    );
+    backend.setCurrentKey('a');
+    l.add('old');
+    clock.advance(50);
+    l.add('new');
+    clock.advance(50);
+    backend.setCurrentKey('b');
+    l.get(); // cleans up 'a'
+    const rows = [...backend.snapshot().get(0)!.l.values()];
+    expect(rows.map((r) => [r.key, (r.entries[0].value as Array<{ v: string }>).map((e) => e.v)])).toEqual([['a', ['new']]]);
+  });
+
+  it("removes an expired namespace of a key and keeps the key's other namespaces", () => {
+    const { backend, clock } = oneGroup();
+    const s = backend.getPartitionedState(
+      new ValueStateDescriptor<string>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(10).build()),
+      'first',
+    );
+    backend.setCurrentKey('a');
+    s.update('x');
+    clock.advance(50);
+    s.setCurrentNamespace('second');
+    s.update('y');
+    clock.advance(50);
+    backend.setCurrentKey('b');
+    s.value(); // cleans up 'a'
+    const rows = [...backend.snapshot().get(0)!.v.values()];
+    expect(rows.map((r) => [r.key, r.entries.map((e) => [e.namespace, (e.value as { v: string }).v])])).toEqual([['a', [['second', 'y']]]]);
+  });
+
+  it('a live value the cleanup looked at stays shared with the snapshot: a later add does not reach the snapshot', () => {
+    const { backend, clock } = oneGroup();
+    const l = backend.getPartitionedState(
+      new ListStateDescriptor<string>('l').enableTimeToLive(StateTtlConfig.newBuilder(100).cleanupIncrementally(10).build()),
+    );
+    backend.setCurrentKey('a');
+    l.add('x');
+    const snapshot = backend.snapshot();
+    clock.advance(10);
+    l.add('y'); // the access cleans up first: 'a' is live
+    const written = structuredClone([...snapshot.get(0)!.l.values()]);
+    expect(written.map((r) => (r.entries[0].value as Array<{ v: string }>).map((e) => e.v))).toEqual([['x']]);
+    expect(l.get()).toEqual(['x', 'y']);
+  });
+});
