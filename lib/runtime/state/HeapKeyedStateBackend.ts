@@ -124,7 +124,13 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
       return existing.state as unknown as StateFor<D> & InternalKvState<N>;
     }
     const ttl = descriptor.ttlConfig ? new TtlContext(descriptor.ttlConfig, this.clock) : undefined;
-    const table = this.newTable<N, unknown>(descriptor.name, valueCopier(descriptor.kind, ttl !== undefined), restoreNamespace);
+    // A value is copied before it is changed in place after a snapshot (Flink's serializer.copy
+    // in CopyOnWriteStateMap), deeply: user code may change what it gets (a value read and
+    // changed before `update`, an accumulator changed by `add`, the reduced value, which a
+    // reduce function may change and return: `a.n += b.n; return a`, allowed in Flink). A value
+    // with a TTL is a plain `{ v, t }`, copied with it. Only values a snapshot still holds are
+    // copied, once each, so the hot path copies nothing between checkpoints.
+    const table = this.newTable<N, unknown>(descriptor.name, copyStateValue, restoreNamespace);
     const state = createState(descriptor, table, namespace, ttl);
     if (ttl && ttl.config.incrementalCleanupSize > 0) {
       const size = ttl.config.incrementalCleanupSize;
@@ -245,19 +251,6 @@ function createState<N>(
       return s;
     }
   }
-}
-
-/**
- * How each kind of state copies a value before changing it in place after a snapshot (Flink's
- * serializer.copy in CopyOnWriteStateMap): a deep copy, since user code may change what it gets
- * (a value read and changed before `update`, an accumulator changed by `add`, and the reduced
- * value, which a reduce function may change and return: `a.n += b.n; return a`, allowed in
- * Flink). Only values a snapshot still holds are copied, once each, so the hot path copies
- * nothing between checkpoints.
- */
-function valueCopier(kind: AnyStateDescriptor['kind'], ttl: boolean): (v: unknown) => unknown {
-  if (ttl && kind !== 'list' && kind !== 'map') return (v) => ({ v: copyStateValue((v as TtlValue<unknown>).v), t: (v as TtlValue<unknown>).t });
-  return copyStateValue;
 }
 
 /** A stored TTL value without what expired: the same value if nothing did, undefined if all did. */
