@@ -64,10 +64,9 @@ export function formatKey(key: unknown): string {
   }
 }
 
-function leafProblem(value: unknown): Uncheckpointable | undefined {
-  if (typeof value === 'function') return { path: '', what: 'is a function and cannot be checkpointed' };
-  if (typeof value === 'symbol') return { path: '', what: 'is a symbol and cannot be checkpointed' };
-  return undefined;
+/** A function or a symbol (the only values that are neither objects nor primitives). */
+function leafProblem(value: unknown): Uncheckpointable {
+  return { path: '', what: `is a ${typeof value === 'function' ? 'function' : 'symbol'} and cannot be checkpointed` };
 }
 
 /**

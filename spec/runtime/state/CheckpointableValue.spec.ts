@@ -143,3 +143,47 @@ describe('state values are checked when written', () => {
     expect(() => h.element2({ check: () => true })).toThrow("BroadcastState 'rules': the value of key 'r1': .check is a function and cannot be checkpointed");
   });
 });
+
+describe('state value checks: the parts a value may have, and keys in messages', () => {
+  it('null passes wherever it is: the value itself, a field, an element, a map key or value, a set element', () => {
+    expect(findUncheckpointable(null)).toBeUndefined();
+    const s = backendAt('k').getPartitionedState(new ValueStateDescriptor<Loose>('v'));
+    expect(() => s.update({ a: null, list: [null, 1, 'x'], m: new Map([[null, null]]), set: new Set([null, 2]) })).not.toThrow();
+  });
+
+  it('a function as a map key or set element is found, and a map value is found under its key', () => {
+    const s = backendAt('k').getPartitionedState(new ValueStateDescriptor<Loose>('v'));
+    expect(() => s.update({ m: new Map([[() => 0, 1]]) })).toThrow("ValueState 'v' for key 'k': .m<map key> is a function and cannot be checkpointed");
+    expect(() => s.update({ s: new Set([1, Symbol('x')]) })).toThrow("ValueState 'v' for key 'k': .s<set element> is a symbol and cannot be checkpointed");
+    expect(() => s.update(new Map([[1n, () => 0]]))).toThrow("ValueState 'v' for key 'k': .get(1) is a function");
+    expect(() => s.update(new Map([[2, () => 0]]))).toThrow("ValueState 'v' for key 'k': .get(2) is a function");
+  });
+
+  it('a class without a name, or an object whose prototype has no constructor, is named as an anonymous class', () => {
+    const s = backendAt('k').getPartitionedState(new ValueStateDescriptor<Loose>('v'));
+    const anonymous = (() => class {})();
+    expect(anonymous.name).toBe('');
+    const message = "ValueState 'v' for key 'k': the value is an instance of class an anonymous class, which a checkpoint would restore";
+    expect(() => s.update(new anonymous())).toThrow(message);
+    expect(() => s.update(Object.create(Object.create(null) as object) as object)).toThrow(message);
+  });
+
+  it('keys that are not strings are shown as JSON, bigints with their n', () => {
+    const backend = new HeapKeyedStateBackend<unknown>({ start: 0, end: 127 }, 128, new ManualClock(0), 'test');
+    const s = backend.getPartitionedState(new ValueStateDescriptor<Loose>('v'));
+    const m = backend.getPartitionedState(new MapStateDescriptor<Loose, Loose>('m'));
+    for (const [key, shown] of [
+      [42, '42'],
+      [10n, '10n'],
+      [['a', 1], '["a",1]'],
+    ] as const) {
+      backend.setCurrentKey(key);
+      expect(() => s.update(() => 0)).toThrow(`ValueState 'v' for key ${shown}: the value is a function`);
+      expect(() => m.put(key, () => 0)).toThrow(`MapState 'm' for key ${shown}: the value of user key ${shown} is a function`);
+    }
+    // A user key JSON cannot show (a cycle) is shown as a string.
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(() => m.put(cyclic, () => 0)).toThrow('MapState \'m\' for key ["a",1]: the value of user key [object Object] is a function');
+  });
+});
