@@ -48,4 +48,19 @@ describe('copyStateValue (the copy made before a snapshot-held value is changed)
     expect(copyStateValue(7)).toBe(7);
     expect(copyStateValue(null)).toBe(null);
   });
+
+  it('copies built-ins as working objects of their own class, apart from the original', () => {
+    const bytes = new Uint8Array([1, 2]);
+    const copy = copyStateValue({ bytes, re: /a+/g, error: new RangeError('bad'), none: null });
+    expect(copy.bytes).toBeInstanceOf(Uint8Array);
+    expect([...copy.bytes]).toEqual([1, 2]);
+    copy.bytes[0] = 9;
+    expect([...bytes]).toEqual([1, 2]);
+    expect(copy.re.source).toBe('a+');
+    expect(copy.re.test('aa')).toBe(true);
+    // structuredClone gives back objects of Node's realm, not jest's: compared by behaviour and tag.
+    expect(Object.prototype.toString.call(copy.error)).toBe('[object Error]');
+    expect(copy.error.message).toBe('bad');
+    expect(copy.none).toBeNull();
+  });
 });
