@@ -53,7 +53,8 @@ describe('KeyedStateHandler (keyed state and timers of one operator, by key grou
     old.initialize({ isRestored: false, restoredCheckpointId: undefined, keyGroupRange: { start: 0, end: 127 }, keyed: new Map(), operator: [] });
     const count = old.backend.getPartitionedState(new ValueStateDescriptor<number>('count'));
     const windows = old.getInternalTimerService<TimeWindow>('windows', new Fired(), restoreWindow);
-    const cleanup = old.getInternalTimerService<string>('cleanup', new Fired(), restorePrimitiveNamespace);
+    const oldCleanup = new Fired<string>();
+    const cleanup = old.getInternalTimerService<string>('cleanup', oldCleanup, restorePrimitiveNamespace);
     keys.forEach((k, i) => {
       old.setCurrentKey(k);
       count.update(i);
@@ -62,7 +63,8 @@ describe('KeyedStateHandler (keyed state and timers of one operator, by key grou
     });
     const snapshot = structuredClone(old.snapshot());
     old.close();
-    clock.advance(1000); // the old subtask's processing timers were released at close
+    clock.advance(1000);
+    expect(oldCleanup.log).toEqual([]); // the old subtask's processing timers were released at close
 
     const fired: string[] = [];
     for (const subtask of [0, 1]) {
@@ -111,9 +113,13 @@ describe('KeyedStateHandler (keyed state and timers of one operator, by key grou
     expect(() => bad.initialize({ isRestored: true, restoredCheckpointId: 1, keyGroupRange: { start: 0, end: 127 }, keyed, operator: [] })).toThrow(
       new Error(`operator 'x': key group ${start} of the snapshot is not keyed operator state`),
     );
-    // Outside the range it is not looked at.
+    // Outside the range, on either side, it is not looked at.
     expect(() =>
       bad.initialize({ isRestored: true, restoredCheckpointId: 1, keyGroupRange: { start: start + 1, end: 127 }, keyed, operator: [] }),
+    ).not.toThrow();
+    const other = new KeyedStateHandler<string>(contextOf(0, 1, clock), "operator 'x'");
+    expect(() =>
+      other.initialize({ isRestored: true, restoredCheckpointId: 1, keyGroupRange: { start: 0, end: start - 1 }, keyed, operator: [] }),
     ).not.toThrow();
   });
 

@@ -113,7 +113,13 @@ describe('describeUncloneableState (why a checkpoint cannot be serialized)', () 
     }
     backend.setCurrentKey('b');
     bad.value()!.f = () => 2;
-    const fine: OperatorStateSnapshot = { keyed: new Map([[0, 'not a key group']]), operator: [1, 'two'] };
+    const fine: OperatorStateSnapshot = {
+      keyed: new Map<number, unknown>([
+        [0, 'not a key group'],
+        [1, null],
+      ]),
+      operator: [1, 'two'],
+    };
     expect(describeUncloneableState({ first: fine, 'op-1': keyedSnapshot(backend) }, names)).toBe(
       "ValueState 'bad' for key 'b' in operator 'Window' could not be cloned: () => 2 could not be cloned.",
     );
@@ -137,5 +143,19 @@ describe('describeUncloneableState (why a checkpoint cannot be serialized)', () 
     expect(describeUncloneableState({ src: { operator: [{ offset: 1 }, { cb: () => 0 }] } }, names)).toBe(
       "operator state entry 1 in operator 'src' could not be cloned: () => 0 could not be cloned.",
     );
+  });
+
+  it('a getter that throws something other than an Error is named by what it threw', () => {
+    const backend = new HeapKeyedStateBackend<unknown>({ start: 0, end: 127 }, 128, new ManualClock(0), 'test');
+    const s = backend.getPartitionedState(new ValueStateDescriptor<Mutable>('v'));
+    backend.setCurrentKey('a');
+    s.update({});
+    Object.defineProperty(s.value(), 'x', {
+      enumerable: true,
+      get() {
+        throw null;
+      },
+    });
+    expect(describeUncloneableState({ op: keyedSnapshot(backend) }, names)).toBe("ValueState 'v' for key 'a' in operator 'op' could not be cloned: null");
   });
 });
