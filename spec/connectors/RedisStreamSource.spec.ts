@@ -31,17 +31,18 @@ describe('RedisStreamSource against a real redis-server', () => {
   let redis: RedisServer;
   let client: Client;
 
-  beforeEach(async () => {
+  // One server for the file, emptied before each test; a test that stops Redis starts its own.
+  beforeAll(async () => {
     redis = await RedisServer.start();
     client = createClient({ url: redis.url });
     client.on('error', () => undefined);
     await client.connect();
   });
-
-  afterEach(async () => {
-    if (client.isOpen) client.destroy();
+  afterAll(async () => {
+    client.destroy();
     await redis.stop();
   });
+  beforeEach(() => client.flushAll());
 
   const add = async (stream: string, ...values: string[]): Promise<string[]> => {
     const ids: string[] = [];
@@ -196,14 +197,18 @@ describe('RedisStreamSource against a real redis-server', () => {
     });
 
     it('does not end when idle while Redis is down: it fails, naming the URL, and warns', async () => {
-      await add('s', 'only');
-      const reader = new ReaderDriver(source({ stopWhenIdleMs: 1000 })).start();
+      const own = await RedisServer.start();
+      const ownClient = createClient({ url: own.url });
+      await ownClient.connect();
+      await ownClient.xAdd('s', '*', { v: 'only' });
+      ownClient.destroy();
+      const reader = new ReaderDriver(source({ url: own.url, stopWhenIdleMs: 1000 })).start();
       await reader.pollUntilEmitted(1);
-      await redis.stop();
+      await own.stop();
       reader.clock.advance(60_000);
       const outcome = await reader.pollUntilEndOrFailure();
       expect(outcome).toBeInstanceOf(Error);
-      expect((outcome as Error).message).toBe(`Redis source lost its connection to ${redis.url}: Socket closed unexpectedly`);
+      expect((outcome as Error).message).toBe(`Redis source lost its connection to ${own.url}: Socket closed unexpectedly`);
       expect(reader.warnings).toEqual([`${(outcome as Error).message}; failing the source (the job restarts if its restart strategy allows)`]);
       // Down is not idle: the input never ends while Redis cannot be reached.
       reader.clock.advance(60_000);
