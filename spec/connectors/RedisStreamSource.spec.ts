@@ -65,6 +65,71 @@ describe('RedisStreamSource against a real redis-server', () => {
     }
   };
 
+  /** Waits (bounded, wall time) until a client of the server waits in a blocking command: the reader's XREAD BLOCK. */
+  const blockedInXRead = async (): Promise<void> => {
+    for (const deadline = Date.now() + 5000; !/flags=b .*cmd=xread/.test(await client.sendCommand<string>(['CLIENT', 'LIST']));) {
+      if (Date.now() > deadline) throw new Error('the reader did not block in XREAD');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  describe('streams and subtasks', () => {
+    it('refuses a source without streams, and a trim policy it does not know', () => {
+      expect(() => source({ streams: [] })).toThrow('RedisStreamSource needs at least one stream');
+      expect(() => source({ onTrimmed: 'latest' as never })).toThrow("RedisStreamSource: onTrimmed must be 'fail' or 'earliest', not 'latest'");
+      expect(() => source({ onTrimmed: 'fail' })).not.toThrow();
+    });
+
+    it('is bounded only when it stops when idle, and runs at most one subtask per stream', () => {
+      const unbounded = source({ streams: ['a', 'b', 'c'] });
+      expect(unbounded.name).toBe('Redis Streams(a, b, c)');
+      expect(unbounded.maxSourceParallelism).toBe(3);
+      expect(unbounded.boundedness).toBe('CONTINUOUS_UNBOUNDED');
+      expect(source({ stopWhenIdleMs: 0 }).boundedness).toBe('BOUNDED');
+    });
+
+    it('gives stream j to subtask j mod parallelism, each read from its start and checkpointed on its own', async () => {
+      const [a1] = await add('a', 'a1');
+      const [b1] = await add('b', 'b1');
+      const [c1] = await add('c', 'c1');
+      const streams = { streams: ['a', 'b', 'c'] };
+      const zero = new ReaderDriver(source(streams), undefined, undefined, undefined, { index: 0, parallelism: 2 }).start();
+      const one = new ReaderDriver(source(streams), undefined, undefined, undefined, { index: 1, parallelism: 2 }).start();
+      await zero.pollUntilEmitted(2);
+      await one.pollUntilEmitted(1);
+      expect(valuesOf(zero.emitted).sort()).toEqual(['a1', 'c1']);
+      expect(valuesOf(one.emitted)).toEqual(['b1']);
+      expect(zero.emitted.map((e) => e.stream).sort()).toEqual(['a', 'c']);
+      expect(zero.reader.snapshotState!(1)).toEqual([
+        { stream: 'a', lastId: a1, entriesRead: 1 },
+        { stream: 'c', lastId: c1, entriesRead: 1 },
+      ]);
+      expect(one.reader.snapshotState!(1)).toEqual([{ stream: 'b', lastId: b1, entriesRead: 1 }]);
+      zero.close();
+      one.close();
+    });
+
+    it('a subtask left without a stream ends at once when the source stops when idle, and waits otherwise', () => {
+      const idle = new ReaderDriver(source({ stopWhenIdleMs: 1000 }), undefined, undefined, undefined, { index: 1, parallelism: 2 }).start();
+      expect(idle.poll(10)).toBe('END_OF_INPUT');
+      expect(idle.reader.snapshotState!(1)).toEqual([]);
+      idle.close();
+      const endless = new ReaderDriver(source(), undefined, undefined, undefined, { index: 1, parallelism: 2 }).start();
+      expect(endless.poll(10)).toBe('NOTHING_AVAILABLE');
+      endless.close();
+    });
+
+    it('turns entries into records with deserialize', async () => {
+      const [id] = await add('s', 'x');
+      const reader = new ReaderDriver(
+        new RedisStreamSource<string>({ url: redis.url, streams: ['s'], blockMs: 10, deserialize: (e) => `${e.stream}/${e.id}/${e.fields.v}` }),
+      ).start();
+      await reader.pollUntilEmitted(1);
+      expect(reader.emitted).toEqual([`s/${id}/x`]);
+      reader.close();
+    });
+  });
+
   describe('positions', () => {
     it('checkpoints the id of the last entry it emitted, not of the entries it fetched ahead', async () => {
       const ids = await add('s', 'a', 'b', 'c', 'd', 'e');
@@ -108,6 +173,38 @@ describe('RedisStreamSource against a real redis-server', () => {
       await reader.pollUntilEmitted(2);
       expect(valuesOf(reader.emitted)).toEqual(['first', 'second']);
       reader.close();
+    });
+    it('a fresh start from the beginning counts the entries trimmed before the first one left, so its checkpoint can tell later trims', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3', 'e4', 'e5');
+      await client.xTrim('s', 'MAXLEN', 3);
+      const reader = new ReaderDriver(source()).start();
+      await reader.pollUntilEmitted(1);
+      expect(valuesOf(reader.emitted)).toEqual(['e3']);
+      // e3 is the third entry ever added.
+      expect(reader.reader.snapshotState!(1)).toEqual([{ stream: 's', lastId: ids[2], entriesRead: 3 }]);
+      reader.close();
+    });
+
+    it("checkpoints with '$' how many entries the stream had seen, and a stream that does not exist yet as none", async () => {
+      const ids = await add('s', 'e1', 'e2');
+      const reader = new ReaderDriver(source({ streams: ['s', 'new'], startFrom: '$' })).start();
+      await waitFor("'$' resolved", () => lastIdOf(reader.reader.snapshotState!(1)) !== '$', 3000);
+      expect(reader.reader.snapshotState!(1)).toEqual([
+        { stream: 's', lastId: ids[1], entriesRead: 2 },
+        { stream: 'new', lastId: '0-0', entriesRead: 0 },
+      ]);
+      reader.close();
+    });
+
+    it('reads on from a position checkpointed without an entries counter, without trim detection', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3', 'e4');
+      await client.xTrim('s', 'MINID', ids[3]); // e2 and e3 deleted unread
+      const restored = new ReaderDriver(source(), undefined, [{ stream: 's', lastId: ids[0], entriesRead: undefined }]).start();
+      await restored.pollUntilEmitted(1);
+      expect(valuesOf(restored.emitted)).toEqual(['e4']);
+      expect(restored.failures).toEqual([]);
+      expect(restored.reader.snapshotState!(1)).toEqual([{ stream: 's', lastId: ids[3], entriesRead: undefined }]);
+      restored.close();
     });
   });
 
@@ -180,6 +277,50 @@ describe('RedisStreamSource against a real redis-server', () => {
       );
       reader.close();
     });
+    it('names an emptied stream, and with onTrimmed earliest goes on from the next entry added', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3');
+      const first = new ReaderDriver(source()).start();
+      await first.pollUntilEmitted(1, 1);
+      const snapshot = first.reader.snapshotState!(1);
+      first.close();
+      await client.xTrim('s', 'MAXLEN', 0);
+
+      const failing = new ReaderDriver(source(), undefined, snapshot).start();
+      const outcome = await failing.pollUntilEndOrFailure();
+      expect((outcome as Error).message).toBe(
+        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[0]}): ` +
+          "2 entries after it were deleted unread (the stream is now empty). Set the source's onTrimmed: 'earliest' to go on from the first entry left.",
+      );
+      failing.close();
+
+      const going = new ReaderDriver(source({ onTrimmed: 'earliest' }), undefined, snapshot).start();
+      await waitFor('the trim warning', () => going.warnings.length > 0, 3000);
+      expect(going.warnings).toEqual([
+        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[0]}): ` +
+          "skipped 2 entries deleted unread; going on from the next entry added (onTrimmed: 'earliest')",
+      ]);
+      const [e4] = await add('s', 'e4');
+      await going.pollUntilEmitted(1);
+      expect(valuesOf(going.emitted)).toEqual(['e4']);
+      // Skipped entries count as read: a later trim is measured from there.
+      expect(going.reader.snapshotState!(1)).toEqual([{ stream: 's', lastId: e4, entriesRead: 4 }]);
+      expect(going.gauge('numEntriesSkippedByTrim')).toBe(2);
+      going.close();
+    });
+
+    it('detects a trim on a stream that did not exist at the start', async () => {
+      const reader = new ReaderDriver(source()).start();
+      await waitFor(
+        'the start position resolved',
+        () =>
+          reader.reader.snapshotState!(1)[0] !== undefined && (reader.reader.snapshotState!(1) as ReadonlyArray<{ entriesRead?: number }>)[0].entriesRead === 0,
+        3000,
+      );
+      await client.multi().xAdd('s', '*', { v: 'e1' }).xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xTrim('s', 'MAXLEN', 1).exec();
+      const outcome = await reader.pollUntilEndOrFailure();
+      expect((outcome as Error).message).toMatch(/trimmed past the position the source reads from \(0-0\): 2 entries after it were deleted unread/);
+      reader.close();
+    });
   });
 
   describe('idleness and outages', () => {
@@ -194,6 +335,36 @@ describe('RedisStreamSource against a real redis-server', () => {
       // The next read that finds nothing ends the input.
       expect(await reader.pollUntilEndOrFailure()).toBe('END_OF_INPUT');
       reader.close();
+    });
+
+    it('reads an entry that arrives while it waits in a blocking read, even when the idle time ran out meanwhile', async () => {
+      const reader = new ReaderDriver(source({ stopWhenIdleMs: 1000, blockMs: 60_000 })).start();
+      await blockedInXRead();
+      reader.clock.advance(1000);
+      await add('s', 'late');
+      await reader.pollUntilEmitted(1);
+      expect(valuesOf(reader.emitted)).toEqual(['late']);
+      expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
+      reader.close();
+    });
+
+    it('fails with the reply when Redis refuses a read, naming the URL', async () => {
+      await client.set('s', 'not a stream');
+      const reader = new ReaderDriver(source()).start();
+      const outcome = await reader.pollUntilEndOrFailure();
+      expect((outcome as Error).message).toMatch(new RegExp(`^Redis source ${redis.url} got an error reply: WRONGTYPE`));
+      expect(reader.failures).toHaveLength(1);
+      reader.close();
+    });
+
+    it('reports nothing once closed, even though closing ends the read it was waiting in', async () => {
+      const reader = new ReaderDriver(source({ blockMs: 60_000 })).start();
+      await blockedInXRead();
+      reader.close();
+      // Let the end of the pending read go through the reader's promise chain.
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(reader.failures).toEqual([]);
+      expect(reader.warnings).toEqual([]);
     });
 
     it('does not end when idle while Redis is down: it fails, naming the URL, and warns', async () => {

@@ -24,10 +24,12 @@ export class ReaderDriver<T> {
     readonly clock: ManualClock = new ManualClock(0),
     restoredSplits?: readonly unknown[],
     checkpointingMode?: CheckpointingMode,
+    /** Which parallel part of the source this reader is (default: the only one). */
+    subtask: { readonly index: number; readonly parallelism: number } = { index: 0, parallelism: 1 },
   ) {
     const context: SourceReaderContext = {
-      subtaskIndex: 0,
-      parallelism: 1,
+      subtaskIndex: subtask.index,
+      parallelism: subtask.parallelism,
       clock,
       log: SILENT,
       wakeup: () => void this.wakeups++,
