@@ -1,0 +1,240 @@
+import net from 'net';
+import { createClient } from 'redis';
+import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
+import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+import { RedisServer } from '../harness/RedisServer';
+
+type Client = ReturnType<typeof createClient>;
+type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
+
+const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('RedisStreamSink transactions, keys and messages', () => {
+  let redis: RedisServer;
+  let client: Client;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    client = createClient({ url: redis.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    client.destroy();
+    await redis.stop();
+  });
+  beforeEach(() => client.flushAll());
+
+  const lines = async (stream = 'out'): Promise<string[]> => (await client.xRange(stream, '-', '+')).map((e) => e.message.line);
+  const writers: Writer[] = [];
+  afterEach(async () => {
+    await Promise.all(writers.splice(0).map((w) => w.close!()));
+  });
+
+  interface WriterOptions {
+    readonly restored?: number;
+    readonly subtask?: number;
+    readonly prefix?: string;
+    readonly url?: string;
+    readonly stderr?: string[];
+  }
+
+  /** A writer of run `jobId`/`attempt`, as the sink operator creates it. */
+  const writer = (jobId: string, attempt: number, o: WriterOptions = {}): Writer => {
+    const w = new RedisStreamSink<string>({ url: o.url ?? redis.url, stream: 'out', transactionPrefix: o.prefix }).createWriter({
+      subtaskIndex: o.subtask ?? 0,
+      parallelism: 2,
+      taskName: 'sink',
+      stdout: { write: () => undefined },
+      stderr: { write: (text: string) => void o.stderr?.push(text) },
+      jobId,
+      attemptNumber: attempt,
+      restoredCheckpointId: o.restored,
+    });
+    writers.push(w);
+    return w;
+  };
+
+  /** Stages `values` in a new transaction opened after `checkpointId`, pre-committed. */
+  const staged = async (w: Writer, checkpointId: number, ...values: string[]): Promise<RedisTransaction> => {
+    const txn = w.beginTransaction(checkpointId);
+    for (const v of values) w.invoke(txn, v, RECORD);
+    await w.preCommit(txn);
+    return txn;
+  };
+
+  const keys = async (): Promise<string[]> => (await client.keys('*')).sort();
+
+  it('is a transactional sink named after its stream', () => {
+    const sink = new RedisStreamSink<string>({ url: redis.url, stream: 'out' });
+    expect(sink.name).toBe('Redis Stream(out)');
+    expect(sink.transactional).toBe(true);
+  });
+
+  it('leaves only the stream entries and its owner behind after a commit, and only a record of the abort after an abort', async () => {
+    const w = writer('job-a', 0);
+    const committed = await staged(w, 1, 'x', 'y');
+    await w.commit(committed);
+    expect(await keys()).toEqual(['brook:2pc:out:owner', 'out']);
+    const aborted = await staged(w, 2, 'z');
+    await w.abort(aborted);
+    expect(await keys()).toEqual(['brook:2pc:out:aborted', 'brook:2pc:out:owner', 'out']);
+    expect(await client.hGetAll('brook:2pc:out:aborted')).toEqual({ [aborted.id]: 'job-a/0|2' });
+    expect(await lines()).toEqual(['x', 'y']);
+  });
+
+  it('keeps every key of a job under its transaction prefix, so two jobs with prefixes of their own write to one stream without fencing each other', async () => {
+    const one = writer('job-one', 0, { prefix: 'one' });
+    const two = writer('job-two', 0, { prefix: 'two' });
+    const a = await staged(one, 1, 'one 1');
+    const b = await staged(two, 1, 'two 1');
+    const pendingOne = await staged(one, 2, 'one 2');
+    const pendingTwo = await staged(two, 2, 'two 2');
+    expect((await keys()).filter((k) => !k.startsWith('one:') && !k.startsWith('two:'))).toEqual([]);
+    expect(await client.hKeys('one:txns')).toEqual([a.id, pendingOne.id]);
+    expect(await client.get('two:owner')).toBe('job-two/0');
+    await one.commit(a);
+    await two.commit(b);
+    await two.abort(pendingTwo);
+    expect((await keys()).filter((k) => !k.startsWith('one:') && !k.startsWith('two:'))).toEqual(['out']);
+    expect(await client.hKeys('one:aborted')).toEqual([]);
+    expect(await client.hKeys('two:aborted')).toEqual([pendingTwo.id]);
+    await one.commit(pendingOne);
+    expect(await lines()).toEqual(['one 1', 'two 1', 'one 2']);
+  });
+
+  it('an empty transaction pre-commits and commits without Redis', async () => {
+    const stderr: string[] = [];
+    const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
+    const txn = w.beginTransaction(1);
+    w.flush!(txn);
+    await w.preCommit(txn);
+    await w.commit(txn);
+    expect(txn.count).toBe(0);
+  });
+
+  it('an abort right after a write lets the write land first, so no staging list is left behind', async () => {
+    const w = writer('job-a', 0);
+    const txn = w.beginTransaction(1);
+    w.invoke(txn, 'x', RECORD);
+    w.flush!(txn);
+    await w.abort(txn);
+    await w.close!();
+    expect(await client.exists(txn.stagingKey)).toBe(0);
+    expect(await client.hLen('brook:2pc:out:txns')).toBe(0);
+  });
+
+  it('a closed writer refuses to pre-commit, commit or abort, saying so', async () => {
+    const w = writer('job-a', 0);
+    const txn = await staged(w, 1, 'x');
+    const unsent = w.beginTransaction(1);
+    w.invoke(unsent, 'y', RECORD);
+    await w.close!();
+    await expect(w.preCommit(unsent)).rejects.toThrow('Redis Stream(out) subtask 0: cannot write: the writer of run job-a/0 is closed');
+    await expect(w.commit(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot commit: the writer of run job-a/0 is closed');
+    await expect(w.abort(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot abort: the writer of run job-a/0 is closed');
+    expect(await client.exists(txn.stagingKey)).toBe(1);
+  });
+
+  it('reports a fencing and a reply of Redis as they are, not as a lost connection', async () => {
+    const old = writer('job-a', 0);
+    const txn = await staged(old, 1, 'x');
+    await staged(writer('job-b', 0, { restored: 1 }), 1, 'b'); // a write waits until job-b took over
+    await expect(old.commit(txn)).rejects.toThrow(
+      new Error(
+        'Redis Stream(out) subtask 0: cannot commit transaction ' +
+          `${txn.id}: the transaction prefix brook:2pc:out is owned by run job-b/0, not by this run job-a/0. ` +
+          'Another instance of the job took over (one job per transaction prefix): this run stops.',
+      ),
+    );
+
+    const w = writer('job-c', 0);
+    const broken = w.beginTransaction(1);
+    w.invoke(broken, 'y', RECORD);
+    await client.set(broken.stagingKey, 'not a list');
+    await expect(w.preCommit(broken)).rejects.toThrow(/^WRONGTYPE/);
+  });
+
+  it('a commit after the owner was deleted fails, saying the prefix has no owner', async () => {
+    const w = writer('job-a', 0);
+    const txn = await staged(w, 1, 'x');
+    await client.del('brook:2pc:out:owner');
+    await expect(w.commit(txn)).rejects.toThrow('the transaction prefix brook:2pc:out is owned by run (none), not by this run job-a/0');
+  });
+
+  it('says once on stderr that Redis cannot be reached, however many operations fail for it', async () => {
+    const stderr: string[] = [];
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const w = writer('job-a', 0, { url, stderr });
+    const txn = w.beginTransaction(1);
+    w.invoke(txn, 'x', RECORD);
+    await expect(w.preCommit(txn)).rejects.toThrow(`Redis sink of stream 'out' (subtask 0) cannot connect to ${url}: `);
+    await expect(w.commit(txn)).rejects.toThrow('cannot connect');
+    await expect(w.abort(txn)).rejects.toThrow('cannot connect');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(
+      new RegExp(
+        `^Redis sink of stream 'out' \\(subtask 0\\) cannot connect to ${url}: .*; the sink fails \\(the job restarts if its restart strategy allows\\)\\n$`,
+      ),
+    );
+  });
+
+  it('a new process resuming from a checkpoint deletes what the earlier one opened after it and keeps what is pending in it', async () => {
+    const earlier = writer('job-a', 0, { subtask: 1 });
+    const pending = await staged(earlier, 2, 'pending'); // pre-committed at checkpoint 3
+    const after = await staged(earlier, 3, 'after');
+    const resumed = writer('job-b', 0, { restored: 3 });
+    await staged(resumed, 3, 'new'); // a write waits until the clean-up ran
+    expect(await client.exists(after.stagingKey)).toBe(0);
+    expect(await client.hGet('brook:2pc:out:aborted', after.id)).toBe('job-b/0|3');
+    await resumed.commit(pending);
+    expect(await lines()).toEqual(['pending']);
+  });
+
+  it('a restart that restores no checkpoint deletes what earlier attempts of its job left, and spares other jobs', async () => {
+    const other = writer('job-x', 0);
+    const othersTxn = await staged(other, 4, 'other');
+    const first = writer('job-a', 0);
+    const mine = await staged(first, 0, 'mine');
+    const restarted = writer('job-a', 1);
+    await staged(restarted, 0, 'again');
+    expect(await client.exists(mine.stagingKey)).toBe(0);
+    expect(await client.exists(othersTxn.stagingKey)).toBe(1);
+    expect(await client.hExists('brook:2pc:out:txns', othersTxn.id)).toBe(1);
+  });
+
+  it('a job restarted ten times and more still takes the prefix over from its earlier attempts', async () => {
+    const ninth = writer('job-a', 9);
+    await staged(ninth, 0, 'x');
+    const tenth = writer('job-a', 10);
+    const txn = await staged(tenth, 0, 'y');
+    const eleventh = writer('job-a', 11, { restored: 0 });
+    await staged(eleventh, 0, 'z');
+    await expect(tenth.commit(txn)).rejects.toThrow('owned by run job-a/11, not by this run job-a/10');
+    await expect(staged(writer('job-a', 10), 0, 'zombie')).rejects.toThrow('cannot take over: the transaction prefix brook:2pc:out is owned by run job-a/11');
+  });
+
+  it('a writer that cannot connect and is never used fails nothing else', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}` });
+      await w.close!();
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});
