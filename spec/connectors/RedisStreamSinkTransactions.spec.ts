@@ -113,6 +113,13 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(await lines()).toEqual(['one 1', 'two 1', 'one 2']);
   });
 
+  it('commits every entry of a transaction, in order', async () => {
+    const w = writer('job-a', 0);
+    const values = ['a', 'b', 'c', 'd', 'e'];
+    await w.commit(await staged(w, 1, ...values));
+    expect(await lines()).toEqual(values);
+  });
+
   it('an empty transaction pre-commits and commits without Redis', async () => {
     const stderr: string[] = [];
     const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
