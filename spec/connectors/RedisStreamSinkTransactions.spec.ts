@@ -120,6 +120,15 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(await lines()).toEqual(values);
   });
 
+  it('the subtasks of a new run take the prefix over at once, none of them refused', async () => {
+    await staged(writer('job-a', 0), 1, 'old');
+    const subtasks = [0, 1, 2, 3, 4, 5, 6, 7].map((subtask) => writer('job-b', 0, { restored: 1, subtask }));
+    const txns = await Promise.all(subtasks.map((w, i) => staged(w, 1, `new ${i}`)));
+    await Promise.all(subtasks.map((w, i) => w.commit(txns[i])));
+    expect((await lines()).sort()).toEqual(subtasks.map((_, i) => `new ${i}`));
+    expect(await client.get('brook:2pc:out:owner')).toBe('job-b/0');
+  });
+
   it('an empty transaction pre-commits and commits without Redis', async () => {
     const stderr: string[] = [];
     const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
