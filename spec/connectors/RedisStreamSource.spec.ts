@@ -264,6 +264,21 @@ describe('RedisStreamSource against a real redis-server', () => {
       restored.close();
     });
 
+    it('does not take entries deleted one by one (XDEL) for a trim when the stream still starts at the position', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3', 'e4', 'e5');
+      const first = new ReaderDriver(source()).start();
+      await first.pollUntilEmitted(2, 2);
+      const snapshot = first.reader.snapshotState!(1);
+      first.close();
+      await client.xTrim('s', 'MINID', ids[1]); // the stream now starts at the position, e2
+      await client.xDel('s', [ids[2], ids[3]]);
+      const restored = new ReaderDriver(source(), undefined, snapshot).start();
+      await restored.pollUntilEmitted(1);
+      expect(valuesOf(restored.emitted)).toEqual(['e5']);
+      expect(restored.failures).toEqual([]);
+      restored.close();
+    });
+
     it('detects entries trimmed away while the reader is running, before it read them', async () => {
       await add('s', 'e1');
       const reader = new ReaderDriver(source()).start();
