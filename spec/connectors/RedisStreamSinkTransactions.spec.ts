@@ -129,6 +129,13 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(await client.get('brook:2pc:out:owner')).toBe('job-b/0');
   });
 
+  it('a commit that Redis refuses fails', async () => {
+    const w = writer('job-a', 0);
+    const txn = await staged(w, 1, 'x');
+    await client.set('out', 'not a stream');
+    await expect(w.commit(txn)).rejects.toBeInstanceOf(Error);
+  });
+
   it('an empty transaction pre-commits and commits without Redis', async () => {
     const stderr: string[] = [];
     const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
