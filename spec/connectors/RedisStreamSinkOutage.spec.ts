@@ -100,7 +100,7 @@ describe('RedisStreamSink when Redis goes away', () => {
     const w = writer(redis.url, 'job', 0);
     const txn = await staged(w, 2, 'x');
     await redis.stop({ save: true });
-    await expect(within(w.abort(txn), 'the abort')).rejects.toThrow(`lost its connection to ${redis.url}`);
+    await expect(within(w.abort(txn), 'the abort')).rejects.toThrow(`lost its connection to ${redis.url}: cannot abort transaction ${txn.id}`);
     await within(w.close!(), 'close');
 
     redis = await redis.restart();

@@ -136,6 +136,18 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     await expect(w.commit(txn)).rejects.toBeInstanceOf(Error);
   });
 
+  it('close releases its connections', async () => {
+    const clients = async (): Promise<number> => (await client.sendCommand<string>(['CLIENT', 'LIST'])).trim().split('\n').length;
+    const w = writer('job-a', 0);
+    await staged(w, 1, 'x');
+    expect(await clients()).toBe(3);
+    await w.close!();
+    for (const deadline = Date.now() + 3000; (await clients()) > 1;) {
+      if (Date.now() > deadline) throw new Error('the writer kept its connections after close');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  });
+
   it('an empty transaction pre-commits and commits without Redis', async () => {
     const stderr: string[] = [];
     const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
