@@ -93,7 +93,9 @@ describe('RedisStreamSink when Redis goes away', () => {
     await redis.stop();
     const txn = w.beginTransaction(1);
     w.invoke(txn, 'y', RECORD);
-    await expect(within(w.preCommit(txn), 'the pre-commit')).rejects.toThrow(`Redis sink of stream 'out' (subtask 0) lost its connection to ${redis.url}`);
+    await expect(within(w.preCommit(txn), 'the pre-commit')).rejects.toThrow(
+      `Redis sink of stream 'out' (subtask 0) lost its connection to ${redis.url}: cannot stage entries of transaction ${txn.id}`,
+    );
   }, 20_000);
 
   it('fails an abort when Redis is gone and closes; the staging list is left to the next run, whose clean-up deletes it', async () => {

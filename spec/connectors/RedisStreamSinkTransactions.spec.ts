@@ -176,6 +176,8 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     w.invoke(unsent, 'y', RECORD);
     await w.close!();
     await expect(w.preCommit(unsent)).rejects.toThrow('Redis Stream(out) subtask 0: cannot write: the writer of run job-a/0 is closed');
+    expect(() => w.invoke(unsent, 'z', RECORD)).toThrow('Redis Stream(out) subtask 0: cannot write: the writer of run job-a/0 is closed');
+    expect(() => w.beginTransaction(2)).toThrow('Redis Stream(out) subtask 0: cannot open a transaction: the writer of run job-a/0 is closed');
     await expect(w.commit(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot commit: the writer of run job-a/0 is closed');
     await expect(w.abort(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot abort: the writer of run job-a/0 is closed');
     expect(await client.exists(txn.stagingKey)).toBe(1);
