@@ -129,11 +129,18 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(await client.get('brook:2pc:out:owner')).toBe('job-b/0');
   });
 
-  it('a commit that Redis refuses fails', async () => {
+  it('a commit into a key that is not a stream fails saying so, and keeps its entries for a later commit', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x');
+    const txn = await staged(w, 1, 'x', 'y');
     await client.set('out', 'not a stream');
-    await expect(w.commit(txn)).rejects.toBeInstanceOf(Error);
+    await expect(w.commit(txn)).rejects.toThrow(
+      `Redis Stream(out) subtask 0: cannot commit transaction ${txn.id}: the key out holds a string, not a stream; ` +
+        `its 2 entries stay in ${txn.stagingKey} until the key is a stream (or deleted) and a restart commits them`,
+    );
+    expect(await client.lLen(txn.stagingKey)).toBe(2);
+    await client.del('out');
+    await w.commit(txn);
+    expect(await lines()).toEqual(['x', 'y']);
   });
 
   it('close releases its connections', async () => {

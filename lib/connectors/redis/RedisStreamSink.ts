@@ -191,8 +191,16 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
   private async commitOnce(txn: RedisTransaction): Promise<void> {
     const c = this.commitClient;
     for (;;) {
-      await c.watch([txn.stagingKey, this.ownerKey, this.abortedKey]);
-      const [owner, staged, aborted] = await Promise.all([c.get(this.ownerKey), c.lRange(txn.stagingKey, 0, -1), c.hGet(this.abortedKey, txn.id)]);
+      // The stream is watched too: its type is checked before MULTI, which does not roll back, so
+      // an XADD refused for a key of another type would still let the DEL of the staging list run
+      // and the entries would be lost.
+      await c.watch([txn.stagingKey, this.ownerKey, this.abortedKey, this.options.stream]);
+      const [owner, staged, aborted, streamType] = await Promise.all([
+        c.get(this.ownerKey),
+        c.lRange(txn.stagingKey, 0, -1),
+        c.hGet(this.abortedKey, txn.id),
+        c.type(this.options.stream),
+      ]);
       if (owner !== this.epoch) {
         await c.unwatch();
         throw this.fencedOut(owner, `commit transaction ${txn.id}`);
@@ -212,6 +220,13 @@ class RedisStreamWriter<T> implements TwoPhaseCommitWriter<T, RedisTransaction> 
       if (staged.length !== txn.count) {
         await c.unwatch();
         throw new SinkFailure(`${this.name()}: transaction ${txn.id} has ${staged.length} staged entries in ${txn.stagingKey}, expected ${txn.count}`);
+      }
+      if (streamType !== 'stream' && streamType !== 'none') {
+        await c.unwatch();
+        throw new SinkFailure(
+          `${this.name()}: cannot commit transaction ${txn.id}: the key ${this.options.stream} holds a ${streamType}, not a stream; ` +
+            `its ${staged.length} entries stay in ${txn.stagingKey} until the key is a stream (or deleted) and a restart commits them`,
+        );
       }
       const multi = c.multi();
       for (const fields of staged) multi.xAdd(this.options.stream, '*', JSON.parse(fields) as Record<string, string>);
