@@ -1,8 +1,8 @@
 import { SubtaskDeployment, SubtaskWiring } from '../lib/controlplane/SubtaskWiring';
 import { TaskFailure } from '../lib/runtime/errors';
 import { assertNever } from '../lib/util/assertNever';
-import { JobManagerMessage, SubtaskMessage, SubtaskRef, TaskManagerMessage } from './messages';
-import { ActorSystem, AnyRef, TypedRef } from './nact';
+import { ActorTreeNode, JobManagerMessage, SubtaskMessage, SubtaskMetricsReport, SubtaskRef, TaskManagerMessage } from './messages';
+import { ActorSystem, TypedRef } from './nact';
 import { SerializedFailure, SubtaskAddress, TaskManagerCommand, TaskManagerReport, ThreadDeployment, ThreadWiring } from './threads/protocol';
 
 export interface TaskManagerProxyDeps {
@@ -36,7 +36,8 @@ export abstract class TaskManagerProxy {
   readonly ref: TypedRef<TaskManagerMessage>;
   /** Set when no TaskManager answers here any more: what is sent to it is answered here. */
   protected dead: Error | undefined;
-  private readonly replies = new Map<number, TypedRef<unknown>>();
+  /** Queries sent and not answered yet, with what to answer if the TaskManager is lost first. */
+  private readonly replies = new Map<number, { readonly replyTo: TypedRef<unknown>; readonly ifLost: unknown }>();
   /** Subtasks on the TaskManager, by execution id. */
   protected readonly subtasks = new Map<string, DeployedSubtask>();
   /** Subtasks of a TaskManager that was lost, with the failure they report when started. */
@@ -96,12 +97,20 @@ export abstract class TaskManagerProxy {
           this.sendCommand(message);
         }
         break;
-      case 'collectMetrics':
-        this.sendCommand({ type: 'collectMetrics', jobId: message.jobId, requestId: this.expectReply(message.replyTo) });
+      case 'collectMetrics': {
+        // A lost TaskManager runs nothing: answered at once, never left to the asker's timeout.
+        const none: SubtaskMetricsReport = { taskManagerId: this.taskManagerId, subtasks: [] };
+        if (this.dead) this.proxyDeps.system.tell(message.replyTo, none);
+        else this.sendCommand({ type: 'collectMetrics', jobId: message.jobId, requestId: this.expectReply(message.replyTo, none) });
         break;
-      case 'describe':
-        this.sendCommand({ type: 'describe', requestId: this.expectReply(message.replyTo) });
+      }
+      case 'describe': {
+        const path = `taskmanager-${this.taskManagerId}`;
+        const gone: ActorTreeNode = { name: `${path} (lost)`, path, children: [] };
+        if (this.dead) this.proxyDeps.system.tell(message.replyTo, gone);
+        else this.sendCommand({ type: 'describe', requestId: this.expectReply(message.replyTo, gone) });
         break;
+      }
       default:
         assertNever(message, 'TaskManager message');
     }
@@ -138,9 +147,9 @@ export abstract class TaskManagerProxy {
         this.tellJobManager(message.message);
         break;
       case 'reply': {
-        const replyTo = this.replies.get(message.requestId);
+        const pending = this.replies.get(message.requestId);
         this.replies.delete(message.requestId);
-        if (replyTo) this.proxyDeps.system.tell(replyTo, message.payload);
+        if (pending) this.proxyDeps.system.tell(pending.replyTo, message.payload);
         break;
       }
       default:
@@ -168,7 +177,8 @@ export abstract class TaskManagerProxy {
     }
     this.pendingReleases.clear();
     this.subtasks.clear();
-    // Queries (metrics, the actor tree) it did not answer time out on the asking side.
+    // Queries (metrics, the actor tree) it did not answer are answered here: none waits for it.
+    for (const { replyTo, ifLost } of this.replies.values()) this.proxyDeps.system.tell(replyTo, ifLost);
     this.replies.clear();
   }
 
@@ -180,9 +190,9 @@ export abstract class TaskManagerProxy {
     this.proxyDeps.system.tell(this.proxyDeps.jobManager, message);
   }
 
-  private expectReply(replyTo: AnyRef): number {
+  private expectReply<R>(replyTo: TypedRef<R>, ifLost: R): number {
     const id = this.nextRequest++;
-    this.replies.set(id, replyTo as TypedRef<unknown>);
+    this.replies.set(id, { replyTo: replyTo as TypedRef<unknown>, ifLost });
     return id;
   }
 

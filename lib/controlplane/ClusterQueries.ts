@@ -32,6 +32,8 @@ export interface JobRun {
   readonly submission: JobSubmission;
   readonly executions: ReadonlyMap<string, ExecutionRecord>;
   readonly slotsByTaskManager: ReadonlyMap<number, number>;
+  /** TaskManagers of those slots that were lost: nothing is asked of them. */
+  readonly taskManagersLost: ReadonlySet<number>;
   readonly startTime: number;
   readonly status: JobStatus;
   readonly failure: Error | undefined;
@@ -150,9 +152,14 @@ export function clusterOverview(
   return { now, taskManagers, jobs: runs.map(jobOverview) };
 }
 
-/** The TaskManagers that run the job's subtasks now (none once it ended): live metrics are theirs. */
+/**
+ * The TaskManagers that run the job's subtasks now (none once it ended): live metrics are theirs.
+ * A lost one is left out: it would never answer, and a query waiting for it would stall until
+ * its timeout while the job fails over.
+ */
 export function liveTaskManagerIds(job: JobRun): number[] {
-  return isGloballyTerminal(job.status) ? [] : [...job.slotsByTaskManager.keys()].sort((a, b) => a - b);
+  if (isGloballyTerminal(job.status)) return [];
+  return [...job.slotsByTaskManager.keys()].filter((id) => !job.taskManagersLost.has(id)).sort((a, b) => a - b);
 }
 
 export function jobOverview(job: JobRun): JobOverview {

@@ -138,6 +138,11 @@ export class JobMaster<R> implements JobRun {
     return this.slots?.slotsByTaskManager ?? new Map();
   }
 
+  /** TaskManagers of the slots it holds that were lost (until the next attempt moves off them). */
+  get taskManagersLost(): ReadonlySet<number> {
+    return this.lostTaskManagers;
+  }
+
   /** Undefined when the job does not checkpoint. */
   get checkpoints(): CheckpointStatsSnapshot | undefined {
     return this.coordinator?.statsSnapshot();

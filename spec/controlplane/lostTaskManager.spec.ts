@@ -1,3 +1,4 @@
+import { liveTaskManagerIds } from '../../lib/controlplane/ClusterQueries';
 import { JobSettings } from '../../lib/controlplane/JobSubmission';
 import { CHECKPOINT_DEFAULTS } from '../../lib/runtime/checkpoint/CheckpointConfigData';
 import { sourceOnlyJobGraph } from '../harness/CoordinatorHarness';
@@ -40,6 +41,23 @@ describe('a JobMaster whose TaskManager is lost (manual clock, scripted host)', 
       { id: 0, slots: 1, freeSlots: 0 },
       { id: 2, slots: 1, freeSlots: 0 },
     ]);
+  });
+
+  it('no longer names the lost TaskManager among those to ask for live metrics, while it restarts and after', async () => {
+    const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings, 3);
+    await running(h);
+    expect(liveTaskManagerIds(h.job)).toEqual([0, 1]);
+    await h.loseTaskManager(1);
+    expect(liveTaskManagerIds(h.job)).toEqual([0]);
+    const onLost = [...h.job.executions.values()].find((e) => e.taskManagerId === 1)!;
+    await h.fail(onLost.executionId, 'TaskManager 1 lost');
+    await h.releaseAll();
+    expect(h.job.status).toBe('RESTARTING');
+    expect(liveTaskManagerIds(h.job)).toEqual([0]);
+    await h.advance(500);
+    await h.deployAll();
+    await h.report('RUNNING');
+    expect(liveTaskManagerIds(h.job)).toEqual([0, 2]);
   });
 
   it('waits for a TaskManager to register when the others have too few slots, then restarts on it', async () => {
