@@ -15,6 +15,11 @@ function snapshotPath(o: SnapshotOutcome): string {
   return o.path;
 }
 
+/** A fresh job id: 32 hex digits, as Flink's JobID. */
+export function newJobId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
 /**
  * Submits a job to a JobManager actor (of a MiniCluster or a ThreadCluster); the client follows
  * it, cancels it, takes savepoints and awaits its result.
@@ -25,8 +30,9 @@ export function submitJob(
   jobGraph: JobGraph,
   config: TaskConfig,
   settings: JobSettings = {},
+  ids: { readonly jobId: string; readonly runId?: string } = { jobId: newJobId() },
 ): { readonly client: JobClient; readonly outcome: Promise<JobOutcome> } {
-  const jobId = randomUUID().replace(/-/g, '');
+  const { jobId, runId } = ids;
   let status: JobStatus = 'INITIALIZING';
   let settle!: (outcome: JobOutcome) => void;
   const outcome = new Promise<JobOutcome>((resolve) => (settle = resolve));
@@ -34,6 +40,7 @@ export function submitJob(
     type: 'submitJob',
     submission: {
       jobId,
+      ...(runId === undefined ? {} : { runId }),
       jobGraph,
       config,
       listener: { onStatusChange: (s) => (status = s), onTerminated: settle },

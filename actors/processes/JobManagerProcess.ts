@@ -29,7 +29,7 @@ import { JobManagerGateway } from '../JobManagerGateway';
 import { DEFAULT_SLOT_REQUEST_TIMEOUT_MS, spawnJobManagerActor } from '../JobManagerActor';
 import { JobManagerMessage } from '../messages';
 import { ActorSystem, TypedRef } from '../nact';
-import { submitJob } from '../submitJob';
+import { newJobId, submitJob } from '../submitJob';
 import { SubtaskAddress } from '../threads/protocol';
 import { JobFollower, JobRequest, recoveredJobFollower } from './JobFollower';
 import { FromTaskManager, PeerAddress, ProcessJob, ToJobManagerPort, ToTaskManager } from './protocol';
@@ -91,6 +91,8 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
   private ha: HighAvailabilityServices | undefined;
   /** Records the completed checkpoints of the job being submitted (HA only). */
   private recording: JobSettings['recordCompletedCheckpoint'];
+  /** The id of the job being submitted when it is recovered: it keeps the id it was first given. */
+  private recovering: string | undefined;
   /** With HA: the ids registered in the coordination service as of its latest listing. */
   private registeredIds: ReadonlySet<string> = new Set();
   /** With HA: each TaskManager's registration, and whether a listing has shown it yet. */
@@ -220,6 +222,8 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       jobGraph,
       config,
       recordCompletedCheckpoint ? { ...settings, recordCompletedCheckpoint } : settings,
+      // A recovered job is a new run of the same job: its sinks fence the previous leader's out.
+      this.recovering === undefined ? undefined : { jobId: this.recovering, runId: newJobId() },
     );
     this.jobKeys.set(client.jobId, key);
     this.running.add(client);
@@ -397,6 +401,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
       // The id a new leader knows the job by: the first submission's, kept across recoveries.
       const ids = { jobId: request.recoveredId ?? '' };
       this.submitting = key;
+      this.recovering = request.recoveredId;
       this.recording =
         ha && leadership
           ? (checkpoint) =>
@@ -411,6 +416,7 @@ export class JobManagerProcess implements JobCluster, RunningJobManager {
         client = env.executeOn(this, file.jobName);
       } finally {
         this.submitting = undefined;
+        this.recovering = undefined;
         this.recording = undefined;
       }
       follower.submitted(client);

@@ -299,7 +299,7 @@ export class JobMaster<R> implements JobRun {
         executionId,
         descriptor: {
           jobName: jobGraph.jobName,
-          jobId,
+          jobId: this.submission.runId ?? jobId,
           vertex: execution.vertex,
           subtaskIndex: execution.subtaskIndex,
           attemptNumber: this.attempt,

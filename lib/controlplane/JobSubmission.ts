@@ -41,7 +41,14 @@ export interface CompletedCheckpointRecord {
 
 /** A job as handed to the JobManager. */
 export interface JobSubmission extends JobSettings {
+  /** The job's id: how the JobManager, its REST API and the HA stores know it, across leaders. */
   readonly jobId: string;
+  /**
+   * The run's id, which transactional sinks fence on with the attempt number (the job id when
+   * absent). A job a new leader recovers keeps its id but is a new run: its attempts count from
+   * 0 again, and only a run id of its own fences out the previous leader's attempts.
+   */
+  readonly runId?: string;
   readonly jobGraph: JobGraph;
   readonly config: TaskConfig;
   readonly listener: JobListener;

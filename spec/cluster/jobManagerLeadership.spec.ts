@@ -1,12 +1,19 @@
+import { EventEmitter } from 'events';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { JobManagerProcess } from '../../actors/processes/JobManagerProcess';
 import { LeaderFollowingTaskManager, RECONNECT_DELAY_MS } from '../../actors/processes/LeaderFollowingTaskManager';
 import { TaskManagerProcess } from '../../actors/processes/TaskManagerProcess';
+import { runOnJobManager } from '../../lib/cli/remoteRun';
 import { LeadershipEvent } from '../../lib/cluster/ProcessRoles';
 import { connect } from '../../lib/cluster/net/FramedConnection';
 import { FromClient, ToClient } from '../../lib/cluster/net/ClientProtocol';
 import { HighAvailabilityServices, JOB_MANAGER } from '../../lib/ha/HighAvailabilityServices';
 import { InMemoryCoordinationStore } from '../../lib/ha/memory/InMemoryCoordinationStore';
+import { JobDetailsBody } from '../../lib/rest/RestTypes';
 import { ManualClock } from '../../lib/time/ManualClock';
+import { getJson } from '../harness/httpGet';
 
 /**
  * Two JobManager processes (in this process, over loopback TCP) campaign on one in-memory
@@ -132,5 +139,69 @@ describe('JobManager processes with high availability', () => {
     expect(follower.serving).not.toBe(old);
     expect(registrations).toEqual([`127.0.0.1:${first.port}`, `127.0.0.1:${second.port}`]);
     await until(async () => (await slotsOffered(first)) === 0);
+  });
+});
+
+describe('a job a new leader recovers', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-recovered-id-'));
+  const store = new InMemoryCoordinationStore();
+  const clock = new ManualClock(1_000_000);
+  const tmClock = new ManualClock(1_000_000);
+  const ha = new HighAvailabilityServices(store, { clusterId: 'test', clock });
+  const jms: JobManagerProcess[] = [];
+  let follower: LeaderFollowingTaskManager | undefined;
+
+  afterAll(async () => {
+    follower?.stop();
+    await follower?.closed;
+    for (const jm of jms) await jm.shutdown();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('keeps the id it was first given, in the new leader and its REST API', async () => {
+    // Heartbeats that cannot time out: the clocks move only to retry registrations and slot requests.
+    for (let i = 0; i < 2; i++) jms.push(await JobManagerProcess.start({ port: 0, restPort: 0, heartbeat: followerHeartbeat }, clock, ha));
+    const [first, second] = jms;
+    await until(() => first.leading);
+    follower = await LeaderFollowingTaskManager.start({ slots: 1, heartbeat: followerHeartbeat, clock: tmClock }, ha.leaderRetrieval(JOB_MANAGER));
+    const offers = (jm: JobManagerProcess) => async () => {
+      if (!follower!.serving) tmClock.advance(RECONNECT_DELAY_MS);
+      return (await jm.gateway.requestClusterOverview()).taskManagers.length === 1;
+    };
+    await until(offers(first));
+
+    const jobFile = path.join(work, 'job.js');
+    fs.writeFileSync(
+      jobFile,
+      `const { DataGeneratorSource } = require(${JSON.stringify(path.join(__dirname, '../../actors/index.ts'))});
+exports.defineJob = (env) => {
+  env.fromSource(new DataGeneratorSource((i) => i, 1000000, { recordsPerSecond: 1 }), undefined, 'Numbers').map((n) => n + 1).print();
+};
+`,
+    );
+    let stderr = '';
+    const io = { stdout: { write: () => undefined }, stderr: { write: (s: string) => (stderr += s) } };
+    const run = runOnJobManager(
+      { host: '127.0.0.1', port: first.port, file: jobFile, args: [], parallelism: 1, savepoint: undefined, highAvailability: true },
+      io,
+      new EventEmitter(),
+    );
+    const jobsOf = async (jm: JobManagerProcess): Promise<string[]> => (await jm.gateway.requestClusterOverview()).jobs.map((j) => j.jobId);
+    await until(async () => (await jobsOf(first)).length === 1);
+    const [jobId] = await jobsOf(first);
+    await until(() => stderr.includes(`(${jobId}) submitted`));
+    expect(await getJson<JobDetailsBody>(first.restUrl!, `/jobs/${jobId}`)).toMatchObject({ jid: jobId });
+
+    const leaders = await store.list(ha.keys.leaderPrefix(JOB_MANAGER));
+    store.revokeLease(leaders.sort((a, b) => Number(BigInt(a.createRevision) - BigInt(b.createRevision)))[0].lease);
+    await run;
+    expect(stderr).toContain(`job ${jobId} goes on under the next leader`);
+    // The new leader recovers the job once the TaskManager registered with it offers its slot.
+    await until(async () => {
+      clock.advance(100);
+      return (await offers(second)()) && (await jobsOf(second)).length === 1;
+    });
+    expect(await jobsOf(second)).toEqual([jobId]);
+    expect(await getJson<JobDetailsBody>(second.restUrl!, `/jobs/${jobId}`)).toMatchObject({ jid: jobId });
   });
 });

@@ -48,6 +48,20 @@ describe('JobMaster (on a manual clock, with a scripted host)', () => {
     expect(h.terminatedCalls).toBe(1);
   });
 
+  it("tells each subtask the job's run (what its sinks fence on): the job id, or the run id a recovered job was given", async () => {
+    const first = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
+    await first.settle();
+    const recoveredSettings = { ...settings, runId: 'second-run' };
+    const recovered = new JobMasterHarness(sourceOnlyJobGraph(2), recoveredSettings);
+    await recovered.settle();
+    const runs = (h: JobMasterHarness): Array<string | undefined> => [...h.pendingDeploys.values()].flat().map((d) => d.descriptor.jobId);
+    expect(runs(first)).toEqual(['job-under-test', 'job-under-test']);
+    expect(runs(recovered)).toEqual(['second-run', 'second-run']);
+    // Still the job's id for the JobManager: its subtasks and its result.
+    expect(recovered.currentExecutionIds().every((id) => id.startsWith('job-under-test:'))).toBe(true);
+    expect(recovered.job.jobId).toBe('job-under-test');
+  });
+
   it('restarts a failed job after the backoff, restored from the latest completed checkpoint, and then finishes', async () => {
     const h = new JobMasterHarness(sourceOnlyJobGraph(2), settings);
     await running(h);

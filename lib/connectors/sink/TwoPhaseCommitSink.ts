@@ -2,7 +2,10 @@ import { SinkContext, SinkRuntimeContext } from './SinkFunction';
 
 /** What a transactional writer learns about its subtask and the job. */
 export interface TransactionalSinkContext extends SinkRuntimeContext {
-  /** The job run; with the attempt number, it tells this run's transactions from a dead run's. */
+  /**
+   * The job run (the job's id, or a new one for each recovery of the job by a new leader); with
+   * the attempt number, it tells this run's transactions from a dead run's.
+   */
   readonly jobId: string;
   readonly attemptNumber: number;
   /**
