@@ -29,8 +29,8 @@ export interface RecoverySample {
   readonly catchUpMs: number;
   readonly totalMs: number;
   /**
-   * The longest a GET /jobs/:id (sampled during the recovery) took: right after a TaskManager
-   * loss it can wait for the JobManager's query timeout (5 s).
+   * The longest a GET /jobs/:id (sampled during the recovery) took: it asks the live TaskManagers
+   * for metrics, and must never wait for the lost one (the JobManager's query timeout is 5 s).
    */
   readonly slowestRestMs: number;
 }
@@ -147,7 +147,7 @@ export async function measureRecovery(
       rest.slowestDetailsMs = 0;
       const details = pollUntil('GET /jobs/:id', async () => ((await rest.details()).watermark >= killedAt ? true : undefined), 300_000).catch(() => undefined);
       // GET /jobs/overview, sampled from the kill on: it answers from the JobManager's own view,
-      // while the other views can wait for a query to the lost TaskManager to time out.
+      // without asking any TaskManager.
       const overview: Array<{ readonly at: number; readonly running: boolean }> = [];
       let sampling = true;
       const sampler = (async () => {

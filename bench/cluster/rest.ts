@@ -83,9 +83,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * Polls `probe` every `everyMs` until one answer is a value, or throws after `timeoutMs`.
- * Probes overlap (at most `inFlight` at once): right after a TaskManager is lost one REST answer
- * can wait for the JobManager's query timeout, and a later probe must not wait behind it, or the
- * moment measured would be that answer's rather than the job's.
+ * Probes overlap (at most `inFlight` at once): a slow REST answer must not hold back a later
+ * probe, or the moment measured would be that answer's rather than the job's. (Probes of one job's
+ * views share the JobManager's query in flight: they cannot overtake a query that waits.)
  */
 export function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 20, inFlight = 8): Promise<T> {
   return new Promise<T>((resolve, reject) => {
