@@ -175,7 +175,7 @@ describe('a job a new leader recovers', () => {
       jobFile,
       `const { DataGeneratorSource } = require(${JSON.stringify(path.join(__dirname, '../../actors/index.ts'))});
 exports.defineJob = (env) => {
-  env.fromSource(new DataGeneratorSource((i) => i, 1000000, { recordsPerSecond: 1 }), undefined, 'Numbers').map((n) => n + 1).print();
+  env.fromSource(new DataGeneratorSource((i) => i, 1000000, { recordsPerSecond: 1 }), undefined, 'Numbers').filter(() => false).print();
 };
 `,
     );
