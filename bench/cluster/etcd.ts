@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import { sleep } from './rest';
+import { freeLoopbackPorts } from '../../lib/cluster/net/freeLoopbackPorts';
 
 /**
  * A 3-member etcd on 127.0.0.1 (free ports, a temporary data directory), as the HA tests start
@@ -23,7 +23,7 @@ export class LocalEtcd {
 
   static async start(size = 3): Promise<LocalEtcd> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-bench-etcd-'));
-    const ports = await freePorts(2 * size);
+    const ports = await freeLoopbackPorts(2 * size);
     const peer = (i: number): string => `http://127.0.0.1:${ports[2 * i + 1]}`;
     const cluster = Array.from({ length: size }, (_, i) => `m${i}=${peer(i)}`).join(',');
     const clients = Array.from({ length: size }, (_, i) => `127.0.0.1:${ports[2 * i]}`);
@@ -72,20 +72,4 @@ export class LocalEtcd {
     );
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer().once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }

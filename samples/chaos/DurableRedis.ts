@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import { createClient } from 'redis';
+import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -30,7 +30,7 @@ export class DurableRedis {
 
   static async start(directory: string): Promise<DurableRedis> {
     fs.mkdirSync(directory, { recursive: true });
-    const redis = new DurableRedis(await freePort(), directory);
+    const redis = new DurableRedis(await freeLoopbackPort(), directory);
     await redis.restart();
     return redis;
   }
@@ -87,15 +87,4 @@ export class DurableRedis {
     }
     throw new Error(`redis-server did not answer on port ${this.port} within ${READY_TIMEOUT_MS} ms`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -1,25 +1,13 @@
-import net from 'net';
 import { createClient } from 'redis';
 import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
 import { RedisServer } from '../harness/RedisServer';
+import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 type Client = ReturnType<typeof createClient>;
 type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
 
 const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('RedisStreamSink transactions, keys and messages', () => {
   let redis: RedisServer;
@@ -157,7 +145,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('an empty transaction pre-commits and commits without Redis', async () => {
     const stderr: string[] = [];
-    const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}`, stderr });
+    const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await freeLoopbackPort()}`, stderr });
     const txn = w.beginTransaction(1);
     w.flush!(txn);
     await w.preCommit(txn);
@@ -218,7 +206,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('says once on stderr that Redis cannot be reached, however many operations fail for it', async () => {
     const stderr: string[] = [];
-    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const url = `redis://127.0.0.1:${await freeLoopbackPort()}`;
     const w = writer('job-a', 0, { url, stderr });
     const txn = w.beginTransaction(1);
     w.invoke(txn, 'x', RECORD);
@@ -273,7 +261,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const record = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', record);
     try {
-      const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await closedPort()}` });
+      const w = writer('job-a', 0, { url: `redis://127.0.0.1:${await freeLoopbackPort()}` });
       await w.close!();
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       expect(unhandled).toEqual([]);

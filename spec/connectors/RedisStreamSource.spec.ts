@@ -1,8 +1,8 @@
-import net from 'net';
 import { createClient } from 'redis';
 import { RedisStreamEntry, RedisStreamSource, RedisStreamSourceOptions } from '../../lib/connectors/redis/RedisStreamSource';
 import { ReaderDriver, waitFor } from '../harness/ReaderDriver';
 import { RedisServer } from '../harness/RedisServer';
+import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -13,18 +13,6 @@ function lastIdOf(snapshot: readonly unknown[] | undefined): string {
 
 function valuesOf(entries: readonly RedisStreamEntry[]): string[] {
   return entries.map((e) => e.fields.v);
-}
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 describe('RedisStreamSource against a real redis-server', () => {
@@ -403,7 +391,7 @@ describe('RedisStreamSource against a real redis-server', () => {
     });
 
     it('fails with a clear message naming the URL when Redis cannot be reached at start, instead of ending idle', async () => {
-      const url = `redis://127.0.0.1:${await closedPort()}`;
+      const url = `redis://127.0.0.1:${await freeLoopbackPort()}`;
       const reader = new ReaderDriver(new RedisStreamSource({ url, streams: ['s'], stopWhenIdleMs: 1000 })).start();
       reader.clock.advance(60_000);
       const outcome = await reader.pollUntilEndOrFailure();

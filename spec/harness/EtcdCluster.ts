@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import { Etcd3 } from 'etcd3';
+import { freeLoopbackPorts } from '../../lib/cluster/net/freeLoopbackPorts';
 
 interface Member {
   readonly name: string;
@@ -30,7 +30,7 @@ export class EtcdCluster {
 
   static async start(size = 3, timeoutMs = 20_000): Promise<EtcdCluster> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-etcd-'));
-    const ports = await freePorts(2 * size);
+    const ports = await freeLoopbackPorts(2 * size);
     const names = Array.from({ length: size }, (_, i) => `m${i}`);
     const peerUrl = (i: number): string => `http://127.0.0.1:${ports[2 * i + 1]}`;
     const initialCluster = names.map((n, i) => `${n}=${peerUrl(i)}`).join(',');
@@ -128,22 +128,4 @@ function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
   return exited;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  // Hold every listener open until all are chosen, so no two are the same.
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const srv = net.createServer();
-          srv.once('error', reject);
-          srv.listen(0, '127.0.0.1', () => resolve(srv));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
-import net from 'net';
 import { createClient } from 'redis';
+import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 /**
  * A real redis-server on a free loopback port, without persistence, for tests. `.ci/run`
@@ -22,7 +22,7 @@ export class RedisServer {
    * started again on the same port and dir loads it (an outage, not a loss).
    */
   static async start(options: { port?: number; dir?: string } = {}): Promise<RedisServer> {
-    const port = options.port ?? (await freePort());
+    const port = options.port ?? (await freeLoopbackPort());
     const files = options.dir ? ['--dir', options.dir, '--dbfilename', 'dump.rdb'] : [];
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...files], { stdio: 'ignore' });
     const spawnError = new Promise<never>((_, reject) =>
@@ -71,15 +71,4 @@ export class RedisServer {
     }
     throw new Error(`redis-server did not answer on port ${this.port}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }

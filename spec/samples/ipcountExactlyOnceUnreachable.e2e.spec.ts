@@ -1,25 +1,13 @@
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import { runScript } from '../harness/processes';
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 describe('samples/ipcount-exactly-once when Redis cannot be reached', () => {
   it('fails naming the URL and exits non-zero within a bounded time, instead of finishing idle or hanging', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brook-eo-down-'));
-    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const url = `redis://127.0.0.1:${await freeLoopbackPort()}`;
     const { child, done } = runScript('samples/ipcount-exactly-once/main.js', [
       '--redis',
       url,
