@@ -223,17 +223,3 @@ export async function clusterMain(argv: readonly string[], out: (text: string) =
   }
   return failed ? 1 : 0;
 }
-
-if (require.main === module) {
-  clusterMain(
-    process.argv.slice(2),
-    (t) => process.stdout.write(t),
-    (t) => process.stderr.write(t),
-  ).then(
-    (code) => (process.exitCode = code),
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
