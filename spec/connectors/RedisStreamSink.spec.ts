@@ -1,29 +1,16 @@
-import { createClient } from 'redis';
 import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
 import { runFinishedSubtaskRecovery } from '../harness/finishedSubtaskRecovery';
-import { RedisServer } from '../harness/RedisServer';
+import { redisServerPerFile } from '../harness/RedisServer';
 
-type Client = ReturnType<typeof createClient>;
 type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
 
 const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 
 describe('RedisStreamSink, exactly once under failures', () => {
-  let redis: RedisServer;
-  let client: Client;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    client.destroy();
-    await redis.stop();
-  });
-  beforeEach(() => client.flushAll());
+  const redisForFile = redisServerPerFile();
 
-  const lines = async (stream: string): Promise<string[]> => (await client.xRange(stream, '-', '+')).map((e) => e.message.line);
+  const lines = async (stream: string): Promise<string[]> => (await redisForFile.client.xRange(stream, '-', '+')).map((e) => e.message.line);
   const writers: Writer[] = [];
   afterEach(async () => {
     await Promise.all(writers.splice(0).map((w) => w.close!()));
@@ -31,7 +18,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   /** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
   const writer = (jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): Writer => {
-    const w = new RedisStreamSink<string>({ url: redis.url, stream: 'out' }).createWriter({
+    const w = new RedisStreamSink<string>({ url: redisForFile.server.url, stream: 'out' }).createWriter({
       subtaskIndex: subtask,
       parallelism: 2,
       taskName: 'sink',
@@ -104,7 +91,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
   });
 
   it("a subtask that finished early does not delete another subtask's pending transaction on recovery", async () => {
-    const expected = await runFinishedSubtaskRecovery(new RedisStreamSink<string>({ url: redis.url, stream: 'out' }));
+    const expected = await runFinishedSubtaskRecovery(new RedisStreamSink<string>({ url: redisForFile.server.url, stream: 'out' }));
     expect((await lines('out')).sort()).toEqual(expected);
   });
 
@@ -129,9 +116,9 @@ describe('RedisStreamSink, exactly once under failures', () => {
     const own = await staged(subtask1, 2, 'new');
     const subtask0 = writer('job-a', 1, 2, 0);
     await staged(subtask0, 2, 'after clean-up'); // a write waits until the clean-up ran
-    expect(await client.exists(orphan.stagingKey)).toBe(0);
-    expect(await client.exists(pending.stagingKey)).toBe(1);
-    expect(await client.exists(own.stagingKey)).toBe(1);
+    expect(await redisForFile.client.exists(orphan.stagingKey)).toBe(0);
+    expect(await redisForFile.client.exists(pending.stagingKey)).toBe(1);
+    expect(await redisForFile.client.exists(own.stagingKey)).toBe(1);
     await subtask1.commit(pending);
     await subtask1.commit(own);
     expect(await lines('out')).toEqual(['pending', 'new']);
@@ -140,7 +127,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
   it('a commit whose staging list lost entries fails loudly rather than commit part of the transaction', async () => {
     const w = writer('job-a', 0);
     const txn = await staged(w, 1, 'x', 'y', 'z');
-    await client.rPop(txn.stagingKey);
+    await redisForFile.client.rPop(txn.stagingKey);
     await expect(w.commit(txn)).rejects.toThrow(/has 2 staged entries in .*, expected 3/);
     expect(await lines('out')).toEqual([]);
   });
@@ -152,14 +139,14 @@ describe('RedisStreamSink, exactly once under failures', () => {
     w.flush!(txn);
     await w.preCommit(txn);
     // The staging key now holds a value of another type: the next RPUSH fails (WRONGTYPE).
-    await client.del(txn.stagingKey);
-    await client.set(txn.stagingKey, 'not a list');
+    await redisForFile.client.del(txn.stagingKey);
+    await redisForFile.client.set(txn.stagingKey, 'not a list');
     w.invoke(txn, 'y', RECORD);
     await expect(w.preCommit(txn)).rejects.toThrow(/WRONGTYPE/);
   });
 
   it('writes strings as { line } and other values as { value: JSON }, under the transaction prefix given', async () => {
-    const w = new RedisStreamSink<unknown>({ url: redis.url, stream: 'mixed', transactionPrefix: 'jobs:one' }).createWriter({
+    const w = new RedisStreamSink<unknown>({ url: redisForFile.server.url, stream: 'mixed', transactionPrefix: 'jobs:one' }).createWriter({
       subtaskIndex: 0,
       parallelism: 1,
       taskName: 'sink',
@@ -175,8 +162,8 @@ describe('RedisStreamSink, exactly once under failures', () => {
     w.invoke(txn, { ip: '10.0.0.1', count: 2 }, RECORD);
     await w.preCommit(txn);
     expect(txn.stagingKey.startsWith('jobs:one:txn:')).toBe(true);
-    expect(await client.get('jobs:one:owner')).toBe('job-a/0');
+    expect(await redisForFile.client.get('jobs:one:owner')).toBe('job-a/0');
     await w.commit(txn);
-    expect((await client.xRange('mixed', '-', '+')).map((e) => e.message)).toEqual([{ line: 'text' }, { value: '{"ip":"10.0.0.1","count":2}' }]);
+    expect((await redisForFile.client.xRange('mixed', '-', '+')).map((e) => e.message)).toEqual([{ line: 'text' }, { value: '{"ip":"10.0.0.1","count":2}' }]);
   });
 });

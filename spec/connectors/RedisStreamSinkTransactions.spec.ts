@@ -1,29 +1,16 @@
-import { createClient } from 'redis';
 import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
-import { RedisServer } from '../harness/RedisServer';
+import { redisServerPerFile } from '../harness/RedisServer';
 import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
-type Client = ReturnType<typeof createClient>;
 type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
 
 const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 
 describe('RedisStreamSink transactions, keys and messages', () => {
-  let redis: RedisServer;
-  let client: Client;
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    client = createClient({ url: redis.url });
-    await client.connect();
-  });
-  afterAll(async () => {
-    client.destroy();
-    await redis.stop();
-  });
-  beforeEach(() => client.flushAll());
+  const redisForFile = redisServerPerFile();
 
-  const lines = async (stream = 'out'): Promise<string[]> => (await client.xRange(stream, '-', '+')).map((e) => e.message.line);
+  const lines = async (stream = 'out'): Promise<string[]> => (await redisForFile.client.xRange(stream, '-', '+')).map((e) => e.message.line);
   const writers: Writer[] = [];
   afterEach(async () => {
     await Promise.all(writers.splice(0).map((w) => w.close!()));
@@ -39,7 +26,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   /** A writer of run `jobId`/`attempt`, as the sink operator creates it. */
   const writer = (jobId: string, attempt: number, o: WriterOptions = {}): Writer => {
-    const w = new RedisStreamSink<string>({ url: o.url ?? redis.url, stream: 'out', transactionPrefix: o.prefix }).createWriter({
+    const w = new RedisStreamSink<string>({ url: o.url ?? redisForFile.server.url, stream: 'out', transactionPrefix: o.prefix }).createWriter({
       subtaskIndex: o.subtask ?? 0,
       parallelism: 2,
       taskName: 'sink',
@@ -61,10 +48,10 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     return txn;
   };
 
-  const keys = async (): Promise<string[]> => (await client.keys('*')).sort();
+  const keys = async (): Promise<string[]> => (await redisForFile.client.keys('*')).sort();
 
   it('is a transactional sink named after its stream', () => {
-    const sink = new RedisStreamSink<string>({ url: redis.url, stream: 'out' });
+    const sink = new RedisStreamSink<string>({ url: redisForFile.server.url, stream: 'out' });
     expect(sink.name).toBe('Redis Stream(out)');
     expect(sink.transactional).toBe(true);
   });
@@ -77,7 +64,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const aborted = await staged(w, 2, 'z');
     await w.abort(aborted);
     expect(await keys()).toEqual(['brook:2pc:out:aborted', 'brook:2pc:out:owner', 'out']);
-    expect(await client.hGetAll('brook:2pc:out:aborted')).toEqual({ [aborted.id]: 'job-a/0|2' });
+    expect(await redisForFile.client.hGetAll('brook:2pc:out:aborted')).toEqual({ [aborted.id]: 'job-a/0|2' });
     expect(await lines()).toEqual(['x', 'y']);
   });
 
@@ -89,14 +76,14 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const pendingOne = await staged(one, 2, 'one 2');
     const pendingTwo = await staged(two, 2, 'two 2');
     expect((await keys()).filter((k) => !k.startsWith('one:') && !k.startsWith('two:'))).toEqual([]);
-    expect(await client.hKeys('one:txns')).toEqual([a.id, pendingOne.id]);
-    expect(await client.get('two:owner')).toBe('job-two/0');
+    expect(await redisForFile.client.hKeys('one:txns')).toEqual([a.id, pendingOne.id]);
+    expect(await redisForFile.client.get('two:owner')).toBe('job-two/0');
     await one.commit(a);
     await two.commit(b);
     await two.abort(pendingTwo);
     expect((await keys()).filter((k) => !k.startsWith('one:') && !k.startsWith('two:'))).toEqual(['out']);
-    expect(await client.hKeys('one:aborted')).toEqual([]);
-    expect(await client.hKeys('two:aborted')).toEqual([pendingTwo.id]);
+    expect(await redisForFile.client.hKeys('one:aborted')).toEqual([]);
+    expect(await redisForFile.client.hKeys('two:aborted')).toEqual([pendingTwo.id]);
     await one.commit(pendingOne);
     expect(await lines()).toEqual(['one 1', 'two 1', 'one 2']);
   });
@@ -114,25 +101,25 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const txns = await Promise.all(subtasks.map((w, i) => staged(w, 1, `new ${i}`)));
     await Promise.all(subtasks.map((w, i) => w.commit(txns[i])));
     expect((await lines()).sort()).toEqual(subtasks.map((_, i) => `new ${i}`));
-    expect(await client.get('brook:2pc:out:owner')).toBe('job-b/0');
+    expect(await redisForFile.client.get('brook:2pc:out:owner')).toBe('job-b/0');
   });
 
   it('a commit into a key that is not a stream fails saying so, and keeps its entries for a later commit', async () => {
     const w = writer('job-a', 0);
     const txn = await staged(w, 1, 'x', 'y');
-    await client.set('out', 'not a stream');
+    await redisForFile.client.set('out', 'not a stream');
     await expect(w.commit(txn)).rejects.toThrow(
       `Redis Stream(out) subtask 0: cannot commit transaction ${txn.id}: the key out holds a string, not a stream; ` +
         `its 2 entries stay in ${txn.stagingKey} until the key is a stream (or deleted) and a restart commits them`,
     );
-    expect(await client.lLen(txn.stagingKey)).toBe(2);
-    await client.del('out');
+    expect(await redisForFile.client.lLen(txn.stagingKey)).toBe(2);
+    await redisForFile.client.del('out');
     await w.commit(txn);
     expect(await lines()).toEqual(['x', 'y']);
   });
 
   it('close releases its connections', async () => {
-    const clients = async (): Promise<number> => (await client.sendCommand<string>(['CLIENT', 'LIST'])).trim().split('\n').length;
+    const clients = async (): Promise<number> => (await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST'])).trim().split('\n').length;
     const w = writer('job-a', 0);
     await staged(w, 1, 'x');
     expect(await clients()).toBe(3);
@@ -160,8 +147,8 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     w.flush!(txn);
     await w.abort(txn);
     await w.close!();
-    expect(await client.exists(txn.stagingKey)).toBe(0);
-    expect(await client.hLen('brook:2pc:out:txns')).toBe(0);
+    expect(await redisForFile.client.exists(txn.stagingKey)).toBe(0);
+    expect(await redisForFile.client.hLen('brook:2pc:out:txns')).toBe(0);
   });
 
   it('a closed writer refuses to pre-commit, commit or abort, saying so', async () => {
@@ -175,7 +162,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(() => w.beginTransaction(2)).toThrow('Redis Stream(out) subtask 0: cannot open a transaction: the writer of run job-a/0 is closed');
     await expect(w.commit(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot commit: the writer of run job-a/0 is closed');
     await expect(w.abort(txn)).rejects.toThrow('Redis Stream(out) subtask 0: cannot abort: the writer of run job-a/0 is closed');
-    expect(await client.exists(txn.stagingKey)).toBe(1);
+    expect(await redisForFile.client.exists(txn.stagingKey)).toBe(1);
   });
 
   it('reports a fencing and a reply of Redis as they are, not as a lost connection', async () => {
@@ -193,14 +180,14 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const w = writer('job-c', 0);
     const broken = w.beginTransaction(1);
     w.invoke(broken, 'y', RECORD);
-    await client.set(broken.stagingKey, 'not a list');
+    await redisForFile.client.set(broken.stagingKey, 'not a list');
     await expect(w.preCommit(broken)).rejects.toThrow(/^WRONGTYPE/);
   });
 
   it('a commit after the owner was deleted fails, saying the prefix has no owner', async () => {
     const w = writer('job-a', 0);
     const txn = await staged(w, 1, 'x');
-    await client.del('brook:2pc:out:owner');
+    await redisForFile.client.del('brook:2pc:out:owner');
     await expect(w.commit(txn)).rejects.toThrow('the transaction prefix brook:2pc:out is owned by run (none), not by this run job-a/0');
   });
 
@@ -227,8 +214,8 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const after = await staged(earlier, 3, 'after');
     const resumed = writer('job-b', 0, { restored: 3 });
     await staged(resumed, 3, 'new'); // a write waits until the clean-up ran
-    expect(await client.exists(after.stagingKey)).toBe(0);
-    expect(await client.hGet('brook:2pc:out:aborted', after.id)).toBe('job-b/0|3');
+    expect(await redisForFile.client.exists(after.stagingKey)).toBe(0);
+    expect(await redisForFile.client.hGet('brook:2pc:out:aborted', after.id)).toBe('job-b/0|3');
     await resumed.commit(pending);
     expect(await lines()).toEqual(['pending']);
   });
@@ -240,9 +227,9 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     const mine = await staged(first, 0, 'mine');
     const restarted = writer('job-a', 1);
     await staged(restarted, 0, 'again');
-    expect(await client.exists(mine.stagingKey)).toBe(0);
-    expect(await client.exists(othersTxn.stagingKey)).toBe(1);
-    expect(await client.hExists('brook:2pc:out:txns', othersTxn.id)).toBe(1);
+    expect(await redisForFile.client.exists(mine.stagingKey)).toBe(0);
+    expect(await redisForFile.client.exists(othersTxn.stagingKey)).toBe(1);
+    expect(await redisForFile.client.hExists('brook:2pc:out:txns', othersTxn.id)).toBe(1);
   });
 
   it('a job restarted ten times and more still takes the prefix over from its earlier attempts', async () => {

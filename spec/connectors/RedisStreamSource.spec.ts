@@ -1,10 +1,8 @@
 import { createClient } from 'redis';
 import { RedisStreamEntry, RedisStreamSource, RedisStreamSourceOptions } from '../../lib/connectors/redis/RedisStreamSource';
 import { ReaderDriver, waitFor } from '../harness/ReaderDriver';
-import { RedisServer } from '../harness/RedisServer';
+import { RedisServer, redisServerPerFile } from '../harness/RedisServer';
 import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
-
-type Client = ReturnType<typeof createClient>;
 
 /** The position a snapshot holds for its only stream. */
 function lastIdOf(snapshot: readonly unknown[] | undefined): string {
@@ -16,32 +14,18 @@ function valuesOf(entries: readonly RedisStreamEntry[]): string[] {
 }
 
 describe('RedisStreamSource against a real redis-server', () => {
-  let redis: RedisServer;
-  let client: Client;
-
-  // One server for the file, emptied before each test; a test that stops Redis starts its own.
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    client = createClient({ url: redis.url });
-    client.on('error', () => undefined);
-    await client.connect();
-  });
-  afterAll(async () => {
-    client.destroy();
-    await redis.stop();
-  });
-  beforeEach(() => client.flushAll());
+  const redisForFile = redisServerPerFile();
 
   const add = async (stream: string, ...values: string[]): Promise<string[]> => {
     const ids: string[] = [];
-    for (const v of values) ids.push(await client.xAdd(stream, '*', { v }));
+    for (const v of values) ids.push(await redisForFile.client.xAdd(stream, '*', { v }));
     return ids;
   };
   const source = (options: Partial<RedisStreamSourceOptions<RedisStreamEntry>> = {}): RedisStreamSource =>
-    new RedisStreamSource({ url: redis.url, streams: ['s'], blockMs: 10, ...options });
+    new RedisStreamSource({ url: redisForFile.server.url, streams: ['s'], blockMs: 10, ...options });
   /** How many XREADs the server has answered: a sign the reader went round its loop. */
   const xreadCalls = async (): Promise<number> => {
-    const stats = await client.info('commandstats');
+    const stats = await redisForFile.client.info('commandstats');
     return Number(/cmdstat_xread:calls=(\d+)/.exec(stats)?.[1] ?? 0);
   };
   /** Waits (bounded, wall time) until the server answered `n` more XREADs: the reader went round its loop. */
@@ -55,7 +39,7 @@ describe('RedisStreamSource against a real redis-server', () => {
 
   /** Waits (bounded, wall time) until a client of the server waits in a blocking command: the reader's XREAD BLOCK. */
   const blockedInXRead = async (): Promise<void> => {
-    for (const deadline = Date.now() + 5000; !/flags=b .*cmd=xread/.test(await client.sendCommand<string>(['CLIENT', 'LIST']));) {
+    for (const deadline = Date.now() + 5000; !/flags=b .*cmd=xread/.test(await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST']));) {
       if (Date.now() > deadline) throw new Error('the reader did not block in XREAD');
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -110,7 +94,7 @@ describe('RedisStreamSource against a real redis-server', () => {
     it('turns entries into records with deserialize', async () => {
       const [id] = await add('s', 'x');
       const reader = new ReaderDriver(
-        new RedisStreamSource<string>({ url: redis.url, streams: ['s'], blockMs: 10, deserialize: (e) => `${e.stream}/${e.id}/${e.fields.v}` }),
+        new RedisStreamSource<string>({ url: redisForFile.server.url, streams: ['s'], blockMs: 10, deserialize: (e) => `${e.stream}/${e.id}/${e.fields.v}` }),
       ).start();
       await reader.pollUntilEmitted(1);
       expect(reader.emitted).toEqual([`s/${id}/x`]);
@@ -164,7 +148,7 @@ describe('RedisStreamSource against a real redis-server', () => {
     });
     it('a fresh start from the beginning counts the entries trimmed before the first one left, so its checkpoint can tell later trims', async () => {
       const ids = await add('s', 'e1', 'e2', 'e3', 'e4', 'e5');
-      await client.xTrim('s', 'MAXLEN', 3);
+      await redisForFile.client.xTrim('s', 'MAXLEN', 3);
       const reader = new ReaderDriver(source()).start();
       await reader.pollUntilEmitted(1);
       expect(valuesOf(reader.emitted)).toEqual(['e3']);
@@ -186,7 +170,7 @@ describe('RedisStreamSource against a real redis-server', () => {
 
     it('reads on from a position checkpointed without an entries counter, without trim detection', async () => {
       const ids = await add('s', 'e1', 'e2', 'e3', 'e4');
-      await client.xTrim('s', 'MINID', ids[3]); // e2 and e3 deleted unread
+      await redisForFile.client.xTrim('s', 'MINID', ids[3]); // e2 and e3 deleted unread
       const restored = new ReaderDriver(source(), undefined, [{ stream: 's', lastId: ids[0], entriesRead: undefined }]).start();
       await restored.pollUntilEmitted(1);
       expect(valuesOf(restored.emitted)).toEqual(['e4']);
@@ -205,7 +189,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       const snapshot = first.reader.snapshotState!(1);
       first.close();
       ids.push(...(await add('s', 'e6', 'e7', 'e8')));
-      expect(await client.xTrim('s', 'MAXLEN', 3)).toBe(5);
+      expect(await redisForFile.client.xTrim('s', 'MAXLEN', 3)).toBe(5);
       return { snapshot, ids };
     };
 
@@ -215,7 +199,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       const outcome = await restored.pollUntilEndOrFailure();
       expect(outcome).toBeInstanceOf(Error);
       expect((outcome as Error).message).toBe(
-        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[1]}): ` +
+        `Redis stream 's' at ${redisForFile.server.url} was trimmed past the position the source reads from (${ids[1]}): ` +
           `3 entries after it were deleted unread (the stream now starts at ${ids[5]}). ` +
           "Set the source's onTrimmed: 'earliest' to go on from the first entry left.",
       );
@@ -231,7 +215,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       expect(restored.failures).toEqual([]);
       expect(restored.gauge('numEntriesSkippedByTrim')).toBe(3);
       expect(restored.warnings).toEqual([
-        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[1]}): ` +
+        `Redis stream 's' at ${redisForFile.server.url} was trimmed past the position the source reads from (${ids[1]}): ` +
           `skipped 3 entries deleted unread; going on from ${ids[5]} (onTrimmed: 'earliest')`,
       ]);
       restored.close();
@@ -243,7 +227,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       await first.pollUntilEmitted(2, 2);
       const snapshot = first.reader.snapshotState!(1);
       first.close();
-      await client.xTrim('s', 'MINID', ids[2]); // deletes e1 and e2, both read
+      await redisForFile.client.xTrim('s', 'MINID', ids[2]); // deletes e1 and e2, both read
       const restored = new ReaderDriver(source(), undefined, snapshot).start();
       await restored.pollUntilEmitted(1);
       expect(valuesOf(restored.emitted)).toEqual(['e3']);
@@ -258,8 +242,8 @@ describe('RedisStreamSource against a real redis-server', () => {
       await first.pollUntilEmitted(2, 2);
       const snapshot = first.reader.snapshotState!(1);
       first.close();
-      await client.xTrim('s', 'MINID', ids[1]); // the stream now starts at the position, e2
-      await client.xDel('s', [ids[2], ids[3]]);
+      await redisForFile.client.xTrim('s', 'MINID', ids[1]); // the stream now starts at the position, e2
+      await redisForFile.client.xDel('s', [ids[2], ids[3]]);
       const restored = new ReaderDriver(source(), undefined, snapshot).start();
       await restored.pollUntilEmitted(1);
       expect(valuesOf(restored.emitted)).toEqual(['e5']);
@@ -272,7 +256,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       const reader = new ReaderDriver(source()).start();
       await reader.pollUntilEmitted(1);
       // Three entries and a MAXLEN 1 in one transaction: two of them are never visible to XREAD.
-      await client.multi().xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xAdd('s', '*', { v: 'e4' }).xTrim('s', 'MAXLEN', 1).exec();
+      await redisForFile.client.multi().xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xAdd('s', '*', { v: 'e4' }).xTrim('s', 'MAXLEN', 1).exec();
       const outcome = await reader.pollUntilEndOrFailure();
       expect(outcome).toBeInstanceOf(Error);
       expect((outcome as Error).message).toMatch(
@@ -286,12 +270,12 @@ describe('RedisStreamSource against a real redis-server', () => {
       await first.pollUntilEmitted(1, 1);
       const snapshot = first.reader.snapshotState!(1);
       first.close();
-      await client.xTrim('s', 'MAXLEN', 0);
+      await redisForFile.client.xTrim('s', 'MAXLEN', 0);
 
       const failing = new ReaderDriver(source(), undefined, snapshot).start();
       const outcome = await failing.pollUntilEndOrFailure();
       expect((outcome as Error).message).toBe(
-        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[0]}): ` +
+        `Redis stream 's' at ${redisForFile.server.url} was trimmed past the position the source reads from (${ids[0]}): ` +
           "2 entries after it were deleted unread (the stream is now empty). Set the source's onTrimmed: 'earliest' to go on from the first entry left.",
       );
       failing.close();
@@ -299,7 +283,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       const going = new ReaderDriver(source({ onTrimmed: 'earliest' }), undefined, snapshot).start();
       await waitFor('the trim warning', () => going.warnings.length > 0, 3000);
       expect(going.warnings).toEqual([
-        `Redis stream 's' at ${redis.url} was trimmed past the position the source reads from (${ids[0]}): ` +
+        `Redis stream 's' at ${redisForFile.server.url} was trimmed past the position the source reads from (${ids[0]}): ` +
           "skipped 2 entries deleted unread; going on from the next entry added (onTrimmed: 'earliest')",
       ]);
       const [e4] = await add('s', 'e4');
@@ -319,7 +303,7 @@ describe('RedisStreamSource against a real redis-server', () => {
           reader.reader.snapshotState!(1)[0] !== undefined && (reader.reader.snapshotState!(1) as ReadonlyArray<{ entriesRead?: number }>)[0].entriesRead === 0,
         3000,
       );
-      await client.multi().xAdd('s', '*', { v: 'e1' }).xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xTrim('s', 'MAXLEN', 1).exec();
+      await redisForFile.client.multi().xAdd('s', '*', { v: 'e1' }).xAdd('s', '*', { v: 'e2' }).xAdd('s', '*', { v: 'e3' }).xTrim('s', 'MAXLEN', 1).exec();
       const outcome = await reader.pollUntilEndOrFailure();
       expect((outcome as Error).message).toMatch(/trimmed past the position the source reads from \(0-0\): 2 entries after it were deleted unread/);
       reader.close();
@@ -352,10 +336,10 @@ describe('RedisStreamSource against a real redis-server', () => {
     });
 
     it('fails with the reply when Redis refuses a read, naming the URL', async () => {
-      await client.set('s', 'not a stream');
+      await redisForFile.client.set('s', 'not a stream');
       const reader = new ReaderDriver(source()).start();
       const outcome = await reader.pollUntilEndOrFailure();
-      expect((outcome as Error).message).toMatch(new RegExp(`^Redis source ${redis.url} got an error reply: WRONGTYPE`));
+      expect((outcome as Error).message).toMatch(new RegExp(`^Redis source ${redisForFile.server.url} got an error reply: WRONGTYPE`));
       expect(reader.failures).toHaveLength(1);
       reader.close();
     });
