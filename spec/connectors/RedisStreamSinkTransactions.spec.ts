@@ -95,6 +95,16 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     expect(await lines()).toEqual(values);
   });
 
+  it('a new job takes the prefix over from another job at any attempt, and only a later attempt of its own job is refused', async () => {
+    const other = writer('job-a', 3);
+    await staged(other, 1, 'a');
+    const fresh = writer('job-b', 0);
+    await staged(fresh, 1, 'b');
+    expect(await redisForFile.client.get('brook:2pc:out:owner')).toBe('job-b/0');
+    await staged(writer('job-b', 2), 1, 'c');
+    await expect(staged(writer('job-b', 1), 1, 'd')).rejects.toThrow('owned by run job-b/2, not by this run job-b/1');
+  });
+
   it('the subtasks of a new run take the prefix over at once, none of them refused', async () => {
     await staged(writer('job-a', 0), 1, 'old');
     const subtasks = [0, 1, 2, 3, 4, 5, 6, 7].map((subtask) => writer('job-b', 0, { restored: 1, subtask }));
