@@ -1,6 +1,6 @@
 import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
-import { redisServerPerFile } from '../harness/RedisServer';
+import { RedisServer, redisServerPerFile } from '../harness/RedisServer';
 import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
@@ -216,6 +216,21 @@ describe('RedisStreamSink transactions, keys and messages', () => {
         `^Redis sink of stream 'out' \\(subtask 0\\) cannot connect to ${url}: .*; the sink fails \\(the job restarts if its restart strategy allows\\)\\n$`,
       ),
     );
+  });
+
+  it('says once on stderr that it lost Redis, however many operations fail after', async () => {
+    const own = await RedisServer.start();
+    try {
+      const stderr: string[] = [];
+      const w = writer('job-a', 0, { url: own.url, stderr });
+      const txn = await staged(w, 1, 'x');
+      await own.stop();
+      await expect(w.commit(txn)).rejects.toThrow(`lost its connection to ${own.url}: cannot commit transaction ${txn.id}`);
+      await expect(w.abort(txn)).rejects.toThrow(`lost its connection to ${own.url}: cannot abort transaction ${txn.id}`);
+      expect(stderr).toHaveLength(1);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('a new process resuming from a checkpoint deletes what the earlier one opened after it and keeps what is pending in it', async () => {
