@@ -102,17 +102,20 @@ export abstract class AbstractHeapState<K, N, SV> implements InternalKvState<N> 
  * reached twice is copied once, so shared parts and cycles stay as they were.
  */
 export function copyStateValue<T>(value: T): T {
-  return typeof value === 'object' && value !== null ? (deepCopy(value, new Map()) as T) : value;
+  return typeof value === 'object' && value !== null ? (copyObject(value, new Map()) as T) : value;
 }
 
 function deepCopy(value: unknown, copies: Map<object, unknown>): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+  return typeof value === 'object' && value !== null ? copyObject(value, copies) : value;
+}
+
+function copyObject(value: object, copies: Map<object, unknown>): unknown {
   const done = copies.get(value);
   if (done !== undefined) return done;
   if (Array.isArray(value)) {
-    const out: unknown[] = new Array<unknown>(value.length);
+    const out: unknown[] = [];
     copies.set(value, out);
-    for (let i = 0; i < value.length; i++) out[i] = deepCopy(value[i], copies);
+    for (const element of value as unknown[]) out.push(deepCopy(element, copies));
     return out;
   }
   if (value instanceof Map) {
@@ -128,13 +131,12 @@ function deepCopy(value: unknown, copies: Map<object, unknown>): unknown {
     return out;
   }
   if (value instanceof Date) return new Date(value.getTime());
-  const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== Object.prototype && proto !== null && isBuiltIn(value)) {
+  if (isBuiltIn(value)) {
     const out = structuredClone(value);
     copies.set(value, out);
     return out;
   }
-  const out = Object.create(proto) as Record<string, unknown>;
+  const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
   copies.set(value, out);
   for (const key of Object.keys(value)) out[key] = deepCopy((value as Record<string, unknown>)[key], copies);
   return out;
