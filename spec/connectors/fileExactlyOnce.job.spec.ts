@@ -69,9 +69,8 @@ async function runFileJob(dir: string, failure: FileJobFailure | undefined, onPr
     h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 10 });
     const lines = h.env.readTextFile(input);
     const sourceAfter = failure?.sourceAfterLines;
-    // Parallelism 1 as the file source's: chained to it, it fails the source task.
-    const read =
-      sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0)).setParallelism(1);
+    // At the file source's parallelism: chained to it, it fails source subtask 0.
+    const read = sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0));
     const sink = new FileSink<string>(path.join(dir, 'out'));
     read.map((l) => l.toUpperCase()).sinkTo(failure?.sink ? new FailingCommitSink(sink, failure.sink.subtask, failure.sink.failure) : sink);
     await h.start();

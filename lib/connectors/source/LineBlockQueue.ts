@@ -10,6 +10,18 @@ interface Block {
   readonly byteLength: number;
 }
 
+/** Which lines of the stream are this queue's: a split of a file read by parallel readers. */
+export interface LineRange {
+  /**
+   * The first byte pushed is the one just before `startOffset` (from 0, nothing is before):
+   * the line it belongs to is skipped, so lines are taken from the first one starting at or
+   * after `startOffset`. A split may then start anywhere, on a line start or not.
+   */
+  readonly alignToLine?: boolean;
+  /** Lines starting after this byte offset are not this queue's: the queue ends before them. */
+  readonly lastLineStart?: number;
+}
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 13;
 
@@ -39,15 +51,20 @@ export class LineBlockQueue {
   private consumedOffset: number;
   private queued = 0;
   private ended = false;
+  private readonly lastLineStart: number;
 
   constructor(
     startOffset = 0,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     /** Told of each line over maxLineBytes, which is skipped; `offset` is where it starts. */
     private readonly onOverlong: (offset: number) => void = () => undefined,
+    range: LineRange = {},
   ) {
-    this.readBytes = startOffset;
+    this.lastLineStart = range.lastLineStart ?? Number.POSITIVE_INFINITY;
     this.consumedOffset = startOffset;
+    // Aligning skips through the first newline, as the rest of an over-long line is skipped.
+    this.skipping = range.alignToLine === true && startOffset > 0;
+    this.readBytes = this.skipping ? startOffset - 1 : startOffset;
   }
 
   /** Bytes decoded and not yet polled (for backpressure on the byte stream). */
@@ -72,6 +89,7 @@ export class LineBlockQueue {
   }
 
   push(chunk: Buffer): void {
+    if (this.ended) return; // past the range's last line
     const last = chunk.lastIndexOf(NEWLINE);
     if (last < 0) {
       this.hold(chunk);
@@ -95,6 +113,7 @@ export class LineBlockQueue {
 
   /** The stream ended: what follows the last newline is the last line. */
   end(): void {
+    if (this.ended) return;
     if (this.partialBytes > 0) this.addBlock(Buffer.concat(this.partial));
     this.partial = [];
     this.partialBytes = 0;
@@ -139,6 +158,11 @@ export class LineBlockQueue {
       const end = at > this.charPos && text.charCodeAt(at - 1) === CARRIAGE_RETURN ? at - 1 : at;
       const lineStart = this.charPos;
       const lineStartByte = this.bytePos;
+      const lineOffset = block.start + (block.bytes === undefined ? lineStart : lineStartByte);
+      if (lineOffset > this.lastLineStart) {
+        this.endAtRange(lineOffset);
+        break;
+      }
       this.charPos = terminated ? at + 1 : at;
       let lineBytes = end - lineStart;
       if (block.bytes !== undefined) {
@@ -167,6 +191,19 @@ export class LineBlockQueue {
     this.blocks.push({ text, bytes: text.length === bytes.length ? undefined : bytes, start: this.readBytes, byteLength: bytes.length });
     this.readBytes += bytes.length;
     this.queued += bytes.length;
+  }
+
+  /** The next line starts after the range: what is queued and what is still to come is not ours. */
+  private endAtRange(nextLineOffset: number): void {
+    this.consumedOffset = nextLineOffset;
+    this.blocks.length = 0;
+    this.head = 0;
+    this.charPos = 0;
+    this.bytePos = 0;
+    this.queued = 0;
+    this.partial = [];
+    this.partialBytes = 0;
+    this.ended = true;
   }
 
   private dropHead(): void {
