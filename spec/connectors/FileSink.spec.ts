@@ -147,6 +147,23 @@ describe('FileSink', () => {
     await Promise.all([dead.close!(), subtask0.close!(), subtask1.close!()]);
   });
 
+  it("a restart that restores no checkpoint deletes what earlier attempts of its job left in progress, not other jobs' files", async () => {
+    const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 1);
+    const orphan = await staged(dead, 0, 'never checkpointed');
+    const otherJob = fileWriter(dir, 'bbbbbbbb00', 0, undefined, 0);
+    const othersPending = await staged(otherJob, 4, 'pending in its checkpoint 4');
+    // A fresh job (attempt 0, nothing restored) leaves every file as it is.
+    fileWriter(dir, 'aaaaaaaa00', 0, undefined, 0);
+    expect([fs.existsSync(orphan.inProgress), fs.existsSync(othersPending.inProgress)]).toEqual([true, true]);
+    // Its restart before any checkpoint completed: attempt 0's file can never be committed.
+    const restarted = fileWriter(dir, 'aaaaaaaa00', 1, undefined, 0);
+    expect([fs.existsSync(orphan.inProgress), fs.existsSync(othersPending.inProgress)]).toEqual([false, true]);
+    const own = await staged(restarted, 0, 'again');
+    fileWriter(dir, 'aaaaaaaa00', 1, undefined, 1); // its other subtask spares it
+    expect(fs.existsSync(own.inProgress)).toBe(true);
+    await Promise.all([dead.close!(), otherJob.close!(), restarted.close!()]);
+  });
+
   it('a restart takes the directory over from an earlier attempt of its job, which can then neither commit nor take it back', async () => {
     const first = fileWriter(dir, 'aaaaaaaa00', 9);
     const stale = await staged(first, 1, 'stale');

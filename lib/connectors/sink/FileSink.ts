@@ -52,11 +52,10 @@ export class FileSink<T> implements TwoPhaseCommitSink<T, PartFileTransaction> {
       const owner = readOwner(ownerFile);
       if (owner !== epoch) throw fencedOut(who, what, owner, epoch);
     };
-    // Every recovering subtask clears the orphans: the clean-up is idempotent and spares this
+    // Every subtask clears the orphans: the clean-up is idempotent and spares this
     // run's own files, so which subtask gets there first does not matter. The ownership just
     // taken (or refused) above is what fences an older run out of it.
-    const restored = context.restoredCheckpointId;
-    if (restored !== undefined) removeOrphans(dir, epoch, restored);
+    removeOrphans(dir, epoch, context.restoredCheckpointId);
     let buffer: string[] = [];
     let writes: Promise<unknown> = Promise.resolve();
     let writeError: Error | undefined;
@@ -164,13 +163,18 @@ function takeOwnership(file: string, epoch: string, who: string): void {
 }
 
 /**
- * In-progress files another run opened at or after the restored checkpoint: never to be
- * committed. Files opened before it are pending in the restored checkpoint (recovery commits
- * them); files of this run are its own.
+ * In-progress files never to be committed. With a restored checkpoint: those another run
+ * opened at or after it (files opened before it are pending in it, recovery commits them).
+ * Without one (a restart before any checkpoint completed): those of other attempts of this
+ * job; other jobs' files are left, as a later run may still resume from their checkpoints.
+ * Files of this run are its own.
  */
-function removeOrphans(directory: string, epoch: string, restoredCheckpointId: number): void {
+function removeOrphans(directory: string, epoch: string, restoredCheckpointId: number | undefined): void {
+  const job = epoch.slice(0, epoch.indexOf('.') + 1);
   for (const name of fs.readdirSync(directory)) {
     const m = /^\.part-\d+-(\d+)-[0-9a-f]+\.(.+)\.inprogress$/.exec(name);
-    if (m && Number(m[1]) >= restoredCheckpointId && m[2] !== epoch) fs.rmSync(path.join(directory, name), { force: true });
+    if (!m || m[2] === epoch) continue;
+    const orphan = restoredCheckpointId === undefined ? m[2].startsWith(job) : Number(m[1]) >= restoredCheckpointId;
+    if (orphan) fs.rmSync(path.join(directory, name), { force: true });
   }
 }
