@@ -67,7 +67,9 @@ async function runFileJob(dir: string, failure: FileJobFailure | undefined, onPr
   try {
     h.env.enableCheckpointing(50);
     h.env.setRestartStrategy({ type: 'fixed-delay', attempts: 3, delayMs: 10 });
-    const lines = h.env.readTextFile(input);
+    // Ranges of 4 KiB (the file has about 40): both readers read several, one after another,
+    // across checkpoints and the restart, and both sink subtasks get lines.
+    const lines = h.env.fromSource(new TextFileSource(input, undefined, 4096), undefined, 'File Source');
     const sourceAfter = failure?.sourceAfterLines;
     // At the file source's parallelism: chained to it, it fails source subtask 0.
     const read = sourceAfter === undefined ? lines : lines.transform('Fail After Records', () => new FailAfterRecords<string>(sourceAfter, 0));

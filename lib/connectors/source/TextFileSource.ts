@@ -17,15 +17,17 @@ interface FileSplit {
 /**
  * readTextFile(path): the file's lines, bounded, read as a stream and paused under
  * backpressure, by as many parallel readers as the source's parallelism (Flink's readTextFile
- * reads its file's splits in parallel too). The file is cut into one byte range per reader at
- * the start: a line belongs to the range it starts in, a reader whose range starts inside a
- * line leaves that line to the previous one and reads its own last line past its range's end.
- * Each reader checkpoints the offset after the last line it emitted; on a restore with another
- * parallelism the ranges are dealt round robin (Flink's operator list state), a reader holding
- * several reads them one after the other. The file is read once to its end, not monitored, so
- * a last line without a newline is a record (as in Flink's TextLineInputFormat on a finished
- * file). Lines of one reader keep their order; across readers, as with any parallel source,
- * they interleave.
+ * reads its file's splits in parallel too). The file is cut into byte ranges of about
+ * `splitBytes`, dealt round robin: readers go through the file side by side, so the event
+ * time of their lines stays close and windows downstream do not wait for a reader a whole
+ * file's half behind. A line belongs to the range it starts in: a reader whose range starts
+ * inside a line leaves that line to the previous range and reads its own last line past the
+ * range's end. Each reader checkpoints its ranges with the offset after the last line it
+ * emitted; on a restore with another parallelism the ranges are dealt round robin again
+ * (Flink's operator list state). The file is read once to its end, not monitored, so a last
+ * line without a newline is a record (as in Flink's TextLineInputFormat on a finished file).
+ * The lines of one reader keep their order; across readers, as with any parallel source, they
+ * interleave.
  */
 export class TextFileSource implements Source<string> {
   readonly boundedness = 'BOUNDED' as const;
@@ -35,35 +37,53 @@ export class TextFileSource implements Source<string> {
     readonly path: string,
     /** Longer lines are skipped and counted as malformed records (see DEFAULT_MAX_LINE_BYTES). */
     readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    /** The size of a range read by one reader at a time (more for a file of over 1024 ranges per reader). */
+    readonly splitBytes = DEFAULT_SPLIT_BYTES,
   ) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) throw new RangeError(`maxLineBytes must be a positive integer, got ${maxLineBytes}`);
+    if (!Number.isInteger(splitBytes) || splitBytes < 1) throw new RangeError(`splitBytes must be a positive integer, got ${splitBytes}`);
     this.name = `File Source(${path})`;
   }
 
   createReader(context: SourceReaderContext): SourceReader<string> {
     const restored = context.restoredSplits as readonly FileSplit[] | undefined;
     // Restored with no split (a rescale dealt them elsewhere): nothing to read.
-    const splits = restored ?? [splitOf(this.path, context.subtaskIndex, context.parallelism)];
+    const splits = restored ?? splitsOf(this.path, context.subtaskIndex, context.parallelism, this.splitBytes);
     return new FileLineReader(splits, context, this.maxLineBytes);
   }
 }
 
 /**
- * Reader `index` of `parallelism`: the lines starting in (s, e] of the cuts s = ⌊index·size/p⌋,
- * e = ⌊(index+1)·size/p⌋, the first reader from byte 0, the last to the end of the file. A file
- * that cannot be read gets one reader of the whole path, which then fails naming it.
+ * One MiB, some 50,000 lines of an access log: a reader ahead by a range is ahead by that
+ * much, and a file of a few MiB is still read by every reader.
  */
-function splitOf(path: string, index: number, parallelism: number): FileSplit {
-  if (parallelism === 1) return { path, offset: 0 };
+const DEFAULT_SPLIT_BYTES = 1 << 20;
+
+/** Ranges per reader at most: a huge file gets larger ranges rather than a huge checkpoint. */
+const MAX_SPLITS_PER_READER = 1024;
+
+/**
+ * Reader `index` of `parallelism`: ranges k = index, index + p, … of the file cut at multiples
+ * c of the range size, range k holding the lines starting in (c_k, c_k+1] (the first from byte
+ * 0, the last to the end of the file). One reader reads the whole file. A file that cannot be
+ * read gets one reader of the whole path, which then fails naming it.
+ */
+function splitsOf(path: string, index: number, parallelism: number, splitBytes: number): FileSplit[] {
+  if (parallelism === 1) return [{ path, offset: 0 }];
   let size: number;
   try {
     size = fs.statSync(path).size;
   } catch {
-    return index === 0 ? { path, offset: 0 } : { path, offset: 0, end: -1 };
+    return index === 0 ? [{ path, offset: 0 }] : [];
   }
-  const cut = (i: number): number => Math.floor((i * size) / parallelism);
-  const offset = index === 0 ? 0 : cut(index) + 1;
-  return index === parallelism - 1 ? { path, offset } : { path, offset, end: cut(index + 1) };
+  const rangeBytes = Math.max(splitBytes, Math.ceil(size / (parallelism * MAX_SPLITS_PER_READER)));
+  const count = Math.max(1, Math.ceil(size / rangeBytes));
+  const splits: FileSplit[] = [];
+  for (let k = index; k < count; k += parallelism) {
+    const offset = k === 0 ? 0 : k * rangeBytes + 1;
+    splits.push(k === count - 1 ? { path, offset } : { path, offset, end: (k + 1) * rangeBytes });
+  }
+  return splits;
 }
 
 /** Decoded bytes waiting to be polled before the file stream is paused (about two chunks). */
@@ -77,6 +97,7 @@ class FileLineReader implements SourceReader<string> {
   private paused = false;
   private waiting = false;
   private next = 0;
+  private closed = false;
 
   constructor(
     private readonly splits: readonly FileSplit[],
@@ -99,8 +120,7 @@ class FileLineReader implements SourceReader<string> {
     if (this.split === undefined) return;
     const { path, offset, end } = this.split;
     // A split ending before it starts holds no line: read to its end before a checkpoint (its
-    // file may be gone since), cut from a file smaller than the readers, or an unreadable
-    // file's other readers (the first one fails naming it).
+    // file may be gone since).
     if (end !== undefined && end < offset) {
       this.openNext();
       return;
@@ -128,7 +148,10 @@ class FileLineReader implements SourceReader<string> {
       lines.end();
       this.notify();
     });
-    stream.on('error', (err) => this.context.fail(new Error(`cannot read ${path}: ${err.message}`)));
+    stream.on('error', (err) => {
+      // A stream destroyed by close() may still report its open failing: the reader is gone.
+      if (!this.closed) this.context.fail(new Error(`cannot read ${path}: ${err.message}`));
+    });
   }
 
   pollNext(output: ReaderOutput<string>, maxRecords: number): InputStatus {
@@ -162,6 +185,7 @@ class FileLineReader implements SourceReader<string> {
   }
 
   close(): void {
+    this.closed = true;
     this.stream?.destroy();
   }
 
