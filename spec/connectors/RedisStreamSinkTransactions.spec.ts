@@ -268,6 +268,43 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     await expect(staged(writer('job-a', 10), 0, 'zombie')).rejects.toThrow('cannot take over: the transaction prefix brook:2pc:out is owned by run job-a/11');
   });
 
+  describe('when Redis refuses writes (full: maxmemory reached, no eviction)', () => {
+    // A write command refused while queued after MULTI aborts the EXEC with Redis's reply, which
+    // is no lost WATCH race: read again, the same write is refused again, for good.
+    const full = (): Promise<unknown> => redisForFile.client.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
+    afterEach(() => redisForFile.client.configSet('maxmemory', '0'));
+    const OOM = /^OOM command not allowed when used memory > 'maxmemory'/;
+
+    it('the takeover fails with the reply instead of trying again', async () => {
+      await full();
+      await expect(staged(writer('job-a', 0), 1, 'x')).rejects.toThrow(OOM);
+      expect(await redisForFile.client.get('brook:2pc:out:owner')).toBeNull();
+    }, 5000);
+
+    it('a commit fails with the reply instead of trying again, and keeps its entries for a later commit', async () => {
+      const w = writer('job-a', 0);
+      const txn = await staged(w, 1, 'x', 'y');
+      await full();
+      await expect(w.commit(txn)).rejects.toThrow(OOM);
+      expect(await redisForFile.client.lLen(txn.stagingKey)).toBe(2);
+      await redisForFile.client.configSet('maxmemory', '0');
+      await w.commit(txn);
+      expect(await lines()).toEqual(['x', 'y']);
+    }, 5000);
+
+    it('the orphan clean-up fails with the reply instead of trying again, and deletes nothing', async () => {
+      const orphan = await staged(writer('job-a', 0, { subtask: 1 }), 3, 'after');
+      // The restart's subtask 1 takes the prefix over, so subtask 0's takeover writes nothing.
+      await staged(writer('job-a', 1, { restored: 3, subtask: 1 }), 3, 'y');
+      await full();
+      await expect(staged(writer('job-a', 1, { restored: 3 }), 3, 'z')).rejects.toThrow(OOM);
+      await redisForFile.client.configSet('maxmemory', '0');
+      expect(await redisForFile.client.lLen(orphan.stagingKey)).toBe(1);
+      expect(await redisForFile.client.hExists('brook:2pc:out:txns', orphan.id)).toBe(1);
+      expect(await redisForFile.client.hExists('brook:2pc:out:aborted', orphan.id)).toBe(0);
+    }, 5000);
+  });
+
   it('a writer that cannot connect and is never used fails nothing else', async () => {
     const unhandled: unknown[] = [];
     const record = (reason: unknown): void => void unhandled.push(reason);
