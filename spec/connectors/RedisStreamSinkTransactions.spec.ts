@@ -294,7 +294,8 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
     it('the orphan clean-up fails with the reply instead of trying again, and deletes nothing', async () => {
       const orphan = await staged(writer('job-a', 0, { subtask: 1 }), 3, 'after');
-      // The restart's subtask 1 takes the prefix over, so subtask 0's takeover writes nothing.
+      // The restart's subtask 1 takes the prefix over, so subtask 0's takeover writes nothing; the
+      // clean-up is left to subtask 0, so the orphan is still there when Redis is full.
       await staged(writer('job-a', 1, { restored: 3, subtask: 1 }), 3, 'y');
       await full();
       await expect(staged(writer('job-a', 1, { restored: 3 }), 3, 'z')).rejects.toThrow(OOM);
