@@ -150,7 +150,8 @@ describe('FileSink', () => {
   it("a restart that restores no checkpoint deletes what earlier attempts of its job left in progress, not other jobs' files", async () => {
     const dead = fileWriter(dir, 'aaaaaaaa00', 0, undefined, 1);
     const orphan = await staged(dead, 0, 'never checkpointed');
-    const otherJob = fileWriter(dir, 'bbbbbbbb00', 0, undefined, 0);
+    // Another job whose id differs from this one's in its 8th character only.
+    const otherJob = fileWriter(dir, 'aaaaaaab00', 0, undefined, 0);
     const othersPending = await staged(otherJob, 4, 'pending in its checkpoint 4');
     // A fresh job (attempt 0, nothing restored) leaves every file as it is.
     fileWriter(dir, 'aaaaaaaa00', 0, undefined, 0);
