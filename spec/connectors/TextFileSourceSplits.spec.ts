@@ -1,69 +1,14 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
-import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
-import { ManualClock } from '../../lib/time/ManualClock';
+import { readTextFileSplits, ReadOptions, ReadResult } from '../harness/readTextFileSplits';
 import { SeededRandom } from '../../lib/util/SeededRandom';
-
-interface ReadResult {
-  readonly lines: string[];
-  readonly skipped: string[];
-  readonly reader: SourceReader<string>;
-  readonly ended: boolean;
-}
-
-interface ReadOptions {
-  /** Restored splits (a fresh start without). */
-  readonly splits?: readonly unknown[];
-  /** Stop after this many lines. */
-  readonly max?: number;
-  readonly maxLineBytes?: number;
-  readonly splitBytes?: number;
-}
-
-/** Reader `subtask` of `parallelism`, polled until its input ends or `max` lines. */
-async function read(file: string, subtask: number, parallelism: number, options: ReadOptions = {}): Promise<ReadResult> {
-  const { splits, max = Number.POSITIVE_INFINITY, maxLineBytes, splitBytes } = options;
-  let wake: () => void = () => undefined;
-  const skipped: string[] = [];
-  const context: SourceReaderContext = {
-    subtaskIndex: subtask,
-    parallelism,
-    clock: new ManualClock(0),
-    log: Object.assign(() => undefined, { enabled: false }) as unknown as SourceReaderContext['log'],
-    wakeup: () => wake(),
-    fail: (e) => {
-      throw e;
-    },
-    warn: (message) => {
-      throw new Error(`unexpected warning: ${message}`);
-    },
-    skipRecord: (reason) => void skipped.push(reason),
-    metricGroup: { gauge: () => undefined },
-    restoredSplits: splits,
-  };
-  const reader = new TextFileSource(file, maxLineBytes, splitBytes).createReader(context);
-  reader.start();
-  const lines: string[] = [];
-  const output = { collect: (l: string) => void lines.push(l) };
-  let ended = false;
-  while (lines.length < max) {
-    const status = reader.pollNext(output, Math.min(max - lines.length, 1000));
-    if (status === 'END_OF_INPUT') {
-      ended = true;
-      break;
-    }
-    if (status === 'NOTHING_AVAILABLE') await new Promise<void>((r) => (wake = r));
-  }
-  return { lines, skipped, reader, ended };
-}
 
 /** What every reader of a fresh start reads, in subtask order. */
 async function readAllSplits(file: string, parallelism: number, options: Omit<ReadOptions, 'splits' | 'max'> = {}): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
   for (let i = 0; i < parallelism; i++) {
-    const r = await read(file, i, parallelism, options);
+    const r = await readTextFileSplits(file, i, parallelism, options);
     r.reader.close();
     results.push(r);
   }
@@ -131,7 +76,7 @@ describe('readTextFile in parallel (byte ranges dealt round robin to the readers
     // the same pace read lines of about the same event time.
     expect(lines.indexOf(results[3].lines[0])).toBeLessThan(4000);
     // However small the range asked for, a reader holds at most 1024 (its checkpoint stays small).
-    const tiny = await read(file, 0, 4, { splitBytes: 1, max: 0 });
+    const tiny = await readTextFileSplits(file, 0, 4, { splitBytes: 1, max: 0 });
     const held = tiny.reader.snapshotState!(1).length;
     expect(held).toBeLessThanOrEqual(1024);
     expect(held).toBeGreaterThan(1000);
@@ -175,7 +120,7 @@ describe('readTextFile in parallel (byte ranges dealt round robin to the readers
       [1, 0],
       [2, 999],
     ]) {
-      const r = await read(file, i, 3, { max, splitBytes });
+      const r = await readTextFileSplits(file, i, 3, { max, splitBytes });
       before.push(...r.lines);
       state.push(...r.reader.snapshotState!(1));
       r.reader.close();
@@ -184,17 +129,17 @@ describe('readTextFile in parallel (byte ranges dealt round robin to the readers
     // Restored at parallelism 2, the ranges dealt round robin. Reader 0 checkpoints again inside
     // its first range: the ranges it has not started are in that checkpoint too.
     const middle: string[] = [];
-    const held = await read(file, 0, 2, { splits: state.filter((_, k) => k % 2 === 0), max: 50 });
+    const held = await readTextFileSplits(file, 0, 2, { splits: state.filter((_, k) => k % 2 === 0), max: 50 });
     middle.push(...held.lines);
     const again = held.reader.snapshotState!(2);
     held.reader.close();
     expect(again.length).toBe(state.filter((_, k) => k % 2 === 0).length);
-    const second = await read(file, 1, 2, { splits: state.filter((_, k) => k % 2 === 1) });
+    const second = await readTextFileSplits(file, 1, 2, { splits: state.filter((_, k) => k % 2 === 1) });
     expect(second.ended).toBe(true);
     middle.push(...second.lines);
     second.reader.close();
     // And at parallelism 1 from there.
-    const last = await read(file, 0, 1, { splits: again });
+    const last = await readTextFileSplits(file, 0, 1, { splits: again });
     expect(last.ended).toBe(true);
     last.reader.close();
     const all = [...before, ...middle, ...last.lines];
@@ -205,14 +150,14 @@ describe('readTextFile in parallel (byte ranges dealt round robin to the readers
   it('checkpoints a finished range as read (restored, it opens no file), and a reader with no range ends at once', async () => {
     const file = path.join(dir, 'done.txt');
     fs.writeFileSync(file, 'a\nb\nc\nd\n');
-    const first = await read(file, 0, 2, { splitBytes: 4 });
+    const first = await readTextFileSplits(file, 0, 2, { splitBytes: 4 });
     expect(first.lines).toEqual(['a', 'b', 'c']); // lines starting at bytes 0 to 4 (of 8)
     const state = first.reader.snapshotState!(1);
     first.reader.close();
     fs.rmSync(file); // a range read to its end needs its file no more
-    const again = await read(file, 0, 1, { splits: state });
+    const again = await readTextFileSplits(file, 0, 1, { splits: state });
     expect([again.lines, again.ended]).toEqual([[], true]);
-    const none = await read(file, 1, 2, { splits: [] });
+    const none = await readTextFileSplits(file, 1, 2, { splits: [] });
     expect([none.lines, none.ended]).toEqual([[], true]);
   });
 });

@@ -3,13 +3,12 @@ import os from 'os';
 import path from 'path';
 import { FILE_SINK_OWNER, FileSink, PartFileTransaction } from '../../lib/connectors/sink/FileSink';
 import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
-import { SourceReader, SourceReaderContext } from '../../lib/connectors/source/Source';
 import { TextFileSource } from '../../lib/connectors/source/TextFileSource';
-import { ManualClock } from '../../lib/time/ManualClock';
 import { FailAfterRecords } from '../harness/FailAfterRecords';
 import { CommitFailure, FailingCommitSink } from '../harness/FailingCommitSink';
 import { runFinishedSubtaskRecovery } from '../harness/finishedSubtaskRecovery';
 import { JobHarness } from '../harness/JobHarness';
+import { readTextFileSplits, ReadResult } from '../harness/readTextFileSplits';
 
 const LINES = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'é'.repeat(i % 3)}`);
 
@@ -92,36 +91,10 @@ describe('file source with offsets and file sink with part files, exactly once',
   it('checkpoints the byte offset after the last line emitted, and a restored reader goes on from it', async () => {
     const file = path.join(dir, 'in.txt');
     fs.writeFileSync(file, 'zero\r\nun été\r\ntwo\nthree\nno newline at the end');
-    const readAll = async (restoredSplits: readonly unknown[] | undefined, max: number): Promise<{ lines: string[]; reader: SourceReader<string> }> => {
-      let wake: () => void = () => undefined;
-      const context: SourceReaderContext = {
-        subtaskIndex: 0,
-        parallelism: 1,
-        clock: new ManualClock(0),
-        log: Object.assign(() => undefined, { enabled: false }) as unknown as SourceReaderContext['log'],
-        wakeup: () => wake(),
-        fail: (e) => {
-          throw e;
-        },
-        warn: (message) => {
-          throw new Error(`unexpected warning: ${message}`);
-        },
-        skipRecord: (reason) => {
-          throw new Error(`unexpected skipped record: ${reason}`);
-        },
-        metricGroup: { gauge: () => undefined },
-        restoredSplits,
-      };
-      const reader = new TextFileSource(file).createReader(context);
-      reader.start();
-      const lines: string[] = [];
-      const output = { collect: (l: string) => void lines.push(l) };
-      while (lines.length < max) {
-        const status = reader.pollNext(output, max - lines.length);
-        if (status === 'END_OF_INPUT') break;
-        if (status === 'NOTHING_AVAILABLE') await new Promise<void>((r) => (wake = r));
-      }
-      return { lines, reader };
+    const readAll = async (splits: readonly unknown[] | undefined, max: number): Promise<ReadResult> => {
+      const read = await readTextFileSplits(file, 0, 1, { splits, max });
+      expect(read.skipped).toEqual([]);
+      return read;
     };
     const first = await readAll(undefined, 2);
     expect(first.lines).toEqual(['zero', 'un été']);
