@@ -1,11 +1,7 @@
-import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
-import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+import { RedisStreamSink } from '../../lib/connectors/redis/RedisStreamSink';
 import { runFinishedSubtaskRecovery } from '../harness/finishedSubtaskRecovery';
 import { redisServerPerFile } from '../harness/RedisServer';
-
-type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
-
-const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
+import { RECORD, redisSinkWriter, stageTransaction, Writer } from '../harness/redisSinkWriters';
 
 describe('RedisStreamSink, exactly once under failures', () => {
   const redisForFile = redisServerPerFile();
@@ -18,31 +14,14 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   /** A writer of subtask `subtask` of run `jobId`/`attempt`, as the sink operator creates it. */
   const writer = (jobId: string, attempt: number, restoredCheckpointId?: number, subtask = 0): Writer => {
-    const w = new RedisStreamSink<string>({ url: redisForFile.server.url, stream: 'out' }).createWriter({
-      subtaskIndex: subtask,
-      parallelism: 2,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: () => undefined },
-      jobId,
-      attemptNumber: attempt,
-      restoredCheckpointId,
-    });
+    const w = redisSinkWriter(jobId, attempt, { url: redisForFile.server.url, restoredCheckpointId, subtask });
     writers.push(w);
     return w;
   };
 
-  /** Stages `values` in a new transaction opened after `checkpointId`, pre-committed. */
-  const staged = async (w: Writer, checkpointId: number, ...values: string[]): Promise<RedisTransaction> => {
-    const txn = w.beginTransaction(checkpointId);
-    for (const v of values) w.invoke(txn, v, RECORD);
-    await w.preCommit(txn);
-    return txn;
-  };
-
   it('a commit retried after it was applied changes nothing', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x', 'y');
+    const txn = await stageTransaction(w, 1, 'x', 'y');
     await w.commit(txn);
     await w.commit(txn);
     expect(await lines('out')).toEqual(['x', 'y']);
@@ -50,7 +29,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   it('a commit of a transaction that a clean-up deleted fails loudly instead of losing its entries', async () => {
     const dead = writer('job-a', 0, undefined, 1);
-    const pending = await staged(dead, 1, 'x', 'y');
+    const pending = await stageTransaction(dead, 1, 'x', 'y');
     // A new run whose clean-up takes checkpoint 1 for the restored one (as one that read the id
     // from a finished subtask's old state would) deletes the transaction pending in checkpoint 2.
     const recovered = writer('job-b', 0, 1);
@@ -62,21 +41,21 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   it('a commit after an abort fails loudly', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x');
+    const txn = await stageTransaction(w, 1, 'x');
     await w.abort(txn);
     await expect(w.commit(txn)).rejects.toThrow(/it was aborted \(by run job-a\/0\)/);
   });
 
   it('a run that another instance took over can neither commit nor clean up', async () => {
     const old = writer('job-a', 0);
-    const oldTxn = await staged(old, 4, 'old');
+    const oldTxn = await stageTransaction(old, 4, 'old');
     // A new instance starts (restoring checkpoint 3) and takes the prefix over.
     const current = writer('job-b', 0, 3);
-    const txn = await staged(current, 5, 'new');
+    const txn = await stageTransaction(current, 5, 'new');
     await expect(old.commit(oldTxn)).rejects.toThrow(/owned by run job-b\/0, not by this run job-a\/0/);
     // The old instance restarts: it must not come back, nor delete the new instance's transactions.
     const restarted = writer('job-a', 1, 3);
-    await expect(staged(restarted, 3, 'restarted')).rejects.toThrow(/cannot take over: .* owned by run job-b\/0/);
+    await expect(stageTransaction(restarted, 3, 'restarted')).rejects.toThrow(/cannot take over: .* owned by run job-b\/0/);
     await current.commit(txn);
     expect(await lines('out')).toEqual(['new']);
   });
@@ -97,25 +76,25 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   it('a restart takes the prefix over from an earlier attempt of its job, which can then neither commit nor take it back', async () => {
     const first = writer('job-a', 0);
-    const stale = await staged(first, 1, 'stale');
+    const stale = await stageTransaction(first, 1, 'stale');
     const restarted = writer('job-a', 1, 1);
-    const txn = await staged(restarted, 1, 'current');
+    const txn = await stageTransaction(restarted, 1, 'current');
     await expect(first.commit(stale)).rejects.toThrow(/owned by run job-a\/1, not by this run job-a\/0/);
     const zombie = writer('job-a', 0);
-    await expect(staged(zombie, 1, 'zombie')).rejects.toThrow(/cannot take over: .* owned by run job-a\/1, not by this run job-a\/0/);
+    await expect(stageTransaction(zombie, 1, 'zombie')).rejects.toThrow(/cannot take over: .* owned by run job-a\/1, not by this run job-a\/0/);
     await restarted.commit(txn);
     expect(await lines('out')).toEqual(['current']);
   });
 
   it('the orphan clean-up of a recovering run spares transactions its own other subtasks already opened, and those pending in the restored checkpoint', async () => {
     const dead = writer('job-a', 0, undefined, 1);
-    const pending = await staged(dead, 1, 'pending'); // pre-committed at checkpoint 2
-    const orphan = await staged(dead, 2, 'orphan');
+    const pending = await stageTransaction(dead, 1, 'pending'); // pre-committed at checkpoint 2
+    const orphan = await stageTransaction(dead, 2, 'orphan');
     // The restart restores checkpoint 2; subtask 1 of the new attempt stages before subtask 0 cleans up.
     const subtask1 = writer('job-a', 1, 2, 1);
-    const own = await staged(subtask1, 2, 'new');
+    const own = await stageTransaction(subtask1, 2, 'new');
     const subtask0 = writer('job-a', 1, 2, 0);
-    await staged(subtask0, 2, 'after clean-up'); // a write waits until the clean-up ran
+    await stageTransaction(subtask0, 2, 'after clean-up'); // a write waits until the clean-up ran
     expect(await redisForFile.client.exists(orphan.stagingKey)).toBe(0);
     expect(await redisForFile.client.exists(pending.stagingKey)).toBe(1);
     expect(await redisForFile.client.exists(own.stagingKey)).toBe(1);
@@ -126,7 +105,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
 
   it('a commit whose staging list lost entries fails loudly rather than commit part of the transaction', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x', 'y', 'z');
+    const txn = await stageTransaction(w, 1, 'x', 'y', 'z');
     await redisForFile.client.rPop(txn.stagingKey);
     await expect(w.commit(txn)).rejects.toThrow(/has 2 staged entries in .*, expected 3/);
     expect(await lines('out')).toEqual([]);
@@ -146,16 +125,7 @@ describe('RedisStreamSink, exactly once under failures', () => {
   });
 
   it('writes strings as { line } and other values as { value: JSON }, under the transaction prefix given', async () => {
-    const w = new RedisStreamSink<unknown>({ url: redisForFile.server.url, stream: 'mixed', transactionPrefix: 'jobs:one' }).createWriter({
-      subtaskIndex: 0,
-      parallelism: 1,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: () => undefined },
-      jobId: 'job-a',
-      attemptNumber: 0,
-      restoredCheckpointId: undefined,
-    });
+    const w = redisSinkWriter<unknown>('job-a', 0, { url: redisForFile.server.url, stream: 'mixed', transactionPrefix: 'jobs:one' });
     writers.push(w as unknown as Writer);
     const txn = w.beginTransaction(0);
     w.invoke(txn, 'text', RECORD);

@@ -1,13 +1,10 @@
 import { ChildProcess, spawn } from 'child_process';
 import net from 'net';
-import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
-import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+import { RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { CommandHook, ProxyVerdict, RedisCommandProxy } from '../harness/RedisCommandProxy';
 import { redisServerPerFile } from '../harness/RedisServer';
+import { RECORD, redisSinkWriter, RedisSinkWriterOptions, stageTransaction, Writer } from '../harness/redisSinkWriters';
 
-type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
-
-const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 const OWNER = 'brook:2pc:out:owner';
 
 /**
@@ -24,33 +21,10 @@ describe('RedisStreamSink start, interleaved', () => {
     await Promise.all(proxies.splice(0).map((p) => p.stop()));
   });
 
-  interface WriterOptions {
-    readonly url?: string;
-    readonly restored?: number;
-    readonly subtask?: number;
-    readonly stderr?: string[];
-  }
-
-  const writer = (jobId: string, attempt: number, o: WriterOptions = {}): Writer => {
-    const w = new RedisStreamSink<string>({ url: o.url ?? redisForFile.server.url, stream: 'out' }).createWriter({
-      subtaskIndex: o.subtask ?? 0,
-      parallelism: 2,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: (text: string) => void o.stderr?.push(text) },
-      jobId,
-      attemptNumber: attempt,
-      restoredCheckpointId: o.restored,
-    });
+  const writer = (jobId: string, attempt: number, o: Partial<RedisSinkWriterOptions> = {}): Writer => {
+    const w = redisSinkWriter(jobId, attempt, { ...o, url: o.url ?? redisForFile.server.url });
     writers.push(w);
     return w;
-  };
-
-  const staged = async (w: Writer, checkpointId: number, ...values: string[]): Promise<RedisTransaction> => {
-    const txn = w.beginTransaction(checkpointId);
-    for (const v of values) w.invoke(txn, v, RECORD);
-    await w.preCommit(txn);
-    return txn;
   };
 
   const proxy = async (hook: CommandHook): Promise<RedisCommandProxy> => {
@@ -85,8 +59,8 @@ describe('RedisStreamSink start, interleaved', () => {
   /** What an earlier run left: one transaction pending in checkpoint 3, one opened after it. */
   const earlierRun = async (): Promise<{ pending: RedisTransaction; orphan: RedisTransaction }> => {
     const earlier = writer('job-a', 0, { subtask: 1 });
-    const pending = await staged(earlier, 2, 'pending');
-    const orphan = await staged(earlier, 3, 'after');
+    const pending = await stageTransaction(earlier, 2, 'pending');
+    const orphan = await stageTransaction(earlier, 3, 'after');
     return { pending, orphan };
   };
 
@@ -100,7 +74,7 @@ describe('RedisStreamSink start, interleaved', () => {
     const stderr: string[] = [];
     const p = await proxy(at('takeover watch', async () => 'drop-connection'));
     const w = writer('job-b', 0, { url: p.url, stderr });
-    await expect(staged(w, 0, 'x')).rejects.toThrow(`Redis sink of stream 'out' (subtask 0) lost its connection to ${p.url}: cannot start: `);
+    await expect(stageTransaction(w, 0, 'x')).rejects.toThrow(`Redis sink of stream 'out' (subtask 0) lost its connection to ${p.url}: cannot start: `);
     expect(stderr).toHaveLength(1);
     expect(await redisForFile.client.get(OWNER)).toBeNull();
   });
@@ -108,16 +82,16 @@ describe('RedisStreamSink start, interleaved', () => {
   it('a connection lost during the orphan clean-up fails the start, naming it, and deletes nothing', async () => {
     const { orphan } = await earlierRun();
     const p = await proxy(at('clean-up watch', async () => 'drop-connection'));
-    const w = writer('job-b', 0, { url: p.url, restored: 3 });
-    await expect(staged(w, 3, 'x')).rejects.toThrow(`lost its connection to ${p.url}: cannot start: `);
+    const w = writer('job-b', 0, { url: p.url, restoredCheckpointId: 3 });
+    await expect(stageTransaction(w, 3, 'x')).rejects.toThrow(`lost its connection to ${p.url}: cannot start: `);
     await expectUntouched(orphan);
   });
 
   it("fails fenced out when another run takes the prefix over between this run's takeover and its clean-up, deleting nothing", async () => {
     const { orphan } = await earlierRun();
     const p = await proxy(at('clean-up watch', async () => void (await redisForFile.client.set(OWNER, 'job-c/0'))));
-    const w = writer('job-b', 0, { url: p.url, restored: 3 });
-    await expect(staged(w, 3, 'x')).rejects.toThrow(
+    const w = writer('job-b', 0, { url: p.url, restoredCheckpointId: 3 });
+    await expect(stageTransaction(w, 3, 'x')).rejects.toThrow(
       new Error(
         'Redis Stream(out) subtask 0: cannot clean up orphan transactions: the transaction prefix brook:2pc:out is owned by run job-c/0, ' +
           'not by this run job-b/0. Another instance of the job took over (one job per transaction prefix): this run stops.',
@@ -130,8 +104,8 @@ describe('RedisStreamSink start, interleaved', () => {
     const { orphan } = await earlierRun();
     const watches = { count: 0 };
     const p = await proxy(at('clean-up exec', async () => void (await redisForFile.client.set(OWNER, 'job-c/0')), watches));
-    const w = writer('job-b', 0, { url: p.url, restored: 3 });
-    await expect(staged(w, 3, 'x')).rejects.toThrow(
+    const w = writer('job-b', 0, { url: p.url, restoredCheckpointId: 3 });
+    await expect(stageTransaction(w, 3, 'x')).rejects.toThrow(
       new Error(
         'Redis Stream(out) subtask 0: cannot clean up orphan transactions: the transaction prefix brook:2pc:out is owned by run job-c/0, ' +
           'not by this run job-b/0. Another instance of the job took over (one job per transaction prefix): this run stops.',
@@ -142,14 +116,14 @@ describe('RedisStreamSink start, interleaved', () => {
   });
 
   it("a subtask joining the run that owns the prefix leaves the owner key alone, so it breaks no sibling's WATCH of it", async () => {
-    await staged(writer('job-b', 0, { restored: 1 }), 1, 'first');
+    await stageTransaction(writer('job-b', 0, { restoredCheckpointId: 1 }), 1, 'first');
     const sibling = redisForFile.client.duplicate();
     sibling.on('error', () => undefined);
     await sibling.connect();
     try {
       // As a commit of subtask 0 does: WATCH the owner, then EXEC once the other subtask started.
       await sibling.watch(OWNER);
-      await staged(writer('job-b', 0, { restored: 1, subtask: 1 }), 1, 'second'); // a write waits until it took over
+      await stageTransaction(writer('job-b', 0, { restoredCheckpointId: 1, subtask: 1 }), 1, 'second'); // a write waits until it took over
       await expect(sibling.multi().set('probe', 'unchanged owner').exec()).resolves.toEqual(['OK']);
     } finally {
       sibling.destroy();
@@ -195,16 +169,7 @@ describe('RedisStreamSink connecting to a server that never accepts', () => {
   // A connect that hung until the default 5 s instead of the 200 ms given ends this test at 4 s.
   it('gives up after the connect timeout given, naming the URL', async () => {
     const url = `redis://127.0.0.1:${await unansweredPort()}`;
-    const w = new RedisStreamSink<string>({ url, stream: 'out', connectTimeoutMs: 200 }).createWriter({
-      subtaskIndex: 0,
-      parallelism: 1,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: () => undefined },
-      jobId: 'job-a',
-      attemptNumber: 0,
-      restoredCheckpointId: undefined,
-    });
+    const w = redisSinkWriter('job-a', 0, { url, connectTimeoutMs: 200 });
     writers.push(w);
     const txn = w.beginTransaction(0);
     w.invoke(txn, 'x', RECORD);

@@ -2,14 +2,11 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createClient } from 'redis';
-import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
-import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
 import { RedisServer } from '../harness/RedisServer';
+import { RECORD, redisSinkWriter, stageTransaction, Writer } from '../harness/redisSinkWriters';
 
 type Client = ReturnType<typeof createClient>;
-type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
 
-const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 /** Far more than a refused or lost connection takes to fail once nothing reconnects; far less than forever. */
 const BOUND_MS = 3000;
 
@@ -36,25 +33,9 @@ describe('RedisStreamSink when Redis goes away', () => {
   });
 
   const writer = (url: string, jobId: string, attempt: number, restoredCheckpointId?: number): Writer => {
-    const w = new RedisStreamSink<string>({ url, stream: 'out', connectTimeoutMs: 500 }).createWriter({
-      subtaskIndex: 0,
-      parallelism: 1,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: () => undefined },
-      jobId,
-      attemptNumber: attempt,
-      restoredCheckpointId,
-    });
+    const w = redisSinkWriter(jobId, attempt, { url, connectTimeoutMs: 500, restoredCheckpointId });
     writers.push(w);
     return w;
-  };
-
-  const staged = async (w: Writer, checkpointId: number, ...values: string[]): Promise<RedisTransaction> => {
-    const txn = w.beginTransaction(checkpointId);
-    for (const v of values) w.invoke(txn, v, RECORD);
-    await w.preCommit(txn);
-    return txn;
   };
 
   async function inspect<T>(work: (c: Client) => Promise<T>): Promise<T> {
@@ -71,7 +52,7 @@ describe('RedisStreamSink when Redis goes away', () => {
   it('fails a commit when Redis is gone, naming the URL and the stream; the next attempt commits it once Redis is back', async () => {
     const w = writer(redis.url, 'job', 0);
     // Pre-committed at checkpoint 1, which completed: the commit is due.
-    const txn = await staged(w, 0, 'x', 'y');
+    const txn = await stageTransaction(w, 0, 'x', 'y');
     await redis.stop({ save: true });
 
     await expect(within(w.commit(txn), 'the commit')).rejects.toThrow(
@@ -89,7 +70,7 @@ describe('RedisStreamSink when Redis goes away', () => {
 
   it('fails a pre-commit whose writes cannot reach Redis', async () => {
     const w = writer(redis.url, 'job', 0);
-    await staged(w, 1, 'x');
+    await stageTransaction(w, 1, 'x');
     await redis.stop();
     const txn = w.beginTransaction(1);
     w.invoke(txn, 'y', RECORD);
@@ -100,7 +81,7 @@ describe('RedisStreamSink when Redis goes away', () => {
 
   it('fails an abort when Redis is gone and closes; the staging list is left to the next run, whose clean-up deletes it', async () => {
     const w = writer(redis.url, 'job', 0);
-    const txn = await staged(w, 2, 'x');
+    const txn = await stageTransaction(w, 2, 'x');
     await redis.stop({ save: true });
     await expect(within(w.abort(txn), 'the abort')).rejects.toThrow(`lost its connection to ${redis.url}: cannot abort transaction ${txn.id}`);
     await within(w.close!(), 'close');
@@ -109,20 +90,20 @@ describe('RedisStreamSink when Redis goes away', () => {
     expect(await inspect((c) => c.exists(txn.stagingKey))).toBe(1);
     // The job restarts from checkpoint 2, or from no checkpoint at all (none had completed).
     const next = writer(redis.url, 'job', 1, 2);
-    await staged(next, 2, 'z'); // the first write waits for the clean-up
+    await stageTransaction(next, 2, 'z'); // the first write waits for the clean-up
     expect(await inspect((c) => c.exists(txn.stagingKey))).toBe(0);
     expect(await inspect((c) => c.hExists('brook:2pc:out:txns', txn.id))).toBe(0);
   }, 20_000);
 
   it('cleans up what an earlier attempt left when the restart restores no checkpoint', async () => {
     const w = writer(redis.url, 'job', 0);
-    const txn = await staged(w, 0, 'x');
+    const txn = await stageTransaction(w, 0, 'x');
     await redis.stop({ save: true });
     await expect(within(w.abort(txn), 'the abort')).rejects.toThrow(`lost its connection to ${redis.url}`);
     redis = await redis.restart();
 
     const next = writer(redis.url, 'job', 1, undefined);
-    await staged(next, 0, 'z'); // the first write waits for the clean-up
+    await stageTransaction(next, 0, 'z'); // the first write waits for the clean-up
     expect(await inspect((c) => c.exists(txn.stagingKey))).toBe(0);
     expect(await inspect((c) => c.hExists('brook:2pc:out:txns', txn.id))).toBe(0);
   }, 20_000);

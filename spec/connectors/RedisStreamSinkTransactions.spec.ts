@@ -1,11 +1,7 @@
-import { RedisStreamSink, RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
-import { TwoPhaseCommitWriter } from '../../lib/connectors/sink/TwoPhaseCommitSink';
+import { RedisStreamSink } from '../../lib/connectors/redis/RedisStreamSink';
 import { RedisServer, redisServerPerFile } from '../harness/RedisServer';
+import { RECORD, redisSinkWriter, RedisSinkWriterOptions, stageTransaction, Writer } from '../harness/redisSinkWriters';
 import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
-
-type Writer = TwoPhaseCommitWriter<string, RedisTransaction>;
-
-const RECORD = { timestamp: undefined, currentWatermark: 0, currentProcessingTime: 0 };
 
 describe('RedisStreamSink transactions, keys and messages', () => {
   const redisForFile = redisServerPerFile();
@@ -16,36 +12,11 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     await Promise.all(writers.splice(0).map((w) => w.close!()));
   });
 
-  interface WriterOptions {
-    readonly restored?: number;
-    readonly subtask?: number;
-    readonly prefix?: string;
-    readonly url?: string;
-    readonly stderr?: string[];
-  }
-
   /** A writer of run `jobId`/`attempt`, as the sink operator creates it. */
-  const writer = (jobId: string, attempt: number, o: WriterOptions = {}): Writer => {
-    const w = new RedisStreamSink<string>({ url: o.url ?? redisForFile.server.url, stream: 'out', transactionPrefix: o.prefix }).createWriter({
-      subtaskIndex: o.subtask ?? 0,
-      parallelism: 2,
-      taskName: 'sink',
-      stdout: { write: () => undefined },
-      stderr: { write: (text: string) => void o.stderr?.push(text) },
-      jobId,
-      attemptNumber: attempt,
-      restoredCheckpointId: o.restored,
-    });
+  const writer = (jobId: string, attempt: number, o: Partial<RedisSinkWriterOptions> = {}): Writer => {
+    const w = redisSinkWriter(jobId, attempt, { ...o, url: o.url ?? redisForFile.server.url });
     writers.push(w);
     return w;
-  };
-
-  /** Stages `values` in a new transaction opened after `checkpointId`, pre-committed. */
-  const staged = async (w: Writer, checkpointId: number, ...values: string[]): Promise<RedisTransaction> => {
-    const txn = w.beginTransaction(checkpointId);
-    for (const v of values) w.invoke(txn, v, RECORD);
-    await w.preCommit(txn);
-    return txn;
   };
 
   const keys = async (): Promise<string[]> => (await redisForFile.client.keys('*')).sort();
@@ -58,10 +29,10 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('leaves only the stream entries and its owner behind after a commit, and only a record of the abort after an abort', async () => {
     const w = writer('job-a', 0);
-    const committed = await staged(w, 1, 'x', 'y');
+    const committed = await stageTransaction(w, 1, 'x', 'y');
     await w.commit(committed);
     expect(await keys()).toEqual(['brook:2pc:out:owner', 'out']);
-    const aborted = await staged(w, 2, 'z');
+    const aborted = await stageTransaction(w, 2, 'z');
     await w.abort(aborted);
     expect(await keys()).toEqual(['brook:2pc:out:aborted', 'brook:2pc:out:owner', 'out']);
     expect(await redisForFile.client.hGetAll('brook:2pc:out:aborted')).toEqual({ [aborted.id]: 'job-a/0|2' });
@@ -69,12 +40,12 @@ describe('RedisStreamSink transactions, keys and messages', () => {
   });
 
   it('keeps every key of a job under its transaction prefix, so two jobs with prefixes of their own write to one stream without fencing each other', async () => {
-    const one = writer('job-one', 0, { prefix: 'one' });
-    const two = writer('job-two', 0, { prefix: 'two' });
-    const a = await staged(one, 1, 'one 1');
-    const b = await staged(two, 1, 'two 1');
-    const pendingOne = await staged(one, 2, 'one 2');
-    const pendingTwo = await staged(two, 2, 'two 2');
+    const one = writer('job-one', 0, { transactionPrefix: 'one' });
+    const two = writer('job-two', 0, { transactionPrefix: 'two' });
+    const a = await stageTransaction(one, 1, 'one 1');
+    const b = await stageTransaction(two, 1, 'two 1');
+    const pendingOne = await stageTransaction(one, 2, 'one 2');
+    const pendingTwo = await stageTransaction(two, 2, 'two 2');
     expect((await keys()).filter((k) => !k.startsWith('one:') && !k.startsWith('two:'))).toEqual([]);
     expect(await redisForFile.client.hKeys('one:txns')).toEqual([a.id, pendingOne.id]);
     expect(await redisForFile.client.get('two:owner')).toBe('job-two/0');
@@ -91,24 +62,24 @@ describe('RedisStreamSink transactions, keys and messages', () => {
   it('commits every entry of a transaction, in order', async () => {
     const w = writer('job-a', 0);
     const values = ['a', 'b', 'c', 'd', 'e'];
-    await w.commit(await staged(w, 1, ...values));
+    await w.commit(await stageTransaction(w, 1, ...values));
     expect(await lines()).toEqual(values);
   });
 
   it('a new job takes the prefix over from another job at any attempt, and only a later attempt of its own job is refused', async () => {
     const other = writer('job-a', 3);
-    await staged(other, 1, 'a');
+    await stageTransaction(other, 1, 'a');
     const fresh = writer('job-b', 0);
-    await staged(fresh, 1, 'b');
+    await stageTransaction(fresh, 1, 'b');
     expect(await redisForFile.client.get('brook:2pc:out:owner')).toBe('job-b/0');
-    await staged(writer('job-b', 2), 1, 'c');
-    await expect(staged(writer('job-b', 1), 1, 'd')).rejects.toThrow('owned by run job-b/2, not by this run job-b/1');
+    await stageTransaction(writer('job-b', 2), 1, 'c');
+    await expect(stageTransaction(writer('job-b', 1), 1, 'd')).rejects.toThrow('owned by run job-b/2, not by this run job-b/1');
   });
 
   it('the subtasks of a new run take the prefix over at once, none of them refused', async () => {
-    await staged(writer('job-a', 0), 1, 'old');
-    const subtasks = [0, 1, 2, 3, 4, 5, 6, 7].map((subtask) => writer('job-b', 0, { restored: 1, subtask }));
-    const txns = await Promise.all(subtasks.map((w, i) => staged(w, 1, `new ${i}`)));
+    await stageTransaction(writer('job-a', 0), 1, 'old');
+    const subtasks = [0, 1, 2, 3, 4, 5, 6, 7].map((subtask) => writer('job-b', 0, { restoredCheckpointId: 1, subtask }));
+    const txns = await Promise.all(subtasks.map((w, i) => stageTransaction(w, 1, `new ${i}`)));
     await Promise.all(subtasks.map((w, i) => w.commit(txns[i])));
     expect((await lines()).sort()).toEqual(subtasks.map((_, i) => `new ${i}`));
     expect(await redisForFile.client.get('brook:2pc:out:owner')).toBe('job-b/0');
@@ -116,7 +87,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a commit into a key that is not a stream fails saying so, and keeps its entries for a later commit', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x', 'y');
+    const txn = await stageTransaction(w, 1, 'x', 'y');
     await redisForFile.client.set('out', 'not a stream');
     await expect(w.commit(txn)).rejects.toThrow(
       `Redis Stream(out) subtask 0: cannot commit transaction ${txn.id}: the key out holds a string, not a stream; ` +
@@ -131,7 +102,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
   it('close releases its connections', async () => {
     const clients = async (): Promise<number> => (await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST'])).trim().split('\n').length;
     const w = writer('job-a', 0);
-    await staged(w, 1, 'x');
+    await stageTransaction(w, 1, 'x');
     expect(await clients()).toBe(3);
     await w.close!();
     for (const deadline = Date.now() + 3000; (await clients()) > 1;) {
@@ -163,7 +134,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a closed writer refuses to pre-commit, commit or abort, saying so', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x');
+    const txn = await stageTransaction(w, 1, 'x');
     const unsent = w.beginTransaction(1);
     w.invoke(unsent, 'y', RECORD);
     await w.close!();
@@ -177,8 +148,8 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('reports a fencing and a reply of Redis as they are, not as a lost connection', async () => {
     const old = writer('job-a', 0);
-    const txn = await staged(old, 1, 'x');
-    await staged(writer('job-b', 0, { restored: 1 }), 1, 'b'); // a write waits until job-b took over
+    const txn = await stageTransaction(old, 1, 'x');
+    await stageTransaction(writer('job-b', 0, { restoredCheckpointId: 1 }), 1, 'b'); // a write waits until job-b took over
     await expect(old.commit(txn)).rejects.toThrow(
       new Error(
         'Redis Stream(out) subtask 0: cannot commit transaction ' +
@@ -196,7 +167,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a commit after the owner was deleted fails, saying the prefix has no owner', async () => {
     const w = writer('job-a', 0);
-    const txn = await staged(w, 1, 'x');
+    const txn = await stageTransaction(w, 1, 'x');
     await redisForFile.client.del('brook:2pc:out:owner');
     await expect(w.commit(txn)).rejects.toThrow('the transaction prefix brook:2pc:out is owned by run (none), not by this run job-a/0');
   });
@@ -223,7 +194,7 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     try {
       const stderr: string[] = [];
       const w = writer('job-a', 0, { url: own.url, stderr });
-      const txn = await staged(w, 1, 'x');
+      const txn = await stageTransaction(w, 1, 'x');
       await own.stop();
       await expect(w.commit(txn)).rejects.toThrow(`lost its connection to ${own.url}: cannot commit transaction ${txn.id}`);
       await expect(w.abort(txn)).rejects.toThrow(`lost its connection to ${own.url}: cannot abort transaction ${txn.id}`);
@@ -235,10 +206,10 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a new process resuming from a checkpoint deletes what the earlier one opened after it and keeps what is pending in it', async () => {
     const earlier = writer('job-a', 0, { subtask: 1 });
-    const pending = await staged(earlier, 2, 'pending'); // pre-committed at checkpoint 3
-    const after = await staged(earlier, 3, 'after');
-    const resumed = writer('job-b', 0, { restored: 3 });
-    await staged(resumed, 3, 'new'); // a write waits until the clean-up ran
+    const pending = await stageTransaction(earlier, 2, 'pending'); // pre-committed at checkpoint 3
+    const after = await stageTransaction(earlier, 3, 'after');
+    const resumed = writer('job-b', 0, { restoredCheckpointId: 3 });
+    await stageTransaction(resumed, 3, 'new'); // a write waits until the clean-up ran
     expect(await redisForFile.client.exists(after.stagingKey)).toBe(0);
     expect(await redisForFile.client.hGet('brook:2pc:out:aborted', after.id)).toBe('job-b/0|3');
     await resumed.commit(pending);
@@ -247,11 +218,11 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a restart that restores no checkpoint deletes what earlier attempts of its job left, and spares other jobs', async () => {
     const other = writer('job-x', 0);
-    const othersTxn = await staged(other, 4, 'other');
+    const othersTxn = await stageTransaction(other, 4, 'other');
     const first = writer('job-a', 0);
-    const mine = await staged(first, 0, 'mine');
+    const mine = await stageTransaction(first, 0, 'mine');
     const restarted = writer('job-a', 1);
-    await staged(restarted, 0, 'again');
+    await stageTransaction(restarted, 0, 'again');
     expect(await redisForFile.client.exists(mine.stagingKey)).toBe(0);
     expect(await redisForFile.client.exists(othersTxn.stagingKey)).toBe(1);
     expect(await redisForFile.client.hExists('brook:2pc:out:txns', othersTxn.id)).toBe(1);
@@ -259,13 +230,15 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
   it('a job restarted ten times and more still takes the prefix over from its earlier attempts', async () => {
     const ninth = writer('job-a', 9);
-    await staged(ninth, 0, 'x');
+    await stageTransaction(ninth, 0, 'x');
     const tenth = writer('job-a', 10);
-    const txn = await staged(tenth, 0, 'y');
-    const eleventh = writer('job-a', 11, { restored: 0 });
-    await staged(eleventh, 0, 'z');
+    const txn = await stageTransaction(tenth, 0, 'y');
+    const eleventh = writer('job-a', 11, { restoredCheckpointId: 0 });
+    await stageTransaction(eleventh, 0, 'z');
     await expect(tenth.commit(txn)).rejects.toThrow('owned by run job-a/11, not by this run job-a/10');
-    await expect(staged(writer('job-a', 10), 0, 'zombie')).rejects.toThrow('cannot take over: the transaction prefix brook:2pc:out is owned by run job-a/11');
+    await expect(stageTransaction(writer('job-a', 10), 0, 'zombie')).rejects.toThrow(
+      'cannot take over: the transaction prefix brook:2pc:out is owned by run job-a/11',
+    );
   });
 
   describe('when Redis refuses writes (full: maxmemory reached, no eviction)', () => {
@@ -277,13 +250,13 @@ describe('RedisStreamSink transactions, keys and messages', () => {
 
     it('the takeover fails with the reply instead of trying again', async () => {
       await full();
-      await expect(staged(writer('job-a', 0), 1, 'x')).rejects.toThrow(OOM);
+      await expect(stageTransaction(writer('job-a', 0), 1, 'x')).rejects.toThrow(OOM);
       expect(await redisForFile.client.get('brook:2pc:out:owner')).toBeNull();
     }, 5000);
 
     it('a commit fails with the reply instead of trying again, and keeps its entries for a later commit', async () => {
       const w = writer('job-a', 0);
-      const txn = await staged(w, 1, 'x', 'y');
+      const txn = await stageTransaction(w, 1, 'x', 'y');
       await full();
       await expect(w.commit(txn)).rejects.toThrow(OOM);
       expect(await redisForFile.client.lLen(txn.stagingKey)).toBe(2);
@@ -293,12 +266,12 @@ describe('RedisStreamSink transactions, keys and messages', () => {
     }, 5000);
 
     it('the orphan clean-up fails with the reply instead of trying again, and deletes nothing', async () => {
-      const orphan = await staged(writer('job-a', 0, { subtask: 1 }), 3, 'after');
+      const orphan = await stageTransaction(writer('job-a', 0, { subtask: 1 }), 3, 'after');
       // The restart's subtask 1 takes the prefix over, so subtask 0's takeover writes nothing; the
       // clean-up is left to subtask 0, so the orphan is still there when Redis is full.
-      await staged(writer('job-a', 1, { restored: 3, subtask: 1 }), 3, 'y');
+      await stageTransaction(writer('job-a', 1, { restoredCheckpointId: 3, subtask: 1 }), 3, 'y');
       await full();
-      await expect(staged(writer('job-a', 1, { restored: 3 }), 3, 'z')).rejects.toThrow(OOM);
+      await expect(stageTransaction(writer('job-a', 1, { restoredCheckpointId: 3 }), 3, 'z')).rejects.toThrow(OOM);
       await redisForFile.client.configSet('maxmemory', '0');
       expect(await redisForFile.client.lLen(orphan.stagingKey)).toBe(1);
       expect(await redisForFile.client.hExists('brook:2pc:out:txns', orphan.id)).toBe(1);
