@@ -295,6 +295,38 @@ describe('RedisStreamSource against a real redis-server', () => {
       going.close();
     });
 
+    it('detects a trim after a checkpoint taken before the first entry was emitted, from the counter that checkpoint holds', async () => {
+      const ids = await add('s', 'e1', 'e2', 'e3');
+      const first = new ReaderDriver(source()).start();
+      // Never polled: the checkpoint holds the resolved start, 0-0 with nothing trimmed before it.
+      await waitFor(
+        'the start position resolved',
+        () => (first.reader.snapshotState!(1) as ReadonlyArray<{ entriesRead?: number }>)[0].entriesRead !== undefined,
+        3000,
+      );
+      const snapshot = first.reader.snapshotState!(1);
+      expect(snapshot).toEqual([{ stream: 's', lastId: '0-0', entriesRead: 0 }]);
+      first.close();
+      // e1 and e2 deleted unread. Resolving 0-0 again would count them as trimmed before the start.
+      await redisForFile.client.xTrim('s', 'MAXLEN', 1);
+
+      const failing = new ReaderDriver(source(), undefined, snapshot).start();
+      const outcome = await failing.pollUntilEndOrFailure();
+      expect((outcome as Error).message).toBe(
+        `Redis stream 's' at ${redisForFile.server.url} was trimmed past the position the source reads from (0-0): ` +
+          `2 entries after it were deleted unread (the stream now starts at ${ids[2]}). Set the source's onTrimmed: 'earliest' to go on from the first entry left.`,
+      );
+      expect(failing.emitted).toEqual([]);
+      failing.close();
+
+      const going = new ReaderDriver(source({ onTrimmed: 'earliest' }), undefined, snapshot).start();
+      await going.pollUntilEmitted(1);
+      expect(valuesOf(going.emitted)).toEqual(['e3']);
+      expect(going.gauge('numEntriesSkippedByTrim')).toBe(2);
+      expect(going.reader.snapshotState!(1)).toEqual([{ stream: 's', lastId: ids[2], entriesRead: 3 }]);
+      going.close();
+    });
+
     it('detects a trim on a stream that did not exist at the start', async () => {
       const reader = new ReaderDriver(source()).start();
       await waitFor(
