@@ -45,6 +45,24 @@ describe('RedisStreamSource against a real redis-server', () => {
     }
   };
 
+  /** The connections of the server other than the spec's own client: the readers'. */
+  const readerConnections = async (): Promise<number> => (await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST'])).trim().split('\n').length - 1;
+  /** Waits (bounded, wall time) until the server holds no reader connection: the readers closed theirs. */
+  const noReaderConnection = async (): Promise<void> => {
+    for (const deadline = Date.now() + 5000; (await readerConnections()) > 0;) {
+      if (Date.now() > deadline) throw new Error('a reader connection is still open');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  /** Ends the reader's blocking XREAD as its timeout would, and runs `then` in the same transaction. */
+  const timeOutBlockingRead = async (...then: string[][]): Promise<void> => {
+    const blocked = /id=(\d+) .*flags=b .*cmd=xread/.exec(await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST']));
+    if (!blocked) throw new Error('no reader waits in XREAD');
+    const multi = redisForFile.client.multi().addCommand(['CLIENT', 'UNBLOCK', blocked[1], 'TIMEOUT']);
+    for (const command of then) multi.addCommand(command);
+    await multi.exec();
+  };
+
   describe('streams and subtasks', () => {
     it('refuses a source without streams, and a trim policy it does not know', () => {
       expect(() => source({ streams: [] })).toThrow('RedisStreamSource needs at least one stream');
@@ -89,6 +107,21 @@ describe('RedisStreamSource against a real redis-server', () => {
       const endless = new ReaderDriver(source(), undefined, undefined, undefined, { index: 1, parallelism: 2 }).start();
       expect(endless.poll(10)).toBe('NOTHING_AVAILABLE');
       endless.close();
+    });
+
+    it('a subtask left without a stream never connects to Redis', async () => {
+      await noReaderConnection();
+      const idle = new ReaderDriver(source(), undefined, undefined, undefined, { index: 1, parallelism: 2 }).start();
+      // Started after it, on the same server: once this one emitted, a connection the first had
+      // opened would be listed (or would have failed the first, on a read of no stream).
+      await add('s', 'x');
+      const busy = new ReaderDriver(source()).start();
+      await busy.pollUntilEmitted(1);
+      expect(await readerConnections()).toBe(1);
+      expect(idle.poll(10)).toBe('NOTHING_AVAILABLE');
+      expect(idle.failures).toEqual([]);
+      idle.close();
+      busy.close();
     });
 
     it('turns entries into records with deserialize', async () => {
@@ -342,6 +375,62 @@ describe('RedisStreamSource against a real redis-server', () => {
     });
   });
 
+  describe('fetching ahead', () => {
+    it('wakes the task when entries arrive after it found nothing, once until it polls again', async () => {
+      let fetched = 0;
+      const reader = new ReaderDriver(
+        source({
+          deserialize: (e) => {
+            fetched++;
+            return e;
+          },
+        }),
+      ).start();
+      await add('s', 'e1');
+      // Fetched before the task polled at all: it does not wait, so it is not woken.
+      await waitFor('e1 fetched', () => fetched === 1);
+      expect(reader.wakeupCount).toBe(0);
+      await reader.pollUntilEmitted(1);
+      expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
+      await add('s', 'e2');
+      await waitFor('e2 fetched', () => fetched === 2);
+      expect(reader.wakeupCount).toBe(1);
+      // Not polled since: the task was woken already.
+      await add('s', 'e3');
+      await waitFor('e3 fetched', () => fetched === 3);
+      expect(reader.wakeupCount).toBe(1);
+      await reader.pollUntilEmitted(3);
+      expect(valuesOf(reader.emitted)).toEqual(['e1', 'e2', 'e3']);
+      reader.close();
+    });
+
+    it('fetches at most 10 000 entries ahead of the task, and fetches on once the task took them', async () => {
+      const multi = redisForFile.client.multi();
+      for (let i = 0; i < 10_500; i++) multi.xAdd('s', '*', { v: String(i) });
+      await multi.exec();
+      const readsBefore = await xreadCalls();
+      let fetched = 0;
+      const reader = new ReaderDriver(
+        source({
+          deserialize: (e) => {
+            fetched++;
+            return e;
+          },
+        }),
+      ).start();
+      // Ten reads of 1000 (the default batch) fill the queue; a reader that fetched on would have
+      // sent its eleventh XREAD before this test, woken only later, asks the server.
+      await waitFor('10 000 entries fetched', () => fetched >= 10_000);
+      expect(await xreadCalls()).toBe(readsBefore + 10);
+      expect(fetched).toBe(10_000);
+      expect(reader.poll(9_999)).toBe('MORE_AVAILABLE');
+      expect(await xreadCalls()).toBe(readsBefore + 10);
+      await reader.pollUntilEmitted(10_500, 10_500);
+      expect(reader.emitted[10_499].fields.v).toBe('10499');
+      reader.close();
+    });
+  });
+
   describe('idleness and outages', () => {
     it('ends when idle only after reads that succeeded found nothing for stopWhenIdleMs of its clock', async () => {
       await add('s', 'only');
@@ -350,9 +439,32 @@ describe('RedisStreamSource against a real redis-server', () => {
       reader.clock.advance(999);
       await afterReads(2);
       expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
+      const wakeups = reader.wakeupCount;
       reader.clock.advance(1);
-      // The next read that finds nothing ends the input.
+      // The next read that finds nothing ends the input, and wakes the task to see it.
+      await waitFor('the task woken', () => reader.wakeupCount > wakeups);
+      expect(reader.poll(10)).toBe('END_OF_INPUT');
+      reader.close();
+    });
+
+    it('counts the idle time from the last read that found entries, also when a non-blocking read found them', async () => {
+      const reader = new ReaderDriver(source({ stopWhenIdleMs: 1000, blockMs: 60_000 })).start();
+      // The first read, at 0, found nothing.
+      await blockedInXRead();
+      reader.clock.advance(999);
+      // The blocking read ends empty, and the entry is there for the next non-blocking read.
+      await timeOutBlockingRead(['XADD', 's', '*', 'v', 'x']);
+      await reader.pollUntilEmitted(1);
+      await blockedInXRead();
+      // 1000 ms after the first empty read, 1 ms after the entry: not idle long enough.
+      reader.clock.advance(1);
+      await timeOutBlockingRead();
+      await blockedInXRead();
+      expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
+      reader.clock.advance(999);
+      await timeOutBlockingRead();
       expect(await reader.pollUntilEndOrFailure()).toBe('END_OF_INPUT');
+      expect(valuesOf(reader.emitted)).toEqual(['x']);
       reader.close();
     });
 
@@ -367,12 +479,14 @@ describe('RedisStreamSource against a real redis-server', () => {
       reader.close();
     });
 
-    it('fails with the reply when Redis refuses a read, naming the URL', async () => {
+    it('fails with the reply when Redis refuses a read, naming the URL, and closes its connection', async () => {
       await redisForFile.client.set('s', 'not a stream');
       const reader = new ReaderDriver(source()).start();
       const outcome = await reader.pollUntilEndOrFailure();
       expect((outcome as Error).message).toMatch(new RegExp(`^Redis source ${redisForFile.server.url} got an error reply: WRONGTYPE`));
       expect(reader.failures).toHaveLength(1);
+      // Closed by the failure, not left for close(): nothing keeps the process alive.
+      await noReaderConnection();
       reader.close();
     });
 
@@ -380,6 +494,7 @@ describe('RedisStreamSource against a real redis-server', () => {
       const reader = new ReaderDriver(source({ blockMs: 60_000 })).start();
       await blockedInXRead();
       reader.close();
+      await noReaderConnection();
       // Let the end of the pending read go through the reader's promise chain.
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       expect(reader.failures).toEqual([]);
