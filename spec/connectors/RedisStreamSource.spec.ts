@@ -462,9 +462,18 @@ describe('RedisStreamSource against a real redis-server', () => {
       await blockedInXRead();
       expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
       reader.clock.advance(999);
-      await timeOutBlockingRead();
+      // The blocking read that found nothing for 1000 ms ends the input; an entry added after it is not read.
+      await timeOutBlockingRead(['XADD', 's', '*', 'v', 'after the end']);
       expect(await reader.pollUntilEndOrFailure()).toBe('END_OF_INPUT');
       expect(valuesOf(reader.emitted)).toEqual(['x']);
+      reader.close();
+    });
+
+    it('ends at the first read that finds nothing once the idle time ran out, and reads no more', async () => {
+      const reader = new ReaderDriver(source({ stopWhenIdleMs: 0, blockMs: 60_000 })).start();
+      expect(await reader.pollUntilEndOrFailure()).toBe('END_OF_INPUT');
+      // A blocking XREAD after the end would have been sent before the poll above saw it.
+      expect(await redisForFile.client.sendCommand<string>(['CLIENT', 'LIST'])).not.toMatch(/flags=b .*cmd=xread/);
       reader.close();
     });
 
