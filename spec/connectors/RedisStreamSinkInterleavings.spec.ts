@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'child_process';
-import net from 'net';
 import { RedisTransaction } from '../../lib/connectors/redis/RedisStreamSink';
 import { CommandHook, ProxyVerdict, RedisCommandProxy } from '../harness/RedisCommandProxy';
 import { redisServerPerFile } from '../harness/RedisServer';
+import { UnansweredPort } from '../harness/UnansweredPort';
 import { RECORD, redisSinkWriter, RedisSinkWriterOptions, stageTransaction, Writer } from '../harness/redisSinkWriters';
 
 const OWNER = 'brook:2pc:out:owner';
@@ -132,43 +131,19 @@ describe('RedisStreamSink start, interleaved', () => {
 });
 
 describe('RedisStreamSink connecting to a server that never accepts', () => {
-  let stopped: ChildProcess | undefined;
-  const sockets: net.Socket[] = [];
+  let unanswered: UnansweredPort | undefined;
   const writers: Writer[] = [];
   afterEach(async () => {
     await Promise.all(writers.splice(0).map((w) => w.close!()));
-    for (const s of sockets.splice(0)) s.destroy();
-    stopped?.kill('SIGKILL'); // a stopped process takes SIGKILL too
-    stopped = undefined;
+    unanswered?.close();
+    unanswered = undefined;
   });
-
-  /**
-   * A port whose TCP handshake never completes: a listener with a backlog of one in a process
-   * that is then stopped (SIGSTOP), so it accepts nothing, and whose accept queue two sockets
-   * fill; Linux then drops every further SYN, and a connect hangs until its own timeout.
-   */
-  const unansweredPort = async (): Promise<number> => {
-    const child = spawn(
-      process.execPath,
-      ['-e', "const s = require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port));"],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    stopped = child;
-    const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-    child.kill('SIGSTOP');
-    for (let i = 0; i < 2; i++) {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('error', () => undefined);
-      sockets.push(s);
-      await new Promise((connected) => s.once('connect', connected));
-    }
-    return port;
-  };
 
   // Real time: the connect timeout is node-redis's own socket timer, which no manual clock drives.
   // A connect that hung until the default 5 s instead of the 200 ms given ends this test at 4 s.
   it('gives up after the connect timeout given, naming the URL', async () => {
-    const url = `redis://127.0.0.1:${await unansweredPort()}`;
+    unanswered = await UnansweredPort.start();
+    const url = unanswered.url;
     const w = redisSinkWriter('job-a', 0, { url, connectTimeoutMs: 200 });
     writers.push(w);
     const txn = w.beginTransaction(0);
