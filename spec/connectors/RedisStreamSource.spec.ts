@@ -1,7 +1,9 @@
 import { createClient } from 'redis';
 import { RedisStreamEntry, RedisStreamSource, RedisStreamSourceOptions } from '../../lib/connectors/redis/RedisStreamSource';
+import { RedisCommandProxy } from '../harness/RedisCommandProxy';
 import { ReaderDriver, waitFor } from '../harness/ReaderDriver';
 import { RedisServer, redisServerPerFile } from '../harness/RedisServer';
+import { UnansweredPort } from '../harness/UnansweredPort';
 import { freeLoopbackPort } from '../../lib/cluster/net/freeLoopbackPorts';
 
 /** The position a snapshot holds for its only stream. */
@@ -528,6 +530,40 @@ describe('RedisStreamSource against a real redis-server', () => {
       reader.clock.advance(60_000);
       expect(reader.poll(10)).not.toBe('END_OF_INPUT');
       reader.close();
+    });
+
+    // Real time: the connect timeout is node-redis's own socket timer, which no manual clock drives.
+    // A connect that hung until the default 5 s instead of the 200 ms given fails this test at 3 s.
+    it('gives up connecting after the connect timeout given, naming the URL', async () => {
+      const unanswered = await UnansweredPort.start();
+      try {
+        const reader = new ReaderDriver(source({ url: unanswered.url, connectTimeoutMs: 200 })).start();
+        const started = Date.now();
+        const outcome = await reader.pollUntilEndOrFailure(3000);
+        // "Connection timeout": the connect hung (a refused one fails at once, saying so).
+        expect((outcome as Error).message).toBe(`Redis source cannot connect to ${unanswered.url}: Connection timeout`);
+        expect(Date.now() - started).toBeLessThan(2000);
+        reader.close();
+      } finally {
+        unanswered.close();
+      }
+    }, 4000);
+
+    it('fails naming the lost connection when it is cut while a non-blocking read waits for its reply', async () => {
+      await add('s', 'e1');
+      // Cut at the XREAD inside the first read's MULTI (a blocking XREAD carries BLOCK).
+      const proxy = await RedisCommandProxy.start(redisForFile.server.port, async (command) =>
+        command[0].toUpperCase() === 'XREAD' && !command.includes('BLOCK') ? 'drop-connection' : 'forward',
+      );
+      try {
+        const reader = new ReaderDriver(source({ url: proxy.url })).start();
+        const outcome = await reader.pollUntilEndOrFailure();
+        expect((outcome as Error).message).toBe(`Redis source lost its connection to ${proxy.url}: Socket closed unexpectedly`);
+        expect(reader.emitted).toEqual([]);
+        reader.close();
+      } finally {
+        await proxy.stop();
+      }
     });
 
     it('fails with a clear message naming the URL when Redis cannot be reached at start, instead of ending idle', async () => {
