@@ -19,8 +19,8 @@ interface FileSplit {
  * backpressure, by as many parallel readers as the source's parallelism (Flink's readTextFile
  * reads its file's splits in parallel too). The file is cut into byte ranges of about
  * `splitBytes`, dealt round robin: readers go through the file side by side, so the event
- * time of their lines stays close and windows downstream do not wait for a reader a whole
- * file's half behind. A line belongs to the range it starts in: a reader whose range starts
+ * time of their lines stays close and windows downstream do not wait for a reader half a
+ * file behind. A line belongs to the range it starts in: a reader whose range starts
  * inside a line leaves that line to the previous range and reads its own last line past the
  * range's end. Each reader checkpoints its ranges with the offset after the last line it
  * emitted; on a restore with another parallelism the ranges are dealt round robin again
