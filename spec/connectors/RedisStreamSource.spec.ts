@@ -378,7 +378,8 @@ describe('RedisStreamSource against a real redis-server', () => {
   });
 
   describe('fetching ahead', () => {
-    it('wakes the task when entries arrive after it found nothing, once until it polls again', async () => {
+    /** A started reader of stream 's' that counts the entries it fetched (deserialized). */
+    const countingReader = (): { reader: ReaderDriver<RedisStreamEntry>; fetchedCount: () => number } => {
       let fetched = 0;
       const reader = new ReaderDriver(
         source({
@@ -388,18 +389,23 @@ describe('RedisStreamSource against a real redis-server', () => {
           },
         }),
       ).start();
+      return { reader, fetchedCount: () => fetched };
+    };
+
+    it('wakes the task when entries arrive after it found nothing, once until it polls again', async () => {
+      const { reader, fetchedCount } = countingReader();
       await add('s', 'e1');
       // Fetched before the task polled at all: it does not wait, so it is not woken.
-      await waitFor('e1 fetched', () => fetched === 1);
+      await waitFor('e1 fetched', () => fetchedCount() === 1);
       expect(reader.wakeupCount).toBe(0);
       await reader.pollUntilEmitted(1);
       expect(reader.poll(10)).toBe('NOTHING_AVAILABLE');
       await add('s', 'e2');
-      await waitFor('e2 fetched', () => fetched === 2);
+      await waitFor('e2 fetched', () => fetchedCount() === 2);
       expect(reader.wakeupCount).toBe(1);
       // Not polled since: the task was woken already.
       await add('s', 'e3');
-      await waitFor('e3 fetched', () => fetched === 3);
+      await waitFor('e3 fetched', () => fetchedCount() === 3);
       expect(reader.wakeupCount).toBe(1);
       await reader.pollUntilEmitted(3);
       expect(valuesOf(reader.emitted)).toEqual(['e1', 'e2', 'e3']);
@@ -411,20 +417,12 @@ describe('RedisStreamSource against a real redis-server', () => {
       for (let i = 0; i < 10_500; i++) multi.xAdd('s', '*', { v: String(i) });
       await multi.exec();
       const readsBefore = await xreadCalls();
-      let fetched = 0;
-      const reader = new ReaderDriver(
-        source({
-          deserialize: (e) => {
-            fetched++;
-            return e;
-          },
-        }),
-      ).start();
+      const { reader, fetchedCount } = countingReader();
       // Ten reads of 1000 (the default batch) fill the queue; a reader that fetched on would have
       // sent its eleventh XREAD before this test, woken only later, asks the server.
-      await waitFor('10 000 entries fetched', () => fetched >= 10_000);
+      await waitFor('10 000 entries fetched', () => fetchedCount() >= 10_000);
       expect(await xreadCalls()).toBe(readsBefore + 10);
-      expect(fetched).toBe(10_000);
+      expect(fetchedCount()).toBe(10_000);
       expect(reader.poll(9_999)).toBe('MORE_AVAILABLE');
       expect(await xreadCalls()).toBe(readsBefore + 10);
       await reader.pollUntilEmitted(10_500, 10_500);
