@@ -216,7 +216,7 @@ function plainSets(): { native: number; immutable: number } {
 function timerSnapshot(): { timers: number; ms: number } {
   let current = '';
   const service = new InternalTimerService<string, TimeWindow>(
-    { getCurrentKey: () => current, setCurrentKey: (k) => (current = k) },
+    { getCurrentKey: () => current, getCurrentKeyId: () => current, setCurrentKey: (k) => (current = k) },
     { getCurrentProcessingTime: () => 0, registerTimer: () => ({ cancel() {} }) },
     { onEventTime() {}, onProcessingTime() {} },
   );

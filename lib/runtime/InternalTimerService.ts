@@ -18,6 +18,11 @@ export interface Triggerable<K, N> {
 
 export interface KeyContext<K> {
   getCurrentKey(): K;
+  /**
+   * keyIdentity(getCurrentKey()), possibly an instance shared with earlier equal keys: timers
+   * kept under it are found by address (see KeyGroupCache).
+   */
+  getCurrentKeyId(): KeyId;
   setCurrentKey(key: K): void;
 }
 
@@ -67,23 +72,22 @@ export class InternalTimerService<K, N> {
 
   registerEventTimeTimer(namespace: N, timestamp: number): void {
     // Hot path: a window registers its timer for every element; look it up before allocating.
-    const key = this.keyContext.getCurrentKey();
-    const keyId = keyIdentity(key);
+    const keyId = this.keyContext.getCurrentKeyId();
     if (this.eventTimers.contains(keyId, namespace, timestamp)) return;
-    this.eventTimers.add({ timestamp, key, namespace, keyId, seq: this.seq++ });
+    this.eventTimers.add({ timestamp, key: this.keyContext.getCurrentKey(), namespace, keyId, seq: this.seq++ });
   }
 
   deleteEventTimeTimer(namespace: N, timestamp: number): void {
-    this.eventTimers.remove(keyIdentity(this.keyContext.getCurrentKey()), namespace, timestamp);
+    this.eventTimers.remove(this.keyContext.getCurrentKeyId(), namespace, timestamp);
   }
 
   registerProcessingTimeTimer(namespace: N, timestamp: number): void {
-    const entry = this.newEntry(this.keyContext.getCurrentKey(), namespace, timestamp);
+    const entry: TimerEntry<K, N> = { timestamp, key: this.keyContext.getCurrentKey(), namespace, keyId: this.keyContext.getCurrentKeyId(), seq: this.seq++ };
     if (this.processingTimers.add(entry)) this.scheduleNextProcessingTimer();
   }
 
   deleteProcessingTimeTimer(namespace: N, timestamp: number): void {
-    this.processingTimers.remove(keyIdentity(this.keyContext.getCurrentKey()), namespace, timestamp);
+    this.processingTimers.remove(this.keyContext.getCurrentKeyId(), namespace, timestamp);
   }
 
   /** Fires every event-time timer at or before `watermark`, in order. */

@@ -4,7 +4,7 @@ import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
 
 function service(): { timers: InternalTimerService<string, TimeWindow>; fired: string[]; keys: KeyContext<string> } {
   let current = '';
-  const keys: KeyContext<string> = { getCurrentKey: () => current, setCurrentKey: (k) => void (current = k) };
+  const keys: KeyContext<string> = { getCurrentKey: () => current, getCurrentKeyId: () => current, setCurrentKey: (k) => void (current = k) };
   const fired: string[] = [];
   const record = (t: InternalTimer<string, TimeWindow>): void =>
     void fired.push(`${t.timestamp} ${t.key} [${t.namespace.start},${t.namespace.end}) key=${current}`);

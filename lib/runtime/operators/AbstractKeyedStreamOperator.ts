@@ -1,5 +1,6 @@
 import { AbstractStreamOperator } from '../AbstractStreamOperator';
 import { KeyContext } from '../InternalTimerService';
+import { KeyId } from '../KeyIdentity';
 import { KeyedStateHandler } from '../state/KeyedStateHandler';
 import { OperatorStateSnapshot, StateInitializationContext, StateSnapshotContext } from '../state/OperatorStateSnapshot';
 import { OperatorContext, Output } from '../StreamOperator';
@@ -28,6 +29,10 @@ export abstract class AbstractKeyedStreamOperator<IN, OUT, K> extends AbstractSt
 
   getCurrentKey(): K {
     return this.keyed.getCurrentKey();
+  }
+
+  getCurrentKeyId(): KeyId {
+    return this.keyed.getCurrentKeyId();
   }
 
   setCurrentKey(key: K): void {

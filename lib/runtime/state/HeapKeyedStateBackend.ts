@@ -1,6 +1,6 @@
 import { KeyGroupRange, assignToKeyGroup } from '../../partitioners/keyGroups';
 import { Clock } from '../../time/Clock';
-import { KeyId, keyIdentity } from '../KeyIdentity';
+import { KeyId } from '../KeyIdentity';
 import {
   AggregatingStateDescriptor,
   AnyStateDescriptor,
@@ -19,6 +19,7 @@ import { HeapMapState } from './heap/HeapMapState';
 import { HeapReducingState } from './heap/HeapReducingState';
 import { HeapAggregatingState } from './heap/HeapAggregatingState';
 import { registerStateKind } from './UncloneableState';
+import { KeyGroupCache } from './KeyGroupCache';
 
 /** The state kind a descriptor yields. */
 export type StateFor<D> =
@@ -58,6 +59,7 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
   private readonly registered = new Map<string, RegisteredState>();
   private restored = new Map<string, Map<number, KeyGroupStateMap<unknown, unknown, unknown>>>();
   readonly numberOfKeyGroups: number;
+  private readonly keyGroups: KeyGroupCache;
 
   constructor(
     readonly keyGroupRange: KeyGroupRange,
@@ -67,10 +69,13 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
     private readonly owner: string,
   ) {
     this.numberOfKeyGroups = keyGroupRange.end - keyGroupRange.start + 1;
+    this.keyGroups = new KeyGroupCache(maxParallelism);
   }
 
   setCurrentKey(key: K): void {
-    const keyGroup = assignToKeyGroup(key, this.maxParallelism);
+    const keys = this.keyGroups;
+    keys.resolve(key);
+    const keyGroup = keys.keyGroup;
     const index = keyGroup - this.keyGroupRange.start;
     if (index < 0 || index >= this.numberOfKeyGroups) {
       throw new Error(
@@ -79,7 +84,7 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
       );
     }
     this.currentKey = key;
-    this.currentKeyId = keyIdentity(key);
+    this.currentKeyId = keys.keyId;
     this.currentKeyGroupIndex = index;
   }
 

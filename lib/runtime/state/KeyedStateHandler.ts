@@ -6,6 +6,7 @@ import { isKeyGroupSnapshot, KeyGroupSnapshot } from './KeyedStateSnapshot';
 import { NamespaceRestorer } from './Namespace';
 import { StateInitializationContext } from './OperatorStateSnapshot';
 import { KeyGroupStateMap } from './StateTable';
+import { KeyId } from '../KeyIdentity';
 
 interface RegisteredTimerService {
   readonly service: InternalTimerService<unknown, unknown>;
@@ -63,6 +64,13 @@ export class KeyedStateHandler<K> implements KeyContext<K> {
 
   getCurrentKey(): K {
     return this.backend.currentKey;
+  }
+
+  getCurrentKeyId(): KeyId {
+    const backend = this.backend;
+    // Flink's "No key set": a timer or a state access outside processing an element or a timer.
+    if (backend.currentKey === undefined) throw new Error(`${this.owner}: no key set: timers and keyed state need the key of an element or a timer`);
+    return backend.currentKeyId;
   }
 
   setCurrentKey(key: K): void {

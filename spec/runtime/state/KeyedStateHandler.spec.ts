@@ -47,6 +47,17 @@ describe('KeyedStateHandler (keyed state and timers of one operator, by key grou
     expect(h.getCurrentKey()).toBe(inside);
   });
 
+  it('refuses a timer before any key is set, naming the operator', () => {
+    const h = new KeyedStateHandler<string>(contextOf(0, 1, new ManualClock(0)), "operator 'w'");
+    const timers = h.getInternalTimerService<string>('t', new Fired<string>(), restorePrimitiveNamespace);
+    expect(() => timers.registerEventTimeTimer('ns', 10)).toThrow(/^operator 'w': no key set/);
+    expect(() => timers.registerProcessingTimeTimer('ns', 10)).toThrow(/^operator 'w': no key set/);
+    expect(timers.numEventTimeTimers() + timers.numProcessingTimeTimers()).toBe(0);
+    h.setCurrentKey('k');
+    timers.registerEventTimeTimer('ns', 10);
+    expect(timers.numEventTimeTimers()).toBe(1);
+  });
+
   it('state and timers come back on the subtasks that own their key groups after a rescale (1 to 2)', () => {
     const clock = new ManualClock(0);
     const old = new KeyedStateHandler<string>(contextOf(0, 1, clock), "operator 'w'");
