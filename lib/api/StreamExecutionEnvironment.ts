@@ -339,15 +339,12 @@ export class StreamExecutionEnvironment {
 
   /** The data-plane settings every subtask of a job from this environment gets. */
   getTaskConfig(): TaskConfig {
-    const batchSize = this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize;
     return {
       ...DEFAULT_TASK_CONFIG,
       bufferTimeoutMs: this.bufferTimeoutMs,
       autoWatermarkInterval: this.config.getAutoWatermarkInterval(),
       seed: this.options.seed ?? DEFAULT_TASK_CONFIG.seed,
-      batchSize,
-      // A source slice fills one batch (see TaskConfig.sourceBatchSize).
-      sourceBatchSize: batchSize,
+      batchSize: this.options.batchSize ?? DEFAULT_TASK_CONFIG.batchSize,
       creditsPerChannel: this.options.creditsPerChannel ?? DEFAULT_TASK_CONFIG.creditsPerChannel,
       checkpointingMode: this.checkpointConfig.isCheckpointingEnabled() ? this.checkpointConfig.getCheckpointingMode() : undefined,
     };

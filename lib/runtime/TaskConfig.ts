@@ -11,11 +11,7 @@ export interface TaskConfig {
   readonly bufferTimeoutMs: number;
   /** Batches a producer may have in flight per channel before it must wait for credit. */
   readonly creditsPerChannel: number;
-  /**
-   * Records a source emits per mailbox turn before yielding to other actors. One batch's worth
-   * by default: a larger slice only queues more batches behind the credits, records that wait
-   * in memory long enough to survive a young-generation GC.
-   */
+  /** Records a source emits per mailbox turn before yielding to other actors. */
   readonly sourceBatchSize: number;
   readonly autoWatermarkInterval: number;
   /** Seeds round-robin starts and shuffles, so runs can be reproduced. */
@@ -28,7 +24,7 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   batchSize: 1024,
   bufferTimeoutMs: 100,
   creditsPerChannel: 4,
-  sourceBatchSize: 1024,
+  sourceBatchSize: 4096,
   autoWatermarkInterval: 200,
   seed: 0,
 };

@@ -78,9 +78,8 @@ describe('credit-based backpressure', () => {
   });
 
   it('bounds what is in flight between a fast source and a slower sink, whatever the input size', async () => {
-    // nact runs one message per actor per event-loop turn: the source task fills a batch per
-    // poll while each downstream task handles 1 batch per turn. Without credits the gap grows
-    // with the input.
+    // nact runs one message per actor per event-loop turn: the source task emits 4 batches per
+    // poll while the sink handles 1 batch per turn. Without credits the gap grows with the input.
     let generated = 0;
     let received = 0;
     let maxInFlight = 0;
@@ -102,9 +101,8 @@ describe('credit-based backpressure', () => {
       { parallelism: 1, batchSize, creditsPerChannel },
     );
     expect(received).toBe(100_000);
-    // Two network hops with their credits and buffers, plus one poll slice of the source: one
-    // batch, as the job's batch size sets the source's slice too.
-    const bound = 2 * (creditsPerChannel + 1) * batchSize + batchSize + batchSize;
+    // Two network hops with their credits and buffers, plus one poll slice of the source.
+    const bound = 2 * (creditsPerChannel + 1) * batchSize + DEFAULT_TASK_CONFIG.sourceBatchSize + batchSize;
     expect(maxInFlight).toBeLessThanOrEqual(bound);
   });
 });
