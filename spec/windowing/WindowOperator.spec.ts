@@ -7,6 +7,7 @@ import { PassThroughWindowFunction, UserProcessWindowFunction } from '../../lib/
 import { ListContents, ReducingContents } from '../../lib/windowing/functions/WindowContents';
 import { WindowOperator } from '../../lib/windowing/WindowOperator';
 import { TimeWindow } from '../../lib/windowing/windows/TimeWindow';
+import { Trigger, TriggerContext, TriggerResult } from '../../lib/windowing/triggers/Trigger';
 import { OperatorHarness } from '../harness/OperatorHarness';
 
 interface Hit {
@@ -31,6 +32,65 @@ function sumHarness(options: { lateness?: number; lateTag?: OutputTag<Hit> } = {
   );
   return new OperatorHarness(op).open();
 }
+
+/** A count-only trigger that touches the window-end timer as `touch` says, and never fires on time. */
+function touchingTrigger(touch: (window: TimeWindow, ctx: TriggerContext) => void): Trigger<Hit, TimeWindow> {
+  return {
+    onElement: (_e: Hit, _t: number, window: TimeWindow, ctx: TriggerContext): TriggerResult => {
+      touch(window, ctx);
+      return 'CONTINUE';
+    },
+    onEventTime: (): TriggerResult => 'CONTINUE',
+    onProcessingTime: (): TriggerResult => 'CONTINUE',
+    clear: () => undefined,
+    canMerge: () => false,
+    toString: () => 'TouchingTrigger',
+  };
+}
+
+function panesAfterTheWindow(trigger: Trigger<Hit, TimeWindow>): { panes: number; timers: number } {
+  const sum = new SumAggregator<Hit>('count');
+  const op = new WindowOperator<Hit, string, TimeWindow, unknown, Hit, Hit>(
+    {
+      keySelector: (h) => h.key,
+      assigner: TumblingEventTimeWindows.of(Time.seconds(3)),
+      trigger,
+      contents: new ReducingContents<Hit>(sum.reduce, sum.name, sum) as never,
+      windowFunction: new PassThroughWindowFunction<Hit, string, TimeWindow>() as never,
+      allowedLateness: 0,
+      lateDataOutputTag: undefined,
+    },
+    'Window(TumblingEventTimeWindows(3000), TouchingTrigger, SumAggregator, PassThroughWindowFunction)',
+  );
+  const h = new OperatorHarness(op).open();
+  h.element({ key: 'k', count: 1 }, 10).element({ key: 'k', count: 1 }, 20);
+  const timers = (op as unknown as { timers: { numEventTimeTimers(): number } }).timers;
+  const registered = timers.numEventTimeTimers();
+  h.watermark(2999);
+  return { panes: op.numberOfPanes(), timers: registered };
+}
+
+describe('WindowOperator cleanup timers', () => {
+  it('cleans a window up at its end when the trigger deleted the timer it had registered there', () => {
+    const result = panesAfterTheWindow(
+      touchingTrigger((w, ctx) => {
+        ctx.registerEventTimeTimer(w.maxTimestamp());
+        ctx.deleteEventTimeTimer(w.maxTimestamp());
+      }),
+    );
+    expect(result).toEqual({ panes: 0, timers: 1 });
+  });
+
+  it('registers the cleanup timer besides a trigger timer at another time', () => {
+    const result = panesAfterTheWindow(touchingTrigger((w, ctx) => ctx.registerEventTimeTimer(w.maxTimestamp() - 1)));
+    expect(result).toEqual({ panes: 0, timers: 2 });
+  });
+
+  it('registers one timer when the trigger registered the cleanup time itself', () => {
+    const result = panesAfterTheWindow(touchingTrigger((w, ctx) => ctx.registerEventTimeTimer(w.maxTimestamp())));
+    expect(result).toEqual({ panes: 0, timers: 1 });
+  });
+});
 
 describe('WindowOperator with tumbling event-time windows', () => {
   it('fires when the watermark reaches maxTimestamp, result stamped maxTimestamp, before the watermark', () => {
