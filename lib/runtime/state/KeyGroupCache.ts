@@ -18,11 +18,18 @@ export class KeyGroupCache {
   private readonly ids: Array<KeyId | undefined> = new Array<KeyId | undefined>(SLOTS).fill(undefined);
   private readonly groups = new Int32Array(SLOTS);
   /** Set by `resolve`: the key's identity (an instance shared by equal keys met recently). */
-  keyId: KeyId = '';
+  keyId!: KeyId;
   /** Set by `resolve`: the key's key group. */
   keyGroup = 0;
+  /** Keys resolved without the cache's help (their key group computed). */
+  misses = 0;
 
   constructor(private readonly maxParallelism: number) {}
+
+  /** How many keys it holds at most. */
+  get capacity(): number {
+    return this.ids.length;
+  }
 
   resolve(key: unknown): void {
     const hash = javaHashCode(key);
@@ -34,6 +41,7 @@ export class KeyGroupCache {
       this.keyGroup = this.groups[slot];
       return;
     }
+    this.misses++;
     const keyGroup = computeKeyGroupForKeyHash(hash, this.maxParallelism);
     this.ids[slot] = keyId;
     this.groups[slot] = keyGroup;

@@ -33,13 +33,24 @@ describe('KeyGroupCache', () => {
     }
   });
 
-  it('answers an equal key that arrives as another string', () => {
+  it('answers an equal key that arrives as another string from the cache', () => {
     const cache = new KeyGroupCache(MAX_PARALLELISM);
     const line = '12:00:00 10.1.2.3';
     const first = resolved(cache, line.slice(9));
     const again = resolved(cache, ` ${line}`.slice(10));
     expect(again).toEqual(first);
     expect(again.keyGroup).toBe(assignToKeyGroup('10.1.2.3', MAX_PARALLELISM));
+    expect(cache.misses).toBe(1);
+  });
+
+  it('holds a few thousand keys: each met once, then all found again', () => {
+    const cache = new KeyGroupCache(MAX_PARALLELISM);
+    expect(cache.capacity).toBe(4096);
+    const slots = new Map<number, string>();
+    for (let i = 0; slots.size < 1000; i++) slots.set(javaHashCode(`h${i}`) & 4095, `h${i}`);
+    for (const key of slots.values()) cache.resolve(key);
+    for (const key of slots.values()) expect(resolved(cache, `${key} `.trim())).toEqual({ keyId: key, keyGroup: assignToKeyGroup(key, MAX_PARALLELISM) });
+    expect(cache.misses).toBe(1000);
   });
 
   it('never answers a key with the group of another key in its slot', () => {
