@@ -16,11 +16,6 @@ import { Window } from './windows/Window';
 export class WindowTriggerContext<W extends Window> implements OnMergeContext {
   window!: W;
   mergedWindows: readonly W[] = [];
-  /**
-   * The event-time timer the trigger registered last for `window` since it was bound (NaN when
-   * none, or once it deleted one): the window's cleanup timer is mostly the same timer.
-   */
-  registeredEventTime = Number.NaN;
   private timerService!: InternalTimerService<unknown, W>;
   private stateBackend!: HeapKeyedStateBackend<unknown>;
 
@@ -32,7 +27,6 @@ export class WindowTriggerContext<W extends Window> implements OnMergeContext {
 
   bind(window: W): this {
     this.window = window;
-    this.registeredEventTime = Number.NaN;
     return this;
   }
 
@@ -44,11 +38,9 @@ export class WindowTriggerContext<W extends Window> implements OnMergeContext {
   }
   registerEventTimeTimer(time: number): void {
     this.timerService.registerEventTimeTimer(this.window, time);
-    this.registeredEventTime = time;
   }
   deleteEventTimeTimer(time: number): void {
     this.timerService.deleteEventTimeTimer(this.window, time);
-    this.registeredEventTime = Number.NaN;
   }
   registerProcessingTimeTimer(time: number): void {
     this.timerService.registerProcessingTimeTimer(this.window, time);

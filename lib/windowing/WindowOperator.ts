@@ -278,10 +278,8 @@ export class WindowOperator<IN, K, W extends Window, ACC, R, OUT>
   private registerCleanupTimer(window: W): void {
     const t = this.cleanupTime(window);
     if (t === MAX_WATERMARK) return;
-    if (!this.eventTime) this.timers.registerProcessingTimeTimer(window, t);
-    // Without allowed lateness the trigger has mostly just registered this very timer (Flink's
-    // EventTimeTrigger does, per element): a second lookup would find it.
-    else if (!(this.triggerContext.registeredEventTime === t && this.triggerContext.window === window)) this.timers.registerEventTimeTimer(window, t);
+    if (this.eventTime) this.timers.registerEventTimeTimer(window, t);
+    else this.timers.registerProcessingTimeTimer(window, t);
   }
 
   private deleteCleanupTimer(window: W): void {
