@@ -74,7 +74,7 @@ export class InternalTimerService<K, N> {
     // Hot path: a window registers its timer for every element; look it up before allocating.
     const keyId = this.keyContext.getCurrentKeyId();
     if (this.eventTimers.contains(keyId, namespace, timestamp)) return;
-    this.eventTimers.add({ timestamp, key: this.keyContext.getCurrentKey(), namespace, keyId, seq: this.seq++ });
+    this.eventTimers.add(this.newEntry(this.keyContext.getCurrentKey(), namespace, timestamp, keyId));
   }
 
   deleteEventTimeTimer(namespace: N, timestamp: number): void {
@@ -82,7 +82,7 @@ export class InternalTimerService<K, N> {
   }
 
   registerProcessingTimeTimer(namespace: N, timestamp: number): void {
-    const entry: TimerEntry<K, N> = { timestamp, key: this.keyContext.getCurrentKey(), namespace, keyId: this.keyContext.getCurrentKeyId(), seq: this.seq++ };
+    const entry = this.newEntry(this.keyContext.getCurrentKey(), namespace, timestamp, this.keyContext.getCurrentKeyId());
     if (this.processingTimers.add(entry)) this.scheduleNextProcessingTimer();
   }
 
@@ -163,8 +163,8 @@ export class InternalTimerService<K, N> {
     };
   }
 
-  private newEntry(key: K, namespace: N, timestamp: number): TimerEntry<K, N> {
-    return { timestamp, key, namespace, keyId: keyIdentity(key), seq: this.seq++ };
+  private newEntry(key: K, namespace: N, timestamp: number, keyId: KeyId = keyIdentity(key)): TimerEntry<K, N> {
+    return { timestamp, key, namespace, keyId, seq: this.seq++ };
   }
 }
 
