@@ -15,6 +15,8 @@ import { ProcessWindowFunction, WindowFunction } from '../windowing/functions/Pr
 import { AggregatingContents, InPlaceReduce, ListContents, ReducingContents, WindowContents } from '../windowing/functions/WindowContents';
 import { Trigger, triggerName } from '../windowing/triggers/Trigger';
 import { WindowOperator, WindowOperatorConfig } from '../windowing/WindowOperator';
+import { PaneWindowOperator } from '../windowing/PaneWindowOperator';
+import { TimeWindow } from '../windowing/windows/TimeWindow';
 import { Window } from '../windowing/windows/Window';
 import { FieldAggregations, FieldAggregator } from './aggregation/FieldAggregations';
 import { SumAggregator } from './aggregation/SumAggregator';
@@ -155,18 +157,17 @@ export class WindowedStream<T, K, W extends Window> extends FieldAggregations<T,
     const factory = evictor
       ? (opName: string) =>
           new EvictingWindowOperator<T, K, W, R>({ ...base, windowFunction: fn as InternalWindowFunction<Iterable<T>, R, K, W> }, evictor, opName)
-      : (opName: string) =>
-          new WindowOperator<T, K, W, unknown, unknown, R>(
-            { ...base, contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>), windowFunction: fn } as WindowOperatorConfig<
-              T,
-              K,
-              W,
-              unknown,
-              unknown,
-              R
-            >,
-            opName,
-          );
+      : (opName: string) => {
+          const config = {
+            ...base,
+            contents: plan.contents ?? (new ListContents<T>() as WindowContents<T, unknown, unknown>),
+            windowFunction: fn,
+          } as WindowOperatorConfig<T, K, W, unknown, unknown, R>;
+          // The same results, order and snapshots; state kept per window instead of per key.
+          return PaneWindowOperator.supports(config)
+            ? new PaneWindowOperator<T, K, unknown, unknown, R>(config as unknown as WindowOperatorConfig<T, K, TimeWindow, unknown, unknown, R>, opName)
+            : new WindowOperator<T, K, W, unknown, unknown, R>(config, opName);
+        };
     // Results carry the window's end as their timestamp, event time or not.
     return this.input.transform<R>(name, factory, { keyed: true, timestamps: this.assigner.isEventTime() ? 'requires' : 'assigns' });
   }

@@ -61,12 +61,18 @@ export class WindowTriggerContext<W extends Window> implements OnMergeContext {
   }
 }
 
+/** The operator's event time and processing time, as a window function reads them. */
+export interface OperatorTime {
+  currentWatermark(): number;
+  currentProcessingTime(): number;
+}
+
 /** Flink's WindowContext for process window functions. */
 export class WindowProcessContext<W extends Window> implements ProcessWindowContext<W> {
   window!: W;
   private readonly perWindow: KeyedStateStore;
   private readonly perKey: KeyedStateStore;
-  private timerService!: InternalTimerService<unknown, W>;
+  private timerService!: OperatorTime;
   private stateBackend!: HeapKeyedStateBackend<unknown>;
 
   constructor(private readonly sideOutput: <S>(tag: OutputTag<S>, value: S) => void) {
@@ -79,9 +85,9 @@ export class WindowProcessContext<W extends Window> implements ProcessWindowCont
     );
   }
 
-  /** The operator's timer service and state backend, once it has opened them. */
-  bindServices(timers: InternalTimerService<unknown, W>, backend: HeapKeyedStateBackend<unknown>): void {
-    this.timerService = timers;
+  /** The operator's clocks (its timer service) and state backend, once it has opened them. */
+  bindServices(time: OperatorTime, backend: HeapKeyedStateBackend<unknown>): void {
+    this.timerService = time;
     this.stateBackend = backend;
   }
 

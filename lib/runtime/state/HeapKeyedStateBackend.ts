@@ -193,6 +193,16 @@ export class HeapKeyedStateBackend<K> implements StateTableContext<K> {
     return out;
   }
 
+  /**
+   * Hands the restored key-group maps of state `name` to an operator that keeps that state in
+   * its own layout (and snapshots it itself): they are no longer carried into later snapshots.
+   */
+  takeRestored(name: string): ReadonlyMap<number, KeyGroupStateMap<unknown, unknown, unknown>> {
+    const restored = this.restored.get(name) ?? new Map<number, KeyGroupStateMap<unknown, unknown, unknown>>();
+    this.restored.delete(name);
+    return restored;
+  }
+
   /** Takes the states of the key groups in this subtask's range; tables adopt them when created. */
   restore(byKeyGroup: ReadonlyMap<number, Record<string, KeyGroupStateMap<unknown, unknown, unknown>>>): void {
     this.restored = new Map();

@@ -93,6 +93,16 @@ export class KeyedStateHandler<K> implements KeyContext<K> {
     return service;
   }
 
+  /**
+   * The restored timers of service `name`, for an operator that keeps them in its own layout
+   * instead of a timer service (and snapshots them itself); namespaces still plain data.
+   */
+  takeRestoredTimers(name: string): TimerServiceSnapshot {
+    const restored = [...(this.restoredTimers.get(name)?.values() ?? [])];
+    this.restoredTimers.delete(name);
+    return { event: restored.flatMap((t) => t.event), processing: restored.flatMap((t) => t.processing) };
+  }
+
   /** Fires the due event-time timers of every timer service. */
   advanceWatermark(watermark: number): void {
     for (const { service } of this.timerServices.values()) service.advanceWatermark(watermark);
