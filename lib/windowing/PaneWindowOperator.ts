@@ -8,7 +8,7 @@ import { namespaceHash } from '../runtime/state/Namespace';
 import { OperatorStateSnapshot, StateSnapshotContext } from '../runtime/state/OperatorStateSnapshot';
 import { KeyGroupStateMap, StateEntry } from '../runtime/state/StateTable';
 import { registerStateKind } from '../runtime/state/UncloneableState';
-import { MIN_WATERMARK } from '../time/Watermark';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../time/Watermark';
 import { SlidingEventTimeWindows } from './assigners/SlidingEventTimeWindows';
 import { TumblingEventTimeWindows } from './assigners/TumblingEventTimeWindows';
 import { WindowAssignerContext } from './assigners/WindowAssigner';
@@ -150,7 +150,8 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     for (let w = 0; w < windows.length; w++) {
       const window = windows[w];
       const end = window.maxTimestamp();
-      if (end <= this.watermark) continue;
+      // WindowOperator's cleanup time: the window's maxTimestamp, but MAX_WATERMARK at the latest.
+      if ((end < MAX_WATERMARK ? end : MAX_WATERMARK) <= this.watermark) continue;
       skipped = false;
       const last = this.lastWindow;
       const open = last !== undefined && last.end === end ? last : this.openWindow(window, end);

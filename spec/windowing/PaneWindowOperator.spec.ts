@@ -207,6 +207,28 @@ function run(setup: Setup, steps: readonly Step[], kinds: readonly Kind[]): Run 
   return { events, late: lateOut, dropped: dropped + h.metrics.numLateRecordsDropped, timers };
 }
 
+/** What a harness shows of a window operator: its output, late data, counters and timer gauges. */
+function observe(h: OperatorHarness<Hit, unknown>): unknown {
+  const gauges = h.metrics.snapshot().gauges ?? {};
+  return {
+    events: h.events,
+    late: h.sideOutput(late),
+    dropped: h.metrics.numLateRecordsDropped,
+    skipped: h.metrics.numRecordsSkipped,
+    timers: [gauges.numEventTimeTimers, gauges.nextEventTimeTimer],
+  };
+}
+
+/** `drive` run on each operator kind (a fresh harness each), with what each showed after each step it marks. */
+function onBoth(setup: Setup, drive: (h: OperatorHarness<Hit, unknown>, mark: () => void) => void): Record<Kind, unknown[]> {
+  const seen = { pane: [] as unknown[], window: [] as unknown[] };
+  for (const kind of ['window', 'pane'] as const) {
+    const h = new OperatorHarness<Hit, unknown>(operator(kind, setup)).open();
+    drive(h, () => seen[kind].push(structuredClone(observe(h))));
+  }
+  return seen;
+}
+
 describe('PaneWindowOperator', () => {
   describe.each(SETUPS)('gives what WindowOperator gives: $name', (setup) => {
     it.each([1, 2, 3])('on script %i: the same output in the same order, late data, gauges; checkpoints restore across both operators', (seed) => {
@@ -315,6 +337,21 @@ describe('PaneWindowOperator', () => {
     h.element({ key: 'k', count: 1 }, 10).element({ key: 'k', count: -1 }, 20).element({ key: 'k', count: 2 }, 30).watermark(MAX_WATERMARK);
     expect(h.values()).toEqual([{ key: 'k', count: 3 }]);
     expect(h.metrics.numRecordsSkipped).toBe(1);
+  });
+
+  it('takes an element as late once the watermark is MAX_WATERMARK, also for a window ending beyond it', () => {
+    // WindowOperator cleans a window up at its maxTimestamp, at MAX_WATERMARK at the latest.
+    const ts = MAX_WATERMARK - 1;
+    const [window] = TumblingEventTimeWindows.of(Time.seconds(3)).assignWindows(null, ts);
+    expect(window.maxTimestamp()).toBeGreaterThan(MAX_WATERMARK);
+    const { pane, window: reference } = onBoth(SETUPS[0], (h, mark) => {
+      h.element({ key: 'a', count: 1 }, ts).watermark(MAX_WATERMARK);
+      mark();
+      h.element({ key: 'a', count: 2 }, ts).element({ key: 'b', count: 4 }, ts);
+      mark();
+    });
+    expect(reference[1]).toMatchObject({ dropped: 2, timers: [1, window.maxTimestamp()] });
+    expect(pane).toEqual(reference);
   });
 
   it('refuses to restore timers it would never fire right (a snapshot taken with allowed lateness)', () => {
