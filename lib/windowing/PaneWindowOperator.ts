@@ -154,11 +154,10 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       if ((end < MAX_WATERMARK ? end : MAX_WATERMARK) <= this.watermark) continue;
       skipped = false;
       const last = this.lastWindow;
-      const open = last !== undefined && last.end === end ? last : this.openWindow(window, end);
-      this.lastWindow = open;
-      const pane = open.panes.get(keyId);
+      let open = last !== undefined && last.end === end ? last : this.windows.get(end);
+      const pane = open?.panes.get(keyId);
       try {
-        if (pane === undefined) this.addPane(open, key, value);
+        if (pane === undefined) open = this.addPane(open, window, end, key, value);
         else if (pane.version > this.snapshotVersion) pane.acc = config.contents.add(pane.acc, value);
         else {
           pane.acc = config.contents.add(pane.acc === undefined ? undefined : config.contents.copy(pane.acc), value);
@@ -168,6 +167,7 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
         this.userFunctionFailed(e, value);
         return;
       }
+      this.lastWindow = open;
     }
     if (skipped && timestamp <= this.watermark) {
       if (config.lateDataOutputTag) this.output.collectSide(config.lateDataOutputTag, value, timestamp);
@@ -232,15 +232,21 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     return open;
   }
 
-  /** A key's first element in a window; the pane starts with the element itself if the contents keep it as it is. */
-  private addPane(open: OpenWindow<K, ACC>, key: K, value: IN): void {
+  /**
+   * A key's first element in a window; the pane starts with the element itself if the contents
+   * keep it as it is. The window opens only once the contents took the element: one the user
+   * function declared malformed leaves no empty window behind (it would show as the next timer).
+   */
+  private addPane(existing: OpenWindow<K, ACC> | undefined, window: TimeWindow, end: number, key: K, value: IN): OpenWindow<K, ACC> {
     this.setCurrentKey(key);
     const acc = this.config.contents.add(undefined, value);
+    const open = existing ?? this.openWindow(window, end);
     const backend = this.keyed.backend;
     const keyGroup = backend.keyGroupRange.start + backend.currentKeyGroupIndex;
     const version = (acc as unknown) === value ? BORROWED : this.version;
     open.panes.set(backend.currentKeyId, { key, keyId: backend.currentKeyId, keyGroup, seq: this.seq++, acc, version });
     this.paneCount++;
+    return open;
   }
 
   /** WindowOperator's onEventTime at the window's end, for each key: fire, then clear. */

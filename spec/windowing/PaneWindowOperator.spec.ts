@@ -339,6 +339,52 @@ describe('PaneWindowOperator', () => {
     expect(h.metrics.numRecordsSkipped).toBe(1);
   });
 
+  it('opens a fired window again for an element that a watermark going backwards lets in', () => {
+    const { pane, window } = onBoth(SETUPS[0], (h, mark) => {
+      h.element({ key: 'a', count: 1 }, 100).watermark(2999).watermark(1000);
+      mark();
+      h.element({ key: 'a', count: 2 }, 200).watermark(2999);
+      mark();
+    });
+    expect(window[1]).toMatchObject({ dropped: 0, timers: [0, null] });
+    expect((window[1] as { events: unknown[] }).events.filter((e) => (e as { kind: string }).kind === 'record')).toHaveLength(2);
+    expect(pane).toEqual(window);
+  });
+
+  it('opens no window for an element whose first contents a user function declared malformed', () => {
+    const setup: Setup = {
+      name: 'checked aggregate',
+      config: () => ({
+        ...base(TumblingEventTimeWindows.of(Time.seconds(3))),
+        contents: erase(
+          new AggregatingContents<Hit, { sum: number }, number>(
+            {
+              createAccumulator: () => ({ sum: 0 }),
+              add: (h, acc) => {
+                if (h.count < 0) throw new MalformedRecordError('negative count');
+                acc.sum += h.count;
+                return acc;
+              },
+              getResult: (acc) => acc.sum,
+              merge: (a, b) => ({ sum: a.sum + b.sum }),
+            },
+            'Checked',
+          ),
+        ),
+        windowFunction: erase(new PassThroughWindowFunction()),
+      }),
+    };
+    const { pane, window } = onBoth(setup, (h, mark) => {
+      h.element({ key: 'k', count: 1 }, 5000).element({ key: 'k', count: -1 }, 100);
+      mark();
+      h.watermark(MAX_WATERMARK);
+      mark();
+    });
+    // The gauge says what the watermark must reach for anything to fire: 5999, not the skipped element's 2999.
+    expect(window[0]).toMatchObject({ skipped: 1, timers: [1, 5999] });
+    expect(pane).toEqual(window);
+  });
+
   it('takes an element as late once the watermark is MAX_WATERMARK, also for a window ending beyond it', () => {
     // WindowOperator cleans a window up at its maxTimestamp, at MAX_WATERMARK at the latest.
     const ts = MAX_WATERMARK - 1;
