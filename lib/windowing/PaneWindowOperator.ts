@@ -44,6 +44,12 @@ interface OpenWindow<K, ACC> {
   readonly end: number;
   readonly hash: number;
   readonly panes: Map<KeyId, Pane<K, ACC>>;
+  /**
+   * Another open window with the same end. One assigner gives one window per end, but restored
+   * windows of another size can end with new ones, and so can windows whose ends round to one
+   * number past 2^53: WindowOperator keeps them apart and fires their keys in timer order.
+   */
+  sameEnd: OpenWindow<K, ACC> | undefined;
 }
 
 /**
@@ -78,7 +84,7 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
   }
 
   private watermark = MIN_WATERMARK;
-  /** Open windows by end (for these assigners, windows with one end are one window). */
+  /** Open windows by end (the first of those with that end; see OpenWindow.sameEnd). */
   private readonly windows = new Map<number, OpenWindow<K, ACC>>();
   /** Ends of the open windows, ascending: the order they fire in. */
   private readonly ends: number[] = [];
@@ -130,7 +136,9 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
   /** Number of (key, window) contents held; for tests and metrics. */
   numberOfPanes(): number {
     let n = 0;
-    for (const w of this.windows.values()) for (const pane of w.panes.values()) if (pane.acc !== undefined) n++;
+    for (const first of this.windows.values()) {
+      for (let w: OpenWindow<K, ACC> | undefined = first; w !== undefined; w = w.sameEnd) for (const pane of w.panes.values()) if (pane.acc !== undefined) n++;
+    }
     return n;
   }
 
@@ -154,7 +162,7 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       if ((end < MAX_WATERMARK ? end : MAX_WATERMARK) <= this.watermark) continue;
       skipped = false;
       const last = this.lastWindow;
-      let open = last !== undefined && last.end === end ? last : this.windows.get(end);
+      let open = last !== undefined && last.end === end && sameWindow(last.window, window) ? last : this.findWindow(window, end);
       const pane = open?.panes.get(keyId);
       try {
         if (pane === undefined) open = this.addPane(open, window, end, key, value);
@@ -183,8 +191,9 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       const open = this.windows.get(ends[0])!;
       ends.shift();
       this.windows.delete(open.end);
-      if (this.lastWindow === open) this.lastWindow = undefined;
-      this.fire(open);
+      if (this.lastWindow?.end === open.end) this.lastWindow = undefined;
+      if (open.sameEnd === undefined) this.fire(open);
+      else this.fireTogether(open);
     }
     super.processWatermark(watermark);
   }
@@ -197,21 +206,23 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       return s;
     };
     for (const end of this.ends) {
-      const { window, hash, panes } = this.windows.get(end)!;
-      for (const pane of panes.values()) {
-        const snapshot = group(pane.keyGroup);
-        let timers = snapshot.timers[TIMERS];
-        if (!timers) snapshot.timers[TIMERS] = timers = { event: [], processing: [] };
-        timers.event.push({ timestamp: end, key: pane.key, namespace: window, seq: pane.seq });
-        if (pane.acc === undefined) continue;
-        let contents = snapshot.states[CONTENTS] as KeyGroupStateMap<K, TimeWindow, ACC> | undefined;
-        if (!contents) {
-          snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
-          registerStateKind(contents, 'table');
+      for (let open = this.windows.get(end); open !== undefined; open = open.sameEnd) {
+        const { window, hash, panes } = open;
+        for (const pane of panes.values()) {
+          const snapshot = group(pane.keyGroup);
+          let timers = snapshot.timers[TIMERS];
+          if (!timers) snapshot.timers[TIMERS] = timers = { event: [], processing: [] };
+          timers.event.push({ timestamp: end, key: pane.key, namespace: window, seq: pane.seq });
+          if (pane.acc === undefined) continue;
+          let contents = snapshot.states[CONTENTS] as KeyGroupStateMap<K, TimeWindow, ACC> | undefined;
+          if (!contents) {
+            snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
+            registerStateKind(contents, 'table');
+          }
+          let row = contents.get(pane.keyId);
+          if (!row) contents.set(pane.keyId, (row = { key: pane.key, entries: [], version: this.version }));
+          row.entries.push({ namespace: window, hash, value: pane.acc, version: pane.version });
         }
-        let row = contents.get(pane.keyId);
-        if (!row) contents.set(pane.keyId, (row = { key: pane.key, entries: [], version: this.version }));
-        row.entries.push({ namespace: window, hash, value: pane.acc, version: pane.version });
       }
     }
     // The snapshot holds every accumulator by reference now: the next change copies it.
@@ -220,10 +231,24 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     return { keyed };
   }
 
+  private findWindow(window: TimeWindow, end: number): OpenWindow<K, ACC> | undefined {
+    let open = this.windows.get(end);
+    while (open !== undefined && !sameWindow(open.window, window)) open = open.sameEnd;
+    return open;
+  }
+
   private openWindow(window: TimeWindow, end: number): OpenWindow<K, ACC> {
-    const existing = this.windows.get(end);
-    if (existing) return existing;
-    const open: OpenWindow<K, ACC> = { window, end, hash: namespaceHash(window), panes: new Map() };
+    const first = this.windows.get(end);
+    let last = first;
+    for (let w = first; w !== undefined; w = w.sameEnd) {
+      if (sameWindow(w.window, window)) return w;
+      last = w;
+    }
+    const open: OpenWindow<K, ACC> = { window, end, hash: namespaceHash(window), panes: new Map(), sameEnd: undefined };
+    if (last !== undefined) {
+      last.sameEnd = open;
+      return open;
+    }
     this.windows.set(end, open);
     const ends = this.ends;
     let i = ends.length;
@@ -251,22 +276,34 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
 
   /** WindowOperator's onEventTime at the window's end, for each key: fire, then clear. */
   private fire(open: OpenWindow<K, ACC>): void {
-    const { contents, windowFunction } = this.config;
-    const window = open.window;
     this.collector.timestamp = open.end;
-    for (const pane of open.panes.values()) {
-      this.paneCount--;
-      this.setCurrentKey(pane.key);
-      const context = this.processContext.bind(window);
-      if (pane.acc !== undefined) {
-        try {
-          windowFunction.process(pane.key, context, contents.getResult(pane.acc), this.collector);
-        } catch (e) {
-          this.userFunctionFailed(e, { key: pane.key, window: String(window) });
-        }
-      }
-      windowFunction.clear(context);
+    for (const pane of open.panes.values()) this.firePane(open.window, pane);
+  }
+
+  /** Windows that end together: their keys fire in one sequence, as WindowOperator's timers of one timestamp do. */
+  private fireTogether(first: OpenWindow<K, ACC>): void {
+    const due: Array<{ window: TimeWindow; pane: Pane<K, ACC> }> = [];
+    for (let open: OpenWindow<K, ACC> | undefined = first; open !== undefined; open = open.sameEnd) {
+      for (const pane of open.panes.values()) due.push({ window: open.window, pane });
     }
+    due.sort((a, b) => a.pane.seq - b.pane.seq);
+    this.collector.timestamp = first.end;
+    for (const { window, pane } of due) this.firePane(window, pane);
+  }
+
+  private firePane(window: TimeWindow, pane: Pane<K, ACC>): void {
+    const { contents, windowFunction } = this.config;
+    this.paneCount--;
+    this.setCurrentKey(pane.key);
+    const context = this.processContext.bind(window);
+    if (pane.acc !== undefined) {
+      try {
+        windowFunction.process(pane.key, context, contents.getResult(pane.acc), this.collector);
+      } catch (e) {
+        this.userFunctionFailed(e, { key: pane.key, window: String(window) });
+      }
+    }
+    windowFunction.clear(context);
   }
 
   /**
@@ -303,13 +340,6 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
   private restoredWindow(plain: unknown): TimeWindow {
     const window = restoreWindow<TimeWindow>(plain);
     if (!(window instanceof TimeWindow)) throw new Error(`${this.name}: the restored window ${String(window)} is not a time window`);
-    const open = this.windows.get(window.maxTimestamp());
-    if (open !== undefined && !open.window.equals(window)) {
-      throw new Error(
-        `${this.name}: the restored windows ${String(open.window)} and ${String(window)} end together: ` +
-          `the windows changed since the snapshot (${this.config.assigner.toString()} now)`,
-      );
-    }
     return window;
   }
 
@@ -326,4 +356,9 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     }
     return pane;
   }
+}
+
+/** Windows are compared by value; the assigners hand out one object for the windows of a slide. */
+function sameWindow(a: TimeWindow, b: TimeWindow): boolean {
+  return a === b || a.equals(b);
 }

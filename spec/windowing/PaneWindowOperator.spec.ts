@@ -400,6 +400,44 @@ describe('PaneWindowOperator', () => {
     expect(pane).toEqual(reference);
   });
 
+  it('keeps apart windows that end together: restored windows of another size, and the new ones', () => {
+    const threeSeconds = SETUPS[0];
+    const sixSeconds: Setup = { name: 'six seconds', config: () => ({ ...threeSeconds.config(), ...base(TumblingEventTimeWindows.of(Time.seconds(6))) }) };
+    const results = (kinds: [Kind, Kind]) => {
+      const before = new OperatorHarness<Hit, unknown>(operator(kinds[0], threeSeconds)).open();
+      before.element({ key: 'a', count: 1 }, 4000).element({ key: 'b', count: 2 }, 4500);
+      const after = new OperatorHarness<Hit, unknown>(operator(kinds[1], sixSeconds)).initializeState(before.snapshot()).open();
+      // [0, 6000) ends with the restored [3000, 6000).
+      after.element({ key: 'c', count: 4 }, 1000).element({ key: 'a', count: 8 }, 5000).watermark(MAX_WATERMARK);
+      return after.records();
+    };
+    const reference = results(['window', 'window']);
+    expect(reference.map((r) => r.value)).toEqual([
+      { key: 'a', count: 1 },
+      { key: 'b', count: 2 },
+      { key: 'c', count: 4 },
+      { key: 'a', count: 8 },
+    ]);
+    expect(results(['window', 'pane'])).toEqual(reference);
+    expect(results(['pane', 'pane'])).toEqual(reference);
+  });
+
+  it("fires windows that end together in the order their keys came, as WindowOperator's timers", () => {
+    // Past 2^53 the ends of [2^53 - 2, 2^53 + 1) and [2^53 - 3, 2^53) round to one number.
+    const setup: Setup = {
+      name: 'sliding by one millisecond',
+      config: () => ({ ...SETUPS[0].config(), ...base(SlidingEventTimeWindows.of(Time.milliseconds(3), Time.milliseconds(1))) }),
+    };
+    const { pane, window } = onBoth(setup, (h, mark) => {
+      h.element({ key: 'a', count: 1 }, 2 ** 53 - 2).element({ key: 'b', count: 2 }, 2 ** 53 - 2);
+      mark();
+      h.watermark(MAX_WATERMARK);
+      mark();
+    });
+    expect(window[0]).toMatchObject({ timers: [6, MAX_WATERMARK - 1] });
+    expect(pane).toEqual(window);
+  });
+
   it('refuses to restore timers it would never fire right (a snapshot taken with allowed lateness)', () => {
     const withLateness = new OperatorHarness<Hit, unknown>(new WindowOperator({ ...SETUPS[0].config(), allowedLateness: 1000 }, 'Window')).open();
     withLateness.element({ key: 'k', count: 1 }, 10).watermark(2999);
