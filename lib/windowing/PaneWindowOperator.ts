@@ -117,6 +117,10 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
   override open(): void {
     this.processContext.bindServices(this, this.keyed.backend as HeapKeyedStateBackend<unknown>);
     this.restore();
+    // WindowOperator's contents hold this name in the keyed backend, so a window function's own
+    // state cannot take it (the snapshot writes the contents under it). Never written: it costs
+    // the backend's snapshot nothing.
+    this.keyed.backend.createTable<TimeWindow, ACC>(CONTENTS, (acc) => acc, restoreWindow);
     this.metrics.gauge('numEventTimeTimers', () => this.paneCount);
     this.metrics.gauge('nextEventTimeTimer', () => this.ends[0] ?? null);
   }

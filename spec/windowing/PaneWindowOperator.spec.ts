@@ -438,6 +438,38 @@ describe('PaneWindowOperator', () => {
     expect(pane).toEqual(window);
   });
 
+  it("refuses a window function's state named as its window contents, as WindowOperator does", () => {
+    const clashing: ProcessWindowFunction<Hit, string, string, TimeWindow> = {
+      name: 'Clashing',
+      process(key, ctx, elements, out) {
+        const state = ctx.globalState().getState(new ValueStateDescriptor<number>('window-contents', 0));
+        state.update((state.value() ?? 0) + 1);
+        out.collect(key);
+      },
+    };
+    const setup: Setup = {
+      name: 'clashing state name',
+      config: () => ({
+        ...base(TumblingEventTimeWindows.of(Time.seconds(3))),
+        contents: erase(new ListContents<Hit>()),
+        windowFunction: erase(new UserProcessWindowFunction<Hit, string, string, TimeWindow>(clashing, false)),
+      }),
+    };
+    // Otherwise the function's state would be taken for window contents by the next snapshot.
+    for (const kind of ['window', 'pane'] as const) {
+      const h = new OperatorHarness<Hit, unknown>(operator(kind, setup)).open().element({ key: 'k', count: 1 }, 10);
+      const failure = (() => {
+        try {
+          h.watermark(2999);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(failure).toBeInstanceOf(UserFunctionError);
+      expect(String(failure)).toMatch(/state 'window-contents' was registered as table state, now asked for as value/);
+    }
+  });
+
   it('refuses to restore timers it would never fire right (a snapshot taken with allowed lateness)', () => {
     const withLateness = new OperatorHarness<Hit, unknown>(new WindowOperator({ ...SETUPS[0].config(), allowedLateness: 1000 }, 'Window')).open();
     withLateness.element({ key: 'k', count: 1 }, 10).watermark(2999);
