@@ -152,6 +152,8 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     let keyId: KeyId;
     try {
       key = config.keySelector(value);
+      // The backend refuses a null key with WindowOperator's error (its key group cannot be computed).
+      if (key === null || key === undefined) this.setCurrentKey(key);
       keyId = keyIdentity(key);
     } catch (e) {
       this.userFunctionFailed(e, value);

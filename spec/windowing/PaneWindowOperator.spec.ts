@@ -320,6 +320,23 @@ describe('PaneWindowOperator', () => {
     expect(() => h.element({ key, count: 1 }, 10)).toThrow(/Window.*outside this subtask's key groups.*keyBy\(\)/s);
   });
 
+  it('fails on a null or undefined key with the error WindowOperator gives', () => {
+    const failure = (kind: Kind, key: unknown): unknown => {
+      const h = new OperatorHarness<Hit, unknown>(operator(kind, SETUPS[0])).open();
+      try {
+        h.element({ key: key as string, count: 1 }, 10);
+      } catch (e) {
+        return e;
+      }
+    };
+    for (const key of [null, undefined]) {
+      const reference = failure('window', key);
+      expect(reference).toBeInstanceOf(UserFunctionError);
+      expect(failure('pane', key)).toEqual(reference);
+      expect(String(failure('pane', key))).toBe(String(reference));
+    }
+  });
+
   it('skips and counts a record a user function declares malformed, and goes on', () => {
     const setup: Setup = {
       name: 'malformed',
