@@ -256,9 +256,11 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       return open;
     }
     this.windows.set(end, open);
+    // A window without an end (NaN: an infinite timestamp's) never fires, as in WindowOperator:
+    // it stays last, behind every window that can.
     const ends = this.ends;
     let i = ends.length;
-    while (i > 0 && ends[i - 1] > end) i--;
+    if (!Number.isNaN(end)) while (i > 0 && !(ends[i - 1] <= end)) i--;
     ends.splice(i, 0, end);
     return open;
   }
@@ -325,7 +327,8 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
     const bySeq = (a: TimerSnapshot, b: TimerSnapshot): number => a.timestamp - b.timestamp || a.seq - b.seq;
     for (const timer of [...timers.event].sort(bySeq)) {
       const window = this.restoredWindow(timer.namespace);
-      if (timer.timestamp !== window.maxTimestamp()) {
+      // Object.is: a window without an end has its timer at NaN, which is no mismatch.
+      if (!Object.is(timer.timestamp, window.maxTimestamp())) {
         throw new Error(
           `${this.name}: the restored state has a timer at ${timer.timestamp} for window ${String(window)}, which fires at ` +
             `${window.maxTimestamp()} without allowed lateness: restore with the trigger and allowed lateness the job had`,

@@ -368,6 +368,32 @@ describe('PaneWindowOperator', () => {
     expect(pane).toEqual(window);
   });
 
+  it('goes on firing windows after an element whose windows have no end (an infinite timestamp)', () => {
+    // A timestamp assigner may return Infinity; its window is [NaN, NaN), which WindowOperator keeps and never fires.
+    const results = (kind: Kind) => {
+      const h = new OperatorHarness<Hit, unknown>(operator(kind, SETUPS[0])).open();
+      h.element({ key: 'a', count: 1 }, 100).element({ key: 'b', count: 2 }, Infinity).element({ key: 'c', count: 4 }, 3100);
+      h.element({ key: 'b', count: 8 }, -Infinity).element({ key: 'd', count: 16 }, 6100).watermark(5999).watermark(MAX_WATERMARK);
+      return { events: h.events, dropped: h.metrics.numLateRecordsDropped };
+    };
+    const reference = results('window');
+    expect(reference.events.filter((e) => e.kind === 'record')).toHaveLength(3);
+    expect(results('pane')).toEqual(reference);
+    // Such a window is in the snapshots too: each operator restores the other's, and its own.
+    const steps: Step[] = [
+      { element: { key: 'a', count: 1 }, ts: 100 },
+      { element: { key: 'b', count: 2 }, ts: Infinity },
+      { checkpoint: true },
+      { element: { key: 'c', count: 4 }, ts: 3100 },
+      { watermark: 2999 },
+      { checkpoint: true },
+      { watermark: MAX_WATERMARK },
+    ];
+    const outputs = (kinds: Kind[]) => run(SETUPS[0], steps, kinds).events;
+    expect(outputs(['window'])).toHaveLength(4);
+    for (const kinds of [['pane'], ['pane', 'window'], ['window', 'pane']] as Kind[][]) expect(outputs(kinds)).toEqual(outputs(['window']));
+  });
+
   it('opens no window for an element whose first contents a user function declared malformed', () => {
     const setup: Setup = {
       name: 'checked aggregate',
