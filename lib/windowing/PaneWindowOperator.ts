@@ -159,8 +159,12 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       try {
         if (pane === undefined) this.addPane(open, key, value);
         else if (pane.version > this.snapshotVersion) pane.acc = config.contents.add(pane.acc, value);
-        else {
-          pane.acc = config.contents.add(pane.acc === undefined ? undefined : config.contents.copy(pane.acc), value);
+        else if (pane.acc === undefined) {
+          // A restored timer's empty pane takes its first element as addPane does: kept as it is, it stays borrowed.
+          pane.acc = config.contents.add(undefined, value);
+          if ((pane.acc as unknown) !== value) pane.version = this.version;
+        } else {
+          pane.acc = config.contents.add(config.contents.copy(pane.acc), value);
           pane.version = this.version;
         }
       } catch (e) {
