@@ -7,7 +7,6 @@ import { KeyGroupSnapshot } from '../runtime/state/KeyedStateSnapshot';
 import { namespaceHash } from '../runtime/state/Namespace';
 import { OperatorStateSnapshot, StateSnapshotContext } from '../runtime/state/OperatorStateSnapshot';
 import { KeyGroupStateMap, StateEntry } from '../runtime/state/StateTable';
-import { registerStateKind } from '../runtime/state/UncloneableState';
 import { MIN_WATERMARK } from '../time/Watermark';
 import { SlidingEventTimeWindows } from './assigners/SlidingEventTimeWindows';
 import { TumblingEventTimeWindows } from './assigners/TumblingEventTimeWindows';
@@ -208,10 +207,7 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
         timers.event.push({ timestamp: end, key: pane.key, namespace: window, seq: pane.seq });
         if (pane.acc === undefined) continue;
         let contents = snapshot.states[CONTENTS] as KeyGroupStateMap<K, TimeWindow, ACC> | undefined;
-        if (!contents) {
-          snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
-          registerStateKind(contents, 'table');
-        }
+        if (!contents) snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
         let row = contents.get(pane.keyId);
         if (!row) contents.set(pane.keyId, (row = { key: pane.key, entries: [], version: this.version }));
         row.entries.push({ namespace: window, hash, value: pane.acc, version: pane.version });
