@@ -289,4 +289,32 @@ describe('PaneWindowOperator edges', () => {
       /^Window: the restored windows TimeWindow\{start=(100|50), end=1100\} and TimeWindow\{start=(100|50), end=1100\} end together: the windows changed since the snapshot \(TumblingEventTimeWindows\(3000\) now\)$/,
     );
   });
+
+  it('copies nothing when a restored timer without contents gets an accumulator of its own', () => {
+    const tumbling = TumblingEventTimeWindows.of(Time.seconds(3));
+    const purging = new OperatorHarness<Hit, Hit>(new WindowOperator(mutatingSum(tumbling, PurgingTrigger.of(CountTrigger.of(1))), 'Window')).open();
+    purging.element({ key: 'k', count: 1 }, 100);
+    const snapshot = purging.snapshot();
+    const run = (kind: Kind) => {
+      const contents = new CountingCopies(
+        new AggregatingContents<Hit, { n: number }, Hit>(
+          {
+            createAccumulator: () => ({ n: 0 }),
+            add: (h, acc) => {
+              acc.n += h.count;
+              return acc;
+            },
+            getResult: (acc) => ({ key: 'sum', count: acc.n }),
+            merge: (a, b) => ({ n: a.n + b.n }),
+          },
+          'InPlace',
+        ),
+      );
+      const h = restored(kind, { ...mutatingSum(tumbling), contents: contents as unknown as WindowContents<Hit, Hit, Hit> }, snapshot);
+      h.element({ key: 'k', count: 2 }, 200).element({ key: 'k', count: 4 }, 300).watermark(MAX_WATERMARK);
+      return { copies: contents.copies, values: h.values() };
+    };
+    expect(run('window')).toEqual({ copies: 0, values: [{ key: 'sum', count: 6 }] });
+    expect(run('pane')).toEqual({ copies: 0, values: [{ key: 'sum', count: 6 }] });
+  });
 });
