@@ -7,7 +7,6 @@ import { KeyGroupSnapshot } from '../runtime/state/KeyedStateSnapshot';
 import { namespaceHash } from '../runtime/state/Namespace';
 import { OperatorStateSnapshot, StateSnapshotContext } from '../runtime/state/OperatorStateSnapshot';
 import { KeyGroupStateMap, StateEntry } from '../runtime/state/StateTable';
-import { registerStateKind } from '../runtime/state/UncloneableState';
 import { MAX_WATERMARK, MIN_WATERMARK } from '../time/Watermark';
 import { SlidingEventTimeWindows } from './assigners/SlidingEventTimeWindows';
 import { TumblingEventTimeWindows } from './assigners/TumblingEventTimeWindows';
@@ -173,8 +172,12 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
       try {
         if (pane === undefined) open = this.addPane(open, window, end, key, value);
         else if (pane.version > this.snapshotVersion) pane.acc = config.contents.add(pane.acc, value);
-        else {
-          pane.acc = config.contents.add(pane.acc === undefined ? undefined : config.contents.copy(pane.acc), value);
+        else if (pane.acc === undefined) {
+          // A restored timer's empty pane takes its first element as addPane does: kept as it is, it stays borrowed.
+          pane.acc = config.contents.add(undefined, value);
+          if ((pane.acc as unknown) !== value) pane.version = this.version;
+        } else {
+          pane.acc = config.contents.add(config.contents.copy(pane.acc), value);
           pane.version = this.version;
         }
       } catch (e) {
@@ -221,10 +224,7 @@ export class PaneWindowOperator<IN, K, ACC, R, OUT> extends AbstractKeyedStreamO
           timers.event.push({ timestamp: end, key: pane.key, namespace: window, seq: pane.seq });
           if (pane.acc === undefined) continue;
           let contents = snapshot.states[CONTENTS] as KeyGroupStateMap<K, TimeWindow, ACC> | undefined;
-          if (!contents) {
-            snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
-            registerStateKind(contents, 'table');
-          }
+          if (!contents) snapshot.states[CONTENTS] = (contents = new Map()) as KeyGroupStateMap<unknown, unknown, unknown>;
           let row = contents.get(pane.keyId);
           if (!row) contents.set(pane.keyId, (row = { key: pane.key, entries: [], version: this.version }));
           row.entries.push({ namespace: window, hash, value: pane.acc, version: pane.version });
